@@ -1,0 +1,476 @@
+// The desired state of one site, computed from resolved settings with no I/O. The plan is a plain
+// value: `mdl-preview plan`, deploy-instance's dry-run and its apply step all read the same one.
+import type { Platform } from '../settings/platform-schema.js';
+import type { ResolvedSite } from '../settings/load.js';
+import { siteNames, SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
+
+export type Tags = Record<string, string>;
+
+/** A reference to another planned resource's attribute, resolved by the apply step. */
+export interface ResourceRef {
+  ref: ResourceId;
+  attribute: 'arn' | 'name' | 'family';
+}
+
+/** A Secrets Manager value handed to a container by `valueFrom` (resolved to the secret's ARN). */
+export interface SecretRef {
+  secret: string;
+  jsonKey: string;
+}
+
+export interface KeyValue {
+  name: string;
+  value: string;
+}
+
+export interface SitePlan {
+  /** Bumped when the plan's shape changes, so stored plans can be told apart. */
+  planVersion: 1;
+  site: string;
+  url: string;
+  host: string;
+  tags: Tags;
+  resources: PlannedResources;
+}
+
+export interface PlannedResources {
+  siteRegistration: Planned<{
+    parameterName: string;
+    entry: {
+      previewLink: string;
+      url: string;
+      cluster: string;
+      service: string;
+      taskFamily: string;
+      container: string;
+      databases: { moodle: string; mim?: string };
+      dbUser: string;
+      dbHost: string;
+      moodledataFolder: string;
+      logGroup: string;
+    };
+  }>;
+  cronRegistration: Planned<{
+    enabled: boolean;
+    cluster: string;
+    service: string;
+    container: string;
+    command: string;
+    timeoutSeconds: number;
+    logPath: string;
+  }>;
+  dbSecret: Planned<{ name: string; description: string; passwordLength: number; tags: Tags }>;
+  databases: Planned<{
+    server: { host: string; port: number; adminSecretArn: string };
+    databases: { role: 'moodle' | 'mim'; name: string; characterSet: 'utf8mb4'; collation: string }[];
+  }>;
+  dbUser: Planned<{
+    name: string;
+    host: '%';
+    grants: { database: string; privileges: 'ALL PRIVILEGES' }[];
+    password: SecretRef;
+  }>;
+  moodledata: Planned<{
+    fileSystemId: string;
+    folder: string;
+    /** The folder relative to the EFS root. */
+    efsPath: string;
+    /** Where the site sees it (Moodle's dataroot). */
+    containerPath: string;
+    mountPath: string;
+  }>;
+  redis: Planned<{ host: string; port: number; prefix: string }>;
+  logGroup: Planned<{ logGroupName: string; retentionInDays: number; tags: Tags }>;
+  taskDefinition: Planned<TaskDefinitionSpec>;
+  targetGroup: Planned<TargetGroupSpec>;
+  listenerRule: Planned<ListenerRuleSpec>;
+  service: Planned<ServiceSpec>;
+  scalingTarget: Planned<{
+    serviceNamespace: 'ecs';
+    resourceId: string;
+    scalableDimension: 'ecs:service:DesiredCount';
+    minCapacity: number;
+    maxCapacity: number;
+  }>;
+  scalingPolicy: Planned<{
+    policyName: string;
+    policyType: 'TargetTrackingScaling';
+    resourceId: string;
+    targetValue: number;
+    predefinedMetricType: 'ECSServiceAverageCPUUtilization';
+    scaleOutCooldown: number;
+    scaleInCooldown: number;
+  }>;
+}
+
+export type ResourceId = keyof PlannedResources;
+
+export interface Planned<S> {
+  /** What AWS (or MySQL, or the registry) calls it. */
+  name: string;
+  /** Resources that must exist before this one is applied. */
+  dependsOn: ResourceId[];
+  spec: S;
+}
+
+export interface TaskDefinitionSpec {
+  family: string;
+  networkMode: 'awsvpc';
+  requiresCompatibilities: ['FARGATE'];
+  cpu: string;
+  memory: string;
+  executionRoleArn: string;
+  taskRoleArn: string;
+  runtimePlatform: { operatingSystemFamily: 'LINUX'; cpuArchitecture: 'X86_64' };
+  volumes: {
+    name: string;
+    efsVolumeConfiguration: {
+      fileSystemId: string;
+      rootDirectory: string;
+      transitEncryption: 'ENABLED';
+      authorizationConfig?: { accessPointId: string; iam: 'ENABLED' };
+    };
+  }[];
+  containerDefinitions: {
+    name: string;
+    image: string;
+    essential: true;
+    portMappings: { containerPort: number; protocol: 'tcp' }[];
+    environment: KeyValue[];
+    secrets: { name: string; valueFrom: SecretRef }[];
+    mountPoints: { sourceVolume: string; containerPath: string; readOnly: false }[];
+    linuxParameters: { initProcessEnabled: true };
+    logConfiguration: { logDriver: 'awslogs'; options: Record<string, string> };
+  }[];
+  tags: Tags;
+}
+
+export interface TargetGroupSpec {
+  name: string;
+  protocol: 'HTTP' | 'HTTPS';
+  port: number;
+  targetType: 'ip';
+  vpcId: string;
+  healthCheck: { path: string; matcher: string; intervalSeconds: number; healthyThresholdCount: number };
+  deregistrationDelaySeconds: number;
+  tags: Tags;
+}
+
+export interface ListenerRuleSpec {
+  /** Candidate HTTPS listeners, in order; the rule goes on the first with room. */
+  listenerArns: string[];
+  hostHeader: string;
+  /** A stable priority derived from the link; the apply step probes onward if it is taken. */
+  preferredPriority: number;
+  forwardTo: ResourceRef;
+  tags: Tags;
+}
+
+export interface ServiceSpec {
+  cluster: string;
+  serviceName: string;
+  taskDefinition: ResourceRef;
+  /** Used when the service is created; afterwards auto scaling owns the desired count. */
+  initialDesiredCount: number;
+  launchType: 'FARGATE';
+  platformVersion: 'LATEST';
+  networkConfiguration: { subnets: string[]; securityGroups: string[]; assignPublicIp: 'ENABLED' | 'DISABLED' };
+  loadBalancers: { targetGroup: ResourceRef; containerName: string; containerPort: number }[];
+  healthCheckGracePeriodSeconds: number;
+  deploymentConfiguration: {
+    minimumHealthyPercent: number;
+    maximumPercent: number;
+    deploymentCircuitBreaker: { enable: true; rollback: true };
+  };
+  enableExecuteCommand: true;
+  propagateTags: 'SERVICE';
+  enableECSManagedTags: true;
+  tags: Tags;
+}
+
+export const CRON_COMMAND = '/data/runcron.sh';
+export const CRON_TIMEOUT_SECONDS = 600;
+const MOODLEDATA_VOLUME = 'moodledata';
+
+/** ALB rule priorities are 1..50000; a hash of the link spreads sites so first tries rarely collide. */
+export function preferredRulePriority(previewLink: string): number {
+  let h = 0x811c9dc5; // FNV-1a, 32 bit
+  for (const ch of previewLink) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return (h % 49_999) + 1;
+}
+
+const byName = (a: KeyValue, b: KeyValue) => a.name.localeCompare(b.name);
+
+/** The complete desired state of a site. Pure: same input, same plan. */
+export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
+  const names = siteNames(site.previewLink);
+  // Platform tags first: the suite's own tags must win, they decide what the suite may touch.
+  const tags: Tags = { ...platform.tags, [TAG_SITE]: site.previewLink, [TAG_MANAGED_BY]: SUITE_NAME };
+  const logGroupName = `${platform.logs.group_prefix.replace(/\/+$/, '')}/${site.previewLink}`;
+  const mountPath = platform.efs.mount_path.replace(/\/+$/, '');
+  const cronLogPath = `${mountPath}/cron_logs/cron_${site.previewLink}.log`;
+  const databaseNames = [site.db.name, ...(site.db.mimName ? [site.db.mimName] : [])];
+
+  const environment: KeyValue[] = [
+    { name: 'PREVIEW_LINK', value: site.previewLink },
+    { name: 'PHP_VERSION', value: site.phpVersion },
+    { name: 'MOODLE_WWWROOT', value: site.url },
+    { name: 'MOODLE_SITE_FOLDER', value: site.siteFolder },
+    { name: 'MOODLE_CODE_PATH', value: site.moodleCodePath },
+    { name: 'MOODLE_FULL_IMAGE', value: String(site.fullImage) },
+    { name: 'MOODLE_DATAROOT', value: site.moodledata.path },
+    { name: 'MOODLE_CRON_LOG', value: cronLogPath },
+    { name: 'MOODLE_DB_HOST', value: site.db.host },
+    { name: 'MOODLE_DB_PORT', value: String(site.db.port) },
+    { name: 'MOODLE_DB_NAME', value: site.db.name },
+    { name: 'MOODLE_DB_USER', value: site.db.user },
+    { name: 'MOODLE_REDIS_HOST', value: site.redis.host },
+    { name: 'MOODLE_REDIS_PORT', value: String(site.redis.port) },
+    { name: 'MOODLE_REDIS_PREFIX', value: site.redis.prefix },
+  ];
+  if (site.db.readReplicaHost) environment.push({ name: 'MOODLE_DB_HOST_READONLY', value: site.db.readReplicaHost });
+  if (site.db.mimName) {
+    environment.push({ name: 'MIM_DB_HOST', value: site.db.host }, { name: 'MIM_DB_NAME', value: site.db.mimName });
+  }
+  environment.sort(byName);
+
+  const serviceResourceId = `service/${platform.cluster}/${names.serviceName}`;
+  const accessPoint = platform.efs.access_point_id;
+
+  const resources: PlannedResources = {
+    siteRegistration: {
+      name: names.registryParameter,
+      dependsOn: ['service'],
+      spec: {
+        parameterName: names.registryParameter,
+        entry: {
+          previewLink: site.previewLink,
+          url: site.url,
+          cluster: platform.cluster,
+          service: names.serviceName,
+          taskFamily: names.taskFamily,
+          container: names.containerName,
+          databases: { moodle: site.db.name, ...(site.db.mimName ? { mim: site.db.mimName } : {}) },
+          dbUser: site.db.user,
+          dbHost: site.db.host,
+          moodledataFolder: site.moodledata.folder,
+          logGroup: logGroupName,
+        },
+      },
+    },
+    cronRegistration: {
+      name: names.registryParameter,
+      dependsOn: ['service'],
+      spec: {
+        enabled: site.cron,
+        cluster: platform.cluster,
+        service: names.serviceName,
+        container: names.containerName,
+        command: CRON_COMMAND,
+        timeoutSeconds: CRON_TIMEOUT_SECONDS,
+        logPath: cronLogPath,
+      },
+    },
+    dbSecret: {
+      name: names.dbSecretName,
+      dependsOn: [],
+      spec: {
+        name: names.dbSecretName,
+        description: `Database password of Moodle preview site ${site.previewLink} (user ${site.db.user})`,
+        passwordLength: 32,
+        tags,
+      },
+    },
+    databases: {
+      name: databaseNames.join(', '),
+      dependsOn: [],
+      spec: {
+        server: { host: site.db.host, port: site.db.port, adminSecretArn: platform.db.admin_secret_arn },
+        databases: [
+          { role: 'moodle', name: site.db.name, characterSet: 'utf8mb4', collation: 'utf8mb4_unicode_ci' },
+          ...(site.db.mimName
+            ? [{ role: 'mim' as const, name: site.db.mimName, characterSet: 'utf8mb4' as const, collation: 'utf8mb4_unicode_ci' }]
+            : []),
+        ],
+      },
+    },
+    dbUser: {
+      name: `${site.db.user}@'%'`,
+      dependsOn: ['databases', 'dbSecret'],
+      spec: {
+        name: site.db.user,
+        host: '%',
+        grants: databaseNames.map((database) => ({ database, privileges: 'ALL PRIVILEGES' as const })),
+        password: { secret: names.dbSecretName, jsonKey: 'password' },
+      },
+    },
+    moodledata: {
+      name: site.moodledata.path,
+      dependsOn: [],
+      spec: {
+        fileSystemId: platform.efs.file_system_id,
+        folder: site.moodledata.folder,
+        efsPath: `/${site.moodledata.folder}`,
+        containerPath: site.moodledata.path,
+        mountPath,
+      },
+    },
+    redis: {
+      name: `${site.redis.host}:${site.redis.port}/${site.redis.prefix}`,
+      dependsOn: [],
+      spec: { ...site.redis },
+    },
+    logGroup: {
+      name: logGroupName,
+      dependsOn: [],
+      spec: { logGroupName, retentionInDays: platform.logs.retention_days, tags },
+    },
+    taskDefinition: {
+      name: names.taskFamily,
+      dependsOn: ['logGroup', 'dbSecret', 'moodledata'],
+      spec: {
+        family: names.taskFamily,
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: String(site.cpu),
+        memory: String(site.memory),
+        executionRoleArn: platform.roles.execution_role_arn,
+        taskRoleArn: platform.roles.task_role_arn,
+        runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+        volumes: [
+          {
+            name: MOODLEDATA_VOLUME,
+            efsVolumeConfiguration: {
+              fileSystemId: platform.efs.file_system_id,
+              // The whole EFS root, as today: runcron.sh writes <mount>/cron_logs/ next to the sites.
+              rootDirectory: '/',
+              transitEncryption: 'ENABLED',
+              ...(accessPoint ? { authorizationConfig: { accessPointId: accessPoint, iam: 'ENABLED' as const } } : {}),
+            },
+          },
+        ],
+        containerDefinitions: [
+          {
+            name: names.containerName,
+            image: site.image,
+            essential: true,
+            portMappings: [
+              { containerPort: 80, protocol: 'tcp' },
+              { containerPort: 443, protocol: 'tcp' },
+            ],
+            environment,
+            secrets: [{ name: 'MOODLE_DB_PASSWORD', valueFrom: { secret: names.dbSecretName, jsonKey: 'password' } }],
+            mountPoints: [{ sourceVolume: MOODLEDATA_VOLUME, containerPath: mountPath, readOnly: false }],
+            // An init process reaps the children of ECS Exec sessions (cron runs through it).
+            linuxParameters: { initProcessEnabled: true },
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': logGroupName, 'awslogs-region': platform.region, 'awslogs-stream-prefix': 'moodle' },
+            },
+          },
+        ],
+        tags,
+      },
+    },
+    targetGroup: {
+      name: names.targetGroupName,
+      dependsOn: [],
+      spec: {
+        name: names.targetGroupName,
+        protocol: platform.alb.target_protocol,
+        port: platform.alb.target_port,
+        targetType: 'ip',
+        vpcId: platform.network.vpc_id,
+        healthCheck: { path: platform.alb.health_check_path, matcher: platform.alb.health_check_matcher, intervalSeconds: 30, healthyThresholdCount: 2 },
+        deregistrationDelaySeconds: platform.alb.deregistration_delay_seconds,
+        tags,
+      },
+    },
+    listenerRule: {
+      name: site.host,
+      dependsOn: ['targetGroup'],
+      spec: {
+        listenerArns: [...platform.alb.https_listener_arns],
+        hostHeader: site.host,
+        preferredPriority: preferredRulePriority(site.previewLink),
+        forwardTo: { ref: 'targetGroup', attribute: 'arn' },
+        tags,
+      },
+    },
+    service: {
+      name: names.serviceName,
+      dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser'],
+      spec: {
+        cluster: platform.cluster,
+        serviceName: names.serviceName,
+        taskDefinition: { ref: 'taskDefinition', attribute: 'arn' },
+        initialDesiredCount: site.scaling.min,
+        launchType: 'FARGATE',
+        platformVersion: 'LATEST',
+        networkConfiguration: {
+          subnets: [...platform.network.subnet_ids],
+          securityGroups: [...platform.network.security_group_ids],
+          assignPublicIp: platform.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
+        },
+        loadBalancers: [
+          { targetGroup: { ref: 'targetGroup', attribute: 'arn' }, containerName: names.containerName, containerPort: platform.alb.target_port },
+        ],
+        // A partial image downloads Moodle at start: give it time before health checks count.
+        healthCheckGracePeriodSeconds: site.fullImage ? 120 : 600,
+        deploymentConfiguration: {
+          minimumHealthyPercent: 100,
+          maximumPercent: 200,
+          deploymentCircuitBreaker: { enable: true, rollback: true },
+        },
+        enableExecuteCommand: true,
+        propagateTags: 'SERVICE',
+        enableECSManagedTags: true,
+        tags,
+      },
+    },
+    scalingTarget: {
+      name: serviceResourceId,
+      dependsOn: ['service'],
+      spec: {
+        serviceNamespace: 'ecs',
+        resourceId: serviceResourceId,
+        scalableDimension: 'ecs:service:DesiredCount',
+        minCapacity: site.scaling.min,
+        maxCapacity: site.scaling.max,
+      },
+    },
+    scalingPolicy: {
+      name: names.scalingPolicyName,
+      dependsOn: ['scalingTarget'],
+      spec: {
+        policyName: names.scalingPolicyName,
+        policyType: 'TargetTrackingScaling',
+        resourceId: serviceResourceId,
+        targetValue: site.scaling.cpuTarget,
+        predefinedMetricType: 'ECSServiceAverageCPUUtilization',
+        scaleOutCooldown: 60,
+        scaleInCooldown: 300,
+      },
+    },
+  };
+  return { planVersion: 1, site: site.previewLink, url: site.url, host: site.host, tags, resources };
+}
+
+/** Resource ids in an order where every resource comes after what it depends on. */
+export function applyOrder(plan: SitePlan): ResourceId[] {
+  const ids = Object.keys(plan.resources) as ResourceId[];
+  const done = new Set<ResourceId>();
+  const order: ResourceId[] = [];
+  const visit = (id: ResourceId, trail: ResourceId[]) => {
+    if (done.has(id)) return;
+    if (trail.includes(id)) throw new Error(`dependency cycle: ${[...trail, id].join(' → ')}`);
+    for (const dep of plan.resources[id].dependsOn) visit(dep, [...trail, id]);
+    done.add(id);
+    order.push(id);
+  };
+  for (const id of ids) visit(id, []);
+  return order;
+}
