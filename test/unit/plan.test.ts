@@ -1,10 +1,228 @@
+// The plan: golden output of the example site, exactly which resources each settings key moves,
+// dependency order, purity and ownership tags.
+import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from '@jest/globals';
-import { loadSite, planSite } from '@moodle-preview/core';
+import { main } from '@moodle-preview/cli';
+import {
+  applyOrder,
+  checkPlatformText,
+  checkSiteText,
+  diffPlans,
+  planSite,
+  resolveSite,
+  siteSchema,
+  TAG_MANAGED_BY,
+  TAG_SITE,
+  type ResourceId,
+  type SitePlan,
+} from '@moodle-preview/core';
+import { stringify } from 'yaml';
 
-describe('plan smoke', () => {
-  it('plans the example site', async () => {
-    const { site, platform } = await loadSite('workflows-examples/sites/4-demo/settings.yml', 'workflows-examples/platform.yml');
-    const plan = planSite(site, platform);
-    expect(plan.resources.taskDefinition.name).toBe('mdl_ecs_task_def-4-demo');
+const SETTINGS = 'workflows-examples/sites/4-demo/settings.yml';
+const PLATFORM = 'workflows-examples/platform.yml';
+const GOLDEN = 'test/golden/plan-4-demo.json';
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {} });
+  return { code, stdout, stderr };
+}
+
+const platformText = await readFile(PLATFORM, 'utf8');
+// The example as the validator reads it (YAML's 8.0 stays "8.0"), defaults applied.
+const baseSettings = { ...checkSiteText(SETTINGS, await readFile(SETTINGS, 'utf8')).value } as Record<
+  string,
+  unknown
+>;
+
+function planOf(settings: Record<string, unknown>, platformYaml = platformText): SitePlan {
+  const site = checkSiteText('settings.yml', stringify(settings));
+  const platform = checkPlatformText('platform.yml', platformYaml);
+  expect([...site.problems, ...platform.problems]).toEqual([]);
+  const resolved = resolveSite(site.value!, platform.value!, site.source);
+  expect(resolved.problems).toEqual([]);
+  return planSite(resolved.site!, platform.value!);
+}
+
+const basePlan = planOf(baseSettings);
+const ALL = Object.keys(basePlan.resources) as ResourceId[];
+const except = (...ids: ResourceId[]) => ALL.filter((id) => !ids.includes(id));
+
+describe('mdl-preview plan', () => {
+  it('--json equals the committed golden file', async () => {
+    const { code, stdout, stderr } = await cli(['plan', SETTINGS, '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    if (process.env.UPDATE_GOLDEN) await writeFile(GOLDEN, stdout);
+    expect(stdout).toBe(await readFile(GOLDEN, 'utf8'));
+    expect(JSON.parse(stdout)).toEqual(basePlan);
+  });
+
+  it('prints every resource for people, finding platform.yml by itself', async () => {
+    const { code, stdout } = await cli(['plan', SETTINGS]);
+    expect(code).toBe(0);
+    for (const label of [
+      'site registry',
+      'cron',
+      'db secret',
+      'databases',
+      'db user',
+      'moodledata',
+      'redis',
+      'log group',
+      'task definition',
+      'target group',
+      'listener rule',
+      'service',
+      'scaling target',
+      'scaling policy',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^  ${label} +\\S`, 'm'));
+    }
+    expect(stdout).toContain('host 4-demo.preview-moodle.example.ac.uk → target group mdl-4-demo');
+  });
+
+  it('refuses a second settings file and unknown options with a usage error', async () => {
+    expect((await cli(['plan', SETTINGS, SETTINGS])).code).toBe(2);
+    expect((await cli(['plan', SETTINGS, '--frobnicate'])).code).toBe(2);
+    expect((await cli(['deploy'])).stderr).toMatch(/unknown command "deploy"/);
+  });
+});
+
+// Each settings key changed in turn, and exactly the resources that must follow it.
+const KEY_CHANGES: [key: string, value: unknown, changed: ResourceId[]][] = [
+  ['preview_link', 'demo-x', except('databases', 'moodledata')],
+  ['site_folder', 'moodle2', ['taskDefinition']],
+  ['php_version', '8.1', ['taskDefinition']],
+  ['preview_docker_img', 'registry.example/moodle:php{{php_version}}', ['taskDefinition']],
+  ['auto_scaling_full_img', false, ['taskDefinition', 'service']],
+  ['preview_db_host', 'other-db.example.internal', ['databases', 'taskDefinition', 'siteRegistration']],
+  ['preview_db_host_read_replica', false, ['taskDefinition']],
+  ['preview_db_port', 3307, ['databases', 'taskDefinition']],
+  ['preview_db_name', 'moodle_43_demo', ['databases', 'dbUser', 'taskDefinition', 'siteRegistration']],
+  ['preview_db_user', 'demo_user', ['dbUser', 'taskDefinition', 'siteRegistration']],
+  ['mim_db_name', undefined, ['databases', 'dbUser', 'taskDefinition', 'siteRegistration']],
+  ['redis_host', 'redis.example.internal', ['redis', 'taskDefinition']],
+  ['redis_port', 6380, ['redis', 'taskDefinition']],
+  ['redis_prefix', 'demo4_', ['redis', 'taskDefinition']],
+  ['moodledata_folder', '4-demo-2027-01', ['moodledata', 'taskDefinition', 'siteRegistration']],
+  ['cron', false, ['cronRegistration']],
+  ['cpu', 512, ['taskDefinition']],
+  ['memory', 3072, ['taskDefinition']],
+  ['auto_scaling_min', 2, ['service', 'scalingTarget']],
+  ['auto_scaling_max', 6, ['scalingTarget']],
+  ['auto_scaling_cpu_target', 70, ['scalingPolicy']],
+];
+
+describe('each settings key moves exactly its resources', () => {
+  it('the table covers every key of the schema', () => {
+    expect(KEY_CHANGES.map(([k]) => k).sort()).toEqual(Object.keys(siteSchema.shape).sort());
+  });
+
+  it.each(KEY_CHANGES)('%s → %p changes %p', (key, value, expected) => {
+    const settings = { ...baseSettings };
+    if (value === undefined) delete settings[key];
+    else {
+      expect(settings[key]).not.toEqual(value); // the row must really change something
+      settings[key] = value;
+    }
+    const changed = diffPlans(basePlan, planOf(settings)).map((c) => c.resource);
+    expect(changed.sort()).toEqual([...expected].sort());
+  });
+
+  it('a platform value moves the resources that use it', () => {
+    const moved = (from: string, to: string) => {
+      expect(platformText).toContain(from);
+      return diffPlans(basePlan, planOf(baseSettings, platformText.replace(from, to)))
+        .map((c) => c.resource)
+        .sort();
+    };
+    expect(moved('domain: preview-moodle.example.ac.uk', 'domain: preview.example.org')).toEqual(
+      ['listenerRule', 'siteRegistration', 'taskDefinition'].sort(),
+    );
+    expect(moved('retention_days: 30', 'retention_days: 90')).toEqual(['logGroup']);
+    expect(moved('cluster: moodle_cluster', 'cluster: other_cluster')).toEqual(
+      ['cronRegistration', 'scalingPolicy', 'scalingTarget', 'service', 'siteRegistration'].sort(),
+    );
+  });
+});
+
+describe('plan invariants', () => {
+  it('is pure: the same input gives an equal plan, and inputs are not mutated', () => {
+    const site = checkSiteText('s.yml', stringify(baseSettings));
+    const platform = checkPlatformText('p.yml', platformText);
+    const resolved = resolveSite(site.value!, platform.value!, site.source).site!;
+    const frozen = structuredClone(resolved);
+    const a = planSite(resolved, platform.value!);
+    const b = planSite(resolved, platform.value!);
+    expect(a).toEqual(b);
+    expect(a).not.toBe(b);
+    expect(resolved).toEqual(frozen);
+  });
+
+  it('orders every resource after what it depends on', () => {
+    const order = applyOrder(basePlan);
+    expect([...order].sort()).toEqual([...ALL].sort());
+    for (const id of ALL) {
+      for (const dep of basePlan.resources[id].dependsOn)
+        expect(order.indexOf(dep)).toBeLessThan(order.indexOf(id));
+    }
+  });
+
+  it('rejects a dependency cycle', () => {
+    const cyclic = structuredClone(basePlan);
+    cyclic.resources.logGroup.dependsOn = ['service'];
+    expect(() => applyOrder(cyclic)).toThrow(/dependency cycle/);
+  });
+
+  it('tags every taggable resource with the site and the suite, and platform tags cannot override them', () => {
+    const hostile = platformText.replace(
+      'cost-centre: digital-education',
+      `cost-centre: x\n  "${TAG_SITE}": other-site`,
+    );
+    const plan = planOf(baseSettings, hostile);
+    const tagged = [
+      plan.resources.dbSecret.spec.tags,
+      plan.resources.logGroup.spec.tags,
+      plan.resources.taskDefinition.spec.tags,
+      plan.resources.targetGroup.spec.tags,
+      plan.resources.listenerRule.spec.tags,
+      plan.resources.service.spec.tags,
+    ];
+    for (const tags of tagged) {
+      expect(tags[TAG_SITE]).toBe('4-demo');
+      expect(tags[TAG_MANAGED_BY]).toBe('moodle-preview-actions');
+      expect(tags['cost-centre']).toBe('x');
+    }
+  });
+
+  it('hands the DB password to the container only by reference', () => {
+    const text = JSON.stringify(basePlan);
+    expect(text).not.toMatch(/password"\s*:\s*"/i);
+    expect(basePlan.resources.taskDefinition.spec.containerDefinitions[0]!.secrets).toEqual([
+      {
+        name: 'MOODLE_DB_PASSWORD',
+        valueFrom: { secret: 'moodle-preview/sites/4-demo/db', jsonKey: 'password' },
+      },
+    ]);
+  });
+
+  it('derives defaults from preview_link when the settings leave them out', () => {
+    const plan = planOf({ preview_link: 'ab-1', php_version: '8.1' });
+    expect(plan.resources.databases.spec.databases).toEqual([
+      { role: 'moodle', name: 'mdl_ab_1', characterSet: 'utf8mb4', collation: 'utf8mb4_unicode_ci' },
+    ]);
+    expect(plan.resources.dbUser.spec.name).toBe('mdl_ab_1');
+    expect(plan.resources.redis.spec.prefix).toBe('mdl_ab-1');
+    expect(plan.resources.moodledata.spec.containerPath).toBe('/moodle_data_root/ab-1');
+    expect(plan.resources.taskDefinition.spec.cpu).toBe('512');
+    expect(plan.resources.taskDefinition.spec.memory).toBe('1024');
+    expect(plan.resources.scalingTarget.spec).toMatchObject({ minCapacity: 1, maxCapacity: 4 });
+    expect(plan.resources.scalingPolicy.spec.targetValue).toBe(85);
+    expect(plan.resources.cronRegistration.spec.enabled).toBe(false);
+    expect(plan.resources.taskDefinition.spec.containerDefinitions[0]!.image).toBe(
+      '123456789012.dkr.ecr.eu-west-2.amazonaws.com/vle-repo:moodle-ecs-docker-8.1',
+    );
   });
 });

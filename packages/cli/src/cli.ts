@@ -94,7 +94,8 @@ async function validate(args: string[], io: CliIO): Promise<number> {
     options: { platform: { type: 'string' } },
     allowPositionals: true,
   });
-  if (positionals.length === 0 && !values.platform) throw new UsageError('validate needs at least one settings file (or --platform FILE)');
+  if (positionals.length === 0 && !values.platform)
+    throw new UsageError('validate needs at least one settings file (or --platform FILE)');
   const problems: SettingsProblem[] = [];
   // The platform file is checked once, even when every settings file shares it.
   const platforms = new Map<string, Awaited<ReturnType<typeof loadPlatformFile>>>();

@@ -2,8 +2,20 @@
 export * from './errors.js';
 export * from './naming.js';
 export * from './workflow-commands.js';
-export { siteSchema, PHP_VERSIONS, FARGATE_CPU, fargateMemoryOptions, type SiteSettings, type SiteSettingsInput } from './settings/site-schema.js';
-export { platformSchema, LOG_RETENTION_DAYS, type Platform, type PlatformInput } from './settings/platform-schema.js';
+export {
+  siteSchema,
+  PHP_VERSIONS,
+  FARGATE_CPU,
+  fargateMemoryOptions,
+  type SiteSettings,
+  type SiteSettingsInput,
+} from './settings/site-schema.js';
+export {
+  platformSchema,
+  LOG_RETENTION_DAYS,
+  type Platform,
+  type PlatformInput,
+} from './settings/platform-schema.js';
 export {
   checkPlatformText,
   checkSiteText,

@@ -20,7 +20,12 @@ function diffValues(a: unknown, b: unknown, at: string, out: string[]): void {
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const k of [...keys].sort()) {
-      diffValues((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at ? `${at}.${k}` : k, out);
+      diffValues(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        at ? `${at}.${k}` : k,
+        out,
+      );
     }
     return;
   }

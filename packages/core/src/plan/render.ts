@@ -23,28 +23,44 @@ function details(plan: SitePlan, id: ResourceId): string[] {
   switch (id) {
     case 'siteRegistration': {
       const e = r.siteRegistration.spec.entry;
-      return [`SSM parameter ${r.siteRegistration.spec.parameterName}`, `service ${e.service}, databases ${Object.values(e.databases).join(', ')}, moodledata ${e.moodledataFolder}`];
+      return [
+        `SSM parameter ${r.siteRegistration.spec.parameterName}`,
+        `service ${e.service}, databases ${Object.values(e.databases).join(', ')}, moodledata ${e.moodledataFolder}`,
+      ];
     }
     case 'cronRegistration': {
       const c = r.cronRegistration.spec;
       return c.enabled
-        ? [`enabled: ${c.command} in container ${c.container} of ${c.service}, timeout ${c.timeoutSeconds} s`, `log ${c.logPath}`]
+        ? [
+            `enabled: ${c.command} in container ${c.container} of ${c.service}, timeout ${c.timeoutSeconds} s`,
+            `log ${c.logPath}`,
+          ]
         : ['disabled (cron: false)'];
     }
     case 'dbSecret':
-      return [`Secrets Manager secret, ${r.dbSecret.spec.passwordLength}-character password generated once, never printed`];
+      return [
+        `Secrets Manager secret, ${r.dbSecret.spec.passwordLength}-character password generated once, never printed`,
+      ];
     case 'databases': {
       const d = r.databases.spec;
       return [
-        ...d.databases.map((db) => `${db.name} (${db.role}) ${db.characterSet}/${db.collation}, created if absent, never dropped`),
+        ...d.databases.map(
+          (db) =>
+            `${db.name} (${db.role}) ${db.characterSet}/${db.collation}, created if absent, never dropped`,
+        ),
         `on ${d.server.host}:${d.server.port}`,
       ];
     }
     case 'dbUser':
-      return [`ALL PRIVILEGES on ${r.dbUser.spec.grants.map((g) => g.database).join(', ')}`, `password from ${r.dbUser.spec.password.secret}`];
+      return [
+        `ALL PRIVILEGES on ${r.dbUser.spec.grants.map((g) => g.database).join(', ')}`,
+        `password from ${r.dbUser.spec.password.secret}`,
+      ];
     case 'moodledata': {
       const m = r.moodledata.spec;
-      return [`EFS ${m.fileSystemId}:${m.efsPath}, seen as ${m.containerPath} (EFS root mounted at ${m.mountPath})`];
+      return [
+        `EFS ${m.fileSystemId}:${m.efsPath}, seen as ${m.containerPath} (EFS root mounted at ${m.mountPath})`,
+      ];
     }
     case 'redis':
       return [`${r.redis.spec.host}:${r.redis.spec.port}, key prefix ${r.redis.spec.prefix}`];
@@ -63,11 +79,17 @@ function details(plan: SitePlan, id: ResourceId): string[] {
     }
     case 'targetGroup': {
       const g = r.targetGroup.spec;
-      return [`${g.protocol}:${g.port}, target type ip, VPC ${g.vpcId}`, `health check ${g.healthCheck.path} expecting ${g.healthCheck.matcher}`];
+      return [
+        `${g.protocol}:${g.port}, target type ip, VPC ${g.vpcId}`,
+        `health check ${g.healthCheck.path} expecting ${g.healthCheck.matcher}`,
+      ];
     }
     case 'listenerRule': {
       const l = r.listenerRule.spec;
-      return [`host ${l.hostHeader} → target group ${r.targetGroup.name}`, `priority ${l.preferredPriority} (or the next free one) on the first of ${l.listenerArns.length} listener(s) with room`];
+      return [
+        `host ${l.hostHeader} → target group ${r.targetGroup.name}`,
+        `priority ${l.preferredPriority} (or the next free one) on the first of ${l.listenerArns.length} listener(s) with room`,
+      ];
     }
     case 'service': {
       const s = r.service.spec;
@@ -91,6 +113,11 @@ export function renderPlan(plan: SitePlan): string {
     lines.push(`  ${LABEL[id].padEnd(width)}  ${plan.resources[id].name}`);
     for (const d of [first, ...rest]) if (d) lines.push(`  ${''.padEnd(width)}    ${d}`);
   }
-  lines.push('', `Tags on every resource: ${Object.entries(plan.tags).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  lines.push(
+    '',
+    `Tags on every resource: ${Object.entries(plan.tags)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  );
   return lines.join('\n');
 }

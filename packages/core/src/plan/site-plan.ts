@@ -174,7 +174,11 @@ export interface ServiceSpec {
   initialDesiredCount: number;
   launchType: 'FARGATE';
   platformVersion: 'LATEST';
-  networkConfiguration: { subnets: string[]; securityGroups: string[]; assignPublicIp: 'ENABLED' | 'DISABLED' };
+  networkConfiguration: {
+    subnets: string[];
+    securityGroups: string[];
+    assignPublicIp: 'ENABLED' | 'DISABLED';
+  };
   loadBalancers: { targetGroup: ResourceRef; containerName: string; containerPort: number }[];
   healthCheckGracePeriodSeconds: number;
   deploymentConfiguration: {
@@ -231,9 +235,13 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
     { name: 'MOODLE_REDIS_PORT', value: String(site.redis.port) },
     { name: 'MOODLE_REDIS_PREFIX', value: site.redis.prefix },
   ];
-  if (site.db.readReplicaHost) environment.push({ name: 'MOODLE_DB_HOST_READONLY', value: site.db.readReplicaHost });
+  if (site.db.readReplicaHost)
+    environment.push({ name: 'MOODLE_DB_HOST_READONLY', value: site.db.readReplicaHost });
   if (site.db.mimName) {
-    environment.push({ name: 'MIM_DB_HOST', value: site.db.host }, { name: 'MIM_DB_NAME', value: site.db.mimName });
+    environment.push(
+      { name: 'MIM_DB_HOST', value: site.db.host },
+      { name: 'MIM_DB_NAME', value: site.db.mimName },
+    );
   }
   environment.sort(byName);
 
@@ -279,7 +287,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
       dependsOn: [],
       spec: {
         name: names.dbSecretName,
-        description: `Database password of Moodle preview site ${site.previewLink} (user ${site.db.user})`,
+        description: `Database password of Moodle preview site ${site.previewLink}`,
         passwordLength: 32,
         tags,
       },
@@ -292,7 +300,14 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
         databases: [
           { role: 'moodle', name: site.db.name, characterSet: 'utf8mb4', collation: 'utf8mb4_unicode_ci' },
           ...(site.db.mimName
-            ? [{ role: 'mim' as const, name: site.db.mimName, characterSet: 'utf8mb4' as const, collation: 'utf8mb4_unicode_ci' }]
+            ? [
+                {
+                  role: 'mim' as const,
+                  name: site.db.mimName,
+                  characterSet: 'utf8mb4' as const,
+                  collation: 'utf8mb4_unicode_ci',
+                },
+              ]
             : []),
         ],
       },
@@ -348,7 +363,9 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
               // The whole EFS root, as today: runcron.sh writes <mount>/cron_logs/ next to the sites.
               rootDirectory: '/',
               transitEncryption: 'ENABLED',
-              ...(accessPoint ? { authorizationConfig: { accessPointId: accessPoint, iam: 'ENABLED' as const } } : {}),
+              ...(accessPoint
+                ? { authorizationConfig: { accessPointId: accessPoint, iam: 'ENABLED' as const } }
+                : {}),
             },
           },
         ],
@@ -362,13 +379,19 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
               { containerPort: 443, protocol: 'tcp' },
             ],
             environment,
-            secrets: [{ name: 'MOODLE_DB_PASSWORD', valueFrom: { secret: names.dbSecretName, jsonKey: 'password' } }],
+            secrets: [
+              { name: 'MOODLE_DB_PASSWORD', valueFrom: { secret: names.dbSecretName, jsonKey: 'password' } },
+            ],
             mountPoints: [{ sourceVolume: MOODLEDATA_VOLUME, containerPath: mountPath, readOnly: false }],
             // An init process reaps the children of ECS Exec sessions (cron runs through it).
             linuxParameters: { initProcessEnabled: true },
             logConfiguration: {
               logDriver: 'awslogs',
-              options: { 'awslogs-group': logGroupName, 'awslogs-region': platform.region, 'awslogs-stream-prefix': 'moodle' },
+              options: {
+                'awslogs-group': logGroupName,
+                'awslogs-region': platform.region,
+                'awslogs-stream-prefix': 'moodle',
+              },
             },
           },
         ],
@@ -384,7 +407,12 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
         port: platform.alb.target_port,
         targetType: 'ip',
         vpcId: platform.network.vpc_id,
-        healthCheck: { path: platform.alb.health_check_path, matcher: platform.alb.health_check_matcher, intervalSeconds: 30, healthyThresholdCount: 2 },
+        healthCheck: {
+          path: platform.alb.health_check_path,
+          matcher: platform.alb.health_check_matcher,
+          intervalSeconds: 30,
+          healthyThresholdCount: 2,
+        },
         deregistrationDelaySeconds: platform.alb.deregistration_delay_seconds,
         tags,
       },
@@ -416,7 +444,11 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
           assignPublicIp: platform.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
         },
         loadBalancers: [
-          { targetGroup: { ref: 'targetGroup', attribute: 'arn' }, containerName: names.containerName, containerPort: platform.alb.target_port },
+          {
+            targetGroup: { ref: 'targetGroup', attribute: 'arn' },
+            containerName: names.containerName,
+            containerPort: platform.alb.target_port,
+          },
         ],
         // A partial image downloads Moodle at start: give it time before health checks count.
         healthCheckGracePeriodSeconds: site.fullImage ? 120 : 600,

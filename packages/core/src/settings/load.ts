@@ -20,7 +20,8 @@ async function readText(file: string): Promise<{ text?: string; problem?: Settin
     return { text: await readFile(file, 'utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : String(err);
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : String(err);
     return { problem: { file, line: 1, column: 1, key: '', message: `cannot read: ${why}` } };
   }
 }
@@ -52,15 +53,35 @@ export function checkSiteText(file: string, text: string): Loaded<SiteSettings> 
   }
   const memory = fargateMemoryOptions(value.cpu);
   if (!memory.includes(value.memory)) {
-    const list = memory.length > 8 ? `${memory[0]} to ${memory.at(-1)} in steps of ${memory[1]! - memory[0]!}` : memory.join(', ');
-    own.push(problemAt(source, ['memory'], `${value.memory} MiB is not a Fargate size for cpu ${value.cpu}; allowed: ${list}`));
+    const list =
+      memory.length > 8
+        ? `${memory[0]} to ${memory.at(-1)} in steps of ${memory[1]! - memory[0]!}`
+        : memory.join(', ');
+    own.push(
+      problemAt(
+        source,
+        ['memory'],
+        `${value.memory} MiB is not a Fargate size for cpu ${value.cpu}; allowed: ${list}`,
+      ),
+    );
   }
   if (value.auto_scaling_min > value.auto_scaling_max) {
-    own.push(problemAt(source, ['auto_scaling_min'], `must not exceed auto_scaling_max (${value.auto_scaling_max}); got ${value.auto_scaling_min}`));
+    own.push(
+      problemAt(
+        source,
+        ['auto_scaling_min'],
+        `must not exceed auto_scaling_max (${value.auto_scaling_max}); got ${value.auto_scaling_min}`,
+      ),
+    );
   }
   const names = siteNames(value.preview_link);
-  if (value.mim_db_name !== undefined && value.mim_db_name === (value.preview_db_name ?? names.defaultDbName)) {
-    own.push(problemAt(source, ['mim_db_name'], `must differ from the Moodle database name "${value.mim_db_name}"`));
+  if (
+    value.mim_db_name !== undefined &&
+    value.mim_db_name === (value.preview_db_name ?? names.defaultDbName)
+  ) {
+    own.push(
+      problemAt(source, ['mim_db_name'], `must differ from the Moodle database name "${value.mim_db_name}"`),
+    );
   }
   return { value: own.length ? undefined : value, source, problems: own };
 }
@@ -101,21 +122,37 @@ export function resolveSite(
   const names = siteNames(settings.preview_link);
   if (!platform.images.php_versions.includes(settings.php_version)) {
     problems.push(
-      problemAt(settingsSource, ['php_version'], `the platform has no image for PHP ${settings.php_version}; it has ${platform.images.php_versions.join(', ')}`),
+      problemAt(
+        settingsSource,
+        ['php_version'],
+        `the platform has no image for PHP ${settings.php_version}; it has ${platform.images.php_versions.join(', ')}`,
+      ),
     );
   }
   let readReplicaHost: string | undefined;
   if (settings.preview_db_host_read_replica === true) {
     readReplicaHost = platform.db.read_replica_host;
     if (!readReplicaHost) {
-      problems.push(problemAt(settingsSource, ['preview_db_host_read_replica'], 'is true but the platform file has no db.read_replica_host; give the replica host name instead'));
+      problems.push(
+        problemAt(
+          settingsSource,
+          ['preview_db_host_read_replica'],
+          'is true but the platform file has no db.read_replica_host; give the replica host name instead',
+        ),
+      );
     }
   } else if (typeof settings.preview_db_host_read_replica === 'string') {
     readReplicaHost = settings.preview_db_host_read_replica;
   }
   const host = `${settings.preview_link}.${platform.domain}`;
   if (host.length > 253) {
-    problems.push(problemAt(settingsSource, ['preview_link'], `makes the host name ${host.length} characters long; at most 253 are allowed`));
+    problems.push(
+      problemAt(
+        settingsSource,
+        ['preview_link'],
+        `makes the host name ${host.length} characters long; at most 253 are allowed`,
+      ),
+    );
   }
   if (problems.length) return { site: undefined, problems };
   const siteFolder = settings.site_folder ?? settings.preview_link;
@@ -128,7 +165,9 @@ export function resolveSite(
       url: `https://${host}`,
       siteFolder,
       phpVersion: settings.php_version,
-      image: renderTemplate(settings.preview_docker_img ?? platform.images.template, { php_version: settings.php_version }),
+      image: renderTemplate(settings.preview_docker_img ?? platform.images.template, {
+        php_version: settings.php_version,
+      }),
       fullImage: settings.auto_scaling_full_img,
       moodleCodePath: renderTemplate(platform.images.moodle_code_path, { site_folder: siteFolder }),
       db: {
@@ -151,7 +190,11 @@ export function resolveSite(
       cron: settings.cron,
       cpu: settings.cpu,
       memory: settings.memory,
-      scaling: { min: settings.auto_scaling_min, max: settings.auto_scaling_max, cpuTarget: settings.auto_scaling_cpu_target },
+      scaling: {
+        min: settings.auto_scaling_min,
+        max: settings.auto_scaling_max,
+        cpuTarget: settings.auto_scaling_cpu_target,
+      },
     },
   };
 }

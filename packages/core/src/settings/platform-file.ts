@@ -7,7 +7,11 @@ import { ConfigurationError } from '../errors.js';
 export const PLATFORM_FILE_NAME = 'platform.yml';
 export const PLATFORM_ENV = 'MDL_PREVIEW_PLATFORM';
 
-export function findPlatformFile(settingsFile: string, explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function findPlatformFile(
+  settingsFile: string,
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (explicit) return explicit;
   const fromEnv = env[PLATFORM_ENV];
   if (fromEnv) return fromEnv;

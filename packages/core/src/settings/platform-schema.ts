@@ -4,11 +4,9 @@ import { z } from 'zod';
 import { hostname, port, PHP_VERSIONS } from './site-schema.js';
 
 const arn = (service: string, resource: string, example: string) =>
-  z
-    .string()
-    .regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:${resource}`), {
-      error: `must be an ARN like ${example}`,
-    });
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:${resource}`), {
+    error: `must be an ARN like ${example}`,
+  });
 
 /** CloudWatch Logs retention values (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
@@ -17,7 +15,13 @@ export const LOG_RETENTION_DAYS = [
 
 const idList = (prefix: string, what: string) =>
   z
-    .array(z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), { error: `must be a ${what} id like ${prefix}-0123456789abcdef0` }))
+    .array(
+      z
+        .string()
+        .regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
+          error: `must be a ${what} id like ${prefix}-0123456789abcdef0`,
+        }),
+    )
     .min(1, { error: `needs at least one ${what}` });
 
 export const platformSchema = z
@@ -34,11 +38,25 @@ export const platformSchema = z
     alb: z
       .strictObject({
         https_listener_arns: z
-          .array(arn('elasticloadbalancing', 'listener/app/', 'arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener/app/mdl-fargate-app/…/…'))
+          .array(
+            arn(
+              'elasticloadbalancing',
+              'listener/app/',
+              'arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener/app/mdl-fargate-app/…/…',
+            ),
+          )
           .min(1, { error: 'needs at least one HTTPS listener ARN' })
-          .describe('HTTPS listener ARNs of the ALB(s); a site gets one host rule on the first listener with room.'),
-        target_port: z.literal([80, 443]).default(80).describe('Container port the ALB forwards to: 80 or 443. Default 80.'),
-        target_protocol: z.enum(['HTTP', 'HTTPS']).default('HTTP').describe('Protocol from the ALB to the container. Default HTTP.'),
+          .describe(
+            'HTTPS listener ARNs of the ALB(s); a site gets one host rule on the first listener with room.',
+          ),
+        target_port: z
+          .literal([80, 443])
+          .default(80)
+          .describe('Container port the ALB forwards to: 80 or 443. Default 80.'),
+        target_protocol: z
+          .enum(['HTTP', 'HTTPS'])
+          .default('HTTP')
+          .describe('Protocol from the ALB to the container. Default HTTP.'),
         health_check_path: z
           .string()
           .regex(/^\/\S*$/, { error: 'must be a URL path starting with /' })
@@ -46,15 +64,25 @@ export const platformSchema = z
           .describe('Target group health check path. Default /login/index.php.'),
         health_check_matcher: z
           .string()
-          .regex(/^[0-9]{3}(-[0-9]{3})?(,[0-9]{3}(-[0-9]{3})?)*$/, { error: 'must be HTTP codes such as 200 or 200-399' })
+          .regex(/^[0-9]{3}(-[0-9]{3})?(,[0-9]{3}(-[0-9]{3})?)*$/, {
+            error: 'must be HTTP codes such as 200 or 200-399',
+          })
           .default('200-399')
           .describe('HTTP codes counted as healthy. Default 200-399.'),
-        deregistration_delay_seconds: z.int().min(0).max(3600).default(30).describe('Target deregistration delay. Default 30.'),
+        deregistration_delay_seconds: z
+          .int()
+          .min(0)
+          .max(3600)
+          .default(30)
+          .describe('Target deregistration delay. Default 30.'),
       })
       .describe('The shared application load balancer (today mdl-fargate-app).'),
     network: z
       .strictObject({
-        vpc_id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id like vpc-0123456789abcdef0' }).describe('VPC of the tasks and target groups.'),
+        vpc_id: z
+          .string()
+          .regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id like vpc-0123456789abcdef0' })
+          .describe('VPC of the tasks and target groups.'),
         subnet_ids: idList('subnet', 'subnet').describe('Private subnets for the tasks.'),
         security_group_ids: idList('sg', 'security group').describe('Security groups of the tasks.'),
         assign_public_ip: z.boolean().default(false).describe('Give tasks a public IP. Default false.'),
@@ -62,8 +90,15 @@ export const platformSchema = z
       .describe('Where tasks run.'),
     efs: z
       .strictObject({
-        file_system_id: z.string().regex(/^fs-[0-9a-f]{8,17}$/, { error: 'must be an EFS id like fs-0123456789abcdef0' }).describe('The shared EFS file system.'),
-        access_point_id: z.string().regex(/^fsap-[0-9a-f]{8,17}$/, { error: 'must be an access point id like fsap-0123456789abcdef0' }).optional().describe('EFS access point to mount through (optional).'),
+        file_system_id: z
+          .string()
+          .regex(/^fs-[0-9a-f]{8,17}$/, { error: 'must be an EFS id like fs-0123456789abcdef0' })
+          .describe('The shared EFS file system.'),
+        access_point_id: z
+          .string()
+          .regex(/^fsap-[0-9a-f]{8,17}$/, { error: 'must be an access point id like fsap-0123456789abcdef0' })
+          .optional()
+          .describe('EFS access point to mount through (optional).'),
         mount_path: z
           .string()
           .regex(/^\/[A-Za-z0-9._/-]*$/, { error: 'must be an absolute path' })
@@ -73,18 +108,29 @@ export const platformSchema = z
       .describe('The EFS file system that holds every site moodledata and the cron logs.'),
     roles: z
       .strictObject({
-        execution_role_arn: arn('iam', 'role/', 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole').describe('Task execution role (pulls images, reads secrets).'),
-        task_role_arn: arn('iam', 'role/', 'arn:aws:iam::123456789012:role/moodle-task').describe('Task role (ECS Exec, EFS IAM).'),
+        execution_role_arn: arn(
+          'iam',
+          'role/',
+          'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
+        ).describe('Task execution role (pulls images, reads secrets).'),
+        task_role_arn: arn('iam', 'role/', 'arn:aws:iam::123456789012:role/moodle-task').describe(
+          'Task role (ECS Exec, EFS IAM).',
+        ),
       })
       .describe('IAM roles of the tasks.'),
     logs: z
       .strictObject({
         group_prefix: z
           .string()
-          .regex(/^\/?[A-Za-z0-9_./#-]{1,400}$/, { error: 'must be a log group name prefix: letters, digits, _ - / . #' })
+          .regex(/^\/?[A-Za-z0-9_./#-]{1,400}$/, {
+            error: 'must be a log group name prefix: letters, digits, _ - / . #',
+          })
           .default('/moodle-preview/sites')
           .describe('Each site logs to <group_prefix>/<preview_link>. Default /moodle-preview/sites.'),
-        retention_days: z.literal(LOG_RETENTION_DAYS).default(30).describe('Log retention in days (a CloudWatch value). Default 30.'),
+        retention_days: z
+          .literal(LOG_RETENTION_DAYS)
+          .default(30)
+          .describe('Log retention in days (a CloudWatch value). Default 30.'),
       })
       .prefault({})
       .describe('CloudWatch Logs of the sites.'),
@@ -100,16 +146,26 @@ export const platformSchema = z
           .string()
           .regex(/^\//, { error: 'must be an absolute path' })
           .default('/data/apache/htdocs/{{site_folder}}')
-          .describe('Moodle code inside the image, may use {{site_folder}}. Default /data/apache/htdocs/{{site_folder}}.'),
+          .describe(
+            'Moodle code inside the image, may use {{site_folder}}. Default /data/apache/htdocs/{{site_folder}}.',
+          ),
         sql_client: z.string().min(1).describe('MySQL client image used for SQL tasks inside the VPC.'),
       })
       .describe('Container images.'),
     db: z
       .strictObject({
-        writer_host: hostname('the Aurora writer endpoint').describe('Aurora writer endpoint, default for preview_db_host.'),
-        read_replica_host: hostname('the read replica endpoint').optional().describe('Read replica used by sites that set preview_db_host_read_replica: true.'),
+        writer_host: hostname('the Aurora writer endpoint').describe(
+          'Aurora writer endpoint, default for preview_db_host.',
+        ),
+        read_replica_host: hostname('the read replica endpoint')
+          .optional()
+          .describe('Read replica used by sites that set preview_db_host_read_replica: true.'),
         port: port().default(3306).describe('Default database port. Default 3306.'),
-        admin_secret_arn: arn('secretsmanager', 'secret:', 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds-admin-AbCdEf').describe('Secrets Manager secret with the admin username and password.'),
+        admin_secret_arn: arn(
+          'secretsmanager',
+          'secret:',
+          'arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds-admin-AbCdEf',
+        ).describe('Secrets Manager secret with the admin username and password.'),
       })
       .describe('The Aurora MySQL cluster.'),
     redis: z
@@ -120,7 +176,11 @@ export const platformSchema = z
       .describe('The shared Redis.'),
     tags: z
       .record(
-        z.string().regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, { error: 'must be a tag key of 1-128 characters, not starting with aws:' }),
+        z
+          .string()
+          .regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, {
+            error: 'must be a tag key of 1-128 characters, not starting with aws:',
+          }),
         z.string().max(256),
       )
       .default({})

@@ -1,13 +1,20 @@
 // The schema of a site's settings.yml. Each key's description says what is allowed: it is shown in
 // error messages, written into settings.schema.json for editors, and documented in the README.
 import { z } from 'zod';
-import { DNS_LABEL, MAX_DB_NAME_LENGTH, MAX_DB_USER_LENGTH, MAX_PREVIEW_LINK_LENGTH, MYSQL_IDENTIFIER } from '../naming.js';
+import {
+  DNS_LABEL,
+  MAX_DB_NAME_LENGTH,
+  MAX_DB_USER_LENGTH,
+  MAX_PREVIEW_LINK_LENGTH,
+  MYSQL_IDENTIFIER,
+} from '../naming.js';
 
 export const PHP_VERSIONS = ['7.4', '8.0', '8.1', '8.2', '8.3', '8.4'] as const;
 export const FARGATE_CPU = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
 
 /** A host name: dot-separated DNS labels, at most 253 characters. */
-export const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+export const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const FOLDER = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
 
 export const hostname = (what: string) =>
@@ -45,7 +52,9 @@ export const siteSchema = z
       ),
     php_version: z
       .enum(PHP_VERSIONS)
-      .describe(`PHP version of the image, one of ${PHP_VERSIONS.join(', ')}. Fills {{php_version}} in the image.`),
+      .describe(
+        `PHP version of the image, one of ${PHP_VERSIONS.join(', ')}. Fills {{php_version}} in the image.`,
+      ),
     preview_docker_img: z
       .string()
       .min(1)
@@ -74,11 +83,17 @@ export const siteSchema = z
       .describe('Moodle database name (MySQL identifier). Default: mdl_<preview_link with - as _>.'),
     preview_db_user: mysqlIdentifier(MAX_DB_USER_LENGTH)
       .optional()
-      .describe('Database user of the site (MySQL identifier, at most 32). Default: mdl_<preview_link with - as _>.'),
+      .describe(
+        'Database user of the site (MySQL identifier, at most 32). Default: mdl_<preview_link with - as _>.',
+      ),
     mim_db_name: mysqlIdentifier(MAX_DB_NAME_LENGTH)
       .optional()
-      .describe('Name of the MIM integration database; setting it gives the site a MIM database. Default: none.'),
-    redis_host: hostname('the Redis endpoint').optional().describe("Redis host. Default: the platform's redis.host."),
+      .describe(
+        'Name of the MIM integration database; setting it gives the site a MIM database. Default: none.',
+      ),
+    redis_host: hostname('the Redis endpoint')
+      .optional()
+      .describe("Redis host. Default: the platform's redis.host."),
     redis_port: port().optional().describe("Redis port. Default: the platform's redis.port (6379)."),
     redis_prefix: z
       .string()
@@ -103,8 +118,18 @@ export const siteSchema = z
       .max(122880)
       .default(1024)
       .describe('Fargate task memory in MiB; must be a valid Fargate pairing with cpu. Default 1024.'),
-    auto_scaling_min: z.int().min(0).max(100).default(1).describe('Minimum number of tasks (0-100). Default 1.'),
-    auto_scaling_max: z.int().min(1).max(100).default(4).describe('Maximum number of tasks (1-100). Default 4.'),
+    auto_scaling_min: z
+      .int()
+      .min(0)
+      .max(100)
+      .default(1)
+      .describe('Minimum number of tasks (0-100). Default 1.'),
+    auto_scaling_max: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(4)
+      .describe('Maximum number of tasks (1-100). Default 4.'),
     auto_scaling_cpu_target: z
       .int()
       .min(10)
@@ -112,7 +137,7 @@ export const siteSchema = z
       .default(85)
       .describe('Average CPU utilisation (%) the service is scaled to keep (10-95). Default 85.'),
   })
-  .describe("A Moodle preview site: the settings.yml of a moodle-build branch.");
+  .describe('A Moodle preview site: the settings.yml of a moodle-build branch.');
 
 /** settings.yml as written (defaults not applied). */
 export type SiteSettingsInput = z.input<typeof siteSchema>;

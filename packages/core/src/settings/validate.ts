@@ -5,7 +5,14 @@ import { closestKey } from './did-you-mean.js';
 import { keyPathText, locate, toData, type KeyPath, type YamlSource } from './yaml-source.js';
 
 type AnySchema = z.ZodType;
-type Def = { type: string; innerType?: AnySchema; shape?: Record<string, AnySchema>; element?: AnySchema; valueType?: AnySchema; options?: AnySchema[] };
+type Def = {
+  type: string;
+  innerType?: AnySchema;
+  shape?: Record<string, AnySchema>;
+  element?: AnySchema;
+  valueType?: AnySchema;
+  options?: AnySchema[];
+};
 
 const def = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
@@ -14,7 +21,8 @@ function unwrap(s: AnySchema): AnySchema {
   let cur = s;
   for (;;) {
     const d = def(cur);
-    if (d.innerType && ['optional', 'default', 'prefault', 'nullable', 'readonly'].includes(d.type)) cur = d.innerType;
+    if (d.innerType && ['optional', 'default', 'prefault', 'nullable', 'readonly'].includes(d.type))
+      cur = d.innerType;
     else return cur;
   }
 }
@@ -75,13 +83,20 @@ function yamlHint(expected: string, input: unknown): string {
   if (expected === 'boolean' && typeof input === 'string' && /^(yes|no|on|off|y|n)$/i.test(input)) {
     return ' (YAML 1.2 reads yes/no/on/off as text: write true or false)';
   }
-  if ((expected === 'number' || expected === 'int') && typeof input === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(input)) {
+  if (
+    (expected === 'number' || expected === 'int') &&
+    typeof input === 'string' &&
+    /^\s*-?\d+(\.\d+)?\s*$/.test(input)
+  ) {
     return ' (remove the quotes)';
   }
   return '';
 }
 
-function issueMessages(issue: z.core.$ZodIssue, schema: AnySchema): { path: KeyPath; onKey: boolean; message: string }[] {
+function issueMessages(
+  issue: z.core.$ZodIssue,
+  schema: AnySchema,
+): { path: KeyPath; onKey: boolean; message: string }[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   const input = (issue as { input?: unknown }).input;
   const allowed = description(schema, path);
@@ -100,20 +115,34 @@ function issueMessages(issue: z.core.$ZodIssue, schema: AnySchema): { path: KeyP
         return [{ path, onKey: false, message: `is required but missing${allowedText}` }];
       }
       const expected = ARTICLE[issue.expected] ?? issue.expected;
-      return [{ path, onKey: false, message: `expected ${expected}, got ${show(input)}${yamlHint(issue.expected, input)}${allowedText}` }];
+      return [
+        {
+          path,
+          onKey: false,
+          message: `expected ${expected}, got ${show(input)}${yamlHint(issue.expected, input)}${allowedText}`,
+        },
+      ];
     }
     case 'invalid_value': {
+      // zod reports a missing enum or literal as a wrong value; say it is missing, as for other keys.
+      if (input === undefined) return [{ path, onKey: false, message: `is required but missing${allowedText}` }];
       const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
-      return [{ path, onKey: false, message: `must be one of ${values}; got ${show(input)}` }];
+      // `cpu: "512"` is not 512: without a hint the message lists the very value the user wrote.
+      const quoted = typeof input === 'string' && issue.values.some((v) => typeof v === 'number' && String(v) === input.trim());
+      return [{ path, onKey: false, message: `must be one of ${values}; got ${show(input)}${quoted ? ' (remove the quotes)' : ''}` }];
     }
     case 'too_small':
     case 'too_big': {
       const small = issue.code === 'too_small';
-      const bound = small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum;
+      const bound = small
+        ? (issue as { minimum: number | bigint }).minimum
+        : (issue as { maximum: number | bigint }).maximum;
       let text: string;
       if (issue.message && !issue.message.startsWith('Too ')) text = issue.message;
-      else if (issue.origin === 'string') text = `must be ${small ? 'at least' : 'at most'} ${bound} characters`;
-      else if (issue.origin === 'array') text = `must have ${small ? 'at least' : 'at most'} ${bound} item(s)`;
+      else if (issue.origin === 'string')
+        text = `must be ${small ? 'at least' : 'at most'} ${bound} characters`;
+      else if (issue.origin === 'array')
+        text = `must have ${small ? 'at least' : 'at most'} ${bound} item(s)`;
       else text = `must be ${small ? 'at least' : 'at most'} ${bound}`;
       return [{ path, onKey: false, message: `${text}; got ${show(input)}` }];
     }
@@ -124,7 +153,9 @@ function issueMessages(issue: z.core.$ZodIssue, schema: AnySchema): { path: KeyP
       const branches = issue.errors.map((errs) => errs[0]).filter((e) => e !== undefined);
       const specific = branches.find((e) => e.code !== 'invalid_type');
       if (specific) return [{ path, onKey: false, message: `${specific.message}; got ${show(input)}` }];
-      return [{ path, onKey: false, message: `got ${show(input)}${allowedText || '; not an allowed value'}` }];
+      return [
+        { path, onKey: false, message: `got ${show(input)}${allowedText || '; not an allowed value'}` },
+      ];
     }
     default:
       return [{ path, onKey: false, message: `${issue.message}${allowedText}` }];
@@ -152,7 +183,12 @@ export function validateSource<S extends AnySchema>(source: YamlSource, schema: 
   return { value: undefined, problems: sortProblems(problems) };
 }
 
-export function problemAt(source: YamlSource, path: KeyPath, message: string, onKey = false): SettingsProblem {
+export function problemAt(
+  source: YamlSource,
+  path: KeyPath,
+  message: string,
+  onKey = false,
+): SettingsProblem {
   return { file: source.file, ...locate(source, path, onKey), key: keyPathText(path), message };
 }
 

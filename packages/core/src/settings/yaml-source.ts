@@ -1,5 +1,17 @@
 // A YAML file parsed with positions kept, so every problem can be reported at file:line:col.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import {
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import type { SettingsProblem } from '../errors.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -15,7 +27,10 @@ export function keyPathText(path: KeyPath): string {
 }
 
 /** Parse one YAML document, reporting every syntax problem (not just the first). */
-export function parseYamlSource(file: string, text: string): { source: YamlSource; problems: SettingsProblem[] } {
+export function parseYamlSource(
+  file: string,
+  text: string,
+): { source: YamlSource; problems: SettingsProblem[] } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, keepSourceTokens: true, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
@@ -24,20 +39,98 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
     const { line, col } = lineCounter.linePos(offset);
     problems.push({ file, line, column: col, key, message });
   };
+  // One mistake often makes the parser report several errors on the same line; only the first of
+  // each line is shown, so the user sees one message per mistake.
+  const linesWithError = new Set<number>();
   for (const d of list) {
-    for (const e of d.errors) at(e.pos[0], '', `YAML syntax error: ${firstLine(e.message)}`);
+    for (const e of d.errors) {
+      if (
+        e.code === 'BLOCK_AS_IMPLICIT_KEY' &&
+        d.errors.some((o) => o.code === 'MULTILINE_IMPLICIT_KEY' && o.pos[0] === e.pos[0])
+      )
+        continue;
+      const { offset, message } = syntaxProblem(d, e, lineCounter);
+      const { line } = lineCounter.linePos(offset);
+      if (linesWithError.has(line)) continue;
+      linesWithError.add(line);
+      at(offset, '', `YAML syntax error: ${message}`);
+    }
   }
-  if (list.length > 1) at(list[1]!.range[0], '', 'only one YAML document is allowed (remove the second "---")');
+  if (list.length > 1)
+    at(list[1]!.range[0], '', 'only one YAML document is allowed (remove the second "---")');
   const doc = list[0];
   const source: YamlSource = { file, doc, lineCounter };
   if (problems.length === 0) {
     if (!doc || doc.contents === null) {
-      problems.push({ file, line: 1, column: 1, key: '', message: 'the file is empty; expected a mapping of settings' });
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        key: '',
+        message: 'the file is empty; expected a mapping of settings',
+      });
     } else if (!isMap(doc.contents)) {
       at(doc.contents.range?.[0] ?? 0, '', 'expected a mapping of key: value settings at the top level');
     }
   }
   return { source, problems };
+}
+
+/**
+ * Where a YAML error is and how to say it. The parser reports an unclosed quote or flow collection
+ * where it gave up (often the end of the file), and a key that runs over two lines with wording
+ * about "implicit keys"; the user needs the opening character and the two lines involved.
+ */
+function syntaxProblem(
+  doc: Document.Parsed,
+  e: YAMLError,
+  lineCounter: LineCounter,
+): { offset: number; message: string } {
+  const message = firstLine(e.message);
+  if (e.code === 'MISSING_CHAR' && /quote/.test(message)) {
+    const start = openedBefore(
+      doc,
+      e.pos[0],
+      (n) => isScalar(n) && (n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE'),
+    );
+    const q = message.includes("'") ? "'" : '"';
+    if (start !== undefined)
+      return {
+        offset: start,
+        message: `the text quoted with ${q} here is never closed; add the closing ${q}`,
+      };
+  }
+  if (e.code === 'BAD_INDENT' && /^Flow (sequence|map)/.test(message)) {
+    const start = openedBefore(doc, e.pos[0], (n) => isCollection(n) && n.flow === true);
+    if (start !== undefined) return { offset: start, message };
+  }
+  if (e.code === 'MULTILINE_IMPLICIT_KEY') {
+    const first = lineCounter.linePos(e.pos[0]).line;
+    const last = lineCounter.linePos(e.pos[1]).line;
+    if (last > first) {
+      return {
+        offset: e.pos[0],
+        message: `lines ${first}-${last} run together into one key (a key must fit on one line): check the indentation of line ${last} and that every key is followed by ": "`,
+      };
+    }
+  }
+  return { offset: e.pos[0], message };
+}
+
+/** Start of the innermost node matching `wanted` that begins before `offset` and runs up to it. */
+function openedBefore(
+  doc: Document.Parsed,
+  offset: number,
+  wanted: (node: unknown) => boolean,
+): number | undefined {
+  let start: number | undefined;
+  visit(doc, (_key, node) => {
+    const range = (node as Node).range;
+    if (!range || !wanted(node)) return;
+    if (range[0] < offset && offset <= range[1] && (start === undefined || range[0] > start))
+      start = range[0];
+  });
+  return start;
 }
 
 function firstLine(message: string): string {
