@@ -9,7 +9,9 @@ import { placeholders, renderTemplate, templateProblem } from '../../packages/co
 
 describe('templates', () => {
   it('renders known placeholders, with or without inner spaces', () => {
-    expect(renderTemplate('repo:moodle-{{php_version}}-{{ php_version }}', { php_version: '8.1' })).toBe('repo:moodle-8.1-8.1');
+    expect(renderTemplate('repo:moodle-{{php_version}}-{{ php_version }}', { php_version: '8.1' })).toBe(
+      'repo:moodle-8.1-8.1',
+    );
     expect(placeholders('a{{x}}b{{ y }}')).toEqual(['x', 'y']);
   });
 
@@ -60,15 +62,25 @@ describe('platform file discovery', () => {
     const root = tree();
     mkdirSync(path.join(root, 'sites/.git'));
     writeFileSync(path.join(root, 'platform.yml'), ''); // above the repository: not used
-    expect(() => findPlatformFile(path.join(root, 'sites/a/settings.yml'), undefined, {})).toThrow(ConfigurationError);
-    expect(() => findPlatformFile(path.join(root, 'sites/a/settings.yml'), undefined, {})).toThrow(/pass --platform FILE/);
+    expect(() => findPlatformFile(path.join(root, 'sites/a/settings.yml'), undefined, {})).toThrow(
+      ConfigurationError,
+    );
+    expect(() => findPlatformFile(path.join(root, 'sites/a/settings.yml'), undefined, {})).toThrow(
+      /pass --platform FILE/,
+    );
   });
 });
 
 describe('workflow command annotations', () => {
   it('escapes properties and data as the runner expects', () => {
-    expect(errorAnnotation({ file: 'a,b:c.yml', line: 3, column: 7, key: 'php_version', message: '50% wrong\nnext' })).toBe(
-      '::error file=a%2Cb%3Ac.yml,line=3,col=7,title=php_version::50%25 wrong%0Anext',
-    );
+    expect(
+      errorAnnotation({
+        file: 'a,b:c.yml',
+        line: 3,
+        column: 7,
+        key: 'php_version',
+        message: '50% wrong\nnext',
+      }),
+    ).toBe('::error file=a%2Cb%3Ac.yml,line=3,col=7,title=php_version::50%25 wrong%0Anext');
   });
 });

@@ -41066,8 +41066,7 @@ const arn = (service, resource, example) => schemas_string().regex(new RegExp(`^
 const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
-const idList = (prefix, what) => array(schemas_string()
-    .regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
+const idList = (prefix, what) => array(schemas_string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
     error: `must be a ${what} id like ${prefix}-0123456789abcdef0`,
 }))
     .min(1, { error: `needs at least one ${what}` });
@@ -41174,8 +41173,7 @@ const platform_schema_platformSchema = strictObject({
         port: port().default(6379).describe('Default Redis port. Default 6379.'),
     })
         .describe('The shared Redis.'),
-    tags: record(schemas_string()
-        .regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, {
+    tags: record(schemas_string().regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, {
         error: 'must be a tag key of 1-128 characters, not starting with aws:',
     }), schemas_string().max(256))
         .default({})
@@ -41274,6 +41272,7 @@ function parseYamlSource(file, text) {
     const linesWithError = new Set();
     for (const d of list) {
         for (const e of d.errors) {
+            // The same mistake as the multi-line key reported at the same place, in vaguer words.
             if (e.code === 'BLOCK_AS_IMPLICIT_KEY' &&
                 d.errors.some((o) => o.code === 'MULTILINE_IMPLICIT_KEY' && o.pos[0] === e.pos[0]))
                 continue;
@@ -41537,8 +41536,15 @@ function issueMessages(issue, schema) {
                 return [{ path, onKey: false, message: `is required but missing${allowedText}` }];
             const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
             // `cpu: "512"` is not 512: without a hint the message lists the very value the user wrote.
-            const quoted = typeof input === 'string' && issue.values.some((v) => typeof v === 'number' && String(v) === input.trim());
-            return [{ path, onKey: false, message: `must be one of ${values}; got ${show(input)}${quoted ? ' (remove the quotes)' : ''}` }];
+            const quoted = typeof input === 'string' &&
+                issue.values.some((v) => typeof v === 'number' && String(v) === input.trim());
+            return [
+                {
+                    path,
+                    onKey: false,
+                    message: `must be one of ${values}; got ${show(input)}${quoted ? ' (remove the quotes)' : ''}`,
+                },
+            ];
         }
         case 'too_small':
         case 'too_big': {

@@ -16,11 +16,9 @@ export const LOG_RETENTION_DAYS = [
 const idList = (prefix: string, what: string) =>
   z
     .array(
-      z
-        .string()
-        .regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
-          error: `must be a ${what} id like ${prefix}-0123456789abcdef0`,
-        }),
+      z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
+        error: `must be a ${what} id like ${prefix}-0123456789abcdef0`,
+      }),
     )
     .min(1, { error: `needs at least one ${what}` });
 
@@ -176,11 +174,9 @@ export const platformSchema = z
       .describe('The shared Redis.'),
     tags: z
       .record(
-        z
-          .string()
-          .regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, {
-            error: 'must be a tag key of 1-128 characters, not starting with aws:',
-          }),
+        z.string().regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, {
+          error: 'must be a tag key of 1-128 characters, not starting with aws:',
+        }),
         z.string().max(256),
       )
       .default({})

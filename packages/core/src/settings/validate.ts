@@ -125,11 +125,20 @@ function issueMessages(
     }
     case 'invalid_value': {
       // zod reports a missing enum or literal as a wrong value; say it is missing, as for other keys.
-      if (input === undefined) return [{ path, onKey: false, message: `is required but missing${allowedText}` }];
+      if (input === undefined)
+        return [{ path, onKey: false, message: `is required but missing${allowedText}` }];
       const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
       // `cpu: "512"` is not 512: without a hint the message lists the very value the user wrote.
-      const quoted = typeof input === 'string' && issue.values.some((v) => typeof v === 'number' && String(v) === input.trim());
-      return [{ path, onKey: false, message: `must be one of ${values}; got ${show(input)}${quoted ? ' (remove the quotes)' : ''}` }];
+      const quoted =
+        typeof input === 'string' &&
+        issue.values.some((v) => typeof v === 'number' && String(v) === input.trim());
+      return [
+        {
+          path,
+          onKey: false,
+          message: `must be one of ${values}; got ${show(input)}${quoted ? ' (remove the quotes)' : ''}`,
+        },
+      ];
     }
     case 'too_small':
     case 'too_big': {

@@ -44,6 +44,7 @@ export function parseYamlSource(
   const linesWithError = new Set<number>();
   for (const d of list) {
     for (const e of d.errors) {
+      // The same mistake as the multi-line key reported at the same place, in vaguer words.
       if (
         e.code === 'BLOCK_AS_IMPLICIT_KEY' &&
         d.errors.some((o) => o.code === 'MULTILINE_IMPLICIT_KEY' && o.pos[0] === e.pos[0])
