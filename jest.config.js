@@ -10,6 +10,7 @@ export default {
   moduleNameMapper: {
     '^@moodle-preview/core$': '<rootDir>/packages/core/src/index.ts',
     '^@moodle-preview/cli$': '<rootDir>/packages/cli/src/cli.ts',
+    '^@moodle-preview/aws-fake$': '<rootDir>/packages/aws-fake/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -3,14 +3,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import {
-  SettingsError,
+  applyOrder,
   findPlatformFile,
-  formatProblem,
   loadSite,
+  optionalInput,
   planSite,
   renderPlan,
-  applyOrder,
-  type SitePlan,
+  runAction,
 } from '@moodle-preview/core';
 
 export const INPUTS = { settings: 'settings', platform: 'platform' } as const;
@@ -23,20 +22,18 @@ export interface Inputs {
 
 export function getInputs(): Inputs {
   return {
-    settings: core.getInput(INPUTS.settings) || 'settings.yml',
-    platform: core.getInput(INPUTS.platform) || undefined,
+    settings: optionalInput(INPUTS.settings) ?? 'settings.yml',
+    platform: optionalInput(INPUTS.platform),
   };
 }
 
-function summaryRows(plan: SitePlan): { data: string }[][] {
-  return applyOrder(plan).map((id) => [{ data: id }, { data: plan.resources[id].name }]);
-}
-
-export async function run(): Promise<void> {
-  try {
+export function run(): Promise<void> {
+  return runAction(async () => {
     const inputs = getInputs();
-    const platformFile = findPlatformFile(inputs.settings, inputs.platform);
-    const { site, platform } = await loadSite(inputs.settings, platformFile);
+    const { site, platform } = await loadSite(
+      inputs.settings,
+      findPlatformFile(inputs.settings, inputs.platform),
+    );
     const plan = planSite(site, platform);
     await core.group('Plan', async () => core.info(renderPlan(plan)));
     const planFile = path.join(process.env.RUNNER_TEMP || process.cwd(), `plan-${plan.site}.json`);
@@ -52,26 +49,8 @@ export async function run(): Promise<void> {
           { data: 'resource', header: true },
           { data: 'name', header: true },
         ],
-        ...summaryRows(plan),
+        ...applyOrder(plan).map((id) => [{ data: id }, { data: plan.resources[id].name }]),
       ])
       .write();
-  } catch (err) {
-    if (err instanceof SettingsError) {
-      for (const p of err.problems) {
-        core.error(p.message, {
-          title: p.key || 'settings',
-          file: p.file,
-          startLine: p.line,
-          startColumn: p.column,
-        });
-      }
-      await core.summary
-        .addHeading('Settings problems', 3)
-        .addList(err.problems.map((p) => formatProblem(p)))
-        .write();
-      core.setFailed(`${err.problems.length} problem(s) in the settings; each is annotated at its line`);
-    } else {
-      core.setFailed(err instanceof Error ? err.message : String(err));
-    }
-  }
+  });
 }

@@ -32,3 +32,31 @@ export { settingsJsonSchemas } from './settings/json-schema.js';
 export * from './plan/site-plan.js';
 export { renderPlan } from './plan/render.js';
 export { diffPlans, type PlanChange } from './plan/diff.js';
+export * from './logger.js';
+export * from './github/action-io.js';
+export {
+  createAwsClients,
+  destroyAwsClients,
+  type AwsClients,
+  type AwsClientOptions,
+} from './aws/clients.js';
+export * from './registry/site-registry.js';
+export { deploySite, type DeployOptions, type DeployResult } from './deploy/deploy.js';
+export { renderResult, resultRows } from './deploy/summary.js';
+export { findConflicts, guardConflicts, type DataConflict } from './deploy/conflict-guard.js';
+export { DeploymentFailedError, waitForDeployment } from './deploy/wait.js';
+export type {
+  DbProvisioner,
+  DbChanges,
+  Inspection,
+  OneOffTaskRunner,
+  ResourceAction,
+} from './deploy/types.js';
+export { oneOffTaskRunner, taskLogStream } from './ecs/one-off-task.js';
+export * from './db/index.js';
+export {
+  dbProvisioner,
+  directProvisioner,
+  sqlTaskProvisioner,
+  type ProvisionerDeps,
+} from './db/provisioners.js';

@@ -294,7 +294,8 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
     },
     databases: {
       name: databaseNames.join(', '),
-      dependsOn: [],
+      // Ensured by a SQL task that reads the site's secret and logs to the site's log group.
+      dependsOn: ['dbSecret', 'logGroup'],
       spec: {
         server: { host: site.db.host, port: site.db.port, adminSecretArn: platform.db.admin_secret_arn },
         databases: [
@@ -324,7 +325,8 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
     },
     moodledata: {
       name: site.moodledata.path,
-      dependsOn: [],
+      // Made by a one-off task of the site's own task definition (only it reaches EFS).
+      dependsOn: ['taskDefinition'],
       spec: {
         fileSystemId: platform.efs.file_system_id,
         folder: site.moodledata.folder,
@@ -345,7 +347,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
     },
     taskDefinition: {
       name: names.taskFamily,
-      dependsOn: ['logGroup', 'dbSecret', 'moodledata'],
+      dependsOn: ['logGroup', 'dbSecret'],
       spec: {
         family: names.taskFamily,
         networkMode: 'awsvpc',
@@ -430,7 +432,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
     },
     service: {
       name: names.serviceName,
-      dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser'],
+      dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser', 'moodledata'],
       spec: {
         cluster: platform.cluster,
         serviceName: names.serviceName,

@@ -67,6 +67,14 @@ export const platformSchema = z
           })
           .default('200-399')
           .describe('HTTP codes counted as healthy. Default 200-399.'),
+        rules_per_load_balancer: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(100)
+          .describe(
+            'Listener rules one ALB may hold (the ELB quota, default 100); sites go to the next listener when full.',
+          ),
         deregistration_delay_seconds: z
           .int()
           .min(0)

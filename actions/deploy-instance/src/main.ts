@@ -1,0 +1,116 @@
+// deploy-instance: settings.yml → plan → what exists → changes → apply → wait → outputs + summary.
+import * as core from '@actions/core';
+import {
+  booleanInput,
+  choiceInput,
+  createAwsClients,
+  deploySite,
+  destroyAwsClients,
+  findPlatformFile,
+  integerInput,
+  loadSite,
+  oneOffTaskRunner,
+  optionalInput,
+  planSite,
+  renderResult,
+  resultRows,
+  runAction,
+  actionLogger,
+  dbProvisioner,
+} from '@moodle-preview/core';
+
+export const INPUTS = {
+  settings: 'settings',
+  platform: 'platform',
+  dryRun: 'dry-run',
+  wait: 'wait',
+  waitMinutes: 'wait-minutes',
+  dbAccess: 'db-access',
+  takeover: 'takeover',
+} as const;
+
+export const OUTPUTS = {
+  url: 'url',
+  serviceArn: 'service-arn',
+  taskDefinitionArn: 'task-definition-arn',
+  targetGroupArn: 'target-group-arn',
+  listenerRuleArn: 'listener-rule-arn',
+  changed: 'changed',
+  deploymentId: 'deployment-id',
+} as const;
+
+export interface Inputs {
+  settings: string;
+  platform: string | undefined;
+  dryRun: boolean;
+  wait: boolean;
+  waitMinutes: number;
+  dbAccess: 'task' | 'direct';
+  takeover: string | undefined;
+}
+
+export function getInputs(): Inputs {
+  return {
+    settings: optionalInput(INPUTS.settings) ?? 'settings.yml',
+    platform: optionalInput(INPUTS.platform),
+    dryRun: booleanInput(INPUTS.dryRun, false),
+    wait: booleanInput(INPUTS.wait, true),
+    waitMinutes: integerInput(INPUTS.waitMinutes, 30, 1, 24 * 60),
+    dbAccess: choiceInput(INPUTS.dbAccess, ['task', 'direct'] as const, 'task'),
+    takeover: optionalInput(INPUTS.takeover),
+  };
+}
+
+export function run(): Promise<void> {
+  return runAction(async () => {
+    const inputs = getInputs();
+    const { site, platform } = await loadSite(
+      inputs.settings,
+      findPlatformFile(inputs.settings, inputs.platform),
+    );
+    const plan = planSite(site, platform);
+    const log = actionLogger();
+    const clients = createAwsClients({ region: platform.region });
+    try {
+      const tasks = oneOffTaskRunner(clients);
+      const result = await deploySite({
+        clients,
+        plan,
+        platform,
+        log,
+        db: dbProvisioner(inputs.dbAccess, { clients, plan, platform, log, tasks }),
+        tasks,
+        dryRun: inputs.dryRun,
+        wait: inputs.wait,
+        waitMinutes: inputs.waitMinutes,
+        takeover: inputs.takeover,
+        actor: process.env.GITHUB_ACTOR ?? 'github-actions',
+      });
+      core.info(renderResult(result));
+      core.setOutput(OUTPUTS.url, plan.url);
+      core.setOutput(OUTPUTS.changed, String(result.changed));
+      core.setOutput(OUTPUTS.serviceArn, result.arns.service ?? '');
+      core.setOutput(OUTPUTS.taskDefinitionArn, result.arns.taskDefinition ?? '');
+      core.setOutput(OUTPUTS.targetGroupArn, result.arns.targetGroup ?? '');
+      core.setOutput(OUTPUTS.listenerRuleArn, result.arns.listenerRule ?? '');
+      core.setOutput(OUTPUTS.deploymentId, result.deploymentId ?? '');
+      await core.summary
+        .addHeading(`${inputs.dryRun ? 'Dry run of ' : ''}deploy of ${plan.site}`, 3)
+        .addRaw(
+          `<p><a href="${plan.url}">${plan.url}</a> — ${result.changed ? (inputs.dryRun ? 'changes pending' : 'changed') : 'nothing to change'}</p>`,
+        )
+        .addTable([
+          ['resource', 'name', 'result', 'changes'].map((data) => ({ data, header: true })),
+          ...resultRows(result).map((r) => [
+            { data: r.resource },
+            { data: r.name },
+            { data: r.result },
+            { data: r.changes },
+          ]),
+        ])
+        .write();
+    } finally {
+      destroyAwsClients(clients);
+    }
+  });
+}

@@ -1,0 +1,86 @@
+// @moodle-preview/aws-fake: a stateful fake of the AWS services the suite calls, below the SDK.
+// `createAwsFake()` builds the loopback server with every service registered and wired together.
+import { AwsFakeServer, type AwsFakeOptions } from './server.js';
+import { AutoscalingFake } from './services/application-autoscaling.js';
+import { EcsFake } from './services/ecs.js';
+import { Elbv2Fake, type Elbv2Limits } from './services/elbv2.js';
+import { LogsFake } from './services/logs.js';
+import { SecretsFake } from './services/secretsmanager.js';
+import { SsmFake } from './services/ssm.js';
+import { StsFake } from './services/sts.js';
+
+export * from './errors.js';
+export * from './types.js';
+export { AwsFakeServer, type AwsFakeOptions } from './server.js';
+export * from './services/application-autoscaling.js';
+export * from './services/ecs.js';
+export * from './services/elbv2.js';
+export * from './services/logs.js';
+export * from './services/secretsmanager.js';
+export * from './services/ssm.js';
+export * from './services/sts.js';
+
+export interface CreateAwsFakeOptions extends AwsFakeOptions {
+  /** Create ECS clusters the first time a call names them (default true). */
+  autoCreateClusters?: boolean;
+  /** ELBv2 quotas, lowered by tests that reach a full ALB cheaply. */
+  elbv2Limits?: Partial<Elbv2Limits>;
+}
+
+export interface AwsFake {
+  server: AwsFakeServer;
+  ecs: EcsFake;
+  autoscaling: AutoscalingFake;
+  logs: LogsFake;
+  ssm: SsmFake;
+  secrets: SecretsFake;
+  sts: StsFake;
+  elbv2: Elbv2Fake;
+  /** Start the loopback server; answers its endpoint. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+  /** The environment that points SDK clients (and child processes) at the fake. */
+  env(): Record<string, string>;
+  /** Every live resource, by kind (`ecs:service`, `logs:log-group`, …), names sorted. */
+  inventory(): Record<string, string[]>;
+}
+
+/** Every service the suite calls, registered on one server; call `listen()` before use. */
+export function createAwsFake(options: CreateAwsFakeOptions = {}): AwsFake {
+  const server = new AwsFakeServer(options);
+  const ctx = server.ctx;
+  const logs = new LogsFake(ctx);
+  // ECS writes task output to the logs fake and refuses to start tasks whose log group is missing.
+  const ecs = new EcsFake(ctx, { logs, autoCreateClusters: options.autoCreateClusters });
+  // Auto scaling moves an ECS service's desired count, as the real one does when bounds exclude it.
+  const autoscaling = new AutoscalingFake(ctx, {
+    capacityOf: (target) => {
+      if (target.ServiceNamespace !== 'ecs') return undefined;
+      const [, cluster, name] = target.ResourceId.split('/');
+      const service = ecs.service(cluster ?? '', name ?? '');
+      return service?.status === 'ACTIVE' ? service.desiredCount : undefined;
+    },
+    onCapacity: (target, capacity) => {
+      if (target.ServiceNamespace === 'ecs') ecs.scaleService(target.ResourceId, capacity);
+    },
+  });
+  const ssm = new SsmFake(ctx);
+  const secrets = new SecretsFake(ctx);
+  const sts = new StsFake(ctx);
+  const elbv2 = new Elbv2Fake(ctx, options.elbv2Limits);
+  for (const service of [ecs, autoscaling, logs, ssm, secrets, sts, elbv2]) server.register(service);
+  return {
+    server,
+    ecs,
+    autoscaling,
+    logs,
+    ssm,
+    secrets,
+    sts,
+    elbv2,
+    listen: () => server.listen(),
+    close: () => server.close(),
+    env: () => server.env(),
+    inventory: () => server.inventory(),
+  };
+}

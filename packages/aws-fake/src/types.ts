@@ -1,0 +1,47 @@
+// The contract between the fake's HTTP front (server.ts) and each fake service.
+
+export type Protocol = 'json' | 'query';
+
+export interface FakeContext {
+  region: string;
+  accountId: string;
+  /** The fake's clock (simulated; advanced by the fake, never by wall time). */
+  now(): Date;
+  /** A new unique id: hex of the given length. */
+  id(length?: number): string;
+  arn(service: string, resource: string): string;
+}
+
+export interface ServiceHandler {
+  /** The SigV4 signing name, which routes a request here (`ecs`, `elasticloadbalancing`, …). */
+  signingName: string;
+  protocol: Protocol;
+  /** For the JSON protocol: the X-Amz-Target prefix (`AmazonEC2ContainerServiceV20141113`). */
+  targetPrefix?: string;
+  /** For the query protocol: the API version and XML namespace of responses. */
+  apiVersion?: string;
+  xmlNamespace?: string;
+  /** True for calls that change state (the rest only read). */
+  isMutating(action: string): boolean;
+  /** Answer one call: a JSON-able result, or throw AwsServiceError. */
+  handle(action: string, params: Record<string, unknown>, ctx: FakeContext): unknown;
+  /** The live resources this service holds, for "exactly one of each" assertions. */
+  inventory?(): ResourceRecord[];
+}
+
+/** One live resource: its kind (`ecs:service`, `logs:log-group`, …) and its name within that kind. */
+export interface ResourceRecord {
+  kind: string;
+  name: string;
+}
+
+export interface CallRecord {
+  seq: number;
+  service: string;
+  action: string;
+  mutating: boolean;
+  /** Answered with a throttling error instead of being handled. */
+  throttled: boolean;
+  /** The error code it answered with, if any (throttling included). */
+  error?: string;
+}

@@ -1,0 +1,206 @@
+// deploy-instance's engine: read what exists (batched, in parallel), compare with the plan, refuse
+// before any change when something is wrong, then converge in dependency order (independent
+// resources in parallel) and wait for the deployment that this run started.
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsClients } from '../aws/clients.js';
+import { ConfigurationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { applyOrder, type ResourceId, type SitePlan } from '../plan/site-plan.js';
+import { SiteRegistry } from '../registry/site-registry.js';
+import type { Platform } from '../settings/platform-schema.js';
+import { guardConflicts } from './conflict-guard.js';
+import { inspectDatabases } from './resources/database.js';
+import { inspectDbSecret } from './resources/db-secret.js';
+import { inspectListenerRule, inspectTargetGroup } from './resources/load-balancing.js';
+import { inspectLogGroup } from './resources/log-group.js';
+import { inspectMoodledata } from './resources/moodledata.js';
+import { inspectRegistryEntry } from './resources/registry-entry.js';
+import { inspectScalingPolicy, inspectScalingTarget } from './resources/scaling.js';
+import { inspectService } from './resources/service.js';
+import { inspectTaskDefinition } from './resources/task-definition.js';
+import type { DbProvisioner, DeployEnv, Inspection, OneOffTaskRunner } from './types.js';
+import { waitForDeployment } from './wait.js';
+
+export interface DeployOptions {
+  clients: AwsClients;
+  plan: SitePlan;
+  platform: Platform;
+  log: Logger;
+  db: DbProvisioner;
+  tasks: OneOffTaskRunner;
+  dryRun: boolean;
+  wait: boolean;
+  waitMinutes: number;
+  /** A site whose data this site may take over (refresh), recorded as retired there. */
+  takeover?: string;
+  actor: string;
+  now?: () => Date;
+  waiter?: { minDelay: number; maxDelay: number };
+}
+
+export interface DeployResult {
+  plan: SitePlan;
+  inspections: Inspection[];
+  changed: boolean;
+  dryRun: boolean;
+  deploymentId?: string;
+  arns: Partial<Record<ResourceId, string>>;
+}
+
+/** Fail early, with a fix, when there are no credentials or AWS cannot be reached. */
+async function checkCredentials(clients: AwsClients): Promise<void> {
+  try {
+    await clients.sts.send(new GetCallerIdentityCommand({}));
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.name === 'CredentialsProviderError' || /credential/i.test(e.message)) {
+      throw new ConfigurationError(
+        'no AWS credentials: run aws-actions/configure-aws-credentials (role-to-assume, with id-token: write) before this step, or set AWS_PROFILE / AWS_ACCESS_KEY_ID for local use',
+      );
+    }
+    if (
+      ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN'].includes(e.code ?? '') ||
+      e.name === 'TimeoutError'
+    ) {
+      throw new ConfigurationError(
+        `AWS is not reachable (${e.code ?? e.name}: ${e.message}); check the network and AWS_ENDPOINT_URL settings`,
+      );
+    }
+    throw err;
+  }
+}
+
+export async function deploySite(options: DeployOptions): Promise<DeployResult> {
+  const { clients, plan, log } = options;
+  const now = options.now ?? (() => new Date());
+  await checkCredentials(clients);
+  const registry = new SiteRegistry(clients.ssm);
+  const entries = await registry.list();
+  const previousEntry = entries.find((e) => e.previewLink === plan.site);
+  const takenOver = guardConflicts(plan, entries, options.takeover, now().toISOString().slice(0, 10));
+
+  const env: DeployEnv = {
+    clients,
+    plan,
+    platform: options.platform,
+    log,
+    registry,
+    previousEntry,
+    db: options.db,
+    tasks: options.tasks,
+    refs: new Map(),
+    actor: options.actor,
+    now,
+    rulesPerLoadBalancer: options.platform.alb.rules_per_load_balancer,
+    waiter: options.waiter ?? { minDelay: 5, maxDelay: 30 },
+  };
+
+  const inspections = await log.group('Reading what exists', async () => {
+    const secret = inspectDbSecret(env);
+    const targetGroup = inspectTargetGroup(env);
+    const taskDefinition = secret.then((s) => inspectTaskDefinition(env, s.action === 'create'));
+    const dbs = inspectDatabases(env, secret);
+    const all = await Promise.all([
+      inspectLogGroup(env),
+      secret,
+      taskDefinition,
+      targetGroup,
+      inspectListenerRule(env, targetGroup),
+      inspectService(env, taskDefinition, targetGroup),
+      inspectScalingTarget(env),
+      inspectScalingPolicy(env),
+      dbs.then((d) => d.databases),
+      dbs.then((d) => d.dbUser),
+      inspectMoodledata(env),
+    ]);
+    return all;
+  });
+  // The registry entries are derived from the others; cron is part of the same entry.
+  const registryInspection = inspectRegistryEntry(env);
+  const byId = new Map<ResourceId, Inspection>(inspections.map((i) => [i.id, i]));
+  byId.set('siteRegistration', registryInspection);
+  const cronEnabled = plan.resources.cronRegistration.spec.enabled;
+  const cronChanged = !!env.previousEntry?.cron !== cronEnabled;
+  byId.set('cronRegistration', {
+    id: 'cronRegistration',
+    name: plan.resources.cronRegistration.name,
+    action: cronChanged ? (cronEnabled ? 'create' : 'update') : 'none',
+    changes: cronChanged ? [cronEnabled ? 'register cron' : 'remove the cron entry'] : [],
+    arn: plan.resources.cronRegistration.name,
+  });
+  byId.set('redis', {
+    id: 'redis',
+    name: plan.resources.redis.name,
+    action: 'none',
+    changes: [],
+    arn: plan.resources.redis.name,
+  });
+  const ordered = applyOrder(plan).map((id) => byId.get(id)!);
+  const changed = ordered.some((i) => i.action !== 'none') || takenOver !== undefined;
+  for (const i of ordered) if (i.arn) env.refs.set(i.id, i.arn);
+
+  if (options.dryRun || !changed) {
+    return {
+      plan,
+      inspections: ordered,
+      changed,
+      dryRun: options.dryRun,
+      arns: Object.fromEntries(env.refs),
+    };
+  }
+
+  await log.group('Applying changes', async () => {
+    // After the first failure no further change starts; the ones under way are let finish, so
+    // nothing of this run is still changing AWS when deploySite returns or throws.
+    let failure: { error: unknown } | undefined;
+    const done = new Map<ResourceId, Promise<void>>();
+    const run = (i: Inspection): Promise<void> => {
+      let p = done.get(i.id);
+      if (!p) {
+        p = (async () => {
+          const deps = await Promise.allSettled(plan.resources[i.id].dependsOn.map((d) => run(byId.get(d)!)));
+          if (failure || deps.some((d) => d.status === 'rejected') || !i.apply || i.action === 'none') return;
+          log.info(`${i.action === 'create' ? 'creating' : 'updating'} ${i.id} ${i.name}`);
+          try {
+            const arn = await i.apply();
+            if (arn) env.refs.set(i.id, arn);
+          } catch (error) {
+            failure ??= { error };
+            throw error;
+          }
+        })();
+        done.set(i.id, p);
+      }
+      return p;
+    };
+    await Promise.allSettled(ordered.map(run));
+    if (failure) throw failure.error;
+    if (takenOver) {
+      log.info(`recording ${takenOver.previewLink}'s data taken over by ${plan.site} as retired there`);
+      await registry.put({ ...takenOver, updatedAt: now().toISOString(), updatedBy: options.actor }, true);
+    }
+  });
+
+  const deploymentId = env.startedDeployment;
+  if (options.wait && deploymentId) {
+    await log.group(`Waiting for deployment ${deploymentId}`, () =>
+      waitForDeployment({
+        clients,
+        log,
+        cluster: options.platform.cluster,
+        service: plan.resources.service.name,
+        deploymentId,
+        maxWaitMinutes: options.waitMinutes,
+        waiter: env.waiter,
+      }),
+    );
+  }
+  return {
+    plan,
+    inspections: ordered,
+    changed,
+    dryRun: false,
+    ...(deploymentId ? { deploymentId } : {}),
+    arns: Object.fromEntries(env.refs),
+  };
+}

@@ -1,0 +1,20 @@
+// The suite changes only what it owns: resources tagged as the site's and the suite's.
+import { ConfigurationError } from '../../errors.js';
+import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../../naming.js';
+
+/** Throws before any change when an existing resource of the site's name is not ours. */
+export function assertOwned(
+  kind: string,
+  name: string,
+  tags: Record<string, string>,
+  previewLink: string,
+): void {
+  if (tags[TAG_MANAGED_BY] === SUITE_NAME && tags[TAG_SITE] === previewLink) return;
+  const owner = tags[TAG_MANAGED_BY]
+    ? `managed by ${tags[TAG_MANAGED_BY]} for site ${tags[TAG_SITE] ?? '?'}`
+    : 'not tagged by moodle-preview-actions';
+  throw new ConfigurationError(
+    `${kind} ${name} already exists and is ${owner}; the suite only changes what it owns. ` +
+      `If it is this site's (built by Terraform), adopt it first with \`mdl-preview adopt\`; otherwise choose another preview_link.`,
+  );
+}

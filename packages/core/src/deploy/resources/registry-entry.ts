@@ -1,0 +1,110 @@
+// The site's entry in the site registry, written when it says something new: the site's resources,
+// its cron entry (present only with cron: true), and data it stopped using (retired, with a date).
+import type { RetiredData, SiteRegistryEntry } from '../../registry/site-registry.js';
+import { sameEntry } from '../../registry/site-registry.js';
+import type { DeployEnv, Inspection } from '../types.js';
+
+/** Data named in the previous entry that the new plan no longer uses. */
+function newlyRetired(
+  previous: SiteRegistryEntry | undefined,
+  next: SiteRegistryEntry,
+  since: string,
+): RetiredData[] {
+  if (!previous) return [];
+  const out: RetiredData[] = [];
+  const used = new Set([next.databases.moodle, next.databases.mim].filter(Boolean));
+  for (const db of [previous.databases.moodle, previous.databases.mim]) {
+    if (db && !used.has(db))
+      out.push({ kind: 'database', name: db, since, reason: `replaced on ${previous.previewLink}` });
+  }
+  if (previous.moodledataFolder !== next.moodledataFolder) {
+    out.push({
+      kind: 'moodledata',
+      name: previous.moodledataFolder,
+      since,
+      reason: `replaced on ${previous.previewLink}`,
+    });
+  }
+  return out;
+}
+
+export function desiredEntry(env: DeployEnv): SiteRegistryEntry {
+  const reg = env.plan.resources.siteRegistration.spec.entry;
+  const cron = env.plan.resources.cronRegistration.spec;
+  const previous = env.previousEntry;
+  const today = env.now().toISOString().slice(0, 10);
+  const entry: SiteRegistryEntry = {
+    schemaVersion: 1,
+    ...reg,
+    databases: { ...reg.databases },
+    retired: [],
+    managedBy: 'moodle-preview-actions',
+  };
+  if (cron.enabled) {
+    const { enabled, cluster, service, container, command, timeoutSeconds, logPath } = cron;
+    const keep = previous?.cron;
+    entry.cron = { enabled, cluster, service, container, command, timeoutSeconds, logPath };
+    // Keep who last changed cron when nothing about it changes.
+    if (keep && sameEntry({ ...entry, cron: keep }, entry)) entry.cron = keep;
+  }
+  const stillRetired = (previous?.retired ?? []).filter(
+    (r) =>
+      !(r.kind === 'database' && Object.values(entry.databases).includes(r.name)) &&
+      !(r.kind === 'moodledata' && r.name === entry.moodledataFolder),
+  );
+  entry.retired = [...stillRetired, ...newlyRetired(previous, entry, today)];
+  return entry;
+}
+
+export function inspectRegistryEntry(env: DeployEnv): Inspection {
+  const name = env.plan.resources.siteRegistration.spec.parameterName;
+  const base = { id: 'siteRegistration' as const, name };
+  const entry = desiredEntry(env);
+  const previous = env.previousEntry;
+  if (previous && sameEntry(previous, entry)) return { ...base, action: 'none', changes: [], arn: name };
+  const changes = previous ? describeEntryChanges(previous, entry) : ['create the entry'];
+  return {
+    ...base,
+    action: previous ? 'update' : 'create',
+    changes,
+    apply: async () => {
+      const stamp = { updatedAt: env.now().toISOString(), updatedBy: env.actor };
+      const cron = entry.cron && !entry.cron.updatedAt ? { ...entry.cron, ...stamp } : entry.cron;
+      await env.registry.put({ ...entry, ...(cron ? { cron } : {}), ...stamp }, previous !== undefined);
+      return name;
+    },
+  };
+}
+
+function describeEntryChanges(previous: SiteRegistryEntry, next: SiteRegistryEntry): string[] {
+  const changes: string[] = [];
+  const keys = [
+    'url',
+    'cluster',
+    'service',
+    'taskFamily',
+    'container',
+    'dbUser',
+    'dbHost',
+    'moodledataFolder',
+    'logGroup',
+  ] as const;
+  for (const k of keys) if (previous[k] !== next[k]) changes.push(`${k}: ${previous[k]} → ${next[k]}`);
+  if (JSON.stringify(previous.databases) !== JSON.stringify(next.databases)) {
+    changes.push(
+      `databases: ${Object.values(previous.databases).join(', ')} → ${Object.values(next.databases).join(', ')}`,
+    );
+  }
+  if (!!previous.cron !== !!next.cron) changes.push(next.cron ? 'cron: registered' : 'cron: removed');
+  else if (
+    previous.cron &&
+    next.cron &&
+    !sameEntry({ ...previous, cron: previous.cron }, { ...previous, cron: next.cron })
+  )
+    changes.push('cron: changed');
+  const newRetired = next.retired.filter(
+    (r) => !previous.retired.some((p) => p.kind === r.kind && p.name === r.name),
+  );
+  for (const r of newRetired) changes.push(`retire ${r.kind} ${r.name} (kept, awaiting purge)`);
+  return changes.length ? changes : ['entry format updated'];
+}

@@ -1,0 +1,37 @@
+// The deploy's result for people: one row per resource with what happened and what changed.
+import type { DeployResult } from './deploy.js';
+
+const VERB = {
+  create: ['created', 'would create'],
+  update: ['updated', 'would update'],
+  none: ['unchanged', 'unchanged'],
+} as const;
+
+export function resultRows(
+  result: DeployResult,
+): { resource: string; name: string; result: string; changes: string }[] {
+  return result.inspections.map((i) => ({
+    resource: i.id,
+    name: i.name,
+    result: VERB[i.action][result.dryRun ? 1 : 0],
+    changes: i.changes.join('; '),
+  }));
+}
+
+export function renderResult(result: DeployResult): string {
+  const rows = resultRows(result);
+  const w = (k: 'resource' | 'name' | 'result') => Math.max(k.length, ...rows.map((r) => r[k].length));
+  const head = `${'resource'.padEnd(w('resource'))}  ${'result'.padEnd(w('result'))}  name`;
+  const lines = rows.map(
+    (r) =>
+      `${r.resource.padEnd(w('resource'))}  ${r.result.padEnd(w('result'))}  ${r.name}${r.changes ? `\n${' '.repeat(w('resource') + w('result') + 4)}${r.changes}` : ''}`,
+  );
+  const verdict = result.dryRun
+    ? result.changed
+      ? 'dry run: the changes above would be made'
+      : 'dry run: nothing would change'
+    : result.changed
+      ? 'changed'
+      : 'nothing to change: the site matches its settings';
+  return [head, ...lines, '', verdict].join('\n');
+}

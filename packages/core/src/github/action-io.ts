@@ -1,0 +1,85 @@
+// The glue every action shares: a Logger backed by @actions/core, typed input readers that turn bad
+// values into ConfigurationErrors, and the one place an action's error becomes `core.setFailed`.
+import * as core from '@actions/core';
+import { ConfigurationError, SettingsError, formatProblem } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export function actionLogger(): Logger {
+  return {
+    info: (m) => core.info(m),
+    warning: (m) => core.warning(m),
+    error: (m) => core.error(m),
+    debug: (m) => core.debug(m),
+    group: (name, fn) => core.group(name, fn),
+    mask: (secret) => {
+      if (secret) core.setSecret(secret);
+    },
+  };
+}
+
+/** An optional input: empty becomes undefined (STYLE rule 2). */
+export const optionalInput = (name: string): string | undefined => core.getInput(name).trim() || undefined;
+
+export function booleanInput(name: string, fallback: boolean): boolean {
+  const v = optionalInput(name);
+  if (v === undefined) return fallback;
+  if (/^(true|yes|on)$/i.test(v)) return true;
+  if (/^(false|no|off)$/i.test(v)) return false;
+  throw new ConfigurationError(`input ${name} must be true or false, got "${v}"`);
+}
+
+export function integerInput(name: string, fallback: number, min: number, max: number): number {
+  const v = optionalInput(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigurationError(`input ${name} must be a whole number from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+export function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const v = optionalInput(name) ?? fallback;
+  if (!choices.includes(v as T))
+    throw new ConfigurationError(`input ${name} must be one of ${choices.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+/** A list input: one item per line or comma-separated, blanks dropped. */
+export const listInput = (name: string): string[] =>
+  core
+    .getInput(name)
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/**
+ * The top of every action: run `body`, and turn what it throws into annotations and setFailed.
+ * Settings problems become one annotation each at file:line:col; other user mistakes one message.
+ */
+export async function runAction(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      for (const p of err.problems) {
+        core.error(p.message, {
+          title: p.key || 'settings',
+          file: p.file,
+          startLine: p.line,
+          startColumn: p.column,
+        });
+      }
+      await core.summary
+        .addHeading('Settings problems', 3)
+        .addList(err.problems.map((p) => formatProblem(p)))
+        .write();
+      core.setFailed(`${err.problems.length} problem(s) in the settings; each is annotated at its line`);
+    } else if (err instanceof ConfigurationError) {
+      core.setFailed(err.message);
+    } else {
+      const e = err instanceof Error ? err : new Error(String(err));
+      core.debug(e.stack ?? '');
+      core.setFailed(e.message);
+    }
+  }
+}

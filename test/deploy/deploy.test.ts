@@ -1,0 +1,377 @@
+// deploy-instance's engine against the stateful AWS fake (SDK retry and waiters running) and a real
+// MariaDB: first deploy, no-op redeploy, updates, dry-run, and refusals that change nothing.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { ConfigurationError, DeploymentFailedError, preferredRulePriority } from '@moodle-preview/core';
+import { adminConnection, useMariaDb } from '../servers/mariadb.js';
+import {
+  createWorld,
+  EXAMPLE_SETTINGS,
+  expectOneSite,
+  LISTENER_ARN,
+  minimalSettings,
+  type World,
+} from './world.js';
+
+const mariadb = useMariaDb();
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const changedIds = (r: { inspections: { id: string; action: string }[] }) =>
+  r.inspections
+    .filter((i) => i.action !== 'none')
+    .map((i) => i.id)
+    .sort();
+
+describe('deploy-instance engine', () => {
+  it('creates each resource once, then a redeploy reads and changes nothing', async () => {
+    world = await createWorld(mariadb());
+    const first = await world.deploy();
+    expect(first.changed).toBe(true);
+    expect(
+      first.inspections
+        .filter((i) => i.action === 'create')
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(
+      [
+        'cronRegistration',
+        'databases',
+        'dbSecret',
+        'dbUser',
+        'listenerRule',
+        'logGroup',
+        'moodledata',
+        'scalingPolicy',
+        'scalingTarget',
+        'service',
+        'siteRegistration',
+        'targetGroup',
+        'taskDefinition',
+      ].sort(),
+    );
+    expect(first.deploymentId).toMatch(/^ecs-svc\//);
+    expectOneSite(world);
+    // The real databases exist, made by the SQL task's script with the mysql client.
+    const conn = await adminConnection(mariadb());
+    const [dbs] = await conn.query(
+      "SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ('moodle_42_demo','mim_42_demo') ORDER BY 1",
+    );
+    await conn.end();
+    expect((dbs as { n: string }[]).map((r) => r.n)).toEqual(['mim_42_demo', 'moodle_42_demo']);
+    // The moodledata folder and the cron log folder were made by the one-off task.
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(`${world.efsRoot}/4-demo-2026-11`)).toBe(true);
+    expect(existsSync(`${world.efsRoot}/cron_logs`)).toBe(true);
+    // The password was generated into Secrets Manager and never logged.
+    const password = JSON.parse(world.fake.secrets.current('moodle-preview/sites/4-demo/db')!)
+      .password as string;
+    expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(first.log.join('\n')).not.toContain(password);
+
+    world.fake.server.resetCalls();
+    const second = await world.deploy();
+    expect(changedIds(second)).toEqual([]);
+    expect(second.changed).toBe(false);
+    expect(world.fake.server.count({ mutating: false })).toBeGreaterThan(0);
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+    expect(second.arns.service).toBe(first.arns.service);
+    expect(second.arns.taskDefinition).toBe(first.arns.taskDefinition);
+    expect(JSON.parse(world.fake.secrets.current('moodle-preview/sites/4-demo/db')!).password).toBe(password);
+  });
+
+  it('updates exactly what a settings change moves, keeping the desired count auto scaling set', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy();
+    world.fake.autoscaling.scale('service/moodle_cluster/mdl-4-demo', 3);
+    world.fake.server.resetCalls();
+    const changed = await world.deploy(EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 3072'));
+    expect(changedIds(changed)).toEqual(['service', 'taskDefinition']);
+    expect(changed.inspections.find((i) => i.id === 'taskDefinition')!.changes).toEqual([
+      'memory: "2048" → "3072"',
+    ]);
+    expect(changed.arns.taskDefinition).toMatch(/mdl_ecs_task_def-4-demo:2$/);
+    expect(world.fake.server.count({ action: 'RegisterTaskDefinition' })).toBe(1);
+    const updates = world.fake.server.calls.filter((c) => c.action === 'UpdateService' && !c.throttled);
+    expect(updates).toHaveLength(1);
+    expect(world.fake.ecs.service('moodle_cluster', 'mdl-4-demo')!.desiredCount).toBe(3);
+    expect(changed.deploymentId).toBeDefined();
+    expectOneSiteRevisions(world, 2);
+  });
+
+  it('a dry run reads, reports and changes nothing', async () => {
+    world = await createWorld(mariadb());
+    const dry = await world.deploy(EXAMPLE_SETTINGS, { dryRun: true });
+    expect(dry.changed).toBe(true);
+    expect(dry.inspections.filter((i) => i.action === 'none').map((i) => i.id)).toEqual(['redis']);
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+    expect(world.fake.server.count()).toBeGreaterThan(0);
+    expect(world.fake.inventory()['ecs:service']).toBeUndefined();
+  });
+
+  it('fails with the events and stopped-task reasons when the circuit breaker rolls back', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy();
+    const broken = EXAMPLE_SETTINGS.replace(
+      'site_folder: moodle',
+      'site_folder: moodle\npreview_docker_img: registry.example/fail-image:{{php_version}}',
+    );
+    const error = await world.deploy(broken).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeploymentFailedError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/failed and the service rolled back to mdl_ecs_task_def-4-demo:1/);
+    expect(message).toMatch(/stopped tasks:\n.*Essential container in task exited/);
+  });
+
+  it('switches cron off by removing the entry, and back on', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy();
+    const off = await world.deploy(EXAMPLE_SETTINGS.replace('cron: true', 'cron: false'));
+    expect(changedIds(off)).toEqual(['cronRegistration', 'siteRegistration']);
+    const entry = JSON.parse(world.fake.ssm.value('/moodle-preview/sites/4-demo')!);
+    expect(entry.cron).toBeUndefined();
+    const on = await world.deploy();
+    expect(changedIds(on)).toEqual(['cronRegistration', 'siteRegistration']);
+    expect(JSON.parse(world.fake.ssm.value('/moodle-preview/sites/4-demo')!).cron).toMatchObject({
+      enabled: true,
+      command: '/data/runcron.sh',
+      service: 'mdl-4-demo',
+      container: '4-demo',
+      updatedBy: 'test',
+    });
+  });
+});
+
+/** One service, target group, rule…; the site's task definition with `revisions` revisions. */
+function expectOneSiteRevisions(w: World, revisions: number): void {
+  const inv = w.fake.inventory();
+  expect(inv['ecs:task-definition']?.filter((t) => t.startsWith('mdl_ecs_task_def-4-demo:'))).toHaveLength(
+    revisions,
+  );
+  expect(inv['ecs:service']).toEqual(['moodle_cluster/mdl-4-demo']);
+  expect(inv['elbv2:rule']).toHaveLength(1);
+  expect(inv['elbv2:target-group']).toEqual(['mdl-4-demo']);
+}
+
+describe('interrupted deploys', () => {
+  it('are finished by the next run, after any single mutating call, with no duplicates', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy();
+    const total = world.fake.server.count({ mutating: true });
+    await world.close();
+    expect(total).toBeGreaterThan(10);
+    for (let k = 1; k < total; k++) {
+      world = await createWorld(mariadb());
+      world.fake.server.interruptAfterMutations(k);
+      await expect(world.deploy()).rejects.toThrow(/FakeInterrupted|interrupted/);
+      world.fake.server.interruptAfterMutations(undefined);
+      const rerun = await world.deploy();
+      expect(rerun.changed).toBe(true);
+      expectOneSite(world);
+      world.fake.server.resetCalls();
+      const settled = await world.deploy();
+      expect([k, changedIds(settled)]).toEqual([k, []]);
+      expect(world.fake.server.count({ mutating: true })).toBe(0);
+      await world.close();
+      world = undefined;
+    }
+  });
+});
+
+describe('throttling', () => {
+  it('converges with a third of all calls throttled, through the SDK retry alone', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy();
+    const baseline = mutatingCounts(world);
+    await world.close();
+
+    world = await createWorld(mariadb());
+    world.fake.server.setThrottle(1 / 3, 7);
+    const result = await world.deploy();
+    expect(result.changed).toBe(true);
+    const throttled = world.fake.server.count({ throttled: true });
+    expect(throttled).toBeGreaterThan(10);
+    // Every throttled answer was retried by the SDK: the successful mutating calls are exactly those
+    // of an unthrottled deploy, and each call the fake saw is either one of those or a retry.
+    expect(mutatingCounts(world)).toEqual(baseline);
+    expect(
+      world.fake.server.calls.filter(
+        (c) => c.throttled && c.error !== 'ThrottlingException' && c.error !== 'Throttling',
+      ),
+    ).toEqual([]);
+    world.fake.server.setThrottle(0);
+    expectOneSite(world);
+  });
+});
+
+function mutatingCounts(w: World): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of w.fake.server.calls)
+    if (c.mutating && !c.throttled && !c.error)
+      counts[`${c.service}:${c.action}`] = (counts[`${c.service}:${c.action}`] ?? 0) + 1;
+  return counts;
+}
+
+describe('refusals change nothing', () => {
+  it('refuses data another live site uses, and takes it over only when told', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy(minimalSettings('site-a'));
+    world.fake.server.resetCalls();
+    const stealing = minimalSettings('site-b', 'preview_db_name: mdl_site_a\n');
+    const error = await world.deploy(stealing).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(
+      /database mdl_site_a \(used by site site-a\).*takeover: site-a/s,
+    );
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+
+    const moodledata = await world
+      .deploy(minimalSettings('site-c', 'moodledata_folder: site-a\n'))
+      .catch((e: unknown) => e);
+    expect((moodledata as Error).message).toMatch(/moodledata site-a \(used by site site-a\)/);
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+
+    const taken = await world.deploy(stealing, { takeover: 'site-a' });
+    expect(taken.changed).toBe(true);
+    const a = JSON.parse(world.fake.ssm.value('/moodle-preview/sites/site-a')!);
+    expect(a.retired).toEqual([
+      {
+        kind: 'database',
+        name: 'mdl_site_a',
+        since: expect.stringMatching(/^\d{4}-\d\d-\d\d$/),
+        reason: 'taken over by site-b',
+      },
+    ]);
+    // Now site-b owns it: its next deploy passes the guard without takeover.
+    const again = await world.deploy(stealing);
+    expect(again.changed).toBe(false);
+  });
+
+  it('records the data a site stops using as retired, and never drops it', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy();
+    const refreshed = await world.deploy(
+      EXAMPLE_SETTINGS.replace('preview_db_name: moodle_42_demo', 'preview_db_name: moodle_45_demo').replace(
+        'moodledata_folder: 4-demo-2026-11',
+        'moodledata_folder: 4-demo-2027-01',
+      ),
+    );
+    expect(changedIds(refreshed)).toEqual([
+      'databases',
+      'dbUser',
+      'moodledata',
+      'service',
+      'siteRegistration',
+      'taskDefinition',
+    ]);
+    const entry = JSON.parse(world.fake.ssm.value('/moodle-preview/sites/4-demo')!);
+    expect(entry.retired.map((r: { kind: string; name: string }) => `${r.kind} ${r.name}`)).toEqual([
+      'database moodle_42_demo',
+      'moodledata 4-demo-2026-11',
+    ]);
+    const conn = await adminConnection(mariadb());
+    const [dbs] = await conn.query(
+      "SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ('moodle_42_demo','moodle_45_demo')",
+    );
+    await conn.end();
+    expect((dbs as { n: number }[])[0]!.n).toBe(2);
+  });
+
+  it('refuses a full platform before any change', async () => {
+    world = await createWorld(mariadb());
+    const small = world.platformText.replace(
+      '  https_listener_arns:',
+      '  rules_per_load_balancer: 2\n  https_listener_arns:',
+    );
+    await world.deploy(minimalSettings('one'), { platformText: small });
+    await world.deploy(minimalSettings('two'), { platformText: small });
+    world.fake.server.resetCalls();
+    const error = await world
+      .deploy(minimalSettings('three'), { platformText: small })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(
+      /no load balancer has room for another rule \(limit 2 each; app\/mdl-fargate-app\/\S+: 2\).*alb\.https_listener_arns/,
+    );
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+  });
+
+  it('refuses to touch a resource of the same name that the suite does not own', async () => {
+    world = await createWorld(mariadb());
+    const { ElasticLoadBalancingV2Client, CreateTargetGroupCommand } =
+      await import('@aws-sdk/client-elastic-load-balancing-v2');
+    const elb = new ElasticLoadBalancingV2Client({ region: 'eu-west-2' });
+    await elb.send(
+      new CreateTargetGroupCommand({
+        Name: 'mdl-4-demo',
+        Protocol: 'HTTP',
+        Port: 80,
+        VpcId: 'vpc-00738557910dc1bee',
+        TargetType: 'ip',
+      }),
+    );
+    elb.destroy();
+    world.fake.server.resetCalls();
+    const error = await world.deploy().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(
+      /target group mdl-4-demo already exists and is not tagged by moodle-preview-actions.*mdl-preview adopt/,
+    );
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+  });
+
+  it('refuses without AWS credentials, before any call', async () => {
+    world = await createWorld(mariadb());
+    const saved = { ...process.env };
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent';
+    process.env.AWS_CONFIG_FILE = '/nonexistent';
+    try {
+      const error = await world.deploy().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toMatch(
+        /no AWS credentials: run aws-actions\/configure-aws-credentials/,
+      );
+      expect(world.fake.server.count()).toBe(0);
+    } finally {
+      Object.assign(process.env, saved);
+    }
+  });
+});
+
+describe('listener rule priorities', () => {
+  it('takes the next free priority when a concurrent deploy wins the preferred one', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    const preferred = preferredRulePriority('4-demo');
+    let raced = false;
+    w.fake.server.beforeHandle = (service, action) => {
+      if (service !== 'elasticloadbalancing' || action !== 'CreateRule' || raced) return;
+      raced = true; // another site's deploy takes our priority just before our CreateRule lands
+      w.fake.elbv2.handle(
+        'CreateRule',
+        {
+          ListenerArn: LISTENER_ARN,
+          Priority: String(preferred),
+          Conditions: [
+            { Field: 'host-header', HostHeaderConfig: { Values: ['other.preview-moodle.example.ac.uk'] } },
+          ],
+          Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
+        },
+        w.fake.server.ctx,
+      );
+    };
+    const result = await w.deploy();
+    expect(raced).toBe(true);
+    expect(result.log.join('\n')).toContain(`rule priority ${preferred} was taken meanwhile`);
+    const priorities = w.fake.elbv2
+      .rules(LISTENER_ARN)
+      .filter((r) => !r.IsDefault)
+      .map((r) => Number(r.Priority))
+      .sort((a, b) => a - b);
+    expect(priorities).toEqual([preferred, preferred + 1]);
+  });
+});

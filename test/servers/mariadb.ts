@@ -1,0 +1,216 @@
+// A throwaway MariaDB server on loopback for the DB tests: its own temp datadir, port and socket, no
+// option files read, so it never touches the machine's /var/lib/mysql or its system service.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll } from '@jest/globals';
+import mysql from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
+
+export interface MariaDbServer {
+  host: string;
+  port: number;
+  adminUser: string;
+  adminPassword: string;
+  /** The server's unix socket, for tools that prefer it. */
+  socket: string;
+  /** Milliseconds from the first command to the admin account being ready. */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+const INSTALL_HINT =
+  'the DB tests need a real MariaDB: install the Debian packages with ' +
+  '`apt-get install -y mariadb-server mariadb-client` (the tests start their own server; the system ' +
+  'service is not used)';
+
+const run = promisify(execFile);
+
+/** The path of a MariaDB program; /usr/sbin is searched too because a non-root PATH often lacks it. */
+export function mariadbProgram(name: string): string {
+  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), '/usr/sbin', '/usr/bin'];
+  for (const dir of dirs) {
+    const path = join(dir, name);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new Error(`${name} not found: ${INSTALL_HINT}`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a server; rejects with the server's own error log if it does not come up. */
+export async function startMariaDb(): Promise<MariaDbServer> {
+  const started = Date.now();
+  const mariadbd = mariadbProgram('mariadbd');
+  const installDb = mariadbProgram('mariadb-install-db');
+  const dir = await mkdtemp(join(tmpdir(), 'mdl-mariadb-'));
+  const datadir = join(dir, 'data');
+  const socket = join(dir, 'sock');
+  const errorLog = join(dir, 'error.log');
+  try {
+    // --no-defaults first: /etc/mysql/my.cnf would point at the system datadir and socket.
+    await run(installDb, [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      '--user=root',
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+      '--skip-name-resolve',
+    ]);
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`mariadb-install-db failed: ${(err as Error).message}`);
+  }
+
+  let lastError: unknown;
+  // A free port can be taken between probing and binding; a second try with a new port fixes that.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = spawn(
+      mariadbd,
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${socket}`,
+        `--pid-file=${join(dir, 'mariadbd.pid')}`,
+        `--log-error=${errorLog}`,
+        `--tmpdir=${dir}`,
+        '--skip-grant-tables=0',
+        '--user=root',
+        '--skip-name-resolve',
+        '--skip-log-bin',
+        '--performance-schema=OFF',
+        '--innodb-buffer-pool-size=32M',
+        '--innodb-use-native-aio=0',
+        '--max-connections=200',
+      ],
+      { stdio: 'ignore' },
+    );
+    const killOnExit = () => child.kill('SIGKILL');
+    // Best effort when a worker dies without afterAll: never leave a server behind.
+    process.once('exit', killOnExit);
+    try {
+      await waitForServer(child, socket, errorLog);
+      const adminPassword = randomBytes(18).toString('base64url');
+      await createAdmin(socket, adminPassword);
+      return {
+        host: '127.0.0.1',
+        port,
+        adminUser: 'admin',
+        adminPassword,
+        socket,
+        startMs: Date.now() - started,
+        stop: async () => {
+          process.removeListener('exit', killOnExit);
+          await stopProcess(child);
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (err) {
+      lastError = err;
+      process.removeListener('exit', killOnExit);
+      await stopProcess(child);
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+  throw lastError;
+}
+
+async function waitForServer(child: ChildProcess, socket: string, errorLog: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let exited = child.exitCode !== null;
+  child.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`mariadbd exited while starting:\n${await tail(errorLog)}`);
+    try {
+      const conn = await mysql.createConnection({ socketPath: socket, user: 'root', connectTimeout: 1000 });
+      await conn.end();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(`mariadbd did not accept connections within 20 s:\n${await tail(errorLog)}`);
+}
+
+async function createAdmin(socket: string, password: string): Promise<void> {
+  const conn = await mysql.createConnection({ socketPath: socket, user: 'root' });
+  try {
+    for (const host of ['%', 'localhost']) {
+      await conn.query(`CREATE USER 'admin'@'${host}' IDENTIFIED BY ?`, [password]);
+      await conn.query(`GRANT ALL PRIVILEGES ON *.* TO 'admin'@'${host}' WITH GRANT OPTION`);
+    }
+  } finally {
+    await conn.end();
+  }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function tail(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).split('\n').slice(-20).join('\n');
+  } catch {
+    return '(no error log)';
+  }
+}
+
+/**
+ * One server for the calling test file: started in its beforeAll, stopped in its afterAll. (Jest gives
+ * each test file its own module registry, so a module-level singleton lives exactly that long.)
+ * Returns a getter, valid inside tests.
+ */
+export function useMariaDb(): () => MariaDbServer {
+  let server: MariaDbServer | undefined;
+  beforeAll(async () => {
+    server = await startMariaDb();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+  return () => {
+    if (!server) throw new Error(`the MariaDB test server is not running: ${INSTALL_HINT}`);
+    return server;
+  };
+}
+
+/** A connection as the admin, for tests to look at (and prepare) the server themselves. */
+export function adminConnection(server: MariaDbServer, database?: string): Promise<Connection> {
+  return mysql.createConnection({
+    host: server.host,
+    port: server.port,
+    user: server.adminUser,
+    password: server.adminPassword,
+    ...(database ? { database } : {}),
+  });
+}
