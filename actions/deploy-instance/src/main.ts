@@ -17,6 +17,7 @@ import {
   runAction,
   actionLogger,
   dbProvisioner,
+  rollbackSite,
 } from '@moodle-preview/core';
 
 export const INPUTS = {
@@ -27,6 +28,8 @@ export const INPUTS = {
   waitMinutes: 'wait-minutes',
   dbAccess: 'db-access',
   takeover: 'takeover',
+  rollback: 'rollback',
+  rollbackTo: 'rollback-to',
 } as const;
 
 export const OUTPUTS = {
@@ -47,6 +50,8 @@ export interface Inputs {
   waitMinutes: number;
   dbAccess: 'task' | 'direct';
   takeover: string | undefined;
+  rollback: boolean;
+  rollbackTo: string | undefined;
 }
 
 export function getInputs(): Inputs {
@@ -58,6 +63,8 @@ export function getInputs(): Inputs {
     waitMinutes: integerInput(INPUTS.waitMinutes, 30, 1, 24 * 60),
     dbAccess: choiceInput(INPUTS.dbAccess, ['task', 'direct'] as const, 'task'),
     takeover: optionalInput(INPUTS.takeover),
+    rollback: booleanInput(INPUTS.rollback, false),
+    rollbackTo: optionalInput(INPUTS.rollbackTo),
   };
 }
 
@@ -72,6 +79,28 @@ export function run(): Promise<void> {
     const log = actionLogger();
     const clients = createAwsClients({ region: platform.region });
     try {
+      if (inputs.rollback) {
+        const r = await rollbackSite({
+          clients,
+          platform,
+          previewLink: plan.site,
+          to: inputs.rollbackTo,
+          log,
+          wait: inputs.wait,
+          waitMinutes: inputs.waitMinutes,
+        });
+        core.setOutput(OUTPUTS.url, plan.url);
+        core.setOutput(OUTPUTS.changed, String(r.changed));
+        core.setOutput(OUTPUTS.taskDefinitionArn, r.to);
+        core.setOutput(OUTPUTS.deploymentId, r.deploymentId ?? '');
+        await core.summary
+          .addHeading(`Rollback of ${plan.site}`, 3)
+          .addRaw(
+            `<p>${r.service}: ${r.from.split('/').pop()} → ${r.to.split('/').pop()}${r.changed ? '' : ' (already there)'}</p>`,
+          )
+          .write();
+        return;
+      }
       const tasks = oneOffTaskRunner(clients);
       const result = await deploySite({
         clients,

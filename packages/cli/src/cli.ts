@@ -2,6 +2,7 @@
 // process itself; main.ts turns its result into an exit code. Each command lives in commands/.
 import { ConfigurationError, SettingsError } from '@moodle-preview/core';
 import { plan } from './commands/plan.js';
+import { rollback } from './commands/rollback.js';
 import { validate } from './commands/validate.js';
 import { EXIT, UsageError, reportProblems, type CliIO } from './io.js';
 
@@ -16,6 +17,12 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
     run: validate,
   },
   plan: { usage: 'plan FILE [--platform FILE] [--json]     print the desired state of a site', run: plan },
+  rollback: {
+    usage:
+      'rollback LINK [--to REVISION] [--platform FILE] [--no-wait] [--wait-minutes N] [--poll-seconds N]\n' +
+      '                                           point the site back at an earlier task definition revision',
+    run: rollback,
+  },
 };
 
 function usage(): string {

@@ -60,3 +60,4 @@ export {
   sqlTaskProvisioner,
   type ProvisionerDeps,
 } from './db/provisioners.js';
+export { rollbackSite, type RollbackOptions, type RollbackResult } from './deploy/rollback.js';

@@ -48,7 +48,7 @@ export interface DeployResult {
 }
 
 /** Fail early, with a fix, when there are no credentials or AWS cannot be reached. */
-async function checkCredentials(clients: AwsClients): Promise<void> {
+export async function checkCredentials(clients: AwsClients): Promise<void> {
   try {
     await clients.sts.send(new GetCallerIdentityCommand({}));
   } catch (err) {

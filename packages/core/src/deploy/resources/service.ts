@@ -8,15 +8,24 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../../errors.js';
 import { tagRecord } from '../normalise.js';
+import type { AwsClients } from '../../aws/clients.js';
 import type { DeployEnv, Inspection } from '../types.js';
 import { assertOwned } from './ownership.js';
 
-export async function describeService(env: DeployEnv): Promise<Service | undefined> {
-  const spec = env.plan.resources.service.spec;
-  const out = await env.clients.ecs.send(
-    new DescribeServicesCommand({ cluster: spec.cluster, services: [spec.serviceName], include: ['TAGS'] }),
+export async function describeServiceByName(
+  clients: AwsClients,
+  cluster: string,
+  name: string,
+): Promise<Service | undefined> {
+  const out = await clients.ecs.send(
+    new DescribeServicesCommand({ cluster, services: [name], include: ['TAGS'] }),
   );
-  return out.services?.find((s) => s.serviceName === spec.serviceName && s.status !== 'INACTIVE');
+  return out.services?.find((s) => s.serviceName === name && s.status !== 'INACTIVE');
+}
+
+export function describeService(env: DeployEnv): Promise<Service | undefined> {
+  const spec = env.plan.resources.service.spec;
+  return describeServiceByName(env.clients, spec.cluster, spec.serviceName);
 }
 
 const primaryDeployment = (service: Service | undefined) =>
