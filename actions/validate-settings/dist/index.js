@@ -35748,7 +35748,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(613);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(660);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -35758,7 +35758,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 613:
+/***/ 660:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38755,10 +38755,10 @@ const naming_SUITE_NAME = 'moodle-preview-actions';
 const naming_TAG_SITE = 'moodle-preview:site';
 const naming_TAG_MANAGED_BY = 'moodle-preview:managed-by';
 /** A lowercase DNS label (RFC 1123), as used in `<preview_link>.<domain>`. */
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const naming_DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** An unquoted MySQL identifier that needs no quoting anywhere we use it (no `$`, not all digits). */
 const naming_MYSQL_IDENTIFIER = /^(?![0-9]+$)[A-Za-z0-9_]+$/;
-function siteNames(previewLink) {
+function naming_siteNames(previewLink) {
     const ident = previewLink.replace(/-/g, '_');
     return {
         taskFamily: `mdl_ecs_task_def-${previewLink}`,
@@ -48331,7 +48331,7 @@ const site_schema_siteSchema = strictObject({
         .max(MAX_PREVIEW_LINK_LENGTH, {
         error: `must be at most ${MAX_PREVIEW_LINK_LENGTH} characters (target group name mdl-<preview_link> is limited to 32)`,
     })
-        .regex(DNS_LABEL, {
+        .regex(naming_DNS_LABEL, {
         error: 'must be a DNS label: lowercase letters, digits and -, starting and ending with a letter or digit',
     })
         .describe(`The site's name: a DNS label (a-z, 0-9, -; at most ${MAX_PREVIEW_LINK_LENGTH} characters). The site is served at https://<preview_link>.<domain>.`),
@@ -49041,7 +49041,7 @@ function checkSiteText(file, text) {
     if (value.auto_scaling_min > value.auto_scaling_max) {
         own.push(problemAt(source, ['auto_scaling_min'], `must not exceed auto_scaling_max (${value.auto_scaling_max}); got ${value.auto_scaling_min}`));
     }
-    const names = siteNames(value.preview_link);
+    const names = naming_siteNames(value.preview_link);
     if (value.mim_db_name !== undefined &&
         value.mim_db_name === (value.preview_db_name ?? names.defaultDbName)) {
         own.push(problemAt(source, ['mim_db_name'], `must differ from the Moodle database name "${value.mim_db_name}"`));
@@ -49051,7 +49051,7 @@ function checkSiteText(file, text) {
 /** Layer checked site settings over a checked platform; problems point into the settings file. */
 function resolveSite(settings, platform, settingsSource) {
     const problems = [];
-    const names = siteNames(settings.preview_link);
+    const names = naming_siteNames(settings.preview_link);
     if (!platform.images.php_versions.includes(settings.php_version)) {
         problems.push(problemAt(settingsSource, ['php_version'], `the platform has no image for PHP ${settings.php_version}; it has ${platform.images.php_versions.join(', ')}`));
     }
@@ -49210,7 +49210,7 @@ function preferredRulePriority(previewLink) {
 const byName = (a, b) => a.name.localeCompare(b.name);
 /** The complete desired state of a site. Pure: same input, same plan. */
 function planSite(site, platform) {
-    const names = siteNames(site.previewLink);
+    const names = naming_siteNames(site.previewLink);
     // Platform tags first: the suite's own tags must win, they decide what the suite may touch.
     const tags = { ...platform.tags, [naming_TAG_SITE]: site.previewLink, [naming_TAG_MANAGED_BY]: naming_SUITE_NAME };
     const logGroupName = `${platform.logs.group_prefix.replace(/\/+$/, '')}/${site.previewLink}`;
@@ -50406,10 +50406,13 @@ function describeEntryChanges(previous, next) {
 
 
 
-async function describeService(env) {
+async function service_describeServiceByName(clients, cluster, name) {
+    const out = await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [name], include: ['TAGS'] }));
+    return out.services?.find((s) => s.serviceName === name && s.status !== 'INACTIVE');
+}
+function describeService(env) {
     const spec = env.plan.resources.service.spec;
-    const out = await env.clients.ecs.send(new DescribeServicesCommand({ cluster: spec.cluster, services: [spec.serviceName], include: ['TAGS'] }));
-    return out.services?.find((s) => s.serviceName === spec.serviceName && s.status !== 'INACTIVE');
+    return service_describeServiceByName(env.clients, spec.cluster, spec.serviceName);
 }
 const primaryDeployment = (service) => service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
 async function service_inspectService(env, taskDefinition, targetGroup) {
@@ -50659,7 +50662,7 @@ async function task_definition_inspectTaskDefinition(env, secretCreated) {
 
 
 /** Fail early, with a fix, when there are no credentials or AWS cannot be reached. */
-async function checkCredentials(clients) {
+async function deploy_checkCredentials(clients) {
     try {
         await clients.sts.send(new GetCallerIdentityCommand({}));
     }
@@ -50678,7 +50681,7 @@ async function checkCredentials(clients) {
 async function deploySite(options) {
     const { clients, plan, log } = options;
     const now = options.now ?? (() => new Date());
-    await checkCredentials(clients);
+    await deploy_checkCredentials(clients);
     const registry = new SiteRegistry(clients.ssm);
     const entries = await registry.list();
     const previousEntry = entries.find((e) => e.previewLink === plan.site);
@@ -51573,8 +51576,93 @@ function dbProvisioner(mode, deps) {
     return mode === 'direct' ? directProvisioner(deps) : sqlTaskProvisioner(deps);
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/deploy/rollback.js
+// Point a site's service back at an earlier task definition revision and wait as a deploy does.
+// Only the service changes: a rollback never touches databases, moodledata or the registry.
+
+
+
+
+
+
+
+
+const revisionOf = (arn) => Number(/:(\d+)$/.exec(arn ?? '')?.[1]);
+/** ACTIVE revisions of a family, newest first (paged ListTaskDefinitions). */
+async function activeRevisions(clients, family) {
+    const arns = [];
+    const pages = paginateListTaskDefinitions({ client: clients.ecs }, { familyPrefix: family, status: 'ACTIVE', sort: 'DESC' });
+    for await (const page of pages)
+        arns.push(...(page.taskDefinitionArns ?? []).filter((a) => a.split('/').pop()?.startsWith(`${family}:`)));
+    return arns.sort((a, b) => revisionOf(b) - revisionOf(a));
+}
+async function resolveTarget(clients, family, current, to) {
+    if (to === undefined) {
+        const older = (await activeRevisions(clients, family)).filter((a) => revisionOf(a) < revisionOf(current));
+        if (!older[0]) {
+            throw new ConfigurationError(`${family} has no ACTIVE revision before ${current.split('/').pop()}: nothing to roll back to`);
+        }
+        return older[0];
+    }
+    const wanted = /^\d+$/.test(to) ? `${family}:${to}` : to;
+    const name = wanted.split('/').pop() ?? wanted;
+    if (!name.startsWith(`${family}:`))
+        throw new ConfigurationError(`--to ${to} is not a revision of ${family}`);
+    try {
+        const out = await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: wanted }));
+        const td = out.taskDefinition;
+        if (td?.status !== 'ACTIVE')
+            throw new ConfigurationError(`${name} is ${td?.status ?? 'unknown'}; only ACTIVE revisions can run`);
+        return td.taskDefinitionArn;
+    }
+    catch (err) {
+        if (err instanceof ClientException)
+            throw new ConfigurationError(`${name} does not exist`);
+        throw err;
+    }
+}
+async function rollbackSite(options) {
+    const { clients, platform, previewLink, log } = options;
+    if (!DNS_LABEL.test(previewLink))
+        throw new ConfigurationError(`"${previewLink}" is not a preview_link (a DNS label)`);
+    await checkCredentials(clients);
+    const names = siteNames(previewLink);
+    const service = await describeServiceByName(clients, platform.cluster, names.serviceName);
+    if (!service)
+        throw new ConfigurationError(`site ${previewLink} has no service ${names.serviceName} in ${platform.cluster}`);
+    assertOwned('service', names.serviceName, tagRecord(service.tags), previewLink);
+    const current = service.taskDefinition;
+    const target = await resolveTarget(clients, names.taskFamily, current, options.to);
+    const result = { service: names.serviceName, from: current, to: target };
+    if (target === current) {
+        log.info(`${names.serviceName} already runs ${current.split('/').pop()}`);
+        return { ...result, changed: false };
+    }
+    log.info(`rolling ${names.serviceName} back from ${current.split('/').pop()} to ${target.split('/').pop()}`);
+    // Only the task definition: desired count (auto scaling's) and everything else stay as they are.
+    const out = await clients.ecs.send(new UpdateServiceCommand({
+        cluster: platform.cluster,
+        service: names.serviceName,
+        taskDefinition: target,
+    }));
+    const deploymentId = out.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    if (options.wait && deploymentId) {
+        await log.group(`Waiting for deployment ${deploymentId}`, () => waitForDeployment({
+            clients,
+            log,
+            cluster: platform.cluster,
+            service: names.serviceName,
+            deploymentId,
+            maxWaitMinutes: options.waitMinutes,
+            waiter: options.waiter ?? { minDelay: 5, maxDelay: 30 },
+        }));
+    }
+    return { ...result, changed: true, ...(deploymentId ? { deploymentId } : {}) };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/index.js
 // Public surface of @moodle-preview/core.
+
 
 
 
