@@ -1,6 +1,7 @@
 // mdl-preview: the ops CLI. `main` is importable (tests call it in-process) and never exits the
 // process itself; main.ts turns its result into an exit code. Each command lives in commands/.
 import { ConfigurationError, SettingsError } from '@moodle-preview/core';
+import { adopt } from './commands/adopt.js';
 import { plan } from './commands/plan.js';
 import { rollback } from './commands/rollback.js';
 import { validate } from './commands/validate.js';
@@ -22,6 +23,12 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
       'rollback LINK [--to REVISION] [--platform FILE] [--no-wait] [--wait-minutes N] [--poll-seconds N]\n' +
       '                                           point the site back at an earlier task definition revision',
     run: rollback,
+  },
+  adopt: {
+    usage:
+      'adopt FILE [--platform FILE] [--apply] [--service NAME] [--target-group NAME]\n' +
+      '                                           take over a site Terraform built: report, then tag with --apply',
+    run: adopt,
   },
 };
 

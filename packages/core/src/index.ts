@@ -61,3 +61,13 @@ export {
   type ProvisionerDeps,
 } from './db/provisioners.js';
 export { rollbackSite, type RollbackOptions, type RollbackResult } from './deploy/rollback.js';
+export {
+  adoptSite,
+  renderAdoption,
+  AdoptionRefusedError,
+  type AdoptOptions,
+  type AdoptResult,
+  type AdoptionFinding,
+  type AdoptableId,
+  type Ownership,
+} from './adopt/adopt.js';

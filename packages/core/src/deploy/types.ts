@@ -78,4 +78,19 @@ export interface DeployEnv {
   waiter: { minDelay: number; maxDelay: number };
   /** The deployment id the service update or creation started (set by the service's apply). */
   startedDeployment?: string;
+  /**
+   * Told about each existing resource's tags instead of refusing one the suite does not own. Only
+   * adopt sets it (it reports and tags what Terraform built); a deploy leaves it unset and refuses.
+   */
+  onOwnership?: (found: OwnershipFinding) => void;
+}
+
+/** An existing resource of the site's name and the tags it carries. */
+export interface OwnershipFinding {
+  id: ResourceId;
+  /** What it is, for people (`target group`). */
+  kind: string;
+  name: string;
+  arn: string | undefined;
+  tags: Record<string, string>;
 }

@@ -10,14 +10,20 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { tagRecord } from '../normalise.js';
 import type { DeployEnv, Inspection } from '../types.js';
-import { assertOwned } from './ownership.js';
+import { checkOwned } from './ownership.js';
 
 export async function inspectDbSecret(env: DeployEnv): Promise<Inspection> {
   const spec = env.plan.resources.dbSecret.spec;
   const base = { id: 'dbSecret' as const, name: spec.name };
   try {
     const found = await env.clients.secrets.send(new DescribeSecretCommand({ SecretId: spec.name }));
-    assertOwned('secret', spec.name, tagRecord(found.Tags), env.plan.site);
+    checkOwned(env, {
+      id: 'dbSecret',
+      kind: 'secret',
+      name: spec.name,
+      arn: found.ARN,
+      tags: tagRecord(found.Tags),
+    });
     return { ...base, action: 'none', changes: [], arn: found.ARN };
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;

@@ -20,7 +20,7 @@ import {
 import { ConfigurationError } from '../../errors.js';
 import { tagRecord } from '../normalise.js';
 import type { DeployEnv, Inspection } from '../types.js';
-import { assertOwned } from './ownership.js';
+import { checkOwned } from './ownership.js';
 
 const MAX_PRIORITY = 50_000;
 
@@ -83,7 +83,13 @@ export async function inspectTargetGroup(env: DeployEnv): Promise<Inspection> {
     };
   }
   const arn = current.TargetGroupArn!;
-  assertOwned('target group', spec.name, await tagsOf(env, arn), env.plan.site);
+  checkOwned(env, {
+    id: 'targetGroup',
+    kind: 'target group',
+    name: spec.name,
+    arn,
+    tags: await tagsOf(env, arn),
+  });
   if (
     current.Protocol !== spec.protocol ||
     current.Port !== spec.port ||
@@ -190,7 +196,13 @@ export async function inspectListenerRule(
     const existing = rules.find((r) => hostsOf(r).includes(spec.hostHeader));
     if (!existing) continue;
     const arn = existing.RuleArn!;
-    assertOwned('listener rule', `${spec.hostHeader} (${arn})`, await tagsOf(env, arn), env.plan.site);
+    checkOwned(env, {
+      id: 'listenerRule',
+      kind: 'listener rule',
+      name: `${spec.hostHeader} (${arn})`,
+      arn,
+      tags: await tagsOf(env, arn),
+    });
     const forwardsTo = forwardTargets(existing);
     if (tg.arn && forwardsTo.length === 1 && forwardsTo[0] === tg.arn)
       return { ...base, action: 'none', changes: [], arn };

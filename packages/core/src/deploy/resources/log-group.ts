@@ -7,7 +7,7 @@ import {
   paginateDescribeLogGroups,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { DeployEnv, Inspection } from '../types.js';
-import { assertOwned } from './ownership.js';
+import { checkOwned } from './ownership.js';
 
 export async function inspectLogGroup(env: DeployEnv): Promise<Inspection> {
   const spec = env.plan.resources.logGroup.spec;
@@ -50,7 +50,13 @@ export async function inspectLogGroup(env: DeployEnv): Promise<Inspection> {
     };
   }
   const tags = await env.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: found.arn }));
-  assertOwned('log group', spec.logGroupName, tags.tags ?? {}, env.plan.site);
+  checkOwned(env, {
+    id: 'logGroup',
+    kind: 'log group',
+    name: spec.logGroupName,
+    arn: found.arn,
+    tags: tags.tags ?? {},
+  });
   if (found.retentionInDays === spec.retentionInDays)
     return { ...base, action: 'none', changes: [], arn: found.arn };
   return {

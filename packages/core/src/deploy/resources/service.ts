@@ -10,7 +10,7 @@ import { ConfigurationError } from '../../errors.js';
 import { tagRecord } from '../normalise.js';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DeployEnv, Inspection } from '../types.js';
-import { assertOwned } from './ownership.js';
+import { checkOwned } from './ownership.js';
 
 export async function describeServiceByName(
   clients: AwsClients,
@@ -86,7 +86,13 @@ export async function inspectService(
       `service ${spec.serviceName} is being deleted (DRAINING); deploy again when it is gone`,
     );
   }
-  assertOwned('service', spec.serviceName, tagRecord(current.tags), env.plan.site);
+  checkOwned(env, {
+    id: 'service',
+    kind: 'service',
+    name: spec.serviceName,
+    arn: current.serviceArn,
+    tags: tagRecord(current.tags),
+  });
 
   const changes: string[] = [];
   const [td, tg] = await Promise.all([taskDefinition, targetGroup]);

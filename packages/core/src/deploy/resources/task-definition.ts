@@ -11,7 +11,7 @@ import {
 import type { SecretRef, TaskDefinitionSpec } from '../../plan/site-plan.js';
 import { driftPaths, tagRecord } from '../normalise.js';
 import type { DeployEnv, Inspection } from '../types.js';
-import { assertOwned } from './ownership.js';
+import { checkOwned } from './ownership.js';
 
 /** `valueFrom` of a Secrets Manager JSON key: `<secret ARN>:<json key>::` (ECS developer guide, "secrets"). */
 export const secretValueFrom = (secretArn: string, ref: SecretRef) => `${secretArn}:${ref.jsonKey}::`;
@@ -59,6 +59,23 @@ function currentComparable(td: TaskDefinition): unknown {
   };
 }
 
+/** Names of environment variables that hold credentials; today's revisions carry some in plain text. */
+const CREDENTIAL_NAME = /pass|secret|token|key/i;
+
+/** A revision as a diff shows it: credentials in its environment never reach a log line. */
+function withoutCredentials(td: unknown): unknown {
+  const t = td as { containerDefinitions?: { environment?: { name?: string; value?: string }[] }[] };
+  return {
+    ...t,
+    containerDefinitions: (t.containerDefinitions ?? []).map((c) => ({
+      ...c,
+      environment: c.environment?.map((e) =>
+        CREDENTIAL_NAME.test(e.name ?? '') ? { ...e, value: '***' } : e,
+      ),
+    })),
+  };
+}
+
 function valueAt(root: unknown, path: string): unknown {
   return path
     .split(/\.|\[(\d+)\]/)
@@ -98,7 +115,13 @@ export async function inspectTaskDefinition(env: DeployEnv, secretCreated: boole
   if (!current || current.status !== 'ACTIVE') {
     return { ...base, action: 'create', changes: ['register the first revision'], apply: register };
   }
-  assertOwned('task definition', `${spec.family}:${current.revision}`, tags, env.plan.site);
+  checkOwned(env, {
+    id: 'taskDefinition',
+    kind: 'task definition',
+    name: `${spec.family}:${current.revision}`,
+    arn: current.taskDefinitionArn,
+    tags,
+  });
   const drift = driftPaths(comparable(spec), currentComparable(current));
   // A new secret means a new ARN in valueFrom: the revision must change with it.
   if (secretCreated) drift.push('containerDefinitions[0].secrets');
@@ -124,7 +147,7 @@ export async function inspectTaskDefinition(env: DeployEnv, secretCreated: boole
     };
   }
   const want = comparable(spec);
-  const have = currentComparable(current);
+  const have = withoutCredentials(currentComparable(current));
   return {
     ...base,
     action: 'update',

@@ -1,0 +1,469 @@
+// Adopt a site that Terraform built: find its resources by today's names, report how each differs
+// from the plan, and only when asked tag them as the suite's and write its site registry entry, so
+// the next deploy converges them instead of refusing them. Nothing else is created, changed or deleted.
+import {
+  ListTagsForResourceCommand as ListScalingTagsCommand,
+  TagResourceCommand as TagScalingCommand,
+  paginateDescribeScalingPolicies,
+} from '@aws-sdk/client-application-auto-scaling';
+import { TagResourceCommand as TagLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeTaskDefinitionCommand, TagResourceCommand as TagEcsCommand } from '@aws-sdk/client-ecs';
+import { AddTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { TagResourceCommand as TagSecretCommand } from '@aws-sdk/client-secrets-manager';
+import type { AwsClients } from '../aws/clients.js';
+import { guardConflicts } from '../deploy/conflict-guard.js';
+import { checkCredentials } from '../deploy/deploy.js';
+import { inspectDbSecret } from '../deploy/resources/db-secret.js';
+import { inspectListenerRule, inspectTargetGroup } from '../deploy/resources/load-balancing.js';
+import { inspectLogGroup } from '../deploy/resources/log-group.js';
+import { desiredEntry } from '../deploy/resources/registry-entry.js';
+import { inspectScalingPolicy, inspectScalingTarget } from '../deploy/resources/scaling.js';
+import { inspectService } from '../deploy/resources/service.js';
+import { inspectTaskDefinition } from '../deploy/resources/task-definition.js';
+import type {
+  DbProvisioner,
+  DeployEnv,
+  Inspection,
+  OneOffTaskRunner,
+  OwnershipFinding,
+} from '../deploy/types.js';
+import { ConfigurationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { MAX_TARGET_GROUP_NAME, SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
+import type { SitePlan } from '../plan/site-plan.js';
+import { SiteRegistry, type SiteRegistryEntry } from '../registry/site-registry.js';
+import type { Platform } from '../settings/platform-schema.js';
+
+export interface AdoptOptions {
+  clients: AwsClients;
+  plan: SitePlan;
+  platform: Platform;
+  log: Logger;
+  /** Tag what was found and write the registry entry; without it adopt only reads and reports. */
+  apply: boolean;
+  /** Today's names of the service and target group, when they are not the suite's `mdl-<link>`. */
+  names?: { service?: string; targetGroup?: string };
+  /** Who adopts (GitHub actor or user), written into the registry entry. */
+  actor: string;
+  now?: () => Date;
+}
+
+/** The site's AWS resources adopt looks for, in the order it reports and tags them. */
+export const ADOPTABLE = [
+  'logGroup',
+  'dbSecret',
+  'taskDefinition',
+  'targetGroup',
+  'listenerRule',
+  'service',
+  'scalingTarget',
+  'scalingPolicy',
+] as const;
+export type AdoptableId = (typeof ADOPTABLE)[number];
+
+/**
+ * `ours`: both suite tags present; `untagged` / `partly tagged`: adopt adds what is missing;
+ * `another owner`: tagged for another site or by another tool, never taken; `not taggable`: scaling
+ * policies carry no tags (their scalable target does).
+ */
+export type Ownership = 'missing' | 'ours' | 'untagged' | 'partly tagged' | 'another owner' | 'not taggable';
+
+export interface AdoptionFinding {
+  id: AdoptableId;
+  name: string;
+  arn: string | undefined;
+  found: boolean;
+  ownership: Ownership;
+  /** The suite's tags it lacks: exactly what adopt adds. */
+  missingTags: Record<string, string>;
+  /** What the next deploy changes to make it match the plan (for a missing resource: creates it). */
+  changes: string[];
+  /** Facts for a person that neither adopt nor deploy acts on. */
+  notes: string[];
+  /** Tagged by this run. */
+  tagged: boolean;
+}
+
+export interface AdoptResult {
+  site: string;
+  findings: AdoptionFinding[];
+  registry: { name: string; state: 'exists' | 'to write' | 'written' };
+  /** Why adoption cannot be applied; `--apply` is refused while there is any. */
+  blockers: string[];
+  applied: boolean;
+  /** Whether adoption adds (or added) a tag or the registry entry. */
+  changed: boolean;
+}
+
+/** Refused `--apply`, carrying the report so the caller can still show what was found. */
+export class AdoptionRefusedError extends ConfigurationError {
+  override name = 'AdoptionRefusedError';
+  constructor(readonly result: AdoptResult) {
+    super(`adopt --apply refused; nothing was changed:\n${result.blockers.map((b) => `- ${b}`).join('\n')}`);
+  }
+}
+
+// The inspections adopt runs never provision databases or run tasks; these make any slip loud.
+const NO_DB: DbProvisioner = {
+  mode: 'task',
+  changes: async () => undefined,
+  apply: async () => {
+    throw new Error('adopt never provisions databases');
+  },
+};
+const NO_TASKS: OneOffTaskRunner = {
+  run: async () => {
+    throw new Error('adopt never runs tasks');
+  },
+};
+
+const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const TARGET_GROUP_NAME = /^(?!-)[A-Za-z0-9-]{1,32}(?<!-)$/;
+
+/** The plan with Terraform's service and target group names, so the engine reads those resources. */
+function withTodaysNames(plan: SitePlan, service: string, targetGroup: string): SitePlan {
+  const r = plan.resources;
+  if (service === r.service.spec.serviceName && targetGroup === r.targetGroup.spec.name) return plan;
+  const p = structuredClone(plan);
+  const resourceId = `service/${p.resources.service.spec.cluster}/${service}`;
+  p.resources.service.name = p.resources.service.spec.serviceName = service;
+  p.resources.targetGroup.name = p.resources.targetGroup.spec.name = targetGroup;
+  p.resources.scalingTarget.name = p.resources.scalingTarget.spec.resourceId = resourceId;
+  p.resources.scalingPolicy.spec.resourceId = resourceId;
+  return p;
+}
+
+function ownershipOf(
+  tags: Record<string, string>,
+  site: string,
+): { ownership: Ownership; missing: Record<string, string> } {
+  const want = { [TAG_SITE]: site, [TAG_MANAGED_BY]: SUITE_NAME };
+  const clash = Object.entries(want).some(([k, v]) => tags[k] !== undefined && tags[k] !== v);
+  if (clash) return { ownership: 'another owner', missing: {} };
+  const missing = Object.fromEntries(Object.entries(want).filter(([k]) => tags[k] === undefined));
+  const n = Object.keys(missing).length;
+  return { ownership: n === 0 ? 'ours' : n === 2 ? 'untagged' : 'partly tagged', missing };
+}
+
+/** Where today's task definition takes the DB password from, said without the password. */
+async function passwordSource(clients: AwsClients, family: string): Promise<string> {
+  const out = await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
+  const containers = out.taskDefinition?.containerDefinitions ?? [];
+  const fromSecret = containers.flatMap((c) => c.secrets ?? []).find((s) => /pass/i.test(s.name ?? ''));
+  if (fromSecret) return ` (${family} reads ${fromSecret.name} from ${fromSecret.valueFrom})`;
+  const plain = containers.flatMap((c) => c.environment ?? []).find((e) => /pass/i.test(e.name ?? ''));
+  return plain ? ` (${family} has ${plain.name} in plain text in its environment)` : '';
+}
+
+/** Tag one resource with the suite's tags it lacks, by the API of its service. */
+async function tag(clients: AwsClients, f: AdoptionFinding): Promise<void> {
+  const arn = f.arn!;
+  const record = f.missingTags;
+  const keyed = Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
+  switch (f.id) {
+    case 'logGroup':
+      await clients.logs.send(new TagLogGroupCommand({ resourceArn: arn, tags: record }));
+      return;
+    case 'dbSecret':
+      await clients.secrets.send(new TagSecretCommand({ SecretId: arn, Tags: keyed }));
+      return;
+    case 'taskDefinition':
+    case 'service':
+      await clients.ecs.send(
+        new TagEcsCommand({
+          resourceArn: arn,
+          tags: Object.entries(record).map(([key, value]) => ({ key, value })),
+        }),
+      );
+      return;
+    case 'targetGroup':
+    case 'listenerRule':
+      await clients.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: keyed }));
+      return;
+    case 'scalingTarget':
+      await clients.autoscaling.send(new TagScalingCommand({ ResourceARN: arn, Tags: record }));
+      return;
+    case 'scalingPolicy':
+      return; // policies carry no tags
+  }
+}
+
+/** The suite's own tag lines in an inspection's changes: they are what adopt does, not the deploy. */
+const isSuiteTagChange = (line: string) =>
+  line.startsWith(`tag ${TAG_SITE}:`) || line.startsWith(`tag ${TAG_MANAGED_BY}:`);
+
+export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
+  const { clients, plan, platform, log } = options;
+  const now = options.now ?? (() => new Date());
+  const ourService = plan.resources.service.spec.serviceName;
+  const ourTargetGroup = plan.resources.targetGroup.spec.name;
+  const serviceName = options.names?.service ?? ourService;
+  const targetGroupName = options.names?.targetGroup ?? ourTargetGroup;
+  if (!SERVICE_NAME.test(serviceName))
+    throw new ConfigurationError(
+      `--service ${serviceName} is not an ECS service name (letters, digits, - and _)`,
+    );
+  if (!TARGET_GROUP_NAME.test(targetGroupName))
+    throw new ConfigurationError(
+      `--target-group ${targetGroupName} is not a target group name (up to ${MAX_TARGET_GROUP_NAME} letters, digits and -)`,
+    );
+  await checkCredentials(clients);
+
+  const registry = new SiteRegistry(clients.ssm);
+  const entries = await registry.list();
+  const previousEntry = entries.find((e) => e.previewLink === plan.site);
+  const blockers: string[] = [];
+  try {
+    guardConflicts(plan, entries, undefined, now().toISOString().slice(0, 10));
+  } catch (err) {
+    if (!(err instanceof ConfigurationError)) throw err;
+    blockers.push(err.message);
+  }
+
+  // The deploy's own inspections read and compare; told about tags instead of refusing untagged ones.
+  const owners = new Map<string, OwnershipFinding>();
+  const env: DeployEnv = {
+    clients,
+    plan: withTodaysNames(plan, serviceName, targetGroupName),
+    platform,
+    log,
+    registry,
+    previousEntry,
+    db: NO_DB,
+    tasks: NO_TASKS,
+    refs: new Map(),
+    actor: options.actor,
+    now,
+    rulesPerLoadBalancer: platform.alb.rules_per_load_balancer,
+    waiter: { minDelay: 5, maxDelay: 30 },
+    onOwnership: (found) => owners.set(found.id, found),
+  };
+  const inspections = await log.group('Reading what exists', async () => {
+    const secret = inspectDbSecret(env);
+    const targetGroup = inspectTargetGroup(env);
+    const taskDefinition = secret.then((s) => inspectTaskDefinition(env, s.action === 'create'));
+    const [logGroup, dbSecret, td, tg, listenerRule, service, scalingTarget, scalingPolicy] =
+      await Promise.all([
+        inspectLogGroup(env),
+        secret,
+        taskDefinition,
+        targetGroup,
+        inspectListenerRule(env, targetGroup),
+        inspectService(env, taskDefinition, targetGroup),
+        inspectScalingTarget(env),
+        inspectScalingPolicy(env),
+      ]);
+    return {
+      logGroup,
+      dbSecret,
+      taskDefinition: td,
+      targetGroup: tg,
+      listenerRule,
+      service,
+      scalingTarget,
+      scalingPolicy,
+    };
+  });
+
+  const findings: AdoptionFinding[] = [];
+  for (const id of ADOPTABLE) {
+    const i: Inspection = inspections[id];
+    const found = i.action !== 'create';
+    const owner = owners.get(id);
+    const arn = found ? (owner?.arn ?? i.arn) : undefined;
+    const finding: AdoptionFinding = {
+      id,
+      // The revision is part of what was found; the rule's host header names it better than its ARN.
+      name: id === 'taskDefinition' && arn ? (arn.split('/').pop() ?? i.name) : i.name,
+      arn,
+      found,
+      ownership: found ? 'not taggable' : 'missing',
+      missingTags: {},
+      changes: i.changes.filter((c) => !isSuiteTagChange(c)),
+      notes: [],
+      tagged: false,
+    };
+    if (owner) {
+      const o = ownershipOf(owner.tags, plan.site);
+      finding.ownership = o.ownership;
+      finding.missingTags = o.missing;
+    }
+    findings.push(finding);
+  }
+
+  // Scalable targets carry tags the deploy never reads; policies carry none, and today's may be
+  // named otherwise (two step policies instead of our one target-tracking policy).
+  const target = findings.find((f) => f.id === 'scalingTarget')!;
+  if (target.found) {
+    if (target.arn?.startsWith('arn:')) {
+      const out = await clients.autoscaling.send(new ListScalingTagsCommand({ ResourceARN: target.arn }));
+      const o = ownershipOf(out.Tags ?? {}, plan.site);
+      target.ownership = o.ownership;
+      target.missingTags = o.missing;
+    } else {
+      target.notes.push('AWS reports no ARN for this scalable target, so it cannot be tagged');
+    }
+    const spec = env.plan.resources.scalingTarget.spec;
+    const policy = findings.find((f) => f.id === 'scalingPolicy')!;
+    for await (const page of paginateDescribeScalingPolicies(
+      { client: clients.autoscaling },
+      {
+        ServiceNamespace: spec.serviceNamespace,
+        ResourceId: spec.resourceId,
+        ScalableDimension: spec.scalableDimension,
+      },
+    )) {
+      for (const p of page.ScalingPolicies ?? []) {
+        if (p.PolicyName === policy.name) continue;
+        policy.notes.push(
+          `${p.PolicyName} (${p.PolicyType}) is not the plan's: deploy-instance neither changes nor removes it; ` +
+            `remove it and its alarms in Terraform once ${policy.name} is in place`,
+        );
+      }
+    }
+  }
+
+  for (const f of findings) {
+    if (f.ownership === 'another owner')
+      blockers.push(
+        `${f.id} ${f.name} is tagged for another site or tool; adopt only takes untagged resources`,
+      );
+  }
+  const service = findings.find((f) => f.id === 'service')!;
+  const tg = findings.find((f) => f.id === 'targetGroup')!;
+  for (const [given, ours, kind, option] of [
+    [serviceName, ourService, 'service', '--service'],
+    [targetGroupName, ourTargetGroup, 'target group', '--target-group'],
+  ] as const) {
+    if (given === ours) continue;
+    const wasFound = (kind === 'service' ? service : tg).found;
+    blockers.push(
+      wasFound
+        ? `${kind} ${given} is not named ${ours}. ECS services and target groups cannot be renamed, and deploy-instance, ` +
+            `rollback and destroy find a site's resources by the suite's names, so after adopting ${given} the next deploy would ` +
+            `create ${ours} beside it. Either rename it to ${ours} in Terraform (which recreates it) and adopt again, or adopt ` +
+            `without ${option}: the rest is adopted, the next deploy creates ${ours} and moves the host rule to it, and then ` +
+            `${given} is removed from Terraform`
+        : `${kind} ${given} (${option}) does not exist in ${platform.cluster}; check the name`,
+    );
+  }
+  const secret = findings.find((f) => f.id === 'dbSecret')!;
+  if (!secret.found) {
+    const td = findings.find((f) => f.id === 'taskDefinition')!;
+    const source = td.found ? await passwordSource(clients, plan.resources.taskDefinition.spec.family) : '';
+    blockers.push(
+      `secret ${secret.name} does not exist: deploy-instance would generate a new DB password that the existing user ` +
+        `${plan.resources.dbUser.spec.name} does not have. Store the site's current password there first${source}: ` +
+        `aws secretsmanager create-secret --name ${secret.name} --secret-string '{"password":"…"}'`,
+    );
+  }
+  if (!findings.some((f) => f.found) && !previousEntry) {
+    throw new ConfigurationError(
+      `nothing to adopt for ${plan.site}: none of its resources exists under today's names ` +
+        `(task family ${plan.resources.taskDefinition.spec.family}, service ${serviceName}, target group ${targetGroupName}, ` +
+        `host rule ${plan.host}, log group ${plan.resources.logGroup.spec.logGroupName}). A new site needs only ` +
+        'deploy-instance; otherwise check preview_link, the platform file, or pass --service/--target-group',
+    );
+  }
+
+  const registryName = plan.resources.siteRegistration.spec.parameterName;
+  const toTag = findings.filter((f) => f.found && f.arn && Object.keys(f.missingTags).length > 0);
+  const result: AdoptResult = {
+    site: plan.site,
+    findings,
+    registry: { name: registryName, state: previousEntry ? 'exists' : 'to write' },
+    blockers,
+    applied: false,
+    changed: toTag.length > 0 || !previousEntry,
+  };
+  if (!options.apply) return result;
+  if (blockers.length) throw new AdoptionRefusedError(result);
+  if (!result.changed) return { ...result, applied: true };
+
+  await log.group('Adopting', async () => {
+    // One at a time, registry last: an interrupted run leaves no entry, and the next run finishes.
+    for (const f of toTag) {
+      log.info(`tagging ${f.id} ${f.name}`);
+      await tag(clients, f);
+      f.tagged = true;
+    }
+    if (!previousEntry) {
+      // Cron stays with today's cron container until a deploy has turned ECS Exec on and registers it.
+      const { cron: _cron, ...entry } = desiredEntry({ ...env, plan });
+      const stamp = { updatedAt: now().toISOString(), updatedBy: options.actor };
+      log.info(`writing the site registry entry ${registryName}`);
+      await registry.put({ ...entry, ...stamp } satisfies SiteRegistryEntry, false);
+      result.registry.state = 'written';
+    }
+  });
+  return { ...result, applied: true };
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+
+/** The report for people: one row per resource, what adopt does to it, and what the next deploy changes. */
+export function renderAdoption(result: AdoptResult): string {
+  const rows = [
+    ...result.findings.map((f) => ({
+      resource: f.id,
+      state: f.found ? 'found' : 'missing',
+      owner: f.ownership === 'missing' ? '-' : f.ownership,
+      adopt: f.tagged
+        ? 'tagged'
+        : Object.keys(f.missingTags).length && f.found
+          ? result.applied
+            ? 'not tagged'
+            : 'tag'
+          : '-',
+      name: f.name,
+      detail: [...f.changes.map((c) => `next deploy: ${c}`), ...f.notes.map((n) => `note: ${n}`)],
+    })),
+    {
+      resource: 'siteRegistration',
+      state: result.registry.state === 'exists' ? 'found' : 'missing',
+      owner: result.registry.state === 'exists' ? 'ours' : '-',
+      adopt:
+        result.registry.state === 'written'
+          ? 'written'
+          : result.registry.state === 'to write'
+            ? 'write'
+            : '-',
+      name: result.registry.name,
+      detail:
+        result.registry.state === 'exists'
+          ? []
+          : [
+              'note: databases and moodledata are recorded from the settings; cron is registered by the next deploy',
+            ],
+    },
+  ];
+  const w = (k: 'resource' | 'state' | 'owner' | 'adopt') =>
+    Math.max(k.length, ...rows.map((r) => r[k].length));
+  const indent = ' '.repeat(w('resource') + 2);
+  const lines = [
+    `${pad('resource', w('resource'))}  ${pad('state', w('state'))}  ${pad('owner', w('owner'))}  ${pad('adopt', w('adopt'))}  name`,
+    ...rows.flatMap((r) => [
+      `${pad(r.resource, w('resource'))}  ${pad(r.state, w('state'))}  ${pad(r.owner, w('owner'))}  ${pad(r.adopt, w('adopt'))}  ${r.name}`,
+      ...r.detail.map((d) => `${indent}${d}`),
+    ]),
+    '',
+  ];
+  const tagged = result.findings.filter((f) => f.tagged).length;
+  const toTag = result.findings.filter((f) => f.found && Object.keys(f.missingTags).length).length;
+  if (result.blockers.length) {
+    lines.push('adopt --apply is refused until these are resolved:', ...result.blockers.map((b) => `- ${b}`));
+  } else if (!result.changed) {
+    lines.push(`nothing to change: ${result.site} is already adopted`);
+  } else if (result.applied) {
+    lines.push(
+      `adopted ${result.site}: tagged ${tagged} resource(s)${result.registry.state === 'written' ? ' and wrote the registry entry' : ''}; ` +
+        'nothing else changed. The next deploy-instance converges the differences above',
+    );
+  } else {
+    lines.push(
+      `dry run: adopt --apply would tag ${toTag} resource(s)${result.registry.state === 'to write' ? ' and write the registry entry' : ''}; ` +
+        'nothing else would change',
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,501 @@
+// mdl-preview adopt against the stateful AWS fake and a real MariaDB: a site built the way Terraform
+// builds it today (untagged, today's names) is refused by deploy-instance, adopted by tags alone, and
+// then converged by a deploy that creates nothing that existed. docs/iam/adopt.json is checked here too.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  ApplicationAutoScalingClient,
+  PutScalingPolicyCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateRuleCommand,
+  CreateTargetGroupCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import mysql from 'mysql2/promise';
+import { main } from '@moodle-preview/cli';
+import { ConfigurationError } from '@moodle-preview/core';
+import { adminConnection, useMariaDb } from '../servers/mariadb.js';
+import { createWorld, EXAMPLE_SETTINGS, LISTENER_ARN, type World } from '../deploy/world.js';
+
+const mariadb = useMariaDb();
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const REGION = 'eu-west-2';
+const HOST = '4-demo.preview-moodle.example.ac.uk';
+const TODAYS_PASSWORD = 'TerraformMadeThisPassword0123456';
+const SUITE_TAGS = { 'moodle-preview:site': '4-demo', 'moodle-preview:managed-by': 'moodle-preview-actions' };
+
+/** The example site as Terraform builds it today: today's names, no tags, its own ideas of details. */
+async function buildTerraformSite(
+  w: World,
+  names: { service: string; targetGroup: string } = { service: 'mdl-4-demo', targetGroup: 'mdl-4-demo' },
+): Promise<void> {
+  // The site's databases and user exist, with the password Terraform handed the container.
+  const conn = await adminConnection(mariadb());
+  for (const db of ['moodle_42_demo', 'mim_42_demo'])
+    await conn.query(`CREATE DATABASE IF NOT EXISTS ${db} CHARACTER SET utf8mb4`);
+  await conn.query(`CREATE USER IF NOT EXISTS 'moodle_demo'@'%' IDENTIFIED BY '${TODAYS_PASSWORD}'`);
+  await conn.query(`GRANT ALL PRIVILEGES ON moodle_42_demo.* TO 'moodle_demo'@'%'`);
+  await conn.query(`GRANT ALL PRIVILEGES ON mim_42_demo.* TO 'moodle_demo'@'%'`);
+  await conn.end();
+
+  const logs = new CloudWatchLogsClient({ region: REGION });
+  const ecs = new ECSClient({ region: REGION });
+  const elb = new ElasticLoadBalancingV2Client({ region: REGION });
+  const scaling = new ApplicationAutoScalingClient({ region: REGION });
+  try {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/moodle-preview/sites/4-demo' }));
+    const td = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'mdl_ecs_task_def-4-demo',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '1024',
+        memory: '2048',
+        executionRoleArn: 'arn:aws:iam::123456789012:role/moodle-preview-task-execution',
+        taskRoleArn: 'arn:aws:iam::123456789012:role/moodle-preview-task',
+        containerDefinitions: [
+          {
+            name: '4-demo',
+            image: '123456789012.dkr.ecr.eu-west-2.amazonaws.com/vle-repo:moodle-ecs-docker-8.0',
+            essential: true,
+            portMappings: [
+              { containerPort: 80, protocol: 'tcp' },
+              { containerPort: 443, protocol: 'tcp' },
+            ],
+            // Today the password travels in plain text; the suite's task definition takes it by valueFrom.
+            // First, so the report's diff of the environment would quote it if adopt did not hide it.
+            environment: [
+              { name: 'MOODLE_DB_PASSWORD', value: TODAYS_PASSWORD },
+              { name: 'MOODLE_DB_NAME', value: 'moodle_42_demo' },
+              { name: 'MOODLE_DB_USER', value: 'moodle_demo' },
+            ],
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': '/moodle-preview/sites/4-demo',
+                'awslogs-region': REGION,
+                'awslogs-stream-prefix': 'moodle',
+              },
+            },
+          },
+        ],
+      }),
+    );
+    const tg = await elb.send(
+      new CreateTargetGroupCommand({
+        Name: names.targetGroup,
+        Protocol: 'HTTP',
+        Port: 80,
+        VpcId: 'vpc-00738557910dc1bee',
+        TargetType: 'ip',
+        HealthCheckPath: '/login/index.php',
+        Matcher: { HttpCode: '200' },
+      }),
+    );
+    const tgArn = tg.TargetGroups![0]!.TargetGroupArn!;
+    await elb.send(
+      new CreateRuleCommand({
+        ListenerArn: LISTENER_ARN,
+        Priority: 10,
+        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: [HOST] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+      }),
+    );
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'moodle_cluster',
+        serviceName: names.service,
+        taskDefinition: td.taskDefinition!.taskDefinitionArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: ['subnet-0a1b2c3d4e5f60718', 'subnet-0b1c2d3e4f5a60718'],
+            securityGroups: ['sg-0c1d2e3f4a5b60718'],
+            assignPublicIp: 'DISABLED',
+          },
+        },
+        loadBalancers: [{ targetGroupArn: tgArn, containerName: '4-demo', containerPort: 80 }],
+        healthCheckGracePeriodSeconds: 120,
+      }),
+    );
+    const resourceId = `service/moodle_cluster/${names.service}`;
+    await scaling.send(
+      new RegisterScalableTargetCommand({
+        ServiceNamespace: 'ecs',
+        ResourceId: resourceId,
+        ScalableDimension: 'ecs:service:DesiredCount',
+        MinCapacity: 1,
+        MaxCapacity: 4,
+      }),
+    );
+    // Today: step scaling, +1 task on an 85 % CPU alarm (the suite's plan is one target-tracking policy).
+    await scaling.send(
+      new PutScalingPolicyCommand({
+        PolicyName: `${names.service}-scale-out`,
+        ServiceNamespace: 'ecs',
+        ResourceId: resourceId,
+        ScalableDimension: 'ecs:service:DesiredCount',
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: {
+          AdjustmentType: 'ChangeInCapacity',
+          StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+          Cooldown: 60,
+        },
+      }),
+    );
+  } finally {
+    for (const c of [logs, ecs, elb, scaling]) c.destroy();
+  }
+  w.fake.ecs.settle();
+}
+
+/** What an operator does when adopt asks for it: keep today's password in the suite's secret. */
+async function storeTodaysPassword(): Promise<void> {
+  const secrets = new SecretsManagerClient({ region: REGION });
+  await secrets.send(
+    new CreateSecretCommand({
+      Name: 'moodle-preview/sites/4-demo/db',
+      SecretString: JSON.stringify({ password: TODAYS_PASSWORD }),
+    }),
+  );
+  secrets.destroy();
+}
+
+function siteFiles(w: World, settings = EXAMPLE_SETTINGS): { settings: string; platform: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'adopt-'));
+  writeFileSync(path.join(dir, 'settings.yml'), settings);
+  writeFileSync(path.join(dir, 'platform.yml'), w.platformText);
+  return { settings: path.join(dir, 'settings.yml'), platform: path.join(dir, 'platform.yml') };
+}
+
+async function adopt(files: { settings: string; platform: string }, ...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['adopt', files.settings, '--platform', files.platform, ...args], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { ...process.env, GITHUB_ACTOR: 'ops-person' },
+  });
+  return { code, stdout, stderr };
+}
+
+const mutatingCalls = (w: World) =>
+  w.fake.server.calls
+    .filter((c) => c.mutating)
+    .map((c) => `${c.service}:${c.action}`)
+    .sort();
+
+/** Every action adopt called so far (the IAM check collects them across the scenarios). */
+const adoptActions = new Set<string>();
+function recordAdoptCalls(w: World): void {
+  for (const c of w.fake.server.calls) adoptActions.add(`${c.service}:${c.action}`);
+}
+
+describe('mdl-preview adopt', () => {
+  it('adopts a Terraform-built site by tags alone, and the next deploy creates nothing that existed', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    const files = siteFiles(w);
+    const before = w.fake.inventory();
+
+    // deploy-instance alone refuses what it does not own, before any change.
+    w.fake.server.resetCalls();
+    const refused = await w.deploy().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConfigurationError);
+    expect((refused as Error).message).toMatch(/not tagged by moodle-preview-actions.*mdl-preview adopt/);
+    expect(mutatingCalls(w)).toEqual([]);
+
+    // Without the site's password in Secrets Manager, --apply is refused: a deploy would rotate it.
+    w.fake.server.resetCalls();
+    const noSecret = await adopt(files, '--apply');
+    recordAdoptCalls(w);
+    expect(noSecret.code).toBe(1);
+    expect(noSecret.stderr).toContain('adopt --apply refused: nothing was changed');
+    expect(noSecret.stdout).toMatch(
+      /secret moodle-preview\/sites\/4-demo\/db does not exist: deploy-instance would generate a new DB password that the existing user moodle_demo does not have/,
+    );
+    expect(noSecret.stdout).toContain(
+      'mdl_ecs_task_def-4-demo has MOODLE_DB_PASSWORD in plain text in its environment',
+    );
+    expect(noSecret.stdout).not.toContain(TODAYS_PASSWORD);
+    expect(mutatingCalls(w)).toEqual([]);
+    await storeTodaysPassword();
+
+    // Without --apply: the report, and no change at all.
+    w.fake.server.resetCalls();
+    const dry = await adopt(files);
+    recordAdoptCalls(w);
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(0);
+    expect(mutatingCalls(w)).toEqual([]);
+    const row = (id: string) => dry.stdout.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
+    for (const id of [
+      'logGroup',
+      'dbSecret',
+      'taskDefinition',
+      'targetGroup',
+      'listenerRule',
+      'service',
+      'scalingTarget',
+    ])
+      expect([id, row(id)]).toEqual([id, expect.stringMatching(/ found +untagged +tag +\S/)]);
+    expect(row('scalingPolicy')).toMatch(/ missing +- +- +mdl-4-demo-cpu/);
+    expect(row('siteRegistration')).toMatch(/ missing +- +write +\/moodle-preview\/sites\/4-demo/);
+    expect(dry.stdout).toContain('next deploy: retention: never expire → 30 days');
+    expect(dry.stdout).toContain('next deploy: health check codes: 200 → 200-399');
+    expect(dry.stdout).toContain('next deploy: ECS Exec: off → on');
+    expect(dry.stdout).toContain(
+      'next deploy: containerDefinitions[0].environment: [{"name":"MOODLE_DB_PASSWORD","value":"***"}',
+    );
+    expect(dry.stdout).toContain(
+      "note: mdl-4-demo-scale-out (StepScaling) is not the plan's: deploy-instance neither changes nor removes it",
+    );
+    expect(dry.stdout).toContain(
+      'dry run: adopt --apply would tag 7 resource(s) and write the registry entry; nothing else would change',
+    );
+    expect(dry.stdout).not.toContain(TODAYS_PASSWORD);
+
+    // --apply: tag calls and the registry entry, nothing else.
+    w.fake.server.resetCalls();
+    const applied = await adopt(files, '--apply');
+    recordAdoptCalls(w);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(mutatingCalls(w)).toEqual(
+      [
+        'application-autoscaling:TagResource',
+        'ecs:TagResource',
+        'ecs:TagResource',
+        'elasticloadbalancing:AddTags',
+        'elasticloadbalancing:AddTags',
+        'logs:TagResource',
+        'secretsmanager:TagResource',
+        'ssm:PutParameter',
+      ].sort(),
+    );
+    expect(applied.stdout).toContain('adopted 4-demo: tagged 7 resource(s) and wrote the registry entry');
+    expect(w.fake.inventory()).toEqual({
+      ...before,
+      'secretsmanager:secret': ['moodle-preview/rds-admin', 'moodle-preview/sites/4-demo/db'],
+      'ssm:parameter': ['/moodle-preview/sites/4-demo'],
+    });
+    // Exactly the found resources carry the suite's tags.
+    const svc = w.fake.ecs.service('moodle_cluster', 'mdl-4-demo')!;
+    expect(w.fake.ecs.tags.get(svc.serviceArn)).toEqual(
+      expect.arrayContaining([
+        { key: 'moodle-preview:site', value: '4-demo' },
+        { key: 'moodle-preview:managed-by', value: 'moodle-preview-actions' },
+      ]),
+    );
+    const target = w.fake.autoscaling.target('service/moodle_cluster/mdl-4-demo')!;
+    expect(w.fake.autoscaling.tags.get(target.ScalableTargetARN)).toEqual(SUITE_TAGS);
+    const entry = JSON.parse(w.fake.ssm.value('/moodle-preview/sites/4-demo')!);
+    expect(entry).toMatchObject({
+      previewLink: '4-demo',
+      service: 'mdl-4-demo',
+      taskFamily: 'mdl_ecs_task_def-4-demo',
+      databases: { moodle: 'moodle_42_demo', mim: 'mim_42_demo' },
+      dbUser: 'moodle_demo',
+      moodledataFolder: '4-demo-2026-11',
+      updatedBy: 'ops-person',
+    });
+    expect(entry.cron).toBeUndefined();
+
+    // The next deploy converges the adopted resources: updates, and creates only what never existed.
+    w.fake.server.resetCalls();
+    const deployed = await w.deploy();
+    expect(deployed.changed).toBe(true);
+    const created = deployed.inspections.filter((i) => i.action === 'create').map((i) => i.id);
+    expect(created.sort()).toEqual(['cronRegistration', 'scalingPolicy']);
+    const mutating = mutatingCalls(w);
+    for (const create of [
+      'ecs:CreateService',
+      'elasticloadbalancing:CreateTargetGroup',
+      'elasticloadbalancing:CreateRule',
+      'logs:CreateLogGroup',
+      'secretsmanager:CreateSecret',
+      'application-autoscaling:RegisterScalableTarget',
+      'ecs:RunTask',
+    ])
+      expect([create, mutating.includes(create)]).toEqual([create, false]);
+    expect(mutating.filter((c) => c === 'application-autoscaling:PutScalingPolicy')).toHaveLength(1);
+    const inv = w.fake.inventory();
+    expect(inv['ecs:service']).toEqual(['moodle_cluster/mdl-4-demo']);
+    expect(inv['ecs:task-definition']?.filter((t) => t.includes('-4-demo:'))).toEqual([
+      'mdl_ecs_task_def-4-demo:1',
+      'mdl_ecs_task_def-4-demo:2', // the plan's revision: a new revision of the same family
+    ]);
+    expect(inv['elbv2:target-group']).toEqual(['mdl-4-demo']);
+    expect(inv['elbv2:rule']).toHaveLength(1);
+    expect(inv['logs:log-group']).toEqual(['/moodle-preview/sites/4-demo']);
+    expect(inv['secretsmanager:secret']).toEqual([
+      'moodle-preview/rds-admin',
+      'moodle-preview/sites/4-demo/db',
+    ]);
+    expect(inv['ssm:parameter']).toEqual(['/moodle-preview/sites/4-demo']);
+    expect(inv['application-autoscaling:scalable-target']).toHaveLength(1);
+    // Terraform's step policy stays (adopt reported it) beside the plan's target-tracking one.
+    expect(inv['application-autoscaling:scaling-policy']).toEqual([
+      'service/moodle_cluster/mdl-4-demo:mdl-4-demo-cpu',
+      'service/moodle_cluster/mdl-4-demo:mdl-4-demo-scale-out',
+    ]);
+    // The service now runs the plan's revision, and the site's DB user still has today's password.
+    expect(w.fake.ecs.service('moodle_cluster', 'mdl-4-demo')!.taskDefinition).toMatch(
+      /mdl_ecs_task_def-4-demo:2$/,
+    );
+    const asSite = await mysql.createConnection({
+      host: mariadb().host,
+      port: mariadb().port,
+      user: 'moodle_demo',
+      password: TODAYS_PASSWORD,
+      database: 'moodle_42_demo',
+    });
+    await asSite.end();
+    expect(JSON.parse(w.fake.ssm.value('/moodle-preview/sites/4-demo')!).cron).toMatchObject({
+      enabled: true,
+      service: 'mdl-4-demo',
+    });
+
+    // And then the site is ours: a redeploy changes nothing, a second adopt --apply neither.
+    w.fake.server.resetCalls();
+    const again = await w.deploy();
+    expect(again.changed).toBe(false);
+    expect(mutatingCalls(w)).toEqual([]);
+    w.fake.server.resetCalls();
+    const second = await adopt(files, '--apply');
+    recordAdoptCalls(w);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('nothing to change: 4-demo is already adopted');
+    expect(second.stdout).toMatch(/\nservice +found +ours +- +mdl-4-demo/);
+    expect(mutatingCalls(w)).toEqual([]);
+  });
+
+  it('finishes an interrupted adoption on the next run, tagging only what is left', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    const files = siteFiles(w);
+    w.fake.server.resetCalls();
+    w.fake.server.interruptAfterMutations(3);
+    const interrupted = await adopt(files, '--apply');
+    expect(interrupted.code).toBe(70);
+    expect(interrupted.stderr).toMatch(/FakeInterrupted|interrupted/);
+    expect(w.fake.ssm.value('/moodle-preview/sites/4-demo')).toBeUndefined();
+    w.fake.server.interruptAfterMutations(undefined);
+
+    w.fake.server.resetCalls();
+    const rerun = await adopt(files, '--apply');
+    recordAdoptCalls(w);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toMatch(/\nlogGroup +found +ours +- /);
+    expect(rerun.stdout).toContain('adopted 4-demo: tagged 4 resource(s) and wrote the registry entry');
+    expect(mutatingCalls(w).filter((c) => c !== 'ssm:PutParameter')).toHaveLength(4);
+    expect(mutatingCalls(w).filter((c) => c === 'ssm:PutParameter')).toHaveLength(1);
+    const deployed = await w.deploy();
+    expect(
+      deployed.inspections
+        .filter((i) => i.action === 'create')
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(['cronRegistration', 'scalingPolicy']);
+  });
+
+  it('refuses --apply for a service and target group of other names, and says how to move on', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w, { service: 'moodle-4-demo', targetGroup: 'tg-4-demo' });
+    await storeTodaysPassword();
+    const files = siteFiles(w);
+
+    w.fake.server.resetCalls();
+    const dry = await adopt(files, '--service', 'moodle-4-demo', '--target-group', 'tg-4-demo');
+    recordAdoptCalls(w);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/\nservice +found +untagged +tag +moodle-4-demo/);
+    expect(dry.stdout).toMatch(/\ntargetGroup +found +untagged +tag +tg-4-demo/);
+    expect(dry.stdout).toMatch(
+      /\nscalingTarget +found +untagged +tag +service\/moodle_cluster\/moodle-4-demo/,
+    );
+    expect(dry.stdout).toContain('adopt --apply is refused until these are resolved:');
+
+    const refused = await adopt(
+      files,
+      '--apply',
+      '--service',
+      'moodle-4-demo',
+      '--target-group',
+      'tg-4-demo',
+    );
+    recordAdoptCalls(w);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(
+      /service moodle-4-demo is not named mdl-4-demo\. ECS services and target groups cannot be renamed.*adopt without --service/,
+    );
+    expect(refused.stdout).toMatch(/target group tg-4-demo is not named mdl-4-demo/);
+    expect(mutatingCalls(w)).toEqual([]);
+    expect(w.fake.ssm.value('/moodle-preview/sites/4-demo')).toBeUndefined();
+  });
+
+  it('says there is nothing to adopt, or what is wrong in the settings, and changes nothing', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    w.fake.server.resetCalls();
+    const nothing = await adopt(siteFiles(w), '--apply');
+    recordAdoptCalls(w);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(
+      /error: nothing to adopt for 4-demo: none of its resources exists under today's names .*A new site needs only deploy-instance/,
+    );
+    expect(mutatingCalls(w)).toEqual([]);
+
+    w.fake.server.resetCalls();
+    const broken = await adopt(
+      siteFiles(w, EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 1024')),
+      '--apply',
+    );
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(
+      /settings\.yml:\d+:\d+: memory: 1024 MiB is not a Fargate size for cpu 1024/,
+    );
+    expect(w.fake.server.count()).toBe(0);
+  });
+});
+
+interface Policy {
+  Statement: { Sid: string; Action: string[] }[];
+}
+
+/** Permissions a call needs besides its own action. */
+const IMPLIED: Record<string, string[]> = {
+  'ssm:PutParameter': ['ssm:AddTagsToResource'],
+};
+
+describe('docs/iam/adopt.json', () => {
+  it('equals the actions adopt called in the scenarios above, in both directions', () => {
+    const policy = JSON.parse(readFileSync('docs/iam/adopt.json', 'utf8')) as Policy;
+    const statement = (sid: string) => policy.Statement.find((s) => s.Sid === sid)!.Action;
+    const iamPrefix: Record<string, string> = { elasticloadbalancing: 'elasticloadbalancing' };
+    const called = [...adoptActions].map((a) => {
+      const [service, action] = a.split(':');
+      return `${iamPrefix[service!] ?? service}:${action}`;
+    });
+    expect(called.sort()).toEqual([...statement('CalledByAdopt')].sort());
+    const implied = new Set(called.flatMap((a) => IMPLIED[a] ?? []));
+    expect([...implied].sort()).toEqual([...statement('ImpliedByThoseCalls')].sort());
+  });
+});
