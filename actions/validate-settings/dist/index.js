@@ -35748,7 +35748,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(660);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9332);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -35758,7 +35758,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 660:
+/***/ 9332:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38746,8 +38746,8 @@ class SettingsError extends errors_ConfigurationError {
 // One place, so the validator, the planner and later the adopt/destroy code agree on them.
 /** Target group names are at most 32 characters (ELBv2 CreateTargetGroup) and ours are `mdl-<link>`. */
 const TARGET_GROUP_PREFIX = 'mdl-';
-const MAX_TARGET_GROUP_NAME = 32;
-const MAX_PREVIEW_LINK_LENGTH = MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.length;
+const naming_MAX_TARGET_GROUP_NAME = 32;
+const MAX_PREVIEW_LINK_LENGTH = naming_MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.length;
 /** MySQL 8: database names up to 64 characters, user names up to 32. */
 const naming_MAX_DB_NAME_LENGTH = 64;
 const naming_MAX_DB_USER_LENGTH = 32;
@@ -49921,6 +49921,13 @@ function ownership_assertOwned(kind, name, tags, previewLink) {
     throw new ConfigurationError(`${kind} ${name} already exists and is ${owner}; the suite only changes what it owns. ` +
         `If it is this site's (built by Terraform), adopt it first with \`mdl-preview adopt\`; otherwise choose another preview_link.`);
 }
+/** The engine's ownership check: refuse what is not ours, unless adopt asked to be told instead. */
+function ownership_checkOwned(env, found) {
+    if (env.onOwnership)
+        env.onOwnership(found);
+    else
+        ownership_assertOwned(found.kind, found.name, found.tags, env.plan.site);
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/deploy/resources/db-secret.js
 // The site's DB password: generated once by Secrets Manager, stored as {"password": …}, never
@@ -49933,7 +49940,13 @@ async function db_secret_inspectDbSecret(env) {
     const base = { id: 'dbSecret', name: spec.name };
     try {
         const found = await env.clients.secrets.send(new DescribeSecretCommand({ SecretId: spec.name }));
-        assertOwned('secret', spec.name, tagRecord(found.Tags), env.plan.site);
+        checkOwned(env, {
+            id: 'dbSecret',
+            kind: 'secret',
+            name: spec.name,
+            arn: found.ARN,
+            tags: tagRecord(found.Tags),
+        });
         return { ...base, action: 'none', changes: [], arn: found.ARN };
     }
     catch (err) {
@@ -50097,7 +50110,13 @@ async function load_balancing_inspectTargetGroup(env) {
         };
     }
     const arn = current.TargetGroupArn;
-    assertOwned('target group', spec.name, await tagsOf(env, arn), env.plan.site);
+    checkOwned(env, {
+        id: 'targetGroup',
+        kind: 'target group',
+        name: spec.name,
+        arn,
+        tags: await tagsOf(env, arn),
+    });
     if (current.Protocol !== spec.protocol ||
         current.Port !== spec.port ||
         current.VpcId !== spec.vpcId ||
@@ -50177,7 +50196,13 @@ async function load_balancing_inspectListenerRule(env, targetGroup) {
         if (!existing)
             continue;
         const arn = existing.RuleArn;
-        assertOwned('listener rule', `${spec.hostHeader} (${arn})`, await tagsOf(env, arn), env.plan.site);
+        checkOwned(env, {
+            id: 'listenerRule',
+            kind: 'listener rule',
+            name: `${spec.hostHeader} (${arn})`,
+            arn,
+            tags: await tagsOf(env, arn),
+        });
         const forwardsTo = forwardTargets(existing);
         if (tg.arn && forwardsTo.length === 1 && forwardsTo[0] === tg.arn)
             return { ...base, action: 'none', changes: [], arn };
@@ -50286,7 +50311,13 @@ async function log_group_inspectLogGroup(env) {
         };
     }
     const tags = await env.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: found.arn }));
-    assertOwned('log group', spec.logGroupName, tags.tags ?? {}, env.plan.site);
+    checkOwned(env, {
+        id: 'logGroup',
+        kind: 'log group',
+        name: spec.logGroupName,
+        arn: found.arn,
+        tags: tags.tags ?? {},
+    });
     if (found.retentionInDays === spec.retentionInDays)
         return { ...base, action: 'none', changes: [], arn: found.arn };
     return {
@@ -50323,7 +50354,7 @@ function newlyRetired(previous, next, since) {
     }
     return out;
 }
-function desiredEntry(env) {
+function registry_entry_desiredEntry(env) {
     const reg = env.plan.resources.siteRegistration.spec.entry;
     const cron = env.plan.resources.cronRegistration.spec;
     const previous = env.previousEntry;
@@ -50351,7 +50382,7 @@ function desiredEntry(env) {
 function registry_entry_inspectRegistryEntry(env) {
     const name = env.plan.resources.siteRegistration.spec.parameterName;
     const base = { id: 'siteRegistration', name };
-    const entry = desiredEntry(env);
+    const entry = registry_entry_desiredEntry(env);
     const previous = env.previousEntry;
     if (previous && sameEntry(previous, entry))
         return { ...base, action: 'none', changes: [], arn: name };
@@ -50461,7 +50492,13 @@ async function service_inspectService(env, taskDefinition, targetGroup) {
     if (current.status === 'DRAINING') {
         throw new ConfigurationError(`service ${spec.serviceName} is being deleted (DRAINING); deploy again when it is gone`);
     }
-    assertOwned('service', spec.serviceName, tagRecord(current.tags), env.plan.site);
+    checkOwned(env, {
+        id: 'service',
+        kind: 'service',
+        name: spec.serviceName,
+        arn: current.serviceArn,
+        tags: tagRecord(current.tags),
+    });
     const changes = [];
     const [td, tg] = await Promise.all([taskDefinition, targetGroup]);
     if (td.action !== 'none')
@@ -50572,6 +50609,19 @@ function currentComparable(td) {
         })),
     };
 }
+/** Names of environment variables that hold credentials; today's revisions carry some in plain text. */
+const CREDENTIAL_NAME = /pass|secret|token|key/i;
+/** A revision as a diff shows it: credentials in its environment never reach a log line. */
+function withoutCredentials(td) {
+    const t = td;
+    return {
+        ...t,
+        containerDefinitions: (t.containerDefinitions ?? []).map((c) => ({
+            ...c,
+            environment: c.environment?.map((e) => CREDENTIAL_NAME.test(e.name ?? '') ? { ...e, value: '***' } : e),
+        })),
+    };
+}
 function valueAt(root, path) {
     return path
         .split(/\.|\[(\d+)\]/)
@@ -50607,7 +50657,13 @@ async function task_definition_inspectTaskDefinition(env, secretCreated) {
     if (!current || current.status !== 'ACTIVE') {
         return { ...base, action: 'create', changes: ['register the first revision'], apply: register };
     }
-    assertOwned('task definition', `${spec.family}:${current.revision}`, tags, env.plan.site);
+    checkOwned(env, {
+        id: 'taskDefinition',
+        kind: 'task definition',
+        name: `${spec.family}:${current.revision}`,
+        arn: current.taskDefinitionArn,
+        tags,
+    });
     const drift = driftPaths(comparable(spec), currentComparable(current));
     // A new secret means a new ARN in valueFrom: the revision must change with it.
     if (secretCreated)
@@ -50632,7 +50688,7 @@ async function task_definition_inspectTaskDefinition(env, secretCreated) {
         };
     }
     const want = comparable(spec);
-    const have = currentComparable(current);
+    const have = withoutCredentials(currentComparable(current));
     return {
         ...base,
         action: 'update',
@@ -51660,8 +51716,382 @@ async function rollbackSite(options) {
     return { ...result, changed: true, ...(deploymentId ? { deploymentId } : {}) };
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/adopt/adopt.js
+// Adopt a site that Terraform built: find its resources by today's names, report how each differs
+// from the plan, and only when asked tag them as the suite's and write its site registry entry, so
+// the next deploy converges them instead of refusing them. Nothing else is created, changed or deleted.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The site's AWS resources adopt looks for, in the order it reports and tags them. */
+const ADOPTABLE = (/* unused pure expression or super */ null && ([
+    'logGroup',
+    'dbSecret',
+    'taskDefinition',
+    'targetGroup',
+    'listenerRule',
+    'service',
+    'scalingTarget',
+    'scalingPolicy',
+]));
+/** Refused `--apply`, carrying the report so the caller can still show what was found. */
+class AdoptionRefusedError extends errors_ConfigurationError {
+    result;
+    name = 'AdoptionRefusedError';
+    constructor(result) {
+        super(`adopt --apply refused; nothing was changed:\n${result.blockers.map((b) => `- ${b}`).join('\n')}`);
+        this.result = result;
+    }
+}
+// The inspections adopt runs never provision databases or run tasks; these make any slip loud.
+const NO_DB = {
+    mode: 'task',
+    changes: async () => undefined,
+    apply: async () => {
+        throw new Error('adopt never provisions databases');
+    },
+};
+const NO_TASKS = {
+    run: async () => {
+        throw new Error('adopt never runs tasks');
+    },
+};
+const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const TARGET_GROUP_NAME = /^(?!-)[A-Za-z0-9-]{1,32}(?<!-)$/;
+/** The plan with Terraform's service and target group names, so the engine reads those resources. */
+function withTodaysNames(plan, service, targetGroup) {
+    const r = plan.resources;
+    if (service === r.service.spec.serviceName && targetGroup === r.targetGroup.spec.name)
+        return plan;
+    const p = structuredClone(plan);
+    const resourceId = `service/${p.resources.service.spec.cluster}/${service}`;
+    p.resources.service.name = p.resources.service.spec.serviceName = service;
+    p.resources.targetGroup.name = p.resources.targetGroup.spec.name = targetGroup;
+    p.resources.scalingTarget.name = p.resources.scalingTarget.spec.resourceId = resourceId;
+    p.resources.scalingPolicy.spec.resourceId = resourceId;
+    return p;
+}
+function ownershipOf(tags, site) {
+    const want = { [TAG_SITE]: site, [TAG_MANAGED_BY]: SUITE_NAME };
+    const clash = Object.entries(want).some(([k, v]) => tags[k] !== undefined && tags[k] !== v);
+    if (clash)
+        return { ownership: 'another owner', missing: {} };
+    const missing = Object.fromEntries(Object.entries(want).filter(([k]) => tags[k] === undefined));
+    const n = Object.keys(missing).length;
+    return { ownership: n === 0 ? 'ours' : n === 2 ? 'untagged' : 'partly tagged', missing };
+}
+/** Where today's task definition takes the DB password from, said without the password. */
+async function passwordSource(clients, family) {
+    const out = await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
+    const containers = out.taskDefinition?.containerDefinitions ?? [];
+    const fromSecret = containers.flatMap((c) => c.secrets ?? []).find((s) => /pass/i.test(s.name ?? ''));
+    if (fromSecret)
+        return ` (${family} reads ${fromSecret.name} from ${fromSecret.valueFrom})`;
+    const plain = containers.flatMap((c) => c.environment ?? []).find((e) => /pass/i.test(e.name ?? ''));
+    return plain ? ` (${family} has ${plain.name} in plain text in its environment)` : '';
+}
+/** Tag one resource with the suite's tags it lacks, by the API of its service. */
+async function tag(clients, f) {
+    const arn = f.arn;
+    const record = f.missingTags;
+    const keyed = Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
+    switch (f.id) {
+        case 'logGroup':
+            await clients.logs.send(new TagLogGroupCommand({ resourceArn: arn, tags: record }));
+            return;
+        case 'dbSecret':
+            await clients.secrets.send(new TagSecretCommand({ SecretId: arn, Tags: keyed }));
+            return;
+        case 'taskDefinition':
+        case 'service':
+            await clients.ecs.send(new TagEcsCommand({
+                resourceArn: arn,
+                tags: Object.entries(record).map(([key, value]) => ({ key, value })),
+            }));
+            return;
+        case 'targetGroup':
+        case 'listenerRule':
+            await clients.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: keyed }));
+            return;
+        case 'scalingTarget':
+            await clients.autoscaling.send(new TagScalingCommand({ ResourceARN: arn, Tags: record }));
+            return;
+        case 'scalingPolicy':
+            return; // policies carry no tags
+    }
+}
+/** The suite's own tag lines in an inspection's changes: they are what adopt does, not the deploy. */
+const isSuiteTagChange = (line) => line.startsWith(`tag ${TAG_SITE}:`) || line.startsWith(`tag ${TAG_MANAGED_BY}:`);
+async function adoptSite(options) {
+    const { clients, plan, platform, log } = options;
+    const now = options.now ?? (() => new Date());
+    const ourService = plan.resources.service.spec.serviceName;
+    const ourTargetGroup = plan.resources.targetGroup.spec.name;
+    const serviceName = options.names?.service ?? ourService;
+    const targetGroupName = options.names?.targetGroup ?? ourTargetGroup;
+    if (!SERVICE_NAME.test(serviceName))
+        throw new ConfigurationError(`--service ${serviceName} is not an ECS service name (letters, digits, - and _)`);
+    if (!TARGET_GROUP_NAME.test(targetGroupName))
+        throw new ConfigurationError(`--target-group ${targetGroupName} is not a target group name (up to ${MAX_TARGET_GROUP_NAME} letters, digits and -)`);
+    await checkCredentials(clients);
+    const registry = new SiteRegistry(clients.ssm);
+    const entries = await registry.list();
+    const previousEntry = entries.find((e) => e.previewLink === plan.site);
+    const blockers = [];
+    try {
+        guardConflicts(plan, entries, undefined, now().toISOString().slice(0, 10));
+    }
+    catch (err) {
+        if (!(err instanceof ConfigurationError))
+            throw err;
+        blockers.push(err.message);
+    }
+    // The deploy's own inspections read and compare; told about tags instead of refusing untagged ones.
+    const owners = new Map();
+    const env = {
+        clients,
+        plan: withTodaysNames(plan, serviceName, targetGroupName),
+        platform,
+        log,
+        registry,
+        previousEntry,
+        db: NO_DB,
+        tasks: NO_TASKS,
+        refs: new Map(),
+        actor: options.actor,
+        now,
+        rulesPerLoadBalancer: platform.alb.rules_per_load_balancer,
+        waiter: { minDelay: 5, maxDelay: 30 },
+        onOwnership: (found) => owners.set(found.id, found),
+    };
+    const inspections = await log.group('Reading what exists', async () => {
+        const secret = inspectDbSecret(env);
+        const targetGroup = inspectTargetGroup(env);
+        const taskDefinition = secret.then((s) => inspectTaskDefinition(env, s.action === 'create'));
+        const [logGroup, dbSecret, td, tg, listenerRule, service, scalingTarget, scalingPolicy] = await Promise.all([
+            inspectLogGroup(env),
+            secret,
+            taskDefinition,
+            targetGroup,
+            inspectListenerRule(env, targetGroup),
+            inspectService(env, taskDefinition, targetGroup),
+            inspectScalingTarget(env),
+            inspectScalingPolicy(env),
+        ]);
+        return {
+            logGroup,
+            dbSecret,
+            taskDefinition: td,
+            targetGroup: tg,
+            listenerRule,
+            service,
+            scalingTarget,
+            scalingPolicy,
+        };
+    });
+    const findings = [];
+    for (const id of ADOPTABLE) {
+        const i = inspections[id];
+        const found = i.action !== 'create';
+        const owner = owners.get(id);
+        const arn = found ? (owner?.arn ?? i.arn) : undefined;
+        const finding = {
+            id,
+            // The revision is part of what was found; the rule's host header names it better than its ARN.
+            name: id === 'taskDefinition' && arn ? (arn.split('/').pop() ?? i.name) : i.name,
+            arn,
+            found,
+            ownership: found ? 'not taggable' : 'missing',
+            missingTags: {},
+            changes: i.changes.filter((c) => !isSuiteTagChange(c)),
+            notes: [],
+            tagged: false,
+        };
+        if (owner) {
+            const o = ownershipOf(owner.tags, plan.site);
+            finding.ownership = o.ownership;
+            finding.missingTags = o.missing;
+        }
+        findings.push(finding);
+    }
+    // Scalable targets carry tags the deploy never reads; policies carry none, and today's may be
+    // named otherwise (two step policies instead of our one target-tracking policy).
+    const target = findings.find((f) => f.id === 'scalingTarget');
+    if (target.found) {
+        if (target.arn?.startsWith('arn:')) {
+            const out = await clients.autoscaling.send(new ListScalingTagsCommand({ ResourceARN: target.arn }));
+            const o = ownershipOf(out.Tags ?? {}, plan.site);
+            target.ownership = o.ownership;
+            target.missingTags = o.missing;
+        }
+        else {
+            target.notes.push('AWS reports no ARN for this scalable target, so it cannot be tagged');
+        }
+        const spec = env.plan.resources.scalingTarget.spec;
+        const policy = findings.find((f) => f.id === 'scalingPolicy');
+        for await (const page of paginateDescribeScalingPolicies({ client: clients.autoscaling }, {
+            ServiceNamespace: spec.serviceNamespace,
+            ResourceId: spec.resourceId,
+            ScalableDimension: spec.scalableDimension,
+        })) {
+            for (const p of page.ScalingPolicies ?? []) {
+                if (p.PolicyName === policy.name)
+                    continue;
+                policy.notes.push(`${p.PolicyName} (${p.PolicyType}) is not the plan's: deploy-instance neither changes nor removes it; ` +
+                    `remove it and its alarms in Terraform once ${policy.name} is in place`);
+            }
+        }
+    }
+    for (const f of findings) {
+        if (f.ownership === 'another owner')
+            blockers.push(`${f.id} ${f.name} is tagged for another site or tool; adopt only takes untagged resources`);
+    }
+    const service = findings.find((f) => f.id === 'service');
+    const tg = findings.find((f) => f.id === 'targetGroup');
+    for (const [given, ours, kind, option] of [
+        [serviceName, ourService, 'service', '--service'],
+        [targetGroupName, ourTargetGroup, 'target group', '--target-group'],
+    ]) {
+        if (given === ours)
+            continue;
+        const wasFound = (kind === 'service' ? service : tg).found;
+        blockers.push(wasFound
+            ? `${kind} ${given} is not named ${ours}. ECS services and target groups cannot be renamed, and deploy-instance, ` +
+                `rollback and destroy find a site's resources by the suite's names, so after adopting ${given} the next deploy would ` +
+                `create ${ours} beside it. Either rename it to ${ours} in Terraform (which recreates it) and adopt again, or adopt ` +
+                `without ${option}: the rest is adopted, the next deploy creates ${ours} and moves the host rule to it, and then ` +
+                `${given} is removed from Terraform`
+            : `${kind} ${given} (${option}) does not exist in ${platform.cluster}; check the name`);
+    }
+    const secret = findings.find((f) => f.id === 'dbSecret');
+    if (!secret.found) {
+        const td = findings.find((f) => f.id === 'taskDefinition');
+        const source = td.found ? await passwordSource(clients, plan.resources.taskDefinition.spec.family) : '';
+        blockers.push(`secret ${secret.name} does not exist: deploy-instance would generate a new DB password that the existing user ` +
+            `${plan.resources.dbUser.spec.name} does not have. Store the site's current password there first${source}: ` +
+            `aws secretsmanager create-secret --name ${secret.name} --secret-string '{"password":"…"}'`);
+    }
+    if (!findings.some((f) => f.found) && !previousEntry) {
+        throw new ConfigurationError(`nothing to adopt for ${plan.site}: none of its resources exists under today's names ` +
+            `(task family ${plan.resources.taskDefinition.spec.family}, service ${serviceName}, target group ${targetGroupName}, ` +
+            `host rule ${plan.host}, log group ${plan.resources.logGroup.spec.logGroupName}). A new site needs only ` +
+            'deploy-instance; otherwise check preview_link, the platform file, or pass --service/--target-group');
+    }
+    const registryName = plan.resources.siteRegistration.spec.parameterName;
+    const toTag = findings.filter((f) => f.found && f.arn && Object.keys(f.missingTags).length > 0);
+    const result = {
+        site: plan.site,
+        findings,
+        registry: { name: registryName, state: previousEntry ? 'exists' : 'to write' },
+        blockers,
+        applied: false,
+        changed: toTag.length > 0 || !previousEntry,
+    };
+    if (!options.apply)
+        return result;
+    if (blockers.length)
+        throw new AdoptionRefusedError(result);
+    if (!result.changed)
+        return { ...result, applied: true };
+    await log.group('Adopting', async () => {
+        // One at a time, registry last: an interrupted run leaves no entry, and the next run finishes.
+        for (const f of toTag) {
+            log.info(`tagging ${f.id} ${f.name}`);
+            await tag(clients, f);
+            f.tagged = true;
+        }
+        if (!previousEntry) {
+            // Cron stays with today's cron container until a deploy has turned ECS Exec on and registers it.
+            const { cron: _cron, ...entry } = desiredEntry({ ...env, plan });
+            const stamp = { updatedAt: now().toISOString(), updatedBy: options.actor };
+            log.info(`writing the site registry entry ${registryName}`);
+            await registry.put({ ...entry, ...stamp }, false);
+            result.registry.state = 'written';
+        }
+    });
+    return { ...result, applied: true };
+}
+const pad = (s, n) => s.padEnd(n);
+/** The report for people: one row per resource, what adopt does to it, and what the next deploy changes. */
+function renderAdoption(result) {
+    const rows = [
+        ...result.findings.map((f) => ({
+            resource: f.id,
+            state: f.found ? 'found' : 'missing',
+            owner: f.ownership === 'missing' ? '-' : f.ownership,
+            adopt: f.tagged
+                ? 'tagged'
+                : Object.keys(f.missingTags).length && f.found
+                    ? result.applied
+                        ? 'not tagged'
+                        : 'tag'
+                    : '-',
+            name: f.name,
+            detail: [...f.changes.map((c) => `next deploy: ${c}`), ...f.notes.map((n) => `note: ${n}`)],
+        })),
+        {
+            resource: 'siteRegistration',
+            state: result.registry.state === 'exists' ? 'found' : 'missing',
+            owner: result.registry.state === 'exists' ? 'ours' : '-',
+            adopt: result.registry.state === 'written'
+                ? 'written'
+                : result.registry.state === 'to write'
+                    ? 'write'
+                    : '-',
+            name: result.registry.name,
+            detail: result.registry.state === 'exists'
+                ? []
+                : [
+                    'note: databases and moodledata are recorded from the settings; cron is registered by the next deploy',
+                ],
+        },
+    ];
+    const w = (k) => Math.max(k.length, ...rows.map((r) => r[k].length));
+    const indent = ' '.repeat(w('resource') + 2);
+    const lines = [
+        `${pad('resource', w('resource'))}  ${pad('state', w('state'))}  ${pad('owner', w('owner'))}  ${pad('adopt', w('adopt'))}  name`,
+        ...rows.flatMap((r) => [
+            `${pad(r.resource, w('resource'))}  ${pad(r.state, w('state'))}  ${pad(r.owner, w('owner'))}  ${pad(r.adopt, w('adopt'))}  ${r.name}`,
+            ...r.detail.map((d) => `${indent}${d}`),
+        ]),
+        '',
+    ];
+    const tagged = result.findings.filter((f) => f.tagged).length;
+    const toTag = result.findings.filter((f) => f.found && Object.keys(f.missingTags).length).length;
+    if (result.blockers.length) {
+        lines.push('adopt --apply is refused until these are resolved:', ...result.blockers.map((b) => `- ${b}`));
+    }
+    else if (!result.changed) {
+        lines.push(`nothing to change: ${result.site} is already adopted`);
+    }
+    else if (result.applied) {
+        lines.push(`adopted ${result.site}: tagged ${tagged} resource(s)${result.registry.state === 'written' ? ' and wrote the registry entry' : ''}; ` +
+            'nothing else changed. The next deploy-instance converges the differences above');
+    }
+    else {
+        lines.push(`dry run: adopt --apply would tag ${toTag} resource(s)${result.registry.state === 'to write' ? ' and write the registry entry' : ''}; ` +
+            'nothing else would change');
+    }
+    return lines.join('\n');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/index.js
 // Public surface of @moodle-preview/core.
+
 
 
 
