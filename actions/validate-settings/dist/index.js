@@ -35744,11 +35744,5115 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7335:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { websocketMask, websocketUnmask } = __nccwpck_require__(8611);
+
+const { EMPTY_BUFFER } = __nccwpck_require__(9395);
+
+const FastBuffer = Buffer[Symbol.species];
+
+/**
+ * Merges an array of buffers into a new buffer.
+ *
+ * @param {Buffer[]} list The array of buffers to concat
+ * @param {Number} totalLength The total length of buffers in the list
+ * @return {Buffer} The resulting buffer
+ * @public
+ */
+function concat(list, totalLength) {
+  if (list.length === 0) return EMPTY_BUFFER;
+  if (list.length === 1) return list[0];
+
+  const target = Buffer.allocUnsafe(totalLength);
+  let offset = 0;
+
+  for (let i = 0; i < list.length; i++) {
+    const buf = list[i];
+    target.set(buf, offset);
+    offset += buf.length;
+  }
+
+  if (offset < totalLength) {
+    return new FastBuffer(target.buffer, target.byteOffset, offset);
+  }
+
+  return target;
+}
+
+/**
+ * Masks a buffer using the given mask.
+ *
+ * @param {Buffer} source The buffer to mask
+ * @param {Buffer} mask The mask to use
+ * @param {Buffer} output The buffer where to store the result
+ * @param {Number} offset The offset at which to start writing
+ * @param {Number} length The number of bytes to mask.
+ * @public
+ */
+function _mask(source, mask, output, offset, length) {
+  for (let i = 0; i < length; i++) {
+    output[offset + i] = source[i] ^ mask[i & 3];
+  }
+}
+
+/**
+ * Unmasks a buffer using the given mask.
+ *
+ * @param {Buffer} buffer The buffer to unmask
+ * @param {Buffer} mask The mask to use
+ * @public
+ */
+function _unmask(buffer, mask) {
+  for (let i = 0; i < buffer.length; i++) {
+    buffer[i] ^= mask[i & 3];
+  }
+}
+
+/**
+ * Converts a buffer to an `ArrayBuffer`.
+ *
+ * @param {Buffer} buf The buffer to convert
+ * @return {ArrayBuffer} Converted buffer
+ * @public
+ */
+function toArrayBuffer(buf) {
+  if (buf.length === buf.buffer.byteLength) {
+    return buf.buffer;
+  }
+
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
+}
+
+/**
+ * Converts `data` to a `Buffer`.
+ *
+ * @param {*} data The data to convert
+ * @return {Buffer} The buffer
+ * @throws {TypeError}
+ * @public
+ */
+function toBuffer(data) {
+  toBuffer.readOnly = true;
+
+  if (Buffer.isBuffer(data)) return data;
+
+  let buf;
+
+  if (data instanceof ArrayBuffer) {
+    buf = new FastBuffer(data);
+  } else if (ArrayBuffer.isView(data)) {
+    buf = new FastBuffer(data.buffer, data.byteOffset, data.byteLength);
+  } else {
+    buf = Buffer.from(data);
+    toBuffer.readOnly = false;
+  }
+
+  return buf;
+}
+
+module.exports = {
+  concat,
+  mask: _mask,
+  toArrayBuffer,
+  toBuffer,
+  unmask: _unmask
+};
+
+if (websocketMask) {
+  module.exports.mask = function (source, mask, output, offset, length) {
+    if (length < 24) _mask(source, mask, output, offset, length);
+    else websocketMask(source, mask, output, offset, length);
+  };
+
+  module.exports.unmask = function (buffer, mask) {
+    if (buffer.length < 24) _unmask(buffer, mask);
+    else websocketUnmask(buffer, mask);
+  };
+} /* istanbul ignore else  */ else if (!process.env.WS_NO_BUFFER_UTIL) {
+  try {
+    const bufferUtil = __nccwpck_require__(5140);
+
+    module.exports.mask = function (source, mask, output, offset, length) {
+      if (length < 48) _mask(source, mask, output, offset, length);
+      else bufferUtil.mask(source, mask, output, offset, length);
+    };
+
+    module.exports.unmask = function (buffer, mask) {
+      if (buffer.length < 32) _unmask(buffer, mask);
+      else bufferUtil.unmask(buffer, mask);
+    };
+  } catch (e) {
+    // Continue regardless of the error.
+  }
+}
+
+
+/***/ }),
+
+/***/ 9395:
+/***/ ((module) => {
+
+
+
+const BINARY_TYPES = ['nodebuffer', 'arraybuffer', 'fragments'];
+const hasBlob = typeof Blob !== 'undefined';
+
+if (hasBlob) BINARY_TYPES.push('blob');
+
+module.exports = {
+  BINARY_TYPES,
+  CLOSE_TIMEOUT: 30000,
+  EMPTY_BUFFER: Buffer.alloc(0),
+  GUID: '258EAFA5-E914-47DA-95CA-C5AB0DC85B11',
+  hasBlob,
+  kForOnEventAttribute: Symbol('kIsForOnEventAttribute'),
+  kListener: Symbol('kListener'),
+  kStatusCode: Symbol('status-code'),
+  kWebSocket: Symbol('websocket'),
+  NOOP: () => {}
+};
+
+
+/***/ }),
+
+/***/ 6830:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { kForOnEventAttribute, kListener } = __nccwpck_require__(9395);
+
+const kCode = Symbol('kCode');
+const kData = Symbol('kData');
+const kError = Symbol('kError');
+const kMessage = Symbol('kMessage');
+const kReason = Symbol('kReason');
+const kTarget = Symbol('kTarget');
+const kType = Symbol('kType');
+const kWasClean = Symbol('kWasClean');
+
+/**
+ * Class representing an event.
+ */
+class Event {
+  /**
+   * Create a new `Event`.
+   *
+   * @param {String} type The name of the event
+   * @throws {TypeError} If the `type` argument is not specified
+   */
+  constructor(type) {
+    this[kTarget] = null;
+    this[kType] = type;
+  }
+
+  /**
+   * @type {*}
+   */
+  get target() {
+    return this[kTarget];
+  }
+
+  /**
+   * @type {String}
+   */
+  get type() {
+    return this[kType];
+  }
+}
+
+Object.defineProperty(Event.prototype, 'target', { enumerable: true });
+Object.defineProperty(Event.prototype, 'type', { enumerable: true });
+
+/**
+ * Class representing a close event.
+ *
+ * @extends Event
+ */
+class CloseEvent extends Event {
+  /**
+   * Create a new `CloseEvent`.
+   *
+   * @param {String} type The name of the event
+   * @param {Object} [options] A dictionary object that allows for setting
+   *     attributes via object members of the same name
+   * @param {Number} [options.code=0] The status code explaining why the
+   *     connection was closed
+   * @param {String} [options.reason=''] A human-readable string explaining why
+   *     the connection was closed
+   * @param {Boolean} [options.wasClean=false] Indicates whether or not the
+   *     connection was cleanly closed
+   */
+  constructor(type, options = {}) {
+    super(type);
+
+    this[kCode] = options.code === undefined ? 0 : options.code;
+    this[kReason] = options.reason === undefined ? '' : options.reason;
+    this[kWasClean] = options.wasClean === undefined ? false : options.wasClean;
+  }
+
+  /**
+   * @type {Number}
+   */
+  get code() {
+    return this[kCode];
+  }
+
+  /**
+   * @type {String}
+   */
+  get reason() {
+    return this[kReason];
+  }
+
+  /**
+   * @type {Boolean}
+   */
+  get wasClean() {
+    return this[kWasClean];
+  }
+}
+
+Object.defineProperty(CloseEvent.prototype, 'code', { enumerable: true });
+Object.defineProperty(CloseEvent.prototype, 'reason', { enumerable: true });
+Object.defineProperty(CloseEvent.prototype, 'wasClean', { enumerable: true });
+
+/**
+ * Class representing an error event.
+ *
+ * @extends Event
+ */
+class ErrorEvent extends Event {
+  /**
+   * Create a new `ErrorEvent`.
+   *
+   * @param {String} type The name of the event
+   * @param {Object} [options] A dictionary object that allows for setting
+   *     attributes via object members of the same name
+   * @param {*} [options.error=null] The error that generated this event
+   * @param {String} [options.message=''] The error message
+   */
+  constructor(type, options = {}) {
+    super(type);
+
+    this[kError] = options.error === undefined ? null : options.error;
+    this[kMessage] = options.message === undefined ? '' : options.message;
+  }
+
+  /**
+   * @type {*}
+   */
+  get error() {
+    return this[kError];
+  }
+
+  /**
+   * @type {String}
+   */
+  get message() {
+    return this[kMessage];
+  }
+}
+
+Object.defineProperty(ErrorEvent.prototype, 'error', { enumerable: true });
+Object.defineProperty(ErrorEvent.prototype, 'message', { enumerable: true });
+
+/**
+ * Class representing a message event.
+ *
+ * @extends Event
+ */
+class MessageEvent extends Event {
+  /**
+   * Create a new `MessageEvent`.
+   *
+   * @param {String} type The name of the event
+   * @param {Object} [options] A dictionary object that allows for setting
+   *     attributes via object members of the same name
+   * @param {*} [options.data=null] The message content
+   */
+  constructor(type, options = {}) {
+    super(type);
+
+    this[kData] = options.data === undefined ? null : options.data;
+  }
+
+  /**
+   * @type {*}
+   */
+  get data() {
+    return this[kData];
+  }
+}
+
+Object.defineProperty(MessageEvent.prototype, 'data', { enumerable: true });
+
+/**
+ * This provides methods for emulating the `EventTarget` interface. It's not
+ * meant to be used directly.
+ *
+ * @mixin
+ */
+const EventTarget = {
+  /**
+   * Register an event listener.
+   *
+   * @param {String} type A string representing the event type to listen for
+   * @param {(Function|Object)} handler The listener to add
+   * @param {Object} [options] An options object specifies characteristics about
+   *     the event listener
+   * @param {Boolean} [options.once=false] A `Boolean` indicating that the
+   *     listener should be invoked at most once after being added. If `true`,
+   *     the listener would be automatically removed when invoked.
+   * @public
+   */
+  addEventListener(type, handler, options = {}) {
+    for (const listener of this.listeners(type)) {
+      if (
+        !options[kForOnEventAttribute] &&
+        listener[kListener] === handler &&
+        !listener[kForOnEventAttribute]
+      ) {
+        return;
+      }
+    }
+
+    let wrapper;
+
+    if (type === 'message') {
+      wrapper = function onMessage(data, isBinary) {
+        const event = new MessageEvent('message', {
+          data: isBinary ? data : data.toString()
+        });
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else if (type === 'close') {
+      wrapper = function onClose(code, message) {
+        const event = new CloseEvent('close', {
+          code,
+          reason: message.toString(),
+          wasClean: this._closeFrameReceived && this._closeFrameSent
+        });
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else if (type === 'error') {
+      wrapper = function onError(error) {
+        const event = new ErrorEvent('error', {
+          error,
+          message: error.message
+        });
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else if (type === 'open') {
+      wrapper = function onOpen() {
+        const event = new Event('open');
+
+        event[kTarget] = this;
+        callListener(handler, this, event);
+      };
+    } else {
+      return;
+    }
+
+    wrapper[kForOnEventAttribute] = !!options[kForOnEventAttribute];
+    wrapper[kListener] = handler;
+
+    if (options.once) {
+      this.once(type, wrapper);
+    } else {
+      this.on(type, wrapper);
+    }
+  },
+
+  /**
+   * Remove an event listener.
+   *
+   * @param {String} type A string representing the event type to remove
+   * @param {(Function|Object)} handler The listener to remove
+   * @public
+   */
+  removeEventListener(type, handler) {
+    for (const listener of this.listeners(type)) {
+      if (listener[kListener] === handler && !listener[kForOnEventAttribute]) {
+        this.removeListener(type, listener);
+        break;
+      }
+    }
+  }
+};
+
+module.exports = {
+  CloseEvent,
+  ErrorEvent,
+  Event,
+  EventTarget,
+  MessageEvent
+};
+
+/**
+ * Call an event listener
+ *
+ * @param {(Function|Object)} listener The listener to call
+ * @param {*} thisArg The value to use as `this`` when calling the listener
+ * @param {Event} event The event to pass to the listener
+ * @private
+ */
+function callListener(listener, thisArg, event) {
+  if (typeof listener === 'object' && listener.handleEvent) {
+    listener.handleEvent.call(listener, event);
+  } else {
+    listener.call(thisArg, event);
+  }
+}
+
+
+/***/ }),
+
+/***/ 387:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { tokenChars } = __nccwpck_require__(155);
+
+/**
+ * Adds an offer to the map of extension offers or a parameter to the map of
+ * parameters.
+ *
+ * @param {Object} dest The map of extension offers or parameters
+ * @param {String} name The extension or parameter name
+ * @param {(Object|Boolean|String)} elem The extension parameters or the
+ *     parameter value
+ * @private
+ */
+function push(dest, name, elem) {
+  if (dest[name] === undefined) dest[name] = [elem];
+  else dest[name].push(elem);
+}
+
+/**
+ * Parses the `Sec-WebSocket-Extensions` header into an object.
+ *
+ * @param {String} header The field value of the header
+ * @return {Object} The parsed object
+ * @public
+ */
+function parse(header) {
+  const offers = Object.create(null);
+  let params = Object.create(null);
+  let mustUnescape = false;
+  let isEscaping = false;
+  let inQuotes = false;
+  let extensionName;
+  let paramName;
+  let start = -1;
+  let code = -1;
+  let end = -1;
+  let i = 0;
+
+  for (; i < header.length; i++) {
+    code = header.charCodeAt(i);
+
+    if (extensionName === undefined) {
+      if (end === -1 && tokenChars[code] === 1) {
+        if (start === -1) start = i;
+      } else if (
+        i !== 0 &&
+        (code === 0x20 /* ' ' */ || code === 0x09) /* '\t' */
+      ) {
+        if (end === -1 && start !== -1) end = i;
+      } else if (code === 0x3b /* ';' */ || code === 0x2c /* ',' */) {
+        if (start === -1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+
+        if (end === -1) end = i;
+        const name = header.slice(start, end);
+        if (code === 0x2c) {
+          push(offers, name, params);
+          params = Object.create(null);
+        } else {
+          extensionName = name;
+        }
+
+        start = end = -1;
+      } else {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+    } else if (paramName === undefined) {
+      if (end === -1 && tokenChars[code] === 1) {
+        if (start === -1) start = i;
+      } else if (code === 0x20 || code === 0x09) {
+        if (end === -1 && start !== -1) end = i;
+      } else if (code === 0x3b || code === 0x2c) {
+        if (start === -1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+
+        if (end === -1) end = i;
+        push(params, header.slice(start, end), true);
+        if (code === 0x2c) {
+          push(offers, extensionName, params);
+          params = Object.create(null);
+          extensionName = undefined;
+        }
+
+        start = end = -1;
+      } else if (code === 0x3d /* '=' */ && start !== -1 && end === -1) {
+        paramName = header.slice(start, i);
+        start = end = -1;
+      } else {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+    } else {
+      //
+      // The value of a quoted-string after unescaping must conform to the
+      // token ABNF, so only token characters are valid.
+      // Ref: https://tools.ietf.org/html/rfc6455#section-9.1
+      //
+      if (isEscaping) {
+        if (tokenChars[code] !== 1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+        if (start === -1) start = i;
+        else if (!mustUnescape) mustUnescape = true;
+        isEscaping = false;
+      } else if (inQuotes) {
+        if (tokenChars[code] === 1) {
+          if (start === -1) start = i;
+        } else if (code === 0x22 /* '"' */ && start !== -1) {
+          inQuotes = false;
+          end = i;
+        } else if (code === 0x5c /* '\' */) {
+          isEscaping = true;
+        } else {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+      } else if (code === 0x22 && header.charCodeAt(i - 1) === 0x3d) {
+        inQuotes = true;
+      } else if (end === -1 && tokenChars[code] === 1) {
+        if (start === -1) start = i;
+      } else if (start !== -1 && (code === 0x20 || code === 0x09)) {
+        if (end === -1) end = i;
+      } else if (code === 0x3b || code === 0x2c) {
+        if (start === -1) {
+          throw new SyntaxError(`Unexpected character at index ${i}`);
+        }
+
+        if (end === -1) end = i;
+        let value = header.slice(start, end);
+        if (mustUnescape) {
+          value = value.replace(/\\/g, '');
+          mustUnescape = false;
+        }
+        push(params, paramName, value);
+        if (code === 0x2c) {
+          push(offers, extensionName, params);
+          params = Object.create(null);
+          extensionName = undefined;
+        }
+
+        paramName = undefined;
+        start = end = -1;
+      } else {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+    }
+  }
+
+  if (start === -1 || inQuotes || code === 0x20 || code === 0x09) {
+    throw new SyntaxError('Unexpected end of input');
+  }
+
+  if (end === -1) end = i;
+  const token = header.slice(start, end);
+  if (extensionName === undefined) {
+    push(offers, token, params);
+  } else {
+    if (paramName === undefined) {
+      push(params, token, true);
+    } else if (mustUnescape) {
+      push(params, paramName, token.replace(/\\/g, ''));
+    } else {
+      push(params, paramName, token);
+    }
+    push(offers, extensionName, params);
+  }
+
+  return offers;
+}
+
+/**
+ * Builds the `Sec-WebSocket-Extensions` header field value.
+ *
+ * @param {Object} extensions The map of extensions and parameters to format
+ * @return {String} A string representing the given object
+ * @public
+ */
+function format(extensions) {
+  return Object.keys(extensions)
+    .map((extension) => {
+      let configurations = extensions[extension];
+      if (!Array.isArray(configurations)) configurations = [configurations];
+      return configurations
+        .map((params) => {
+          return [extension]
+            .concat(
+              Object.keys(params).map((k) => {
+                let values = params[k];
+                if (!Array.isArray(values)) values = [values];
+                return values
+                  .map((v) => (v === true ? k : `${k}=${v}`))
+                  .join('; ');
+              })
+            )
+            .join('; ');
+        })
+        .join(', ');
+    })
+    .join(', ');
+}
+
+module.exports = { format, parse };
+
+
+/***/ }),
+
+/***/ 1674:
+/***/ ((module) => {
+
+
+
+const kDone = Symbol('kDone');
+const kRun = Symbol('kRun');
+
+/**
+ * A very simple job queue with adjustable concurrency. Adapted from
+ * https://github.com/STRML/async-limiter
+ */
+class Limiter {
+  /**
+   * Creates a new `Limiter`.
+   *
+   * @param {Number} [concurrency=Infinity] The maximum number of jobs allowed
+   *     to run concurrently
+   */
+  constructor(concurrency) {
+    this[kDone] = () => {
+      this.pending--;
+      this[kRun]();
+    };
+    this.concurrency = concurrency || Infinity;
+    this.jobs = [];
+    this.pending = 0;
+  }
+
+  /**
+   * Adds a job to the queue.
+   *
+   * @param {Function} job The job to run
+   * @public
+   */
+  add(job) {
+    this.jobs.push(job);
+    this[kRun]();
+  }
+
+  /**
+   * Removes a job from the queue and runs it if possible.
+   *
+   * @private
+   */
+  [kRun]() {
+    if (this.pending === this.concurrency) return;
+
+    if (this.jobs.length) {
+      const job = this.jobs.shift();
+
+      this.pending++;
+      job(this[kDone]);
+    }
+  }
+}
+
+module.exports = Limiter;
+
+
+/***/ }),
+
+/***/ 7388:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const zlib = __nccwpck_require__(3106);
+
+const bufferUtil = __nccwpck_require__(7335);
+const Limiter = __nccwpck_require__(1674);
+const { kStatusCode } = __nccwpck_require__(9395);
+
+const FastBuffer = Buffer[Symbol.species];
+const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+const kPerMessageDeflate = Symbol('permessage-deflate');
+const kTotalLength = Symbol('total-length');
+const kCallback = Symbol('callback');
+const kBuffers = Symbol('buffers');
+const kError = Symbol('error');
+
+//
+// We limit zlib concurrency, which prevents severe memory fragmentation
+// as documented in https://github.com/nodejs/node/issues/8871#issuecomment-250915913
+// and https://github.com/websockets/ws/issues/1202
+//
+// Intentionally global; it's the global thread pool that's an issue.
+//
+let zlibLimiter;
+
+/**
+ * permessage-deflate implementation.
+ */
+class PerMessageDeflate {
+  /**
+   * Creates a PerMessageDeflate instance.
+   *
+   * @param {Object} [options] Configuration options
+   * @param {(Boolean|Number)} [options.clientMaxWindowBits] Advertise support
+   *     for, or request, a custom client window size
+   * @param {Boolean} [options.clientNoContextTakeover=false] Advertise/
+   *     acknowledge disabling of client context takeover
+   * @param {Number} [options.concurrencyLimit=10] The number of concurrent
+   *     calls to zlib
+   * @param {Boolean} [options.isServer=false] Create the instance in either
+   *     server or client mode
+   * @param {Number} [options.maxPayload=0] The maximum allowed message length
+   * @param {(Boolean|Number)} [options.serverMaxWindowBits] Request/confirm the
+   *     use of a custom server window size
+   * @param {Boolean} [options.serverNoContextTakeover=false] Request/accept
+   *     disabling of server context takeover
+   * @param {Number} [options.threshold=1024] Size (in bytes) below which
+   *     messages should not be compressed if context takeover is disabled
+   * @param {Object} [options.zlibDeflateOptions] Options to pass to zlib on
+   *     deflate
+   * @param {Object} [options.zlibInflateOptions] Options to pass to zlib on
+   *     inflate
+   */
+  constructor(options) {
+    this._options = options || {};
+    this._threshold =
+      this._options.threshold !== undefined ? this._options.threshold : 1024;
+    this._maxPayload = this._options.maxPayload | 0;
+    this._isServer = !!this._options.isServer;
+    this._deflate = null;
+    this._inflate = null;
+
+    this.params = null;
+
+    if (!zlibLimiter) {
+      const concurrency =
+        this._options.concurrencyLimit !== undefined
+          ? this._options.concurrencyLimit
+          : 10;
+      zlibLimiter = new Limiter(concurrency);
+    }
+  }
+
+  /**
+   * @type {String}
+   */
+  static get extensionName() {
+    return 'permessage-deflate';
+  }
+
+  /**
+   * Create an extension negotiation offer.
+   *
+   * @return {Object} Extension parameters
+   * @public
+   */
+  offer() {
+    const params = {};
+
+    if (this._options.serverNoContextTakeover) {
+      params.server_no_context_takeover = true;
+    }
+    if (this._options.clientNoContextTakeover) {
+      params.client_no_context_takeover = true;
+    }
+    if (this._options.serverMaxWindowBits) {
+      params.server_max_window_bits = this._options.serverMaxWindowBits;
+    }
+    if (this._options.clientMaxWindowBits) {
+      params.client_max_window_bits = this._options.clientMaxWindowBits;
+    } else if (this._options.clientMaxWindowBits == null) {
+      params.client_max_window_bits = true;
+    }
+
+    return params;
+  }
+
+  /**
+   * Accept an extension negotiation offer/response.
+   *
+   * @param {Array} configurations The extension negotiation offers/reponse
+   * @return {Object} Accepted configuration
+   * @public
+   */
+  accept(configurations) {
+    configurations = this.normalizeParams(configurations);
+
+    this.params = this._isServer
+      ? this.acceptAsServer(configurations)
+      : this.acceptAsClient(configurations);
+
+    return this.params;
+  }
+
+  /**
+   * Releases all resources used by the extension.
+   *
+   * @public
+   */
+  cleanup() {
+    if (this._inflate) {
+      this._inflate.close();
+      this._inflate = null;
+    }
+
+    if (this._deflate) {
+      const callback = this._deflate[kCallback];
+
+      this._deflate.close();
+      this._deflate = null;
+
+      if (callback) {
+        callback(
+          new Error(
+            'The deflate stream was closed while data was being processed'
+          )
+        );
+      }
+    }
+  }
+
+  /**
+   *  Accept an extension negotiation offer.
+   *
+   * @param {Array} offers The extension negotiation offers
+   * @return {Object} Accepted configuration
+   * @private
+   */
+  acceptAsServer(offers) {
+    const opts = this._options;
+    const accepted = offers.find((params) => {
+      if (
+        (opts.serverNoContextTakeover === false &&
+          params.server_no_context_takeover) ||
+        (params.server_max_window_bits &&
+          (opts.serverMaxWindowBits === false ||
+            (typeof opts.serverMaxWindowBits === 'number' &&
+              opts.serverMaxWindowBits > params.server_max_window_bits))) ||
+        (typeof opts.clientMaxWindowBits === 'number' &&
+          (typeof params.client_max_window_bits === 'number'
+            ? opts.clientMaxWindowBits > params.client_max_window_bits
+            : !params.client_max_window_bits))
+      ) {
+        return false;
+      }
+
+      return true;
+    });
+
+    if (!accepted) {
+      throw new Error('None of the extension offers can be accepted');
+    }
+
+    if (opts.serverNoContextTakeover) {
+      accepted.server_no_context_takeover = true;
+    }
+    if (opts.clientNoContextTakeover) {
+      accepted.client_no_context_takeover = true;
+    }
+    if (typeof opts.serverMaxWindowBits === 'number') {
+      accepted.server_max_window_bits = opts.serverMaxWindowBits;
+    }
+    if (typeof opts.clientMaxWindowBits === 'number') {
+      accepted.client_max_window_bits = opts.clientMaxWindowBits;
+    } else if (
+      accepted.client_max_window_bits === true ||
+      opts.clientMaxWindowBits === false
+    ) {
+      delete accepted.client_max_window_bits;
+    }
+
+    return accepted;
+  }
+
+  /**
+   * Accept the extension negotiation response.
+   *
+   * @param {Array} response The extension negotiation response
+   * @return {Object} Accepted configuration
+   * @private
+   */
+  acceptAsClient(response) {
+    const params = response[0];
+
+    if (
+      this._options.clientNoContextTakeover === false &&
+      params.client_no_context_takeover
+    ) {
+      throw new Error('Unexpected parameter "client_no_context_takeover"');
+    }
+
+    if (!params.client_max_window_bits) {
+      if (typeof this._options.clientMaxWindowBits === 'number') {
+        params.client_max_window_bits = this._options.clientMaxWindowBits;
+      }
+    } else if (
+      this._options.clientMaxWindowBits === false ||
+      (typeof this._options.clientMaxWindowBits === 'number' &&
+        params.client_max_window_bits > this._options.clientMaxWindowBits)
+    ) {
+      throw new Error(
+        'Unexpected or invalid parameter "client_max_window_bits"'
+      );
+    }
+
+    return params;
+  }
+
+  /**
+   * Normalize parameters.
+   *
+   * @param {Array} configurations The extension negotiation offers/reponse
+   * @return {Array} The offers/response with normalized parameters
+   * @private
+   */
+  normalizeParams(configurations) {
+    configurations.forEach((params) => {
+      Object.keys(params).forEach((key) => {
+        let value = params[key];
+
+        if (value.length > 1) {
+          throw new Error(`Parameter "${key}" must have only a single value`);
+        }
+
+        value = value[0];
+
+        if (key === 'client_max_window_bits') {
+          if (value !== true) {
+            const num = +value;
+            if (!Number.isInteger(num) || num < 8 || num > 15) {
+              throw new TypeError(
+                `Invalid value for parameter "${key}": ${value}`
+              );
+            }
+            value = num;
+          } else if (!this._isServer) {
+            throw new TypeError(
+              `Invalid value for parameter "${key}": ${value}`
+            );
+          }
+        } else if (key === 'server_max_window_bits') {
+          const num = +value;
+          if (!Number.isInteger(num) || num < 8 || num > 15) {
+            throw new TypeError(
+              `Invalid value for parameter "${key}": ${value}`
+            );
+          }
+          value = num;
+        } else if (
+          key === 'client_no_context_takeover' ||
+          key === 'server_no_context_takeover'
+        ) {
+          if (value !== true) {
+            throw new TypeError(
+              `Invalid value for parameter "${key}": ${value}`
+            );
+          }
+        } else {
+          throw new Error(`Unknown parameter "${key}"`);
+        }
+
+        params[key] = value;
+      });
+    });
+
+    return configurations;
+  }
+
+  /**
+   * Decompress data. Concurrency limited.
+   *
+   * @param {Buffer} data Compressed data
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @public
+   */
+  decompress(data, fin, callback) {
+    zlibLimiter.add((done) => {
+      this._decompress(data, fin, (err, result) => {
+        done();
+        callback(err, result);
+      });
+    });
+  }
+
+  /**
+   * Compress data. Concurrency limited.
+   *
+   * @param {(Buffer|String)} data Data to compress
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @public
+   */
+  compress(data, fin, callback) {
+    zlibLimiter.add((done) => {
+      this._compress(data, fin, (err, result) => {
+        done();
+        callback(err, result);
+      });
+    });
+  }
+
+  /**
+   * Decompress data.
+   *
+   * @param {Buffer} data Compressed data
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @private
+   */
+  _decompress(data, fin, callback) {
+    const endpoint = this._isServer ? 'client' : 'server';
+
+    if (!this._inflate) {
+      const key = `${endpoint}_max_window_bits`;
+      const windowBits =
+        typeof this.params[key] !== 'number'
+          ? zlib.Z_DEFAULT_WINDOWBITS
+          : this.params[key];
+
+      this._inflate = zlib.createInflateRaw({
+        ...this._options.zlibInflateOptions,
+        windowBits
+      });
+      this._inflate[kPerMessageDeflate] = this;
+      this._inflate[kTotalLength] = 0;
+      this._inflate[kBuffers] = [];
+      this._inflate.on('error', inflateOnError);
+      this._inflate.on('data', inflateOnData);
+    }
+
+    this._inflate[kCallback] = callback;
+
+    this._inflate.write(data);
+    if (fin) this._inflate.write(TRAILER);
+
+    this._inflate.flush(() => {
+      const err = this._inflate[kError];
+
+      if (err) {
+        this._inflate.close();
+        this._inflate = null;
+        callback(err);
+        return;
+      }
+
+      const data = bufferUtil.concat(
+        this._inflate[kBuffers],
+        this._inflate[kTotalLength]
+      );
+
+      if (this._inflate._readableState.endEmitted) {
+        this._inflate.close();
+        this._inflate = null;
+      } else {
+        this._inflate[kTotalLength] = 0;
+        this._inflate[kBuffers] = [];
+
+        if (fin && this.params[`${endpoint}_no_context_takeover`]) {
+          this._inflate.reset();
+        }
+      }
+
+      callback(null, data);
+    });
+  }
+
+  /**
+   * Compress data.
+   *
+   * @param {(Buffer|String)} data Data to compress
+   * @param {Boolean} fin Specifies whether or not this is the last fragment
+   * @param {Function} callback Callback
+   * @private
+   */
+  _compress(data, fin, callback) {
+    const endpoint = this._isServer ? 'server' : 'client';
+
+    if (!this._deflate) {
+      const key = `${endpoint}_max_window_bits`;
+      const windowBits =
+        typeof this.params[key] !== 'number'
+          ? zlib.Z_DEFAULT_WINDOWBITS
+          : this.params[key];
+
+      this._deflate = zlib.createDeflateRaw({
+        ...this._options.zlibDeflateOptions,
+        windowBits
+      });
+
+      this._deflate[kTotalLength] = 0;
+      this._deflate[kBuffers] = [];
+
+      this._deflate.on('data', deflateOnData);
+    }
+
+    this._deflate[kCallback] = callback;
+
+    this._deflate.write(data);
+    this._deflate.flush(zlib.Z_SYNC_FLUSH, () => {
+      if (!this._deflate) {
+        //
+        // The deflate stream was closed while data was being processed.
+        //
+        return;
+      }
+
+      let data = bufferUtil.concat(
+        this._deflate[kBuffers],
+        this._deflate[kTotalLength]
+      );
+
+      if (fin) {
+        data = new FastBuffer(data.buffer, data.byteOffset, data.length - 4);
+      }
+
+      //
+      // Ensure that the callback will not be called again in
+      // `PerMessageDeflate#cleanup()`.
+      //
+      this._deflate[kCallback] = null;
+
+      this._deflate[kTotalLength] = 0;
+      this._deflate[kBuffers] = [];
+
+      if (fin && this.params[`${endpoint}_no_context_takeover`]) {
+        this._deflate.reset();
+      }
+
+      callback(null, data);
+    });
+  }
+}
+
+module.exports = PerMessageDeflate;
+
+/**
+ * The listener of the `zlib.DeflateRaw` stream `'data'` event.
+ *
+ * @param {Buffer} chunk A chunk of data
+ * @private
+ */
+function deflateOnData(chunk) {
+  this[kBuffers].push(chunk);
+  this[kTotalLength] += chunk.length;
+}
+
+/**
+ * The listener of the `zlib.InflateRaw` stream `'data'` event.
+ *
+ * @param {Buffer} chunk A chunk of data
+ * @private
+ */
+function inflateOnData(chunk) {
+  this[kTotalLength] += chunk.length;
+
+  if (
+    this[kPerMessageDeflate]._maxPayload < 1 ||
+    this[kTotalLength] <= this[kPerMessageDeflate]._maxPayload
+  ) {
+    this[kBuffers].push(chunk);
+    return;
+  }
+
+  this[kError] = new RangeError('Max payload size exceeded');
+  this[kError].code = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+  this[kError][kStatusCode] = 1009;
+  this.removeListener('data', inflateOnData);
+
+  //
+  // The choice to employ `zlib.reset()` over `zlib.close()` is dictated by the
+  // fact that in Node.js versions prior to 13.10.0, the callback for
+  // `zlib.flush()` is not called if `zlib.close()` is used. Utilizing
+  // `zlib.reset()` ensures that either the callback is invoked or an error is
+  // emitted.
+  //
+  this.reset();
+}
+
+/**
+ * The listener of the `zlib.InflateRaw` stream `'error'` event.
+ *
+ * @param {Error} err The emitted error
+ * @private
+ */
+function inflateOnError(err) {
+  //
+  // There is no need to call `Zlib#close()` as the handle is automatically
+  // closed when an error is emitted.
+  //
+  this[kPerMessageDeflate]._inflate = null;
+
+  if (this[kError]) {
+    this[kCallback](this[kError]);
+    return;
+  }
+
+  err[kStatusCode] = 1007;
+  this[kCallback](err);
+}
+
+
+/***/ }),
+
+/***/ 433:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { Writable } = __nccwpck_require__(2203);
+
+const PerMessageDeflate = __nccwpck_require__(7388);
+const {
+  BINARY_TYPES,
+  EMPTY_BUFFER,
+  kStatusCode,
+  kWebSocket
+} = __nccwpck_require__(9395);
+const { concat, toArrayBuffer, unmask } = __nccwpck_require__(7335);
+const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(155);
+
+const FastBuffer = Buffer[Symbol.species];
+
+const GET_INFO = 0;
+const GET_PAYLOAD_LENGTH_16 = 1;
+const GET_PAYLOAD_LENGTH_64 = 2;
+const GET_MASK = 3;
+const GET_DATA = 4;
+const INFLATING = 5;
+const DEFER_EVENT = 6;
+
+/**
+ * HyBi Receiver implementation.
+ *
+ * @extends Writable
+ */
+class Receiver extends Writable {
+  /**
+   * Creates a Receiver instance.
+   *
+   * @param {Object} [options] Options object
+   * @param {Boolean} [options.allowSynchronousEvents=true] Specifies whether
+   *     any of the `'message'`, `'ping'`, and `'pong'` events can be emitted
+   *     multiple times in the same tick
+   * @param {String} [options.binaryType=nodebuffer] The type for binary data
+   * @param {Object} [options.extensions] An object containing the negotiated
+   *     extensions
+   * @param {Boolean} [options.isServer=false] Specifies whether to operate in
+   *     client or server mode
+   * @param {Number} [options.maxBufferedChunks=0] The maximum number of
+   *     buffered data chunks
+   * @param {Number} [options.maxFragments=0] The maximum number of message
+   *     fragments
+   * @param {Number} [options.maxPayload=0] The maximum allowed message length
+   * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+   *     not to skip UTF-8 validation for text and close messages
+   */
+  constructor(options = {}) {
+    super();
+
+    this._allowSynchronousEvents =
+      options.allowSynchronousEvents !== undefined
+        ? options.allowSynchronousEvents
+        : true;
+    this._binaryType = options.binaryType || BINARY_TYPES[0];
+    this._extensions = options.extensions || {};
+    this._isServer = !!options.isServer;
+    this._maxBufferedChunks = options.maxBufferedChunks | 0;
+    this._maxFragments = options.maxFragments | 0;
+    this._maxPayload = options.maxPayload | 0;
+    this._skipUTF8Validation = !!options.skipUTF8Validation;
+    this[kWebSocket] = undefined;
+
+    this._bufferedBytes = 0;
+    this._buffers = [];
+
+    this._compressed = false;
+    this._payloadLength = 0;
+    this._mask = undefined;
+    this._fragmented = 0;
+    this._masked = false;
+    this._fin = false;
+    this._opcode = 0;
+
+    this._totalPayloadLength = 0;
+    this._messageLength = 0;
+    this._numFragments = 0;
+    this._fragments = [];
+
+    this._errored = false;
+    this._loop = false;
+    this._state = GET_INFO;
+  }
+
+  /**
+   * Implements `Writable.prototype._write()`.
+   *
+   * @param {Buffer} chunk The chunk of data to write
+   * @param {String} encoding The character encoding of `chunk`
+   * @param {Function} cb Callback
+   * @private
+   */
+  _write(chunk, encoding, cb) {
+    if (this._opcode === 0x08 && this._state == GET_INFO) return cb();
+
+    if (
+      this._maxBufferedChunks > 0 &&
+      this._buffers.length >= this._maxBufferedChunks
+    ) {
+      cb(
+        this.createError(
+          RangeError,
+          'Too many buffered chunks',
+          false,
+          1008,
+          'WS_ERR_TOO_MANY_BUFFERED_PARTS'
+        )
+      );
+      return;
+    }
+
+    this._bufferedBytes += chunk.length;
+    this._buffers.push(chunk);
+    this.startLoop(cb);
+  }
+
+  /**
+   * Consumes `n` bytes from the buffered data.
+   *
+   * @param {Number} n The number of bytes to consume
+   * @return {Buffer} The consumed bytes
+   * @private
+   */
+  consume(n) {
+    this._bufferedBytes -= n;
+
+    if (n === this._buffers[0].length) return this._buffers.shift();
+
+    if (n < this._buffers[0].length) {
+      const buf = this._buffers[0];
+      this._buffers[0] = new FastBuffer(
+        buf.buffer,
+        buf.byteOffset + n,
+        buf.length - n
+      );
+
+      return new FastBuffer(buf.buffer, buf.byteOffset, n);
+    }
+
+    const dst = Buffer.allocUnsafe(n);
+
+    do {
+      const buf = this._buffers[0];
+      const offset = dst.length - n;
+
+      if (n >= buf.length) {
+        dst.set(this._buffers.shift(), offset);
+      } else {
+        dst.set(new Uint8Array(buf.buffer, buf.byteOffset, n), offset);
+        this._buffers[0] = new FastBuffer(
+          buf.buffer,
+          buf.byteOffset + n,
+          buf.length - n
+        );
+      }
+
+      n -= buf.length;
+    } while (n > 0);
+
+    return dst;
+  }
+
+  /**
+   * Starts the parsing loop.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  startLoop(cb) {
+    this._loop = true;
+
+    do {
+      switch (this._state) {
+        case GET_INFO:
+          this.getInfo(cb);
+          break;
+        case GET_PAYLOAD_LENGTH_16:
+          this.getPayloadLength16(cb);
+          break;
+        case GET_PAYLOAD_LENGTH_64:
+          this.getPayloadLength64(cb);
+          break;
+        case GET_MASK:
+          this.getMask();
+          break;
+        case GET_DATA:
+          this.getData(cb);
+          break;
+        case INFLATING:
+        case DEFER_EVENT:
+          this._loop = false;
+          return;
+      }
+    } while (this._loop);
+
+    if (!this._errored) cb();
+  }
+
+  /**
+   * Reads the first two bytes of a frame.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getInfo(cb) {
+    if (this._bufferedBytes < 2) {
+      this._loop = false;
+      return;
+    }
+
+    const buf = this.consume(2);
+
+    if ((buf[0] & 0x30) !== 0x00) {
+      const error = this.createError(
+        RangeError,
+        'RSV2 and RSV3 must be clear',
+        true,
+        1002,
+        'WS_ERR_UNEXPECTED_RSV_2_3'
+      );
+
+      cb(error);
+      return;
+    }
+
+    const compressed = (buf[0] & 0x40) === 0x40;
+
+    if (compressed && !this._extensions[PerMessageDeflate.extensionName]) {
+      const error = this.createError(
+        RangeError,
+        'RSV1 must be clear',
+        true,
+        1002,
+        'WS_ERR_UNEXPECTED_RSV_1'
+      );
+
+      cb(error);
+      return;
+    }
+
+    this._fin = (buf[0] & 0x80) === 0x80;
+    this._opcode = buf[0] & 0x0f;
+    this._payloadLength = buf[1] & 0x7f;
+
+    if (this._opcode === 0x00) {
+      if (compressed) {
+        const error = this.createError(
+          RangeError,
+          'RSV1 must be clear',
+          true,
+          1002,
+          'WS_ERR_UNEXPECTED_RSV_1'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (!this._fragmented) {
+        const error = this.createError(
+          RangeError,
+          'invalid opcode 0',
+          true,
+          1002,
+          'WS_ERR_INVALID_OPCODE'
+        );
+
+        cb(error);
+        return;
+      }
+
+      this._opcode = this._fragmented;
+    } else if (this._opcode === 0x01 || this._opcode === 0x02) {
+      if (this._fragmented) {
+        const error = this.createError(
+          RangeError,
+          `invalid opcode ${this._opcode}`,
+          true,
+          1002,
+          'WS_ERR_INVALID_OPCODE'
+        );
+
+        cb(error);
+        return;
+      }
+
+      this._compressed = compressed;
+    } else if (this._opcode > 0x07 && this._opcode < 0x0b) {
+      if (!this._fin) {
+        const error = this.createError(
+          RangeError,
+          'FIN must be set',
+          true,
+          1002,
+          'WS_ERR_EXPECTED_FIN'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (compressed) {
+        const error = this.createError(
+          RangeError,
+          'RSV1 must be clear',
+          true,
+          1002,
+          'WS_ERR_UNEXPECTED_RSV_1'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (
+        this._payloadLength > 0x7d ||
+        (this._opcode === 0x08 && this._payloadLength === 1)
+      ) {
+        const error = this.createError(
+          RangeError,
+          `invalid payload length ${this._payloadLength}`,
+          true,
+          1002,
+          'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH'
+        );
+
+        cb(error);
+        return;
+      }
+    } else {
+      const error = this.createError(
+        RangeError,
+        `invalid opcode ${this._opcode}`,
+        true,
+        1002,
+        'WS_ERR_INVALID_OPCODE'
+      );
+
+      cb(error);
+      return;
+    }
+
+    if (!this._fin && !this._fragmented) this._fragmented = this._opcode;
+    this._masked = (buf[1] & 0x80) === 0x80;
+
+    if (this._isServer) {
+      if (!this._masked) {
+        const error = this.createError(
+          RangeError,
+          'MASK must be set',
+          true,
+          1002,
+          'WS_ERR_EXPECTED_MASK'
+        );
+
+        cb(error);
+        return;
+      }
+    } else if (this._masked) {
+      const error = this.createError(
+        RangeError,
+        'MASK must be clear',
+        true,
+        1002,
+        'WS_ERR_UNEXPECTED_MASK'
+      );
+
+      cb(error);
+      return;
+    }
+
+    if (this._payloadLength === 126) this._state = GET_PAYLOAD_LENGTH_16;
+    else if (this._payloadLength === 127) this._state = GET_PAYLOAD_LENGTH_64;
+    else this.haveLength(cb);
+  }
+
+  /**
+   * Gets extended payload length (7+16).
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getPayloadLength16(cb) {
+    if (this._bufferedBytes < 2) {
+      this._loop = false;
+      return;
+    }
+
+    this._payloadLength = this.consume(2).readUInt16BE(0);
+    this.haveLength(cb);
+  }
+
+  /**
+   * Gets extended payload length (7+64).
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getPayloadLength64(cb) {
+    if (this._bufferedBytes < 8) {
+      this._loop = false;
+      return;
+    }
+
+    const buf = this.consume(8);
+    const num = buf.readUInt32BE(0);
+
+    //
+    // The maximum safe integer in JavaScript is 2^53 - 1. An error is returned
+    // if payload length is greater than this number.
+    //
+    if (num > Math.pow(2, 53 - 32) - 1) {
+      const error = this.createError(
+        RangeError,
+        'Unsupported WebSocket frame: payload length > 2^53 - 1',
+        false,
+        1009,
+        'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
+      );
+
+      cb(error);
+      return;
+    }
+
+    this._payloadLength = num * Math.pow(2, 32) + buf.readUInt32BE(4);
+    this.haveLength(cb);
+  }
+
+  /**
+   * Payload length has been read.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  haveLength(cb) {
+    if (this._payloadLength && this._opcode < 0x08) {
+      this._totalPayloadLength += this._payloadLength;
+      if (this._totalPayloadLength > this._maxPayload && this._maxPayload > 0) {
+        const error = this.createError(
+          RangeError,
+          'Max payload size exceeded',
+          false,
+          1009,
+          'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+        );
+
+        cb(error);
+        return;
+      }
+    }
+
+    if (this._masked) this._state = GET_MASK;
+    else this._state = GET_DATA;
+  }
+
+  /**
+   * Reads mask bytes.
+   *
+   * @private
+   */
+  getMask() {
+    if (this._bufferedBytes < 4) {
+      this._loop = false;
+      return;
+    }
+
+    this._mask = this.consume(4);
+    this._state = GET_DATA;
+  }
+
+  /**
+   * Reads data bytes.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  getData(cb) {
+    let data = EMPTY_BUFFER;
+
+    if (this._payloadLength) {
+      if (this._bufferedBytes < this._payloadLength) {
+        this._loop = false;
+        return;
+      }
+
+      data = this.consume(this._payloadLength);
+
+      if (
+        this._masked &&
+        (this._mask[0] | this._mask[1] | this._mask[2] | this._mask[3]) !== 0
+      ) {
+        unmask(data, this._mask);
+      }
+    }
+
+    //
+    // The mask is a view into the buffer the stream delivered, which is commonly
+    // 64 KiB, and it is not needed once the payload above has been unmasked.
+    // Leaving it set would pin that whole buffer until the next frame arrives,
+    // which on an idle connection can be indefinitely.
+    //
+    this._mask = undefined;
+
+    if (this._opcode > 0x07) {
+      this.controlMessage(data, cb);
+      return;
+    }
+
+    if (this._maxFragments > 0 && ++this._numFragments > this._maxFragments) {
+      const error = this.createError(
+        RangeError,
+        'Too many message fragments',
+        false,
+        1008,
+        'WS_ERR_TOO_MANY_BUFFERED_PARTS'
+      );
+
+      cb(error);
+      return;
+    }
+
+    if (this._compressed) {
+      this._state = INFLATING;
+      this.decompress(data, cb);
+      return;
+    }
+
+    if (data.length) {
+      //
+      // This message is not compressed so its length is the sum of the payload
+      // length of all fragments.
+      //
+      this._messageLength = this._totalPayloadLength;
+      this._fragments.push(data);
+    }
+
+    this.dataMessage(cb);
+  }
+
+  /**
+   * Decompresses data.
+   *
+   * @param {Buffer} data Compressed data
+   * @param {Function} cb Callback
+   * @private
+   */
+  decompress(data, cb) {
+    const perMessageDeflate = this._extensions[PerMessageDeflate.extensionName];
+
+    perMessageDeflate.decompress(data, this._fin, (err, buf) => {
+      if (err) return cb(err);
+
+      if (buf.length) {
+        this._messageLength += buf.length;
+        if (this._messageLength > this._maxPayload && this._maxPayload > 0) {
+          const error = this.createError(
+            RangeError,
+            'Max payload size exceeded',
+            false,
+            1009,
+            'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+          );
+
+          cb(error);
+          return;
+        }
+
+        this._fragments.push(buf);
+      }
+
+      this.dataMessage(cb);
+      if (this._state === GET_INFO) this.startLoop(cb);
+    });
+  }
+
+  /**
+   * Handles a data message.
+   *
+   * @param {Function} cb Callback
+   * @private
+   */
+  dataMessage(cb) {
+    if (!this._fin) {
+      this._state = GET_INFO;
+      return;
+    }
+
+    const messageLength = this._messageLength;
+    const fragments = this._fragments;
+
+    this._totalPayloadLength = 0;
+    this._messageLength = 0;
+    this._fragmented = 0;
+    this._numFragments = 0;
+    this._fragments = [];
+
+    if (this._opcode === 2) {
+      let data;
+
+      if (this._binaryType === 'nodebuffer') {
+        data = concat(fragments, messageLength);
+      } else if (this._binaryType === 'arraybuffer') {
+        data = toArrayBuffer(concat(fragments, messageLength));
+      } else if (this._binaryType === 'blob') {
+        data = new Blob(fragments);
+      } else {
+        data = fragments;
+      }
+
+      if (this._allowSynchronousEvents) {
+        this.emit('message', data, true);
+        this._state = GET_INFO;
+      } else {
+        this._state = DEFER_EVENT;
+        setImmediate(() => {
+          this.emit('message', data, true);
+          this._state = GET_INFO;
+          this.startLoop(cb);
+        });
+      }
+    } else {
+      const buf = concat(fragments, messageLength);
+
+      if (!this._skipUTF8Validation && !isValidUTF8(buf)) {
+        const error = this.createError(
+          Error,
+          'invalid UTF-8 sequence',
+          true,
+          1007,
+          'WS_ERR_INVALID_UTF8'
+        );
+
+        cb(error);
+        return;
+      }
+
+      if (this._state === INFLATING || this._allowSynchronousEvents) {
+        this.emit('message', buf, false);
+        this._state = GET_INFO;
+      } else {
+        this._state = DEFER_EVENT;
+        setImmediate(() => {
+          this.emit('message', buf, false);
+          this._state = GET_INFO;
+          this.startLoop(cb);
+        });
+      }
+    }
+  }
+
+  /**
+   * Handles a control message.
+   *
+   * @param {Buffer} data Data to handle
+   * @return {(Error|RangeError|undefined)} A possible error
+   * @private
+   */
+  controlMessage(data, cb) {
+    if (this._opcode === 0x08) {
+      if (data.length === 0) {
+        this._loop = false;
+        this.emit('conclude', 1005, EMPTY_BUFFER);
+        this.end();
+      } else {
+        const code = data.readUInt16BE(0);
+
+        if (!isValidStatusCode(code)) {
+          const error = this.createError(
+            RangeError,
+            `invalid status code ${code}`,
+            true,
+            1002,
+            'WS_ERR_INVALID_CLOSE_CODE'
+          );
+
+          cb(error);
+          return;
+        }
+
+        const buf = new FastBuffer(
+          data.buffer,
+          data.byteOffset + 2,
+          data.length - 2
+        );
+
+        if (!this._skipUTF8Validation && !isValidUTF8(buf)) {
+          const error = this.createError(
+            Error,
+            'invalid UTF-8 sequence',
+            true,
+            1007,
+            'WS_ERR_INVALID_UTF8'
+          );
+
+          cb(error);
+          return;
+        }
+
+        this._loop = false;
+        this.emit('conclude', code, buf);
+        this.end();
+      }
+
+      this._state = GET_INFO;
+      return;
+    }
+
+    if (this._allowSynchronousEvents) {
+      this.emit(this._opcode === 0x09 ? 'ping' : 'pong', data);
+      this._state = GET_INFO;
+    } else {
+      this._state = DEFER_EVENT;
+      setImmediate(() => {
+        this.emit(this._opcode === 0x09 ? 'ping' : 'pong', data);
+        this._state = GET_INFO;
+        this.startLoop(cb);
+      });
+    }
+  }
+
+  /**
+   * Builds an error object.
+   *
+   * @param {function(new:Error|RangeError)} ErrorCtor The error constructor
+   * @param {String} message The error message
+   * @param {Boolean} prefix Specifies whether or not to add a default prefix to
+   *     `message`
+   * @param {Number} statusCode The status code
+   * @param {String} errorCode The exposed error code
+   * @return {(Error|RangeError)} The error
+   * @private
+   */
+  createError(ErrorCtor, message, prefix, statusCode, errorCode) {
+    this._loop = false;
+    this._errored = true;
+
+    const err = new ErrorCtor(
+      prefix ? `Invalid WebSocket frame: ${message}` : message
+    );
+
+    Error.captureStackTrace(err, this.createError);
+    err.code = errorCode;
+    err[kStatusCode] = statusCode;
+    return err;
+  }
+}
+
+module.exports = Receiver;
+
+
+/***/ }),
+
+/***/ 5601:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex" }] */
+
+
+
+const { Duplex } = __nccwpck_require__(2203);
+const { randomFillSync } = __nccwpck_require__(6982);
+const {
+  types: { isUint8Array }
+} = __nccwpck_require__(9023);
+
+const PerMessageDeflate = __nccwpck_require__(7388);
+const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(9395);
+const { isBlob, isValidStatusCode } = __nccwpck_require__(155);
+const { mask: applyMask, toBuffer } = __nccwpck_require__(7335);
+
+const kByteLength = Symbol('kByteLength');
+const maskBuffer = Buffer.alloc(4);
+const RANDOM_POOL_SIZE = 8 * 1024;
+let randomPool;
+let randomPoolPointer = RANDOM_POOL_SIZE;
+
+const DEFAULT = 0;
+const DEFLATING = 1;
+const GET_BLOB_DATA = 2;
+
+/**
+ * HyBi Sender implementation.
+ */
+class Sender {
+  /**
+   * Creates a Sender instance.
+   *
+   * @param {Duplex} socket The connection socket
+   * @param {Object} [extensions] An object containing the negotiated extensions
+   * @param {Function} [generateMask] The function used to generate the masking
+   *     key
+   */
+  constructor(socket, extensions, generateMask) {
+    this._extensions = extensions || {};
+
+    if (generateMask) {
+      this._generateMask = generateMask;
+      this._maskBuffer = Buffer.alloc(4);
+    }
+
+    this._socket = socket;
+
+    this._firstFragment = true;
+    this._compress = false;
+
+    this._bufferedBytes = 0;
+    this._queue = [];
+    this._state = DEFAULT;
+    this.onerror = NOOP;
+    this[kWebSocket] = undefined;
+  }
+
+  /**
+   * Frames a piece of data according to the HyBi WebSocket protocol.
+   *
+   * @param {(Buffer|String)} data The data to frame
+   * @param {Object} options Options object
+   * @param {Boolean} [options.fin=false] Specifies whether or not to set the
+   *     FIN bit
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Buffer} [options.maskBuffer] The buffer used to store the masking
+   *     key
+   * @param {Number} options.opcode The opcode
+   * @param {Boolean} [options.readOnly=false] Specifies whether `data` can be
+   *     modified
+   * @param {Boolean} [options.rsv1=false] Specifies whether or not to set the
+   *     RSV1 bit
+   * @return {(Buffer|String)[]} The framed data
+   * @public
+   */
+  static frame(data, options) {
+    let mask;
+    let merge = false;
+    let offset = 2;
+    let skipMasking = false;
+
+    if (options.mask) {
+      mask = options.maskBuffer || maskBuffer;
+
+      if (options.generateMask) {
+        options.generateMask(mask);
+      } else {
+        if (randomPoolPointer === RANDOM_POOL_SIZE) {
+          /* istanbul ignore else  */
+          if (randomPool === undefined) {
+            //
+            // This is lazily initialized because server-sent frames must not
+            // be masked so it may never be used.
+            //
+            randomPool = Buffer.alloc(RANDOM_POOL_SIZE);
+          }
+
+          randomFillSync(randomPool, 0, RANDOM_POOL_SIZE);
+          randomPoolPointer = 0;
+        }
+
+        mask[0] = randomPool[randomPoolPointer++];
+        mask[1] = randomPool[randomPoolPointer++];
+        mask[2] = randomPool[randomPoolPointer++];
+        mask[3] = randomPool[randomPoolPointer++];
+      }
+
+      skipMasking = (mask[0] | mask[1] | mask[2] | mask[3]) === 0;
+      offset = 6;
+    }
+
+    let dataLength;
+
+    if (typeof data === 'string') {
+      if (
+        (!options.mask || skipMasking) &&
+        options[kByteLength] !== undefined
+      ) {
+        dataLength = options[kByteLength];
+      } else {
+        data = Buffer.from(data);
+        dataLength = data.length;
+      }
+    } else {
+      dataLength = data.length;
+      merge = options.mask && options.readOnly && !skipMasking;
+    }
+
+    let payloadLength = dataLength;
+
+    if (dataLength >= 65536) {
+      offset += 8;
+      payloadLength = 127;
+    } else if (dataLength > 125) {
+      offset += 2;
+      payloadLength = 126;
+    }
+
+    const target = Buffer.allocUnsafe(merge ? dataLength + offset : offset);
+
+    target[0] = options.fin ? options.opcode | 0x80 : options.opcode;
+    if (options.rsv1) target[0] |= 0x40;
+
+    target[1] = payloadLength;
+
+    if (payloadLength === 126) {
+      target.writeUInt16BE(dataLength, 2);
+    } else if (payloadLength === 127) {
+      target[2] = target[3] = 0;
+      target.writeUIntBE(dataLength, 4, 6);
+    }
+
+    if (!options.mask) {
+      return dataLength ? [target, data] : [target];
+    }
+
+    target[1] |= 0x80;
+    target[offset - 4] = mask[0];
+    target[offset - 3] = mask[1];
+    target[offset - 2] = mask[2];
+    target[offset - 1] = mask[3];
+
+    if (!dataLength) return [target];
+    if (skipMasking) return [target, data];
+
+    if (merge) {
+      applyMask(data, mask, target, offset, dataLength);
+      return [target];
+    }
+
+    applyMask(data, mask, data, 0, dataLength);
+    return [target, data];
+  }
+
+  /**
+   * Sends a close message to the other peer.
+   *
+   * @param {Number} [code] The status code component of the body
+   * @param {(String|Buffer)} [data] The message component of the body
+   * @param {Boolean} [mask=false] Specifies whether or not to mask the message
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  close(code, data, mask, cb) {
+    let buf;
+
+    if (code === undefined) {
+      buf = EMPTY_BUFFER;
+    } else if (typeof code !== 'number' || !isValidStatusCode(code)) {
+      throw new TypeError('First argument must be a valid error code number');
+    } else if (data === undefined || !data.length) {
+      buf = Buffer.allocUnsafe(2);
+      buf.writeUInt16BE(code, 0);
+    } else {
+      const length = Buffer.byteLength(data);
+
+      if (length > 123) {
+        throw new RangeError('The message must not be greater than 123 bytes');
+      }
+
+      buf = Buffer.allocUnsafe(2 + length);
+      buf.writeUInt16BE(code, 0);
+
+      if (typeof data === 'string') {
+        buf.write(data, 2);
+      } else if (isUint8Array(data)) {
+        buf.set(data, 2);
+      } else {
+        throw new TypeError('Second argument must be a string or a Uint8Array');
+      }
+    }
+
+    const options = {
+      [kByteLength]: buf.length,
+      fin: true,
+      generateMask: this._generateMask,
+      mask,
+      maskBuffer: this._maskBuffer,
+      opcode: 0x08,
+      readOnly: false,
+      rsv1: false
+    };
+
+    if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, buf, false, options, cb]);
+    } else {
+      this.sendFrame(Sender.frame(buf, options), cb);
+    }
+  }
+
+  /**
+   * Sends a ping message to the other peer.
+   *
+   * @param {*} data The message to send
+   * @param {Boolean} [mask=false] Specifies whether or not to mask `data`
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  ping(data, mask, cb) {
+    let byteLength;
+    let readOnly;
+
+    if (typeof data === 'string') {
+      byteLength = Buffer.byteLength(data);
+      readOnly = false;
+    } else if (isBlob(data)) {
+      byteLength = data.size;
+      readOnly = false;
+    } else {
+      data = toBuffer(data);
+      byteLength = data.length;
+      readOnly = toBuffer.readOnly;
+    }
+
+    if (byteLength > 125) {
+      throw new RangeError('The data size must not be greater than 125 bytes');
+    }
+
+    const options = {
+      [kByteLength]: byteLength,
+      fin: true,
+      generateMask: this._generateMask,
+      mask,
+      maskBuffer: this._maskBuffer,
+      opcode: 0x09,
+      readOnly,
+      rsv1: false
+    };
+
+    if (isBlob(data)) {
+      if (this._state !== DEFAULT) {
+        this.enqueue([this.getBlobData, data, false, options, cb]);
+      } else {
+        this.getBlobData(data, false, options, cb);
+      }
+    } else if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, data, false, options, cb]);
+    } else {
+      this.sendFrame(Sender.frame(data, options), cb);
+    }
+  }
+
+  /**
+   * Sends a pong message to the other peer.
+   *
+   * @param {*} data The message to send
+   * @param {Boolean} [mask=false] Specifies whether or not to mask `data`
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  pong(data, mask, cb) {
+    let byteLength;
+    let readOnly;
+
+    if (typeof data === 'string') {
+      byteLength = Buffer.byteLength(data);
+      readOnly = false;
+    } else if (isBlob(data)) {
+      byteLength = data.size;
+      readOnly = false;
+    } else {
+      data = toBuffer(data);
+      byteLength = data.length;
+      readOnly = toBuffer.readOnly;
+    }
+
+    if (byteLength > 125) {
+      throw new RangeError('The data size must not be greater than 125 bytes');
+    }
+
+    const options = {
+      [kByteLength]: byteLength,
+      fin: true,
+      generateMask: this._generateMask,
+      mask,
+      maskBuffer: this._maskBuffer,
+      opcode: 0x0a,
+      readOnly,
+      rsv1: false
+    };
+
+    if (isBlob(data)) {
+      if (this._state !== DEFAULT) {
+        this.enqueue([this.getBlobData, data, false, options, cb]);
+      } else {
+        this.getBlobData(data, false, options, cb);
+      }
+    } else if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, data, false, options, cb]);
+    } else {
+      this.sendFrame(Sender.frame(data, options), cb);
+    }
+  }
+
+  /**
+   * Sends a data message to the other peer.
+   *
+   * @param {*} data The message to send
+   * @param {Object} options Options object
+   * @param {Boolean} [options.binary=false] Specifies whether `data` is binary
+   *     or text
+   * @param {Boolean} [options.compress=false] Specifies whether or not to
+   *     compress `data`
+   * @param {Boolean} [options.fin=false] Specifies whether the fragment is the
+   *     last one
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Function} [cb] Callback
+   * @public
+   */
+  send(data, options, cb) {
+    const perMessageDeflate = this._extensions[PerMessageDeflate.extensionName];
+    let opcode = options.binary ? 2 : 1;
+    let rsv1 = options.compress;
+
+    let byteLength;
+    let readOnly;
+
+    if (typeof data === 'string') {
+      byteLength = Buffer.byteLength(data);
+      readOnly = false;
+    } else if (isBlob(data)) {
+      byteLength = data.size;
+      readOnly = false;
+    } else {
+      data = toBuffer(data);
+      byteLength = data.length;
+      readOnly = toBuffer.readOnly;
+    }
+
+    if (this._firstFragment) {
+      this._firstFragment = false;
+      if (
+        rsv1 &&
+        perMessageDeflate &&
+        perMessageDeflate.params[
+          perMessageDeflate._isServer
+            ? 'server_no_context_takeover'
+            : 'client_no_context_takeover'
+        ]
+      ) {
+        rsv1 = byteLength >= perMessageDeflate._threshold;
+      }
+      this._compress = rsv1;
+    } else {
+      rsv1 = false;
+      opcode = 0;
+    }
+
+    if (options.fin) this._firstFragment = true;
+
+    const opts = {
+      [kByteLength]: byteLength,
+      fin: options.fin,
+      generateMask: this._generateMask,
+      mask: options.mask,
+      maskBuffer: this._maskBuffer,
+      opcode,
+      readOnly,
+      rsv1
+    };
+
+    if (isBlob(data)) {
+      if (this._state !== DEFAULT) {
+        this.enqueue([this.getBlobData, data, this._compress, opts, cb]);
+      } else {
+        this.getBlobData(data, this._compress, opts, cb);
+      }
+    } else if (this._state !== DEFAULT) {
+      this.enqueue([this.dispatch, data, this._compress, opts, cb]);
+    } else {
+      this.dispatch(data, this._compress, opts, cb);
+    }
+  }
+
+  /**
+   * Gets the contents of a blob as binary data.
+   *
+   * @param {Blob} blob The blob
+   * @param {Boolean} [compress=false] Specifies whether or not to compress
+   *     the data
+   * @param {Object} options Options object
+   * @param {Boolean} [options.fin=false] Specifies whether or not to set the
+   *     FIN bit
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Buffer} [options.maskBuffer] The buffer used to store the masking
+   *     key
+   * @param {Number} options.opcode The opcode
+   * @param {Boolean} [options.readOnly=false] Specifies whether `data` can be
+   *     modified
+   * @param {Boolean} [options.rsv1=false] Specifies whether or not to set the
+   *     RSV1 bit
+   * @param {Function} [cb] Callback
+   * @private
+   */
+  getBlobData(blob, compress, options, cb) {
+    this._bufferedBytes += options[kByteLength];
+    this._state = GET_BLOB_DATA;
+
+    blob
+      .arrayBuffer()
+      .then((arrayBuffer) => {
+        if (this._socket.destroyed) {
+          const err = new Error(
+            'The socket was closed while the blob was being read'
+          );
+
+          //
+          // `callCallbacks` is called in the next tick to ensure that errors
+          // that might be thrown in the callbacks behave like errors thrown
+          // outside the promise chain.
+          //
+          process.nextTick(callCallbacks, this, err, cb);
+          return;
+        }
+
+        this._bufferedBytes -= options[kByteLength];
+        const data = toBuffer(arrayBuffer);
+
+        if (!compress) {
+          this._state = DEFAULT;
+          this.sendFrame(Sender.frame(data, options), cb);
+          this.dequeue();
+        } else {
+          this.dispatch(data, compress, options, cb);
+        }
+      })
+      .catch((err) => {
+        //
+        // `onError` is called in the next tick for the same reason that
+        // `callCallbacks` above is.
+        //
+        process.nextTick(onError, this, err, cb);
+      });
+  }
+
+  /**
+   * Dispatches a message.
+   *
+   * @param {(Buffer|String)} data The message to send
+   * @param {Boolean} [compress=false] Specifies whether or not to compress
+   *     `data`
+   * @param {Object} options Options object
+   * @param {Boolean} [options.fin=false] Specifies whether or not to set the
+   *     FIN bit
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Boolean} [options.mask=false] Specifies whether or not to mask
+   *     `data`
+   * @param {Buffer} [options.maskBuffer] The buffer used to store the masking
+   *     key
+   * @param {Number} options.opcode The opcode
+   * @param {Boolean} [options.readOnly=false] Specifies whether `data` can be
+   *     modified
+   * @param {Boolean} [options.rsv1=false] Specifies whether or not to set the
+   *     RSV1 bit
+   * @param {Function} [cb] Callback
+   * @private
+   */
+  dispatch(data, compress, options, cb) {
+    if (!compress) {
+      this.sendFrame(Sender.frame(data, options), cb);
+      return;
+    }
+
+    const perMessageDeflate = this._extensions[PerMessageDeflate.extensionName];
+
+    this._bufferedBytes += options[kByteLength];
+    this._state = DEFLATING;
+    perMessageDeflate.compress(data, options.fin, (_, buf) => {
+      if (this._socket.destroyed) {
+        const err = new Error(
+          'The socket was closed while data was being compressed'
+        );
+
+        callCallbacks(this, err, cb);
+        return;
+      }
+
+      this._bufferedBytes -= options[kByteLength];
+      this._state = DEFAULT;
+      options.readOnly = false;
+      this.sendFrame(Sender.frame(buf, options), cb);
+      this.dequeue();
+    });
+  }
+
+  /**
+   * Executes queued send operations.
+   *
+   * @private
+   */
+  dequeue() {
+    while (this._state === DEFAULT && this._queue.length) {
+      const params = this._queue.shift();
+
+      this._bufferedBytes -= params[3][kByteLength];
+      Reflect.apply(params[0], this, params.slice(1));
+    }
+  }
+
+  /**
+   * Enqueues a send operation.
+   *
+   * @param {Array} params Send operation parameters.
+   * @private
+   */
+  enqueue(params) {
+    this._bufferedBytes += params[3][kByteLength];
+    this._queue.push(params);
+  }
+
+  /**
+   * Sends a frame.
+   *
+   * @param {(Buffer | String)[]} list The frame to send
+   * @param {Function} [cb] Callback
+   * @private
+   */
+  sendFrame(list, cb) {
+    if (list.length === 2) {
+      this._socket.cork();
+      this._socket.write(list[0]);
+      this._socket.write(list[1], cb);
+      this._socket.uncork();
+    } else {
+      this._socket.write(list[0], cb);
+    }
+  }
+}
+
+module.exports = Sender;
+
+/**
+ * Calls queued callbacks with an error.
+ *
+ * @param {Sender} sender The `Sender` instance
+ * @param {Error} err The error to call the callbacks with
+ * @param {Function} [cb] The first callback
+ * @private
+ */
+function callCallbacks(sender, err, cb) {
+  if (typeof cb === 'function') cb(err);
+
+  for (let i = 0; i < sender._queue.length; i++) {
+    const params = sender._queue[i];
+    const callback = params[params.length - 1];
+
+    if (typeof callback === 'function') callback(err);
+  }
+}
+
+/**
+ * Handles a `Sender` error.
+ *
+ * @param {Sender} sender The `Sender` instance
+ * @param {Error} err The error
+ * @param {Function} [cb] The first pending callback
+ * @private
+ */
+function onError(sender, err, cb) {
+  callCallbacks(sender, err, cb);
+  sender.onerror(err);
+}
+
+
+/***/ }),
+
+/***/ 4232:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^WebSocket$" }] */
+
+
+const WebSocket = __nccwpck_require__(3709);
+const { Duplex } = __nccwpck_require__(2203);
+
+/**
+ * Emits the `'close'` event on a stream.
+ *
+ * @param {Duplex} stream The stream.
+ * @private
+ */
+function emitClose(stream) {
+  stream.emit('close');
+}
+
+/**
+ * The listener of the `'end'` event.
+ *
+ * @private
+ */
+function duplexOnEnd() {
+  if (!this.destroyed && this._writableState.finished) {
+    this.destroy();
+  }
+}
+
+/**
+ * The listener of the `'error'` event.
+ *
+ * @param {Error} err The error
+ * @private
+ */
+function duplexOnError(err) {
+  this.removeListener('error', duplexOnError);
+  this.destroy();
+  if (this.listenerCount('error') === 0) {
+    // Do not suppress the throwing behavior.
+    this.emit('error', err);
+  }
+}
+
+/**
+ * Wraps a `WebSocket` in a duplex stream.
+ *
+ * @param {WebSocket} ws The `WebSocket` to wrap
+ * @param {Object} [options] The options for the `Duplex` constructor
+ * @return {Duplex} The duplex stream
+ * @public
+ */
+function createWebSocketStream(ws, options) {
+  let terminateOnDestroy = true;
+
+  const duplex = new Duplex({
+    ...options,
+    autoDestroy: false,
+    emitClose: false,
+    objectMode: false,
+    writableObjectMode: false
+  });
+
+  ws.on('message', function message(msg, isBinary) {
+    const data =
+      !isBinary && duplex._readableState.objectMode ? msg.toString() : msg;
+
+    if (!duplex.push(data)) ws.pause();
+  });
+
+  ws.once('error', function error(err) {
+    if (duplex.destroyed) return;
+
+    // Prevent `ws.terminate()` from being called by `duplex._destroy()`.
+    //
+    // - If the `'error'` event is emitted before the `'open'` event, then
+    //   `ws.terminate()` is a noop as no socket is assigned.
+    // - Otherwise, the error is re-emitted by the listener of the `'error'`
+    //   event of the `Receiver` object. The listener already closes the
+    //   connection by calling `ws.close()`. This allows a close frame to be
+    //   sent to the other peer. If `ws.terminate()` is called right after this,
+    //   then the close frame might not be sent.
+    terminateOnDestroy = false;
+    duplex.destroy(err);
+  });
+
+  ws.once('close', function close() {
+    if (duplex.destroyed) return;
+
+    duplex.push(null);
+  });
+
+  duplex._destroy = function (err, callback) {
+    if (ws.readyState === ws.CLOSED) {
+      callback(err);
+      process.nextTick(emitClose, duplex);
+      return;
+    }
+
+    let called = false;
+
+    ws.once('error', function error(err) {
+      called = true;
+      callback(err);
+    });
+
+    ws.once('close', function close() {
+      if (!called) callback(err);
+      process.nextTick(emitClose, duplex);
+    });
+
+    if (terminateOnDestroy) ws.terminate();
+  };
+
+  duplex._final = function (callback) {
+    if (ws.readyState === ws.CONNECTING) {
+      ws.once('open', function open() {
+        duplex._final(callback);
+      });
+      return;
+    }
+
+    // If the value of the `_socket` property is `null` it means that `ws` is a
+    // client websocket and the handshake failed. In fact, when this happens, a
+    // socket is never assigned to the websocket. Wait for the `'error'` event
+    // that will be emitted by the websocket.
+    if (ws._socket === null) return;
+
+    if (ws._socket._writableState.finished) {
+      callback();
+      if (duplex._readableState.endEmitted) duplex.destroy();
+    } else {
+      ws._socket.once('finish', function finish() {
+        // `duplex` is not destroyed here because the `'end'` event will be
+        // emitted on `duplex` after this `'finish'` event. The EOF signaling
+        // `null` chunk is, in fact, pushed when the websocket emits `'close'`.
+        callback();
+      });
+      ws.close();
+    }
+  };
+
+  duplex._read = function () {
+    if (ws.isPaused) ws.resume();
+  };
+
+  duplex._write = function (chunk, encoding, callback) {
+    if (ws.readyState === ws.CONNECTING) {
+      ws.once('open', function open() {
+        duplex._write(chunk, encoding, callback);
+      });
+      return;
+    }
+
+    ws.send(chunk, callback);
+  };
+
+  duplex.on('end', duplexOnEnd);
+  duplex.on('error', duplexOnError);
+  return duplex;
+}
+
+module.exports = createWebSocketStream;
+
+
+/***/ }),
+
+/***/ 4272:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { tokenChars } = __nccwpck_require__(155);
+
+/**
+ * Parses the `Sec-WebSocket-Protocol` header into a set of subprotocol names.
+ *
+ * @param {String} header The field value of the header
+ * @return {Set} The subprotocol names
+ * @public
+ */
+function parse(header) {
+  const protocols = new Set();
+  let start = -1;
+  let end = -1;
+  let i = 0;
+
+  for (i; i < header.length; i++) {
+    const code = header.charCodeAt(i);
+
+    if (end === -1 && tokenChars[code] === 1) {
+      if (start === -1) start = i;
+    } else if (
+      i !== 0 &&
+      (code === 0x20 /* ' ' */ || code === 0x09) /* '\t' */
+    ) {
+      if (end === -1 && start !== -1) end = i;
+    } else if (code === 0x2c /* ',' */) {
+      if (start === -1) {
+        throw new SyntaxError(`Unexpected character at index ${i}`);
+      }
+
+      if (end === -1) end = i;
+
+      const protocol = header.slice(start, end);
+
+      if (protocols.has(protocol)) {
+        throw new SyntaxError(`The "${protocol}" subprotocol is duplicated`);
+      }
+
+      protocols.add(protocol);
+      start = end = -1;
+    } else {
+      throw new SyntaxError(`Unexpected character at index ${i}`);
+    }
+  }
+
+  if (start === -1 || end !== -1) {
+    throw new SyntaxError('Unexpected end of input');
+  }
+
+  const protocol = header.slice(start, i);
+
+  if (protocols.has(protocol)) {
+    throw new SyntaxError(`The "${protocol}" subprotocol is duplicated`);
+  }
+
+  protocols.add(protocol);
+  return protocols;
+}
+
+module.exports = { parse };
+
+
+/***/ }),
+
+/***/ 155:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { isUtf8 } = __nccwpck_require__(181);
+
+const { hasBlob } = __nccwpck_require__(9395);
+
+//
+// Allowed token characters:
+//
+// '!', '#', '$', '%', '&', ''', '*', '+', '-',
+// '.', 0-9, A-Z, '^', '_', '`', a-z, '|', '~'
+//
+// tokenChars[32] === 0 // ' '
+// tokenChars[33] === 1 // '!'
+// tokenChars[34] === 0 // '"'
+// ...
+//
+// prettier-ignore
+const tokenChars = [
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0 - 15
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 16 - 31
+  0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, // 32 - 47
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, // 48 - 63
+  0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 64 - 79
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, // 80 - 95
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, // 96 - 111
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0 // 112 - 127
+];
+
+/**
+ * Checks if a status code is allowed in a close frame.
+ *
+ * @param {Number} code The status code
+ * @return {Boolean} `true` if the status code is valid, else `false`
+ * @public
+ */
+function isValidStatusCode(code) {
+  return (
+    (code >= 1000 &&
+      code <= 1014 &&
+      code !== 1004 &&
+      code !== 1005 &&
+      code !== 1006) ||
+    (code >= 3000 && code <= 4999)
+  );
+}
+
+/**
+ * Checks if a given buffer contains only correct UTF-8.
+ * Ported from https://www.cl.cam.ac.uk/%7Emgk25/ucs/utf8_check.c by
+ * Markus Kuhn.
+ *
+ * @param {Buffer} buf The buffer to check
+ * @return {Boolean} `true` if `buf` contains only correct UTF-8, else `false`
+ * @public
+ */
+function _isValidUTF8(buf) {
+  const len = buf.length;
+  let i = 0;
+
+  while (i < len) {
+    if ((buf[i] & 0x80) === 0) {
+      // 0xxxxxxx
+      i++;
+    } else if ((buf[i] & 0xe0) === 0xc0) {
+      // 110xxxxx 10xxxxxx
+      if (
+        i + 1 === len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i] & 0xfe) === 0xc0 // Overlong
+      ) {
+        return false;
+      }
+
+      i += 2;
+    } else if ((buf[i] & 0xf0) === 0xe0) {
+      // 1110xxxx 10xxxxxx 10xxxxxx
+      if (
+        i + 2 >= len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i + 2] & 0xc0) !== 0x80 ||
+        (buf[i] === 0xe0 && (buf[i + 1] & 0xe0) === 0x80) || // Overlong
+        (buf[i] === 0xed && (buf[i + 1] & 0xe0) === 0xa0) // Surrogate (U+D800 - U+DFFF)
+      ) {
+        return false;
+      }
+
+      i += 3;
+    } else if ((buf[i] & 0xf8) === 0xf0) {
+      // 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx
+      if (
+        i + 3 >= len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i + 2] & 0xc0) !== 0x80 ||
+        (buf[i + 3] & 0xc0) !== 0x80 ||
+        (buf[i] === 0xf0 && (buf[i + 1] & 0xf0) === 0x80) || // Overlong
+        (buf[i] === 0xf4 && buf[i + 1] > 0x8f) ||
+        buf[i] > 0xf4 // > U+10FFFF
+      ) {
+        return false;
+      }
+
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+/**
+ * Determines whether a value is a `Blob`.
+ *
+ * @param {*} value The value to be tested
+ * @return {Boolean} `true` if `value` is a `Blob`, else `false`
+ * @private
+ */
+function isBlob(value) {
+  return (
+    hasBlob &&
+    typeof value === 'object' &&
+    typeof value.arrayBuffer === 'function' &&
+    typeof value.type === 'string' &&
+    typeof value.stream === 'function' &&
+    (value[Symbol.toStringTag] === 'Blob' ||
+      value[Symbol.toStringTag] === 'File')
+  );
+}
+
+module.exports = {
+  isBlob,
+  isValidStatusCode,
+  isValidUTF8: _isValidUTF8,
+  tokenChars
+};
+
+if (isUtf8) {
+  module.exports.isValidUTF8 = function (buf) {
+    return buf.length < 24 ? _isValidUTF8(buf) : isUtf8(buf);
+  };
+} /* istanbul ignore else  */ else if (!process.env.WS_NO_UTF_8_VALIDATE) {
+  try {
+    const isValidUTF8 = __nccwpck_require__(4813);
+
+    module.exports.isValidUTF8 = function (buf) {
+      return buf.length < 32 ? _isValidUTF8(buf) : isValidUTF8(buf);
+    };
+  } catch (e) {
+    // Continue regardless of the error.
+  }
+}
+
+
+/***/ }),
+
+/***/ 3261:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex$", "caughtErrors": "none" }] */
+
+
+
+const EventEmitter = __nccwpck_require__(4434);
+const http = __nccwpck_require__(8611);
+const { Duplex } = __nccwpck_require__(2203);
+const { createHash } = __nccwpck_require__(6982);
+
+const extension = __nccwpck_require__(387);
+const PerMessageDeflate = __nccwpck_require__(7388);
+const subprotocol = __nccwpck_require__(4272);
+const WebSocket = __nccwpck_require__(3709);
+const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(9395);
+
+const keyRegex = /^[+/0-9A-Za-z]{22}==$/;
+
+const RUNNING = 0;
+const CLOSING = 1;
+const CLOSED = 2;
+
+/**
+ * Class representing a WebSocket server.
+ *
+ * @extends EventEmitter
+ */
+class WebSocketServer extends EventEmitter {
+  /**
+   * Create a `WebSocketServer` instance.
+   *
+   * @param {Object} options Configuration options
+   * @param {Boolean} [options.allowSynchronousEvents=true] Specifies whether
+   *     any of the `'message'`, `'ping'`, and `'pong'` events can be emitted
+   *     multiple times in the same tick
+   * @param {Boolean} [options.autoPong=true] Specifies whether or not to
+   *     automatically send a pong in response to a ping
+   * @param {Number} [options.backlog=511] The maximum length of the queue of
+   *     pending connections
+   * @param {Boolean} [options.clientTracking=true] Specifies whether or not to
+   *     track clients
+   * @param {Number} [options.closeTimeout=30000] Duration in milliseconds to
+   *     wait for the closing handshake to finish after `websocket.close()` is
+   *     called
+   * @param {Function} [options.handleProtocols] A hook to handle protocols
+   * @param {String} [options.host] The hostname where to bind the server
+   * @param {Number} [options.maxBufferedChunks=262144] The maximum number of
+   *     buffered data chunks
+   * @param {Number} [options.maxFragments=16384] The maximum number of message
+   *     fragments
+   * @param {Number} [options.maxPayload=104857600] The maximum allowed message
+   *     size
+   * @param {Number} [options.maxPendingAutoPongs=60] The maximum number of
+   *     pending automatic pongs
+   * @param {Boolean} [options.noServer=false] Enable no server mode
+   * @param {String} [options.path] Accept only connections matching this path
+   * @param {(Boolean|Object)} [options.perMessageDeflate=false] Enable/disable
+   *     permessage-deflate
+   * @param {Number} [options.port] The port where to bind the server
+   * @param {(http.Server|https.Server)} [options.server] A pre-created HTTP/S
+   *     server to use
+   * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+   *     not to skip UTF-8 validation for text and close messages
+   * @param {Function} [options.verifyClient] A hook to reject connections
+   * @param {Function} [options.WebSocket=WebSocket] Specifies the `WebSocket`
+   *     class to use. It must be the `WebSocket` class or class that extends it
+   * @param {Function} [callback] A listener for the `listening` event
+   */
+  constructor(options, callback) {
+    super();
+
+    options = {
+      allowSynchronousEvents: true,
+      autoPong: true,
+      maxBufferedChunks: 256 * 1024,
+      maxFragments: 16 * 1024,
+      maxPayload: 100 * 1024 * 1024,
+      maxPendingAutoPongs: 60,
+      skipUTF8Validation: false,
+      perMessageDeflate: false,
+      handleProtocols: null,
+      clientTracking: true,
+      closeTimeout: CLOSE_TIMEOUT,
+      verifyClient: null,
+      noServer: false,
+      backlog: null, // use default (511 as implemented in net.js)
+      server: null,
+      host: null,
+      path: null,
+      port: null,
+      WebSocket,
+      ...options
+    };
+
+    if (
+      (options.port == null && !options.server && !options.noServer) ||
+      (options.port != null && (options.server || options.noServer)) ||
+      (options.server && options.noServer)
+    ) {
+      throw new TypeError(
+        'One and only one of the "port", "server", or "noServer" options ' +
+          'must be specified'
+      );
+    }
+
+    if (options.port != null) {
+      this._server = http.createServer((req, res) => {
+        const body = http.STATUS_CODES[426];
+
+        res.writeHead(426, {
+          'Content-Length': body.length,
+          'Content-Type': 'text/plain'
+        });
+        res.end(body);
+      });
+      this._server.listen(
+        options.port,
+        options.host,
+        options.backlog,
+        callback
+      );
+    } else if (options.server) {
+      this._server = options.server;
+    }
+
+    if (this._server) {
+      const emitConnection = this.emit.bind(this, 'connection');
+
+      this._removeListeners = addListeners(this._server, {
+        listening: this.emit.bind(this, 'listening'),
+        error: this.emit.bind(this, 'error'),
+        upgrade: (req, socket, head) => {
+          this.handleUpgrade(req, socket, head, emitConnection);
+        }
+      });
+    }
+
+    if (options.perMessageDeflate === true) options.perMessageDeflate = {};
+    if (options.clientTracking) {
+      this.clients = new Set();
+      this._shouldEmitClose = false;
+    }
+
+    this.options = options;
+    this._state = RUNNING;
+  }
+
+  /**
+   * Returns the bound address, the address family name, and port of the server
+   * as reported by the operating system if listening on an IP socket.
+   * If the server is listening on a pipe or UNIX domain socket, the name is
+   * returned as a string.
+   *
+   * @return {(Object|String|null)} The address of the server
+   * @public
+   */
+  address() {
+    if (this.options.noServer) {
+      throw new Error('The server is operating in "noServer" mode');
+    }
+
+    if (!this._server) return null;
+    return this._server.address();
+  }
+
+  /**
+   * Stop the server from accepting new connections and emit the `'close'` event
+   * when all existing connections are closed.
+   *
+   * @param {Function} [cb] A one-time listener for the `'close'` event
+   * @public
+   */
+  close(cb) {
+    if (this._state === CLOSED) {
+      if (cb) {
+        this.once('close', () => {
+          cb(new Error('The server is not running'));
+        });
+      }
+
+      process.nextTick(emitClose, this);
+      return;
+    }
+
+    if (cb) this.once('close', cb);
+
+    if (this._state === CLOSING) return;
+    this._state = CLOSING;
+
+    if (this.options.noServer || this.options.server) {
+      if (this._server) {
+        this._removeListeners();
+        this._removeListeners = this._server = null;
+      }
+
+      if (this.clients) {
+        if (!this.clients.size) {
+          process.nextTick(emitClose, this);
+        } else {
+          this._shouldEmitClose = true;
+        }
+      } else {
+        process.nextTick(emitClose, this);
+      }
+    } else {
+      const server = this._server;
+
+      this._removeListeners();
+      this._removeListeners = this._server = null;
+
+      //
+      // The HTTP/S server was created internally. Close it, and rely on its
+      // `'close'` event.
+      //
+      server.close(() => {
+        emitClose(this);
+      });
+    }
+  }
+
+  /**
+   * See if a given request should be handled by this server instance.
+   *
+   * @param {http.IncomingMessage} req Request object to inspect
+   * @return {Boolean} `true` if the request is valid, else `false`
+   * @public
+   */
+  shouldHandle(req) {
+    if (this.options.path) {
+      const index = req.url.indexOf('?');
+      const pathname = index !== -1 ? req.url.slice(0, index) : req.url;
+
+      if (pathname !== this.options.path) return false;
+    }
+
+    return true;
+  }
+
+  /**
+   * Handle a HTTP Upgrade request.
+   *
+   * @param {http.IncomingMessage} req The request object
+   * @param {Duplex} socket The network socket between the server and client
+   * @param {Buffer} head The first packet of the upgraded stream
+   * @param {Function} cb Callback
+   * @public
+   */
+  handleUpgrade(req, socket, head, cb) {
+    socket.on('error', socketOnError);
+
+    const key = req.headers['sec-websocket-key'];
+    const upgrade = req.headers.upgrade;
+    const version = +req.headers['sec-websocket-version'];
+
+    if (req.method !== 'GET') {
+      const message = 'Invalid HTTP method';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 405, message);
+      return;
+    }
+
+    if (upgrade === undefined || upgrade.toLowerCase() !== 'websocket') {
+      const message = 'Invalid Upgrade header';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+      return;
+    }
+
+    if (key === undefined || !keyRegex.test(key)) {
+      const message = 'Missing or invalid Sec-WebSocket-Key header';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+      return;
+    }
+
+    if (version !== 13 && version !== 8) {
+      const message = 'Missing or invalid Sec-WebSocket-Version header';
+      abortHandshakeOrEmitwsClientError(this, req, socket, 400, message, {
+        'Sec-WebSocket-Version': '13, 8'
+      });
+      return;
+    }
+
+    if (!this.shouldHandle(req)) {
+      abortHandshake(socket, 400);
+      return;
+    }
+
+    const secWebSocketProtocol = req.headers['sec-websocket-protocol'];
+    let protocols = new Set();
+
+    if (secWebSocketProtocol !== undefined) {
+      try {
+        protocols = subprotocol.parse(secWebSocketProtocol);
+      } catch (err) {
+        const message = 'Invalid Sec-WebSocket-Protocol header';
+        abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+        return;
+      }
+    }
+
+    const secWebSocketExtensions = req.headers['sec-websocket-extensions'];
+    const extensions = {};
+
+    if (
+      this.options.perMessageDeflate &&
+      secWebSocketExtensions !== undefined
+    ) {
+      const perMessageDeflate = new PerMessageDeflate({
+        ...this.options.perMessageDeflate,
+        isServer: true,
+        maxPayload: this.options.maxPayload
+      });
+
+      try {
+        const offers = extension.parse(secWebSocketExtensions);
+
+        if (offers[PerMessageDeflate.extensionName]) {
+          perMessageDeflate.accept(offers[PerMessageDeflate.extensionName]);
+          extensions[PerMessageDeflate.extensionName] = perMessageDeflate;
+        }
+      } catch (err) {
+        const message =
+          'Invalid or unacceptable Sec-WebSocket-Extensions header';
+        abortHandshakeOrEmitwsClientError(this, req, socket, 400, message);
+        return;
+      }
+    }
+
+    //
+    // Optionally call external client verification handler.
+    //
+    if (this.options.verifyClient) {
+      const info = {
+        origin:
+          req.headers[`${version === 8 ? 'sec-websocket-origin' : 'origin'}`],
+        secure: !!(req.socket.authorized || req.socket.encrypted),
+        req
+      };
+
+      if (this.options.verifyClient.length === 2) {
+        this.options.verifyClient(info, (verified, code, message, headers) => {
+          if (!verified) {
+            return abortHandshake(socket, code || 401, message, headers);
+          }
+
+          this.completeUpgrade(
+            extensions,
+            key,
+            protocols,
+            req,
+            socket,
+            head,
+            cb
+          );
+        });
+        return;
+      }
+
+      if (!this.options.verifyClient(info)) return abortHandshake(socket, 401);
+    }
+
+    this.completeUpgrade(extensions, key, protocols, req, socket, head, cb);
+  }
+
+  /**
+   * Upgrade the connection to WebSocket.
+   *
+   * @param {Object} extensions The accepted extensions
+   * @param {String} key The value of the `Sec-WebSocket-Key` header
+   * @param {Set} protocols The subprotocols
+   * @param {http.IncomingMessage} req The request object
+   * @param {Duplex} socket The network socket between the server and client
+   * @param {Buffer} head The first packet of the upgraded stream
+   * @param {Function} cb Callback
+   * @throws {Error} If called more than once with the same socket
+   * @private
+   */
+  completeUpgrade(extensions, key, protocols, req, socket, head, cb) {
+    //
+    // Destroy the socket if the client has already sent a FIN packet.
+    //
+    if (!socket.readable || !socket.writable) return socket.destroy();
+
+    if (socket[kWebSocket]) {
+      throw new Error(
+        'server.handleUpgrade() was called more than once with the same ' +
+          'socket, possibly due to a misconfiguration'
+      );
+    }
+
+    if (this._state > RUNNING) return abortHandshake(socket, 503);
+
+    const digest = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
+
+    const headers = [
+      'HTTP/1.1 101 Switching Protocols',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Accept: ${digest}`
+    ];
+
+    const ws = new this.options.WebSocket(null, undefined, this.options);
+
+    if (protocols.size) {
+      //
+      // Optionally call external protocol selection handler.
+      //
+      const protocol = this.options.handleProtocols
+        ? this.options.handleProtocols(protocols, req)
+        : protocols.values().next().value;
+
+      if (protocol) {
+        headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
+        ws._protocol = protocol;
+      }
+    }
+
+    if (extensions[PerMessageDeflate.extensionName]) {
+      const params = extensions[PerMessageDeflate.extensionName].params;
+      const value = extension.format({
+        [PerMessageDeflate.extensionName]: [params]
+      });
+      headers.push(`Sec-WebSocket-Extensions: ${value}`);
+      ws._extensions = extensions;
+    }
+
+    //
+    // Allow external modification/inspection of handshake headers.
+    //
+    this.emit('headers', headers, req);
+
+    socket.write(headers.concat('\r\n').join('\r\n'));
+    socket.removeListener('error', socketOnError);
+
+    ws.setSocket(socket, head, {
+      allowSynchronousEvents: this.options.allowSynchronousEvents,
+      maxBufferedChunks: this.options.maxBufferedChunks,
+      maxFragments: this.options.maxFragments,
+      maxPayload: this.options.maxPayload,
+      skipUTF8Validation: this.options.skipUTF8Validation
+    });
+
+    if (this.clients) {
+      this.clients.add(ws);
+      ws.on('close', () => {
+        this.clients.delete(ws);
+
+        if (this._shouldEmitClose && !this.clients.size) {
+          process.nextTick(emitClose, this);
+        }
+      });
+    }
+
+    cb(ws, req);
+  }
+}
+
+module.exports = WebSocketServer;
+
+/**
+ * Add event listeners on an `EventEmitter` using a map of <event, listener>
+ * pairs.
+ *
+ * @param {EventEmitter} server The event emitter
+ * @param {Object.<String, Function>} map The listeners to add
+ * @return {Function} A function that will remove the added listeners when
+ *     called
+ * @private
+ */
+function addListeners(server, map) {
+  for (const event of Object.keys(map)) server.on(event, map[event]);
+
+  return function removeListeners() {
+    for (const event of Object.keys(map)) {
+      server.removeListener(event, map[event]);
+    }
+  };
+}
+
+/**
+ * Emit a `'close'` event on an `EventEmitter`.
+ *
+ * @param {EventEmitter} server The event emitter
+ * @private
+ */
+function emitClose(server) {
+  server._state = CLOSED;
+  server.emit('close');
+}
+
+/**
+ * Handle socket errors.
+ *
+ * @private
+ */
+function socketOnError() {
+  this.destroy();
+}
+
+/**
+ * Close the connection when preconditions are not fulfilled.
+ *
+ * @param {Duplex} socket The socket of the upgrade request
+ * @param {Number} code The HTTP response status code
+ * @param {String} [message] The HTTP response body
+ * @param {Object} [headers] Additional HTTP response headers
+ * @private
+ */
+function abortHandshake(socket, code, message, headers) {
+  //
+  // The socket is writable unless the user destroyed or ended it before calling
+  // `server.handleUpgrade()` or in the `verifyClient` function, which is a user
+  // error. Handling this does not make much sense as the worst that can happen
+  // is that some of the data written by the user might be discarded due to the
+  // call to `socket.end()` below, which triggers an `'error'` event that in
+  // turn causes the socket to be destroyed.
+  //
+  message = message || http.STATUS_CODES[code];
+  headers = {
+    Connection: 'close',
+    'Content-Type': 'text/html',
+    'Content-Length': Buffer.byteLength(message),
+    ...headers
+  };
+
+  socket.once('finish', socket.destroy);
+
+  socket.end(
+    `HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\n` +
+      Object.keys(headers)
+        .map((h) => `${h}: ${headers[h]}`)
+        .join('\r\n') +
+      '\r\n\r\n' +
+      message
+  );
+}
+
+/**
+ * Emit a `'wsClientError'` event on a `WebSocketServer` if there is at least
+ * one listener for it, otherwise call `abortHandshake()`.
+ *
+ * @param {WebSocketServer} server The WebSocket server
+ * @param {http.IncomingMessage} req The request object
+ * @param {Duplex} socket The socket of the upgrade request
+ * @param {Number} code The HTTP response status code
+ * @param {String} message The HTTP response body
+ * @param {Object} [headers] The HTTP response headers
+ * @private
+ */
+function abortHandshakeOrEmitwsClientError(
+  server,
+  req,
+  socket,
+  code,
+  message,
+  headers
+) {
+  if (server.listenerCount('wsClientError')) {
+    const err = new Error(message);
+    Error.captureStackTrace(err, abortHandshakeOrEmitwsClientError);
+
+    server.emit('wsClientError', err, socket, req);
+  } else {
+    abortHandshake(socket, code, message, headers);
+  }
+}
+
+
+/***/ }),
+
+/***/ 3709:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex|Readable$", "caughtErrors": "none" }] */
+
+
+
+const EventEmitter = __nccwpck_require__(4434);
+const https = __nccwpck_require__(5692);
+const http = __nccwpck_require__(8611);
+const net = __nccwpck_require__(9278);
+const querystring = __nccwpck_require__(3480);
+const tls = __nccwpck_require__(4756);
+const { randomBytes, createHash } = __nccwpck_require__(6982);
+const { Duplex, Readable } = __nccwpck_require__(2203);
+const { URL } = __nccwpck_require__(7016);
+
+const PerMessageDeflate = __nccwpck_require__(7388);
+const Receiver = __nccwpck_require__(433);
+const Sender = __nccwpck_require__(5601);
+const { isBlob } = __nccwpck_require__(155);
+
+const {
+  BINARY_TYPES,
+  CLOSE_TIMEOUT,
+  EMPTY_BUFFER,
+  GUID,
+  kForOnEventAttribute,
+  kListener,
+  kStatusCode,
+  kWebSocket,
+  NOOP
+} = __nccwpck_require__(9395);
+const {
+  EventTarget: { addEventListener, removeEventListener }
+} = __nccwpck_require__(6830);
+const { format, parse } = __nccwpck_require__(387);
+const { toBuffer } = __nccwpck_require__(7335);
+
+const kAborted = Symbol('kAborted');
+const protocolVersions = [8, 13];
+const readyStates = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
+const subprotocolRegex = /^[!#$%&'*+\-.0-9A-Z^_`|a-z~]+$/;
+
+/**
+ * Class representing a WebSocket.
+ *
+ * @extends EventEmitter
+ */
+class WebSocket extends EventEmitter {
+  /**
+   * Create a new `WebSocket`.
+   *
+   * @param {(String|URL)} address The URL to which to connect
+   * @param {(String|String[])} [protocols] The subprotocols
+   * @param {Object} [options] Connection options
+   */
+  constructor(address, protocols, options) {
+    super();
+
+    this._binaryType = BINARY_TYPES[0];
+    this._closeCode = 1006;
+    this._closeFrameReceived = false;
+    this._closeFrameSent = false;
+    this._closeMessage = EMPTY_BUFFER;
+    this._closeTimer = null;
+    this._errorEmitted = false;
+    this._extensions = {};
+    this._paused = false;
+    this._protocol = '';
+    this._readyState = WebSocket.CONNECTING;
+    this._receiver = null;
+    this._sender = null;
+    this._socket = null;
+
+    if (address !== null) {
+      this._bufferedAmount = 0;
+      this._isServer = false;
+      this._redirects = 0;
+
+      if (protocols === undefined) {
+        if (!options || options.protocols === undefined) {
+          protocols = [];
+        } else if (Array.isArray(options.protocols)) {
+          protocols = options.protocols;
+        } else {
+          protocols = [options.protocols];
+        }
+      } else if (!Array.isArray(protocols)) {
+        if (typeof protocols === 'object' && protocols !== null) {
+          options = protocols;
+
+          if (options.protocols === undefined) {
+            protocols = [];
+          } else if (Array.isArray(options.protocols)) {
+            protocols = options.protocols;
+          } else {
+            protocols = [options.protocols];
+          }
+        } else {
+          protocols = [protocols];
+        }
+      }
+
+      options = initAsClient(this, address, protocols, options);
+    } else {
+      this._isServer = true;
+    }
+
+    if (options.autoPong) {
+      this._autoPong = true;
+      this._autoPongComplete = () => autoPongComplete(this);
+      this._pendingAutoPongs = 0;
+      this._maxPendingAutoPongs = options.maxPendingAutoPongs | 0;
+    }
+
+    this._closeTimeout = options.closeTimeout;
+  }
+
+  /**
+   * For historical reasons, the custom "nodebuffer" type is used by the default
+   * instead of "blob".
+   *
+   * @type {String}
+   */
+  get binaryType() {
+    return this._binaryType;
+  }
+
+  set binaryType(type) {
+    if (!BINARY_TYPES.includes(type)) return;
+
+    this._binaryType = type;
+
+    //
+    // Allow to change `binaryType` on the fly.
+    //
+    if (this._receiver) this._receiver._binaryType = type;
+  }
+
+  /**
+   * @type {Number}
+   */
+  get bufferedAmount() {
+    if (!this._socket) return this._bufferedAmount;
+
+    return this._socket._writableState.length + this._sender._bufferedBytes;
+  }
+
+  /**
+   * @type {String}
+   */
+  get extensions() {
+    return Object.keys(this._extensions).join();
+  }
+
+  /**
+   * @type {Boolean}
+   */
+  get isPaused() {
+    return this._paused;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onclose() {
+    return null;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onerror() {
+    return null;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onopen() {
+    return null;
+  }
+
+  /**
+   * @type {Function}
+   */
+  /* istanbul ignore next */
+  get onmessage() {
+    return null;
+  }
+
+  /**
+   * @type {String}
+   */
+  get protocol() {
+    return this._protocol;
+  }
+
+  /**
+   * @type {Number}
+   */
+  get readyState() {
+    return this._readyState;
+  }
+
+  /**
+   * @type {String}
+   */
+  get url() {
+    return this._url;
+  }
+
+  /**
+   * Set up the socket and the internal resources.
+   *
+   * @param {Duplex} socket The network socket between the server and client
+   * @param {Buffer} head The first packet of the upgraded stream
+   * @param {Object} options Options object
+   * @param {Boolean} [options.allowSynchronousEvents=false] Specifies whether
+   *     any of the `'message'`, `'ping'`, and `'pong'` events can be emitted
+   *     multiple times in the same tick
+   * @param {Function} [options.generateMask] The function used to generate the
+   *     masking key
+   * @param {Number} [options.maxBufferedChunks=0] The maximum number of
+   *     buffered data chunks
+   * @param {Number} [options.maxFragments=0] The maximum number of message
+   *     fragments
+   * @param {Number} [options.maxPayload=0] The maximum allowed message size
+   * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+   *     not to skip UTF-8 validation for text and close messages
+   * @private
+   */
+  setSocket(socket, head, options) {
+    const receiver = new Receiver({
+      allowSynchronousEvents: options.allowSynchronousEvents,
+      binaryType: this.binaryType,
+      extensions: this._extensions,
+      isServer: this._isServer,
+      maxBufferedChunks: options.maxBufferedChunks,
+      maxFragments: options.maxFragments,
+      maxPayload: options.maxPayload,
+      skipUTF8Validation: options.skipUTF8Validation
+    });
+
+    const sender = new Sender(socket, this._extensions, options.generateMask);
+
+    this._receiver = receiver;
+    this._sender = sender;
+    this._socket = socket;
+
+    receiver[kWebSocket] = this;
+    sender[kWebSocket] = this;
+    socket[kWebSocket] = this;
+
+    receiver.on('conclude', receiverOnConclude);
+    receiver.on('drain', receiverOnDrain);
+    receiver.on('error', receiverOnError);
+    receiver.on('message', receiverOnMessage);
+    receiver.on('ping', receiverOnPing);
+    receiver.on('pong', receiverOnPong);
+
+    sender.onerror = senderOnError;
+
+    //
+    // These methods may not be available if `socket` is just a `Duplex`.
+    //
+    if (socket.setTimeout) socket.setTimeout(0);
+    if (socket.setNoDelay) socket.setNoDelay();
+
+    if (head.length > 0) socket.unshift(head);
+
+    socket.on('close', socketOnClose);
+    socket.on('data', socketOnData);
+    socket.on('end', socketOnEnd);
+    socket.on('error', socketOnError);
+
+    this._readyState = WebSocket.OPEN;
+    this.emit('open');
+  }
+
+  /**
+   * Emit the `'close'` event.
+   *
+   * @private
+   */
+  emitClose() {
+    if (!this._socket) {
+      this._readyState = WebSocket.CLOSED;
+      this.emit('close', this._closeCode, this._closeMessage);
+      return;
+    }
+
+    if (this._extensions[PerMessageDeflate.extensionName]) {
+      this._extensions[PerMessageDeflate.extensionName].cleanup();
+    }
+
+    this._receiver.removeAllListeners();
+    this._readyState = WebSocket.CLOSED;
+    this.emit('close', this._closeCode, this._closeMessage);
+  }
+
+  /**
+   * Start a closing handshake.
+   *
+   *          +----------+   +-----------+   +----------+
+   *     - - -|ws.close()|-->|close frame|-->|ws.close()|- - -
+   *    |     +----------+   +-----------+   +----------+     |
+   *          +----------+   +-----------+         |
+   * CLOSING  |ws.close()|<--|close frame|<--+-----+       CLOSING
+   *          +----------+   +-----------+   |
+   *    |           |                        |   +---+        |
+   *                +------------------------+-->|fin| - - - -
+   *    |         +---+                      |   +---+
+   *     - - - - -|fin|<---------------------+
+   *              +---+
+   *
+   * @param {Number} [code] Status code explaining why the connection is closing
+   * @param {(String|Buffer)} [data] The reason why the connection is
+   *     closing
+   * @public
+   */
+  close(code, data) {
+    if (this.readyState === WebSocket.CLOSED) return;
+    if (this.readyState === WebSocket.CONNECTING) {
+      const msg = 'WebSocket was closed before the connection was established';
+      abortHandshake(this, this._req, msg);
+      return;
+    }
+
+    if (this.readyState === WebSocket.CLOSING) {
+      if (
+        this._closeFrameSent &&
+        (this._closeFrameReceived || this._receiver._writableState.errorEmitted)
+      ) {
+        this._socket.end();
+      }
+
+      return;
+    }
+
+    this._sender.close(code, data, !this._isServer, (err) => {
+      //
+      // This error is handled by the `'error'` listener on the socket. We only
+      // want to know if the close frame has been sent here.
+      //
+      if (err) return;
+
+      this._closeFrameSent = true;
+
+      if (
+        this._closeFrameReceived ||
+        this._receiver._writableState.errorEmitted
+      ) {
+        this._socket.end();
+      }
+    });
+
+    this._readyState = WebSocket.CLOSING;
+    setCloseTimer(this);
+  }
+
+  /**
+   * Pause the socket.
+   *
+   * @public
+   */
+  pause() {
+    if (
+      this.readyState === WebSocket.CONNECTING ||
+      this.readyState === WebSocket.CLOSED
+    ) {
+      return;
+    }
+
+    this._paused = true;
+    this._socket.pause();
+  }
+
+  /**
+   * Send a ping.
+   *
+   * @param {*} [data] The data to send
+   * @param {Boolean} [mask] Indicates whether or not to mask `data`
+   * @param {Function} [cb] Callback which is executed when the ping is sent
+   * @public
+   */
+  ping(data, mask, cb) {
+    if (this.readyState === WebSocket.CONNECTING) {
+      throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    }
+
+    if (typeof data === 'function') {
+      cb = data;
+      data = mask = undefined;
+    } else if (typeof mask === 'function') {
+      cb = mask;
+      mask = undefined;
+    }
+
+    if (typeof data === 'number') data = data.toString();
+
+    if (this.readyState !== WebSocket.OPEN) {
+      sendAfterClose(this, data, cb);
+      return;
+    }
+
+    if (mask === undefined) mask = !this._isServer;
+    this._sender.ping(data || EMPTY_BUFFER, mask, cb);
+  }
+
+  /**
+   * Send a pong.
+   *
+   * @param {*} [data] The data to send
+   * @param {Boolean} [mask] Indicates whether or not to mask `data`
+   * @param {Function} [cb] Callback which is executed when the pong is sent
+   * @public
+   */
+  pong(data, mask, cb) {
+    if (this.readyState === WebSocket.CONNECTING) {
+      throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    }
+
+    if (typeof data === 'function') {
+      cb = data;
+      data = mask = undefined;
+    } else if (typeof mask === 'function') {
+      cb = mask;
+      mask = undefined;
+    }
+
+    if (typeof data === 'number') data = data.toString();
+
+    if (this.readyState !== WebSocket.OPEN) {
+      sendAfterClose(this, data, cb);
+      return;
+    }
+
+    if (mask === undefined) mask = !this._isServer;
+    this._sender.pong(data || EMPTY_BUFFER, mask, cb);
+  }
+
+  /**
+   * Resume the socket.
+   *
+   * @public
+   */
+  resume() {
+    if (
+      this.readyState === WebSocket.CONNECTING ||
+      this.readyState === WebSocket.CLOSED
+    ) {
+      return;
+    }
+
+    this._paused = false;
+    if (!this._receiver._writableState.needDrain) this._socket.resume();
+  }
+
+  /**
+   * Send a data message.
+   *
+   * @param {*} data The message to send
+   * @param {Object} [options] Options object
+   * @param {Boolean} [options.binary] Specifies whether `data` is binary or
+   *     text
+   * @param {Boolean} [options.compress] Specifies whether or not to compress
+   *     `data`
+   * @param {Boolean} [options.fin=true] Specifies whether the fragment is the
+   *     last one
+   * @param {Boolean} [options.mask] Specifies whether or not to mask `data`
+   * @param {Function} [cb] Callback which is executed when data is written out
+   * @public
+   */
+  send(data, options, cb) {
+    if (this.readyState === WebSocket.CONNECTING) {
+      throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
+    }
+
+    if (typeof options === 'function') {
+      cb = options;
+      options = {};
+    }
+
+    if (typeof data === 'number') data = data.toString();
+
+    if (this.readyState !== WebSocket.OPEN) {
+      sendAfterClose(this, data, cb);
+      return;
+    }
+
+    const opts = {
+      binary: typeof data !== 'string',
+      mask: !this._isServer,
+      compress: true,
+      fin: true,
+      ...options
+    };
+
+    if (!this._extensions[PerMessageDeflate.extensionName]) {
+      opts.compress = false;
+    }
+
+    this._sender.send(data || EMPTY_BUFFER, opts, cb);
+  }
+
+  /**
+   * Forcibly close the connection.
+   *
+   * @public
+   */
+  terminate() {
+    if (this.readyState === WebSocket.CLOSED) return;
+    if (this.readyState === WebSocket.CONNECTING) {
+      const msg = 'WebSocket was closed before the connection was established';
+      abortHandshake(this, this._req, msg);
+      return;
+    }
+
+    if (this._socket) {
+      this._readyState = WebSocket.CLOSING;
+      this._socket.destroy();
+    }
+  }
+}
+
+/**
+ * @constant {Number} CONNECTING
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'CONNECTING', {
+  enumerable: true,
+  value: readyStates.indexOf('CONNECTING')
+});
+
+/**
+ * @constant {Number} CONNECTING
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'CONNECTING', {
+  enumerable: true,
+  value: readyStates.indexOf('CONNECTING')
+});
+
+/**
+ * @constant {Number} OPEN
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'OPEN', {
+  enumerable: true,
+  value: readyStates.indexOf('OPEN')
+});
+
+/**
+ * @constant {Number} OPEN
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'OPEN', {
+  enumerable: true,
+  value: readyStates.indexOf('OPEN')
+});
+
+/**
+ * @constant {Number} CLOSING
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'CLOSING', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSING')
+});
+
+/**
+ * @constant {Number} CLOSING
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'CLOSING', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSING')
+});
+
+/**
+ * @constant {Number} CLOSED
+ * @memberof WebSocket
+ */
+Object.defineProperty(WebSocket, 'CLOSED', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSED')
+});
+
+/**
+ * @constant {Number} CLOSED
+ * @memberof WebSocket.prototype
+ */
+Object.defineProperty(WebSocket.prototype, 'CLOSED', {
+  enumerable: true,
+  value: readyStates.indexOf('CLOSED')
+});
+
+[
+  'binaryType',
+  'bufferedAmount',
+  'extensions',
+  'isPaused',
+  'protocol',
+  'readyState',
+  'url'
+].forEach((property) => {
+  Object.defineProperty(WebSocket.prototype, property, { enumerable: true });
+});
+
+//
+// Add the `onopen`, `onerror`, `onclose`, and `onmessage` attributes.
+// See https://html.spec.whatwg.org/multipage/comms.html#the-websocket-interface
+//
+['open', 'error', 'close', 'message'].forEach((method) => {
+  Object.defineProperty(WebSocket.prototype, `on${method}`, {
+    enumerable: true,
+    get() {
+      for (const listener of this.listeners(method)) {
+        if (listener[kForOnEventAttribute]) return listener[kListener];
+      }
+
+      return null;
+    },
+    set(handler) {
+      for (const listener of this.listeners(method)) {
+        if (listener[kForOnEventAttribute]) {
+          this.removeListener(method, listener);
+          break;
+        }
+      }
+
+      if (typeof handler !== 'function') return;
+
+      this.addEventListener(method, handler, {
+        [kForOnEventAttribute]: true
+      });
+    }
+  });
+});
+
+WebSocket.prototype.addEventListener = addEventListener;
+WebSocket.prototype.removeEventListener = removeEventListener;
+
+module.exports = WebSocket;
+
+/**
+ * Initialize a WebSocket client.
+ *
+ * @param {WebSocket} websocket The client to initialize
+ * @param {(String|URL)} address The URL to which to connect
+ * @param {Array} protocols The subprotocols
+ * @param {Object} [options] Connection options
+ * @param {Boolean} [options.allowSynchronousEvents=true] Specifies whether any
+ *     of the `'message'`, `'ping'`, and `'pong'` events can be emitted multiple
+ *     times in the same tick
+ * @param {Boolean} [options.autoPong=true] Specifies whether or not to
+ *     automatically send a pong in response to a ping
+ * @param {Number} [options.closeTimeout=30000] Duration in milliseconds to wait
+ *     for the closing handshake to finish after `websocket.close()` is called
+ * @param {Function} [options.finishRequest] A function which can be used to
+ *     customize the headers of each http request before it is sent
+ * @param {Boolean} [options.followRedirects=false] Whether or not to follow
+ *     redirects
+ * @param {Function} [options.generateMask] The function used to generate the
+ *     masking key
+ * @param {Number} [options.handshakeTimeout] Timeout in milliseconds for the
+ *     handshake request
+ * @param {Number} [options.maxBufferedChunks=262144] The maximum number of
+ *     buffered data chunks
+ * @param {Number} [options.maxFragments=16384] The maximum number of message
+ *     fragments
+ * @param {Number} [options.maxPayload=104857600] The maximum allowed message
+ *     size
+ * @param {Number} [options.maxPendingAutoPongs=60] The maximum number of
+ *     pending automatic pongs
+ * @param {Number} [options.maxRedirects=10] The maximum number of redirects
+ *     allowed
+ * @param {String} [options.origin] Value of the `Origin` or
+ *     `Sec-WebSocket-Origin` header
+ * @param {(Boolean|Object)} [options.perMessageDeflate=true] Enable/disable
+ *     permessage-deflate
+ * @param {Number} [options.protocolVersion=13] Value of the
+ *     `Sec-WebSocket-Version` header
+ * @param {Boolean} [options.skipUTF8Validation=false] Specifies whether or
+ *     not to skip UTF-8 validation for text and close messages
+ * @return {Object} The resolved options object used for initialization
+ * @private
+ */
+function initAsClient(websocket, address, protocols, options) {
+  const opts = {
+    allowSynchronousEvents: true,
+    autoPong: true,
+    closeTimeout: CLOSE_TIMEOUT,
+    protocolVersion: protocolVersions[1],
+    maxBufferedChunks: 256 * 1024,
+    maxFragments: 16 * 1024,
+    maxPayload: 100 * 1024 * 1024,
+    maxPendingAutoPongs: 60,
+    skipUTF8Validation: false,
+    perMessageDeflate: true,
+    followRedirects: false,
+    maxRedirects: 10,
+    ...options,
+    socketPath: undefined,
+    hostname: undefined,
+    protocol: undefined,
+    protocols: undefined,
+    timeout: undefined,
+    method: 'GET',
+    host: undefined,
+    path: undefined,
+    port: undefined
+  };
+
+  if (!protocolVersions.includes(opts.protocolVersion)) {
+    throw new RangeError(
+      `Unsupported protocol version: ${opts.protocolVersion} ` +
+        `(supported versions: ${protocolVersions.join(', ')})`
+    );
+  }
+
+  let parsedUrl;
+
+  if (address instanceof URL) {
+    parsedUrl = address;
+  } else {
+    try {
+      parsedUrl = new URL(address);
+    } catch {
+      throw new SyntaxError(`Invalid URL: ${address}`);
+    }
+  }
+
+  if (parsedUrl.protocol === 'http:' || parsedUrl.protocol === 'https:') {
+    parsedUrl = new URL(parsedUrl);
+    parsedUrl.protocol = parsedUrl.protocol === 'http:' ? 'ws:' : 'wss:';
+  }
+
+  websocket._url = parsedUrl.href;
+
+  const isSecure = parsedUrl.protocol === 'wss:';
+  const isIpcUrl = parsedUrl.protocol === 'ws+unix:';
+  let invalidUrlMessage;
+
+  if (parsedUrl.protocol !== 'ws:' && !isSecure && !isIpcUrl) {
+    invalidUrlMessage =
+      'The URL\'s protocol must be one of "ws:", "wss:", ' +
+      '"http:", "https:", or "ws+unix:"';
+  } else if (isIpcUrl && !parsedUrl.pathname) {
+    invalidUrlMessage = "The URL's pathname is empty";
+  } else if (parsedUrl.hash) {
+    invalidUrlMessage = 'The URL contains a fragment identifier';
+  }
+
+  if (invalidUrlMessage) {
+    const err = new SyntaxError(invalidUrlMessage);
+
+    if (websocket._redirects === 0) {
+      throw err;
+    } else {
+      emitErrorAndClose(websocket, err);
+      return;
+    }
+  }
+
+  const defaultPort = isSecure ? 443 : 80;
+  const key = randomBytes(16).toString('base64');
+  const request = isSecure ? https.request : http.request;
+  const protocolSet = new Set();
+  let perMessageDeflate;
+
+  opts.createConnection =
+    opts.createConnection || (isSecure ? tlsConnect : netConnect);
+  opts.defaultPort = opts.defaultPort || defaultPort;
+  opts.port = parsedUrl.port || defaultPort;
+  opts.host = parsedUrl.hostname.startsWith('[')
+    ? parsedUrl.hostname.slice(1, -1)
+    : parsedUrl.hostname;
+  opts.headers = {
+    ...opts.headers,
+    'Sec-WebSocket-Version': opts.protocolVersion,
+    'Sec-WebSocket-Key': key,
+    Connection: 'Upgrade',
+    Upgrade: 'websocket'
+  };
+  opts.path = parsedUrl.pathname + parsedUrl.search;
+  opts.timeout = opts.handshakeTimeout;
+
+  if (opts.perMessageDeflate) {
+    perMessageDeflate = new PerMessageDeflate({
+      ...opts.perMessageDeflate,
+      isServer: false,
+      maxPayload: opts.maxPayload
+    });
+    opts.headers['Sec-WebSocket-Extensions'] = format({
+      [PerMessageDeflate.extensionName]: perMessageDeflate.offer()
+    });
+  }
+  if (protocols.length) {
+    for (const protocol of protocols) {
+      if (
+        typeof protocol !== 'string' ||
+        !subprotocolRegex.test(protocol) ||
+        protocolSet.has(protocol)
+      ) {
+        throw new SyntaxError(
+          'An invalid or duplicated subprotocol was specified'
+        );
+      }
+
+      protocolSet.add(protocol);
+    }
+
+    opts.headers['Sec-WebSocket-Protocol'] = protocols.join(',');
+  }
+  if (opts.origin) {
+    if (opts.protocolVersion < 13) {
+      opts.headers['Sec-WebSocket-Origin'] = opts.origin;
+    } else {
+      opts.headers.Origin = opts.origin;
+    }
+  }
+  if (parsedUrl.username || parsedUrl.password) {
+    const username = querystring.unescape(parsedUrl.username);
+    const password = querystring.unescape(parsedUrl.password);
+
+    opts.auth = `${username}:${password}`;
+  }
+
+  if (isIpcUrl) {
+    const i = opts.path.indexOf(':');
+
+    if (i === -1) {
+      opts.socketPath = opts.path;
+      opts.path = '';
+    } else {
+      opts.socketPath = opts.path.slice(0, i);
+      opts.path = opts.path.slice(i + 1);
+    }
+  }
+
+  let req;
+
+  if (opts.followRedirects) {
+    if (websocket._redirects === 0) {
+      websocket._originalIpc = isIpcUrl;
+      websocket._originalSecure = isSecure;
+      websocket._originalHostOrSocketPath = isIpcUrl
+        ? opts.socketPath
+        : parsedUrl.host;
+
+      const headers = options && options.headers;
+
+      //
+      // Shallow copy the user provided options so that headers can be changed
+      // without mutating the original object.
+      //
+      options = { ...options, headers: {} };
+
+      if (headers) {
+        for (const [key, value] of Object.entries(headers)) {
+          options.headers[key.toLowerCase()] = value;
+        }
+      }
+    } else if (websocket.listenerCount('redirect') === 0) {
+      const isSameHost = isIpcUrl
+        ? websocket._originalIpc
+          ? opts.socketPath === websocket._originalHostOrSocketPath
+          : false
+        : websocket._originalIpc
+          ? false
+          : parsedUrl.host === websocket._originalHostOrSocketPath;
+
+      if (!isSameHost || (websocket._originalSecure && !isSecure)) {
+        //
+        // Match curl 7.77.0 behavior and drop the following headers. These
+        // headers are also dropped when following a redirect to a subdomain.
+        //
+        delete opts.headers.authorization;
+        delete opts.headers.cookie;
+
+        if (!isSameHost) delete opts.headers.host;
+
+        opts.auth = undefined;
+      }
+    }
+
+    //
+    // Match curl 7.77.0 behavior and make the first `Authorization` header win.
+    // If the `Authorization` header is set, then there is nothing to do as it
+    // will take precedence.
+    //
+    if (opts.auth && !options.headers.authorization) {
+      options.headers.authorization =
+        'Basic ' + Buffer.from(opts.auth).toString('base64');
+    }
+
+    req = websocket._req = request(opts);
+
+    if (websocket._redirects) {
+      //
+      // Unlike what is done for the `'upgrade'` event, no early exit is
+      // triggered here if the user calls `websocket.close()` or
+      // `websocket.terminate()` from a listener of the `'redirect'` event. This
+      // is because the user can also call `request.destroy()` with an error
+      // before calling `websocket.close()` or `websocket.terminate()` and this
+      // would result in an error being emitted on the `request` object with no
+      // `'error'` event listeners attached.
+      //
+      websocket.emit('redirect', websocket.url, req);
+    }
+  } else {
+    req = websocket._req = request(opts);
+  }
+
+  if (opts.timeout) {
+    req.on('timeout', () => {
+      abortHandshake(websocket, req, 'Opening handshake has timed out');
+    });
+  }
+
+  req.on('error', (err) => {
+    if (req === null || req[kAborted]) return;
+
+    req = websocket._req = null;
+    emitErrorAndClose(websocket, err);
+  });
+
+  req.on('response', (res) => {
+    const location = res.headers.location;
+    const statusCode = res.statusCode;
+
+    if (
+      location &&
+      opts.followRedirects &&
+      statusCode >= 300 &&
+      statusCode < 400
+    ) {
+      if (++websocket._redirects > opts.maxRedirects) {
+        abortHandshake(websocket, req, 'Maximum redirects exceeded');
+        return;
+      }
+
+      req.abort();
+
+      let addr;
+
+      try {
+        addr = new URL(location, address);
+      } catch (e) {
+        const err = new SyntaxError(`Invalid URL: ${location}`);
+        emitErrorAndClose(websocket, err);
+        return;
+      }
+
+      initAsClient(websocket, addr, protocols, options);
+    } else if (!websocket.emit('unexpected-response', req, res)) {
+      abortHandshake(
+        websocket,
+        req,
+        `Unexpected server response: ${res.statusCode}`
+      );
+    }
+  });
+
+  req.on('upgrade', (res, socket, head) => {
+    websocket.emit('upgrade', res);
+
+    //
+    // The user may have closed the connection from a listener of the
+    // `'upgrade'` event.
+    //
+    if (websocket.readyState !== WebSocket.CONNECTING) return;
+
+    req = websocket._req = null;
+
+    const upgrade = res.headers.upgrade;
+
+    if (upgrade === undefined || upgrade.toLowerCase() !== 'websocket') {
+      abortHandshake(websocket, socket, 'Invalid Upgrade header');
+      return;
+    }
+
+    const digest = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
+
+    if (res.headers['sec-websocket-accept'] !== digest) {
+      abortHandshake(websocket, socket, 'Invalid Sec-WebSocket-Accept header');
+      return;
+    }
+
+    const serverProt = res.headers['sec-websocket-protocol'];
+    let protError;
+
+    if (serverProt !== undefined) {
+      if (!protocolSet.size) {
+        protError = 'Server sent a subprotocol but none was requested';
+      } else if (!protocolSet.has(serverProt)) {
+        protError = 'Server sent an invalid subprotocol';
+      }
+    } else if (protocolSet.size) {
+      protError = 'Server sent no subprotocol';
+    }
+
+    if (protError) {
+      abortHandshake(websocket, socket, protError);
+      return;
+    }
+
+    if (serverProt) websocket._protocol = serverProt;
+
+    const secWebSocketExtensions = res.headers['sec-websocket-extensions'];
+
+    if (secWebSocketExtensions !== undefined) {
+      if (!perMessageDeflate) {
+        const message =
+          'Server sent a Sec-WebSocket-Extensions header but no extension ' +
+          'was requested';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      let extensions;
+
+      try {
+        extensions = parse(secWebSocketExtensions);
+      } catch (err) {
+        const message = 'Invalid Sec-WebSocket-Extensions header';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      const extensionNames = Object.keys(extensions);
+
+      if (
+        extensionNames.length !== 1 ||
+        extensionNames[0] !== PerMessageDeflate.extensionName
+      ) {
+        const message = 'Server indicated an extension that was not requested';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      try {
+        perMessageDeflate.accept(extensions[PerMessageDeflate.extensionName]);
+      } catch (err) {
+        const message = 'Invalid Sec-WebSocket-Extensions header';
+        abortHandshake(websocket, socket, message);
+        return;
+      }
+
+      websocket._extensions[PerMessageDeflate.extensionName] =
+        perMessageDeflate;
+    }
+
+    websocket.setSocket(socket, head, {
+      allowSynchronousEvents: opts.allowSynchronousEvents,
+      generateMask: opts.generateMask,
+      maxBufferedChunks: opts.maxBufferedChunks,
+      maxFragments: opts.maxFragments,
+      maxPayload: opts.maxPayload,
+      skipUTF8Validation: opts.skipUTF8Validation
+    });
+  });
+
+  if (opts.finishRequest) {
+    opts.finishRequest(req, websocket);
+  } else {
+    req.end();
+  }
+
+  return opts;
+}
+
+/**
+ * Emit the `'error'` and `'close'` events.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @param {Error} The error to emit
+ * @private
+ */
+function emitErrorAndClose(websocket, err) {
+  websocket._readyState = WebSocket.CLOSING;
+  //
+  // The following assignment is practically useless and is done only for
+  // consistency.
+  //
+  websocket._errorEmitted = true;
+  websocket.emit('error', err);
+  websocket.emitClose();
+}
+
+/**
+ * Create a `net.Socket` and initiate a connection.
+ *
+ * @param {Object} options Connection options
+ * @return {net.Socket} The newly created socket used to start the connection
+ * @private
+ */
+function netConnect(options) {
+  options.path = options.socketPath;
+  return net.connect(options);
+}
+
+/**
+ * Create a `tls.TLSSocket` and initiate a connection.
+ *
+ * @param {Object} options Connection options
+ * @return {tls.TLSSocket} The newly created socket used to start the connection
+ * @private
+ */
+function tlsConnect(options) {
+  options.path = undefined;
+
+  if (!options.servername && options.servername !== '') {
+    options.servername = net.isIP(options.host) ? '' : options.host;
+  }
+
+  return tls.connect(options);
+}
+
+/**
+ * Abort the handshake and emit an error.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @param {(http.ClientRequest|net.Socket|tls.Socket)} stream The request to
+ *     abort or the socket to destroy
+ * @param {String} message The error message
+ * @private
+ */
+function abortHandshake(websocket, stream, message) {
+  websocket._readyState = WebSocket.CLOSING;
+
+  const err = new Error(message);
+  Error.captureStackTrace(err, abortHandshake);
+
+  if (stream.setHeader) {
+    stream[kAborted] = true;
+    stream.abort();
+
+    if (stream.socket && !stream.socket.destroyed) {
+      //
+      // On Node.js >= 14.3.0 `request.abort()` does not destroy the socket if
+      // called after the request completed. See
+      // https://github.com/websockets/ws/issues/1869.
+      //
+      stream.socket.destroy();
+    }
+
+    process.nextTick(emitErrorAndClose, websocket, err);
+  } else {
+    stream.destroy(err);
+    stream.once('error', websocket.emit.bind(websocket, 'error'));
+    stream.once('close', websocket.emitClose.bind(websocket));
+  }
+}
+
+/**
+ * Handle cases where the `ping()`, `pong()`, or `send()` methods are called
+ * when the `readyState` attribute is `CLOSING` or `CLOSED`.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @param {*} [data] The data to send
+ * @param {Function} [cb] Callback
+ * @private
+ */
+function sendAfterClose(websocket, data, cb) {
+  if (data) {
+    const length = isBlob(data) ? data.size : toBuffer(data).length;
+
+    //
+    // The `_bufferedAmount` property is used only when the peer is a client and
+    // the opening handshake fails. Under these circumstances, in fact, the
+    // `setSocket()` method is not called, so the `_socket` and `_sender`
+    // properties are set to `null`.
+    //
+    if (websocket._socket) websocket._sender._bufferedBytes += length;
+    else websocket._bufferedAmount += length;
+  }
+
+  if (cb) {
+    const err = new Error(
+      `WebSocket is not open: readyState ${websocket.readyState} ` +
+        `(${readyStates[websocket.readyState]})`
+    );
+    process.nextTick(cb, err);
+  }
+}
+
+/**
+ * The listener of the `Receiver` `'conclude'` event.
+ *
+ * @param {Number} code The status code
+ * @param {Buffer} reason The reason for closing
+ * @private
+ */
+function receiverOnConclude(code, reason) {
+  const websocket = this[kWebSocket];
+
+  websocket._closeFrameReceived = true;
+  websocket._closeCode = code;
+
+  //
+  // The reason is a view into the buffer the socket delivered. Copy it so that
+  // the `WebSocket` does not keep that buffer alive. The copy is not pooled
+  // because a pooled one would keep the pool alive in the same way.
+  //
+  if (reason.length === 0) {
+    websocket._closeMessage = EMPTY_BUFFER;
+  } else {
+    websocket._closeMessage = Buffer.allocUnsafeSlow(reason.length);
+    websocket._closeMessage.set(reason);
+  }
+
+  if (websocket._socket[kWebSocket] === undefined) return;
+
+  websocket._socket.removeListener('data', socketOnData);
+  process.nextTick(resume, websocket._socket);
+
+  if (code === 1005) websocket.close();
+  else websocket.close(code, reason);
+}
+
+/**
+ * The listener of the `Receiver` `'drain'` event.
+ *
+ * @private
+ */
+function receiverOnDrain() {
+  const websocket = this[kWebSocket];
+
+  if (!websocket.isPaused) websocket._socket.resume();
+}
+
+/**
+ * The listener of the `Receiver` `'error'` event.
+ *
+ * @param {(RangeError|Error)} err The emitted error
+ * @private
+ */
+function receiverOnError(err) {
+  const websocket = this[kWebSocket];
+
+  if (websocket._socket[kWebSocket] !== undefined) {
+    websocket._socket.removeListener('data', socketOnData);
+
+    //
+    // On Node.js < 14.0.0 the `'error'` event is emitted synchronously. See
+    // https://github.com/websockets/ws/issues/1940.
+    //
+    process.nextTick(resume, websocket._socket);
+
+    websocket.close(err[kStatusCode]);
+  }
+
+  if (!websocket._errorEmitted) {
+    websocket._errorEmitted = true;
+    websocket.emit('error', err);
+  }
+}
+
+/**
+ * The listener of the `Receiver` `'finish'` event.
+ *
+ * @private
+ */
+function receiverOnFinish() {
+  this[kWebSocket].emitClose();
+}
+
+/**
+ * The listener of the `Receiver` `'message'` event.
+ *
+ * @param {Buffer|ArrayBuffer|Buffer[])} data The message
+ * @param {Boolean} isBinary Specifies whether the message is binary or not
+ * @private
+ */
+function receiverOnMessage(data, isBinary) {
+  this[kWebSocket].emit('message', data, isBinary);
+}
+
+/**
+ * The listener of the `Receiver` `'ping'` event.
+ *
+ * @param {Buffer} data The data included in the ping frame
+ * @private
+ */
+function receiverOnPing(data) {
+  const websocket = this[kWebSocket];
+
+  if (websocket._autoPong && websocket.readyState === WebSocket.OPEN) {
+    if (
+      websocket._maxPendingAutoPongs > 0 &&
+      websocket._pendingAutoPongs >= websocket._maxPendingAutoPongs
+    ) {
+      websocket.terminate();
+    } else {
+      websocket._pendingAutoPongs++;
+      websocket.pong(data, !this._isServer, websocket._autoPongComplete);
+    }
+  }
+
+  websocket.emit('ping', data);
+}
+
+/**
+ * The callback for automatic pong responses.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @private
+ */
+function autoPongComplete(websocket) {
+  websocket._pendingAutoPongs--;
+}
+
+/**
+ * The listener of the `Receiver` `'pong'` event.
+ *
+ * @param {Buffer} data The data included in the pong frame
+ * @private
+ */
+function receiverOnPong(data) {
+  this[kWebSocket].emit('pong', data);
+}
+
+/**
+ * Resume a readable stream
+ *
+ * @param {Readable} stream The readable stream
+ * @private
+ */
+function resume(stream) {
+  stream.resume();
+}
+
+/**
+ * The `Sender` error event handler.
+ *
+ * @param {Error} The error
+ * @private
+ */
+function senderOnError(err) {
+  const websocket = this[kWebSocket];
+
+  if (websocket.readyState === WebSocket.CLOSED) return;
+  if (websocket.readyState === WebSocket.OPEN) {
+    websocket._readyState = WebSocket.CLOSING;
+    setCloseTimer(websocket);
+  }
+
+  //
+  // `socket.end()` is used instead of `socket.destroy()` to allow the other
+  // peer to finish sending queued data. There is no need to set a timer here
+  // because `CLOSING` means that it is already set or not needed.
+  //
+  this._socket.end();
+
+  if (!websocket._errorEmitted) {
+    websocket._errorEmitted = true;
+    websocket.emit('error', err);
+  }
+}
+
+/**
+ * Set a timer to destroy the underlying raw socket of a WebSocket.
+ *
+ * @param {WebSocket} websocket The WebSocket instance
+ * @private
+ */
+function setCloseTimer(websocket) {
+  websocket._closeTimer = setTimeout(
+    websocket._socket.destroy.bind(websocket._socket),
+    websocket._closeTimeout
+  );
+}
+
+/**
+ * The listener of the socket `'close'` event.
+ *
+ * @private
+ */
+function socketOnClose() {
+  const websocket = this[kWebSocket];
+
+  this.removeListener('close', socketOnClose);
+  this.removeListener('data', socketOnData);
+  this.removeListener('end', socketOnEnd);
+
+  websocket._readyState = WebSocket.CLOSING;
+
+  //
+  // The close frame might not have been received or the `'end'` event emitted,
+  // for example, if the socket was destroyed due to an error. Ensure that the
+  // `receiver` stream is closed after writing any remaining buffered data to
+  // it. If the readable side of the socket is in flowing mode then there is no
+  // buffered data as everything has been already written. If instead, the
+  // socket is paused, any possible buffered data will be read as a single
+  // chunk.
+  //
+  if (
+    !this._readableState.endEmitted &&
+    !websocket._closeFrameReceived &&
+    !websocket._receiver._writableState.errorEmitted &&
+    this._readableState.length !== 0
+  ) {
+    const chunk = this.read(this._readableState.length);
+
+    websocket._receiver.write(chunk);
+  }
+
+  websocket._receiver.end();
+
+  this[kWebSocket] = undefined;
+
+  clearTimeout(websocket._closeTimer);
+
+  if (
+    websocket._receiver._writableState.finished ||
+    websocket._receiver._writableState.errorEmitted
+  ) {
+    websocket.emitClose();
+  } else {
+    websocket._receiver.on('error', receiverOnFinish);
+    websocket._receiver.on('finish', receiverOnFinish);
+  }
+}
+
+/**
+ * The listener of the socket `'data'` event.
+ *
+ * @param {Buffer} chunk A chunk of data
+ * @private
+ */
+function socketOnData(chunk) {
+  if (!this[kWebSocket]._receiver.write(chunk)) {
+    this.pause();
+  }
+}
+
+/**
+ * The listener of the socket `'end'` event.
+ *
+ * @private
+ */
+function socketOnEnd() {
+  const websocket = this[kWebSocket];
+
+  websocket._readyState = WebSocket.CLOSING;
+  websocket._receiver.end();
+  this.end();
+}
+
+/**
+ * The listener of the socket `'error'` event.
+ *
+ * @private
+ */
+function socketOnError() {
+  const websocket = this[kWebSocket];
+
+  this.removeListener('error', socketOnError);
+  this.on('error', NOOP);
+
+  if (websocket) {
+    websocket._readyState = WebSocket.CLOSING;
+    this.destroy();
+  }
+}
+
+
+/***/ }),
+
 /***/ 3018:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9332);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3706);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -35758,7 +40862,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9332:
+/***/ 3706:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38747,7 +43851,7 @@ class SettingsError extends errors_ConfigurationError {
 /** Target group names are at most 32 characters (ELBv2 CreateTargetGroup) and ours are `mdl-<link>`. */
 const TARGET_GROUP_PREFIX = 'mdl-';
 const naming_MAX_TARGET_GROUP_NAME = 32;
-const MAX_PREVIEW_LINK_LENGTH = naming_MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.length;
+const naming_MAX_PREVIEW_LINK_LENGTH = naming_MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.length;
 /** MySQL 8: database names up to 64 characters, user names up to 32. */
 const naming_MAX_DB_NAME_LENGTH = 64;
 const naming_MAX_DB_USER_LENGTH = 32;
@@ -48328,13 +53432,13 @@ const mysqlIdentifier = (max) => schemas_string()
 });
 const site_schema_siteSchema = strictObject({
     preview_link: schemas_string()
-        .max(MAX_PREVIEW_LINK_LENGTH, {
-        error: `must be at most ${MAX_PREVIEW_LINK_LENGTH} characters (target group name mdl-<preview_link> is limited to 32)`,
+        .max(naming_MAX_PREVIEW_LINK_LENGTH, {
+        error: `must be at most ${naming_MAX_PREVIEW_LINK_LENGTH} characters (target group name mdl-<preview_link> is limited to 32)`,
     })
         .regex(naming_DNS_LABEL, {
         error: 'must be a DNS label: lowercase letters, digits and -, starting and ending with a letter or digit',
     })
-        .describe(`The site's name: a DNS label (a-z, 0-9, -; at most ${MAX_PREVIEW_LINK_LENGTH} characters). The site is served at https://<preview_link>.<domain>.`),
+        .describe(`The site's name: a DNS label (a-z, 0-9, -; at most ${naming_MAX_PREVIEW_LINK_LENGTH} characters). The site is served at https://<preview_link>.<domain>.`),
     site_folder: schemas_string()
         .regex(FOLDER, { error: 'must be a folder name: letters, digits, ., _ and - (no /)' })
         .optional()
@@ -49751,6 +54855,8 @@ const registryEntrySchema = looseObject({
     cron: cronSchema.optional(),
     retired: array(retiredSchema).default([]),
     managedBy: schemas_string().default(naming_SUITE_NAME),
+    /** Set by destroy-instance when it removed the site but kept its data (retired): ISO date. */
+    destroyedAt: schemas_string().optional(),
     updatedAt: schemas_string().optional(),
     updatedBy: schemas_string().optional(),
 });
@@ -50984,7 +56090,7 @@ function provision_sql_checkSitePassword(password) {
             'the secret holds something else');
 }
 /** A backtick-quoted identifier; callers pass only names that passed `checkProvisionTarget`. */
-function quoteIdentifier(name) {
+function provision_sql_quoteIdentifier(name) {
     return `\`${name.replace(/`/g, '``')}\``;
 }
 /** A single-quoted SQL string literal for a validated name (no backslashes or quotes can reach it). */
@@ -50999,7 +56105,7 @@ function grantSchema(database) {
     return database.replace(/[\\_%]/g, '\\$&');
 }
 function accountName(user) {
-    return `${quoteIdentifier(user.name)}@${quoteIdentifier(user.host)}`;
+    return `${provision_sql_quoteIdentifier(user.name)}@${provision_sql_quoteIdentifier(user.host)}`;
 }
 /**
  * Every statement of a full convergence, each safe to run again: IF NOT EXISTS never alters what is
@@ -51012,7 +56118,7 @@ function provision_sql_provisionStatements(target) {
         kind: 'create-database',
         subject: db.name,
         action: `create database ${db.name} (${db.characterSet} / ${db.collation})`,
-        sql: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(db.name)} ` +
+        sql: `CREATE DATABASE IF NOT EXISTS ${provision_sql_quoteIdentifier(db.name)} ` +
             `CHARACTER SET ${db.characterSet} COLLATE ${db.collation}`,
     }));
     statements.push({
@@ -51026,7 +56132,7 @@ function provision_sql_provisionStatements(target) {
             kind: 'grant',
             subject: g.database,
             action: `grant ${g.privileges} on ${g.database}.* to ${target.user.name}@'${target.user.host}'`,
-            sql: `GRANT ${g.privileges} ON ${quoteIdentifier(grantSchema(g.database))}.* TO ${account}`,
+            sql: `GRANT ${g.privileges} ON ${provision_sql_quoteIdentifier(grantSchema(g.database))}.* TO ${account}`,
         });
     }
     return statements;
@@ -51319,7 +56425,7 @@ const sql_task_SQL_TASK_CONTAINER = 'sql';
 const sql_task_SQL_TASK_LOG_PREFIX = 'sql';
 /** Every line the script itself writes starts with this; the client's output never does. */
 const SQL_TASK_MARKER = '#mdl-sql-task';
-function sqlTaskFamily(previewLink) {
+function sql_task_sqlTaskFamily(previewLink) {
     return `mdl_sql_task-${previewLink}`;
 }
 function sql_task_sqlTaskSite(plan, platform) {
@@ -51340,7 +56446,7 @@ function sql_task_sqlTaskSite(plan, platform) {
 }
 function sql_task_sqlTaskDefinition(site) {
     return {
-        family: sqlTaskFamily(site.previewLink),
+        family: sql_task_sqlTaskFamily(site.previewLink),
         networkMode: 'awsvpc',
         requiresCompatibilities: ['FARGATE'],
         cpu: '256',
@@ -51424,7 +56530,7 @@ finish "$rc"
 /** RunTask's overrides.containerOverrides[0] is hard-capped with everything else at 8 KiB of JSON. */
 const MAX_OVERRIDE_CHARS = 8192;
 /** The container override of one SqlTask run: SQL, host and port by environment, the script as command. */
-function sqlTaskOverride(run) {
+function sql_task_sqlTaskOverride(run) {
     // The overrides are visible to anyone who can describe the task: a literal password must not get there.
     if (/IDENTIFIED\s+(WITH\s+\S+\s+)?(BY|AS)\s+['"]/i.test(run.sql))
         throw new Error('the SqlTask SQL must carry a password as the placeholder, never as a literal');
@@ -51443,7 +56549,7 @@ function sqlTaskOverride(run) {
 }
 /** The override of the provisioning run for one site: `provisionTaskSql` plus the drift check. */
 function sql_task_provisionTaskOverride(site, target) {
-    return sqlTaskOverride({
+    return sql_task_sqlTaskOverride({
         sql: provisionTaskSql(target),
         dbHost: site.dbHost,
         dbPort: site.dbPort,
@@ -52089,8 +57195,2539 @@ function renderAdoption(result) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/entra/redirect-uri.js
+// The sign-in redirect URIs the suite puts on Entra ID app registrations: a site's URI, the checks
+// Entra would otherwise make after the fact, and which URIs on an app the suite owns.
+
+
+// Limits of an app registration that signs in work or school accounts:
+// https://learn.microsoft.com/en-us/entra/identity-platform/reply-url
+const redirect_uri_MAX_REDIRECT_URIS = 256;
+const MAX_REDIRECT_URI_LENGTH = 256;
+/** Where Moodle's OpenID Connect plugin (auth_oidc) receives the sign-in response. */
+const OIDC_REDIRECT_PATH = '/auth/oidc/';
+/** The redirect URI of the site served at `siteUrl` (https://<link>.<domain>). */
+function redirect_uri_siteRedirectUri(siteUrl) {
+    return `${siteUrl.replace(/\/+$/, '')}${OIDC_REDIRECT_PATH}`;
+}
+/** Throws a ConfigurationError saying what to change when Entra would refuse `uri`. */
+function redirect_uri_checkRedirectUri(uri) {
+    let parsed;
+    try {
+        parsed = new URL(uri);
+    }
+    catch {
+        throw new ConfigurationError(`redirect URI "${uri}" is not a URL; expected https://<host>/<path>`);
+    }
+    if (parsed.protocol !== 'https:')
+        throw new ConfigurationError(`redirect URI "${uri}" must use https (Entra refuses others for web apps)`);
+    if (uri.includes('#'))
+        throw new ConfigurationError(`redirect URI "${uri}" must not have a #fragment`);
+    if (uri.length > MAX_REDIRECT_URI_LENGTH)
+        throw new ConfigurationError(`redirect URI "${uri}" is ${uri.length} characters long; Entra allows at most ${MAX_REDIRECT_URI_LENGTH}`);
+    return uri;
+}
+const redirect_uri_escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The preview_link of a URI the suite owns (`https://<link>.<domain>/auth/oidc/`), else undefined:
+ * every other URI on an app belongs to someone else and is never touched.
+ */
+function redirect_uri_suiteRedirectSite(uri, domain) {
+    const m = new RegExp(`^https://([^./]+)\\.${redirect_uri_escapeRegExp(domain.toLowerCase())}${OIDC_REDIRECT_PATH}$`).exec(uri);
+    return m && DNS_LABEL.test(m[1]) ? m[1] : undefined;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/entra/graph-client.js
+// A small Microsoft Graph client for one job: read an application's web redirect URIs and write them
+// back, over the global fetch, honouring throttling and turning refusals into errors that say what to fix.
+
+const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Graph refused the request for a reason the user fixes (permission, ownership, wrong appId). */
+class GraphAccessError extends errors_ConfigurationError {
+    status;
+    name = 'GraphAccessError';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+class GraphClient {
+    options;
+    sleep;
+    maxRetries;
+    maxRetryAfter;
+    constructor(options) {
+        this.options = options;
+        this.sleep = options.sleep ?? defaultSleep;
+        this.maxRetries = options.maxRetries ?? 5;
+        this.maxRetryAfter = options.maxRetryAfterSeconds ?? 120;
+    }
+    async getApplication(appId) {
+        const body = (await this.request('GET', appId, undefined));
+        return {
+            id: body.id ?? '',
+            appId: body.appId ?? appId,
+            displayName: body.displayName ?? appId,
+            redirectUris: body.web?.redirectUris ?? [],
+        };
+    }
+    /** PATCH only web.redirectUris: the other web settings (logout URL, implicit grant) stay as they are. */
+    async setRedirectUris(appId, redirectUris) {
+        await this.request('PATCH', appId, { web: { redirectUris } });
+    }
+    async request(method, appId, body) {
+        const path = `/applications(appId='${encodeURIComponent(appId)}')`;
+        const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}${method === 'GET' ? '?$select=id,appId,displayName,web' : ''}`;
+        for (let attempt = 0;; attempt++) {
+            const res = await fetch(url, {
+                method,
+                headers: {
+                    authorization: `Bearer ${this.options.accessToken}`,
+                    accept: 'application/json',
+                    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+                },
+                body: body === undefined ? undefined : JSON.stringify(body),
+            });
+            // Throttling: wait what Retry-After says, a bounded number of times.
+            // https://learn.microsoft.com/en-us/graph/throttling
+            if ((res.status === 429 || res.status === 503) && attempt < this.maxRetries) {
+                await res.arrayBuffer();
+                const seconds = retryAfterSeconds(res.headers.get('retry-after')) ?? 2 ** attempt;
+                const wait = Math.min(seconds, this.maxRetryAfter);
+                this.options.log.info(`Graph answered ${res.status} to ${method} ${path}; retrying in ${wait}s`);
+                await this.sleep(wait * 1000);
+                continue;
+            }
+            const text = await res.text();
+            if (res.ok)
+                return text ? JSON.parse(text) : undefined;
+            throw this.refusal(res.status, method, appId, text);
+        }
+    }
+    refusal(status, method, appId, text) {
+        let detail = '';
+        try {
+            const e = JSON.parse(text).error;
+            if (e)
+                detail = ` (${[e.code, e.message].filter(Boolean).join(': ')})`;
+        }
+        catch {
+            detail = '';
+        }
+        const who = this.options.clientId;
+        if (status === 401 || status === 403)
+            return new GraphAccessError(`Graph refused ${method} on application ${appId} with ${status}${detail}: grant the automation's app ${who} ` +
+                `the Microsoft Graph application permission Application.ReadWrite.OwnedBy (with admin consent) ` +
+                `and make it an owner of application ${appId}`, status);
+        if (status === 404)
+            return new GraphAccessError(`application ${appId} was not found${detail}: the appId is wrong (give the Application (client) ID, ` +
+                `not the object ID) or ${who} cannot see it (with Application.ReadWrite.OwnedBy it sees only the apps it owns)`, status);
+        return new Error(`Graph answered ${status} to ${method} on application ${appId}${detail}`);
+    }
+}
+/** Retry-After in seconds: a number of seconds or an HTTP date. */
+function retryAfterSeconds(value) {
+    if (!value)
+        return undefined;
+    const n = Number(value);
+    if (Number.isFinite(n) && n >= 0)
+        return n;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/entra/graph-token.js
+// Signing in to Microsoft Graph as the automation's app: the job's GitHub OIDC token exchanged at the
+// tenant's token endpoint (workload identity federation, no stored secret), or a client secret.
+
+/** The audience Entra expects on a GitHub OIDC token it federates. */
+const ENTRA_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
+const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com/v1.0';
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Only https, except loopback (test servers): a token never crosses a network in the clear. */
+function checkEndpoint(name, value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new ConfigurationError(`${name} "${value}" is not a URL`);
+    }
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+        throw new ConfigurationError(`${name} "${value}" must be an https URL`);
+    return url;
+}
+/** The Graph scope for client credentials: the Graph host's `.default` (sovereign clouds differ). */
+const graphScope = (graphUrl) => `${new URL(graphUrl).origin}/.default`;
+/** The `sub` claim of a JWT, to say which federated credential subject Entra did not find. */
+function jwtSubject(jwt) {
+    try {
+        const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+        return typeof payload.sub === 'string' ? payload.sub : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A Graph access token, masked before it is returned. */
+async function acquireGraphToken(signIn) {
+    const { tenantId, clientId, log } = signIn;
+    if (!/^[A-Za-z0-9.-]+$/.test(tenantId))
+        throw new ConfigurationError(`tenant-id "${tenantId}" must be a tenant GUID or domain name`);
+    const authority = checkEndpoint('authority-host', signIn.authorityHost);
+    checkEndpoint('graph-url', signIn.graphUrl);
+    if (signIn.clientSecret)
+        log.mask(signIn.clientSecret);
+    const form = new URLSearchParams({
+        client_id: clientId,
+        scope: graphScope(signIn.graphUrl),
+        grant_type: 'client_credentials',
+    });
+    let assertion;
+    if (signIn.oidcToken) {
+        try {
+            assertion = await signIn.oidcToken();
+        }
+        catch (err) {
+            throw new ConfigurationError(`could not get the job's GitHub OIDC token (${err.message}): give the job ` +
+                '`permissions: id-token: write`, or pass client-secret');
+        }
+        log.mask(assertion);
+        form.set('client_assertion_type', JWT_BEARER);
+        form.set('client_assertion', assertion);
+    }
+    else if (signIn.clientSecret) {
+        form.set('client_secret', signIn.clientSecret);
+    }
+    else {
+        throw new ConfigurationError('no way to sign in to Entra ID: run in a job with `permissions: id-token: write` (federated credential) or pass client-secret');
+    }
+    const endpoint = `${authority.origin}${authority.pathname.replace(/\/+$/, '')}/${tenantId}/oauth2/v2.0/token`;
+    log.info(`signing in to tenant ${tenantId} as ${clientId} with ${assertion ? 'the GitHub OIDC token' : 'the client secret'}`);
+    const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+    });
+    const body = (await res.json().catch(() => ({})));
+    if (res.ok && body.access_token) {
+        log.mask(body.access_token);
+        return body.access_token;
+    }
+    // Entra's first line names the AADSTS code; the rest is trace ids.
+    const why = (body.error_description ?? body.error ?? `HTTP ${res.status}`).split(/\r?\n/)[0];
+    if (why.startsWith('AADSTS70021') || why.startsWith('AADSTS700213')) {
+        const subject = assertion ? jwtSubject(assertion) : undefined;
+        throw new ConfigurationError(`Entra ID has no federated credential for this job (${why}): add one to app ${clientId} with issuer ` +
+            `https://token.actions.githubusercontent.com, audience ${ENTRA_OIDC_AUDIENCE} and subject ` +
+            `${subject ?? 'repo:<owner>/<repo>:environment:<name>'}`);
+    }
+    if (res.status === 400 || res.status === 401)
+        throw new ConfigurationError(`Entra ID refused to sign in ${clientId} in tenant ${tenantId}: ${why}; check tenant-id, client-id and the credential`);
+    throw new Error(`the token endpoint answered ${res.status}: ${why}`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/entra/redirects.js
+// Converging the redirect URIs of Entra ID app registrations: add or remove one site's URI, or
+// rebuild the suite's URIs from the site registry — never touching a URI the suite does not own.
+
+
+/** Pure: the app's next URI list, keeping the order of what is there and appending what is new. */
+function planAppRedirects(current, change) {
+    const remove = new Set(change.remove);
+    const kept = current.filter((u) => !remove.has(u));
+    const have = new Set(current);
+    const added = [...new Set(change.add)].filter((u) => !have.has(u) && !remove.has(u));
+    return {
+        next: [...kept, ...added],
+        added,
+        removed: current.filter((u) => remove.has(u)),
+        alreadyPresent: [...new Set(change.add)].filter((u) => have.has(u)),
+        alreadyAbsent: [...remove].filter((u) => !have.has(u)),
+    };
+}
+const redirects_defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Read every app, plan every change and refuse any that would not fit before writing anything; then
+ * PATCH each changed app and read it back until the change shows.
+ */
+async function applyRedirectChanges(options, changeFor) {
+    const { graph, log } = options;
+    const planned = await log.group('Reading the app registrations', async () => {
+        const out = [];
+        for (const appId of options.appIds) {
+            const app = await graph.getApplication(appId);
+            const plan = planAppRedirects(app.redirectUris, changeFor(app));
+            log.info(`${app.displayName} (${appId}): ${app.redirectUris.length} redirect URI(s); ` +
+                `add ${plan.added.length}, remove ${plan.removed.length}`);
+            out.push({ app, plan });
+        }
+        return out;
+    });
+    const full = planned.filter((p) => p.plan.next.length > MAX_REDIRECT_URIS);
+    if (full.length)
+        throw new ConfigurationError(full
+            .map(({ app, plan }) => `${app.displayName} (${app.appId}) has ${app.redirectUris.length} of ${MAX_REDIRECT_URIS} redirect URIs ` +
+            `(${Math.max(0, MAX_REDIRECT_URIS - app.redirectUris.length)} places left) and cannot take ${plan.added.length} more`)
+            .join('; ') +
+            ': remove unused URIs first (`mdl-preview entra list` shows those of sites that no longer exist); nothing was changed');
+    const results = [];
+    for (const { app, plan } of planned) {
+        const changed = plan.added.length > 0 || plan.removed.length > 0;
+        if (changed && !options.dryRun) {
+            await log.group(`Writing ${app.displayName} (${app.appId})`, async () => {
+                await graph.setRedirectUris(app.appId, plan.next);
+                await verifyWrite(options, app.appId, plan);
+            });
+        }
+        results.push({
+            ...plan,
+            appId: app.appId,
+            displayName: app.displayName,
+            count: plan.next.length,
+            placesLeft: MAX_REDIRECT_URIS - plan.next.length,
+            written: changed && !options.dryRun,
+        });
+    }
+    return results;
+}
+/**
+ * Entra is eventually consistent: a read right after a write may still show the old list. Read again
+ * with growing, jittered pauses until this run's additions and removals show, a bounded number of times.
+ */
+async function verifyWrite(options, appId, plan) {
+    const sleep = options.sleep ?? redirects_defaultSleep;
+    const random = options.random ?? Math.random;
+    const reads = options.verifyReads ?? 8;
+    for (let read = 1; read <= reads; read++) {
+        if (read > 1)
+            await sleep(Math.min(1000 * 2 ** (read - 2), 15_000) * (0.5 + random() * 0.5));
+        const now = new Set((await options.graph.getApplication(appId)).redirectUris);
+        if (plan.added.every((u) => now.has(u)) && plan.removed.every((u) => !now.has(u))) {
+            options.log.info(`${appId}: the change shows after ${read} read(s)`);
+            return;
+        }
+        options.log.info(`${appId}: read ${read} does not show the change yet (Entra is eventually consistent)`);
+    }
+    throw new Error(`${appId}: the redirect URIs written did not show in ${reads} reads; run again (reconcile converges)`);
+}
+/** Add or remove one site's URI on every app. */
+async function changeSiteRedirect(options) {
+    const uri = checkRedirectUri(options.uri);
+    return applyRedirectChanges(options, () => options.mode === 'add' ? { add: [uri], remove: [] } : { add: [], remove: [uri] });
+}
+/** The URIs the registry's live sites should have (destroyed sites have none). */
+function registeredRedirectUris(sites, domain) {
+    const out = new Map();
+    for (const s of sites) {
+        if (s.destroyedAt)
+            continue;
+        const uri = siteRedirectUri(s.url);
+        // A site outside the platform's domain is not one whose URI the suite may manage.
+        if (suiteRedirectSite(uri, domain) !== s.previewLink)
+            continue;
+        out.set(uri, s.previewLink);
+    }
+    return out;
+}
+/**
+ * Rebuild each app's suite-owned URIs from the registry: add live sites' URIs, remove suite URIs of
+ * sites no longer there. URIs the suite does not own are left as they are.
+ */
+async function reconcileRedirects(options) {
+    const wanted = registeredRedirectUris(options.sites, options.domain);
+    for (const uri of wanted.keys())
+        checkRedirectUri(uri);
+    return applyRedirectChanges(options, (app) => ({
+        add: [...wanted.keys()],
+        remove: app.redirectUris.filter((u) => suiteRedirectSite(u, options.domain) && !wanted.has(u)),
+    }));
+}
+/** Which sites' URIs are on each app, and which suite URIs belong to sites that no longer exist. */
+async function listRedirects(options) {
+    const live = registeredRedirectUris(options.sites, options.domain);
+    const out = [];
+    for (const appId of options.appIds) {
+        const app = await options.graph.getApplication(appId);
+        const listing = {
+            appId: app.appId,
+            displayName: app.displayName,
+            count: app.redirectUris.length,
+            placesLeft: MAX_REDIRECT_URIS - app.redirectUris.length,
+            sites: [],
+            orphans: [],
+            others: [],
+        };
+        for (const uri of app.redirectUris) {
+            const site = suiteRedirectSite(uri, options.domain);
+            if (!site)
+                listing.others.push(uri);
+            else
+                (live.has(uri) ? listing.sites : listing.orphans).push({ uri, site });
+        }
+        out.push(listing);
+    }
+    return out;
+}
+/** Rows of the step summary: one per app. */
+function redirectResultRows(results) {
+    const list = (uris) => (uris.length ? uris.join(' ') : '—');
+    return results.map((r) => [
+        `${r.displayName} (${r.appId})`,
+        list(r.added),
+        list(r.removed),
+        list([...r.alreadyPresent, ...r.alreadyAbsent.map((u) => `${u} (absent)`)]),
+        String(r.count),
+        String(r.placesLeft),
+    ]);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/entra/index.js
+// Public surface of the Entra ID redirect URI automation (entra-redirect, `mdl-preview entra`).
+
+
+
+
+
+;// CONCATENATED MODULE: ../../packages/core/dist/db/purge-sql.js
+// The SQL that removes a site's databases and users when destroy-instance purges its data, as values
+// with no I/O: the direct mysql2 path and the in-VPC SqlTask both build, read and report through it.
+
+
+
+/** Schemas of the server itself: never a site's, whatever a registry entry says. */
+const SYSTEM_SCHEMAS = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
+/** Accounts of the server and of RDS/Aurora themselves. */
+const SYSTEM_USERS = new Set(['root', 'mysql', 'rdsadmin', 'rdsrepladmin', 'rdsproxyadmin', 'admin']);
+/**
+ * Checks every name that will be spliced into a DROP, again (they come from a registry entry, which
+ * anyone with SSM access can edit): identifiers only, no system schema or account, and never the
+ * admin account the statements run as. One ConfigurationError with all problems.
+ */
+function purge_sql_checkPurgeTarget(target, adminUser) {
+    const problems = [];
+    const identifier = (what, name, max) => {
+        if (typeof name !== 'string' || !MYSQL_IDENTIFIER.test(name))
+            problems.push(`${what} ${JSON.stringify(name)} must be letters, digits and underscores (not all digits)`);
+        else if (name.length > max)
+            problems.push(`${what} ${name} is longer than ${max} characters`);
+    };
+    if (target.databases.length === 0 && target.users.length === 0)
+        problems.push('nothing to drop');
+    for (const db of target.databases) {
+        identifier('database name', db, MAX_DB_NAME_LENGTH);
+        if (SYSTEM_SCHEMAS.has(String(db).toLowerCase()))
+            problems.push(`database ${db} belongs to the server itself`);
+    }
+    for (const user of target.users) {
+        identifier('database user', user, MAX_DB_USER_LENGTH);
+        if (SYSTEM_USERS.has(String(user).toLowerCase()))
+            problems.push(`database user ${user} is a system account`);
+        if (adminUser !== undefined && user === adminUser)
+            problems.push(`database user ${user} is the admin account the purge runs as`);
+    }
+    if (problems.length > 0)
+        throw new ConfigurationError(`refusing to purge the site's databases:\n- ${problems.join('\n- ')}`);
+}
+const account = (user) => `${quoteIdentifier(user)}@${quoteIdentifier('%')}`;
+/** A single-quoted literal of a checked identifier (letters, digits, underscores: nothing to escape). */
+const purge_sql_literal = (name) => `'${name}'`;
+/** Every DROP of a purge, each a no-op when its object is gone already, so a re-run is harmless. */
+function purge_sql_purgeStatements(target, adminUser) {
+    purge_sql_checkPurgeTarget(target, adminUser);
+    return [
+        ...target.databases.map((db) => ({
+            kind: 'drop-database',
+            subject: db,
+            action: `drop database ${db}`,
+            sql: `DROP DATABASE IF EXISTS ${quoteIdentifier(db)}`,
+        })),
+        ...target.users.map((user) => ({
+            kind: 'drop-user',
+            subject: user,
+            action: `drop user ${user}@'%'`,
+            sql: `DROP USER IF EXISTS ${account(user)}`,
+        })),
+    ];
+}
+/**
+ * Read-only queries whose rows (first column a tag) say which of the target's databases and users
+ * exist: plain SELECTs, so they run the same through mysql2 and through `mysql --batch`.
+ */
+function purge_sql_purgeStateQueries(target, adminUser) {
+    purge_sql_checkPurgeTarget(target, adminUser);
+    const queries = [];
+    if (target.databases.length > 0)
+        queries.push("SELECT 'database', SCHEMA_NAME FROM information_schema.SCHEMATA " +
+            `WHERE SCHEMA_NAME IN (${target.databases.map(purge_sql_literal).join(', ')}) ORDER BY SCHEMA_NAME`);
+    if (target.users.length > 0) {
+        // Every account holds at least USAGE, so it has a row here (the same check as provisioning).
+        const grantees = target.users.map((u) => purge_sql_literal(`''${u}''@''%''`)).join(', ');
+        queries.push("SELECT DISTINCT 'user', GRANTEE FROM information_schema.USER_PRIVILEGES " +
+            `WHERE GRANTEE IN (${grantees}) ORDER BY GRANTEE`);
+    }
+    return queries;
+}
+/** Rows of `purgeStateQueries` (any order, other rows ignored) back into a state. */
+function purge_sql_parsePurgeState(rows) {
+    const state = { databases: [], users: [] };
+    for (const row of rows) {
+        const [tag, value] = row.map((c) => (c === null || c === undefined ? '' : String(c)));
+        if (tag === 'database' && value)
+            state.databases.push(value);
+        // GRANTEE reads 'user'@'%'.
+        const user = tag === 'user' ? /^'(.*)'@'%'$/.exec(value ?? '')?.[1] : undefined;
+        if (user)
+            state.users.push(user);
+    }
+    return state;
+}
+/** What a purge of `target` does to a server in `state`: drops what exists, reports the rest. */
+function purge_sql_purgeResult(target, state) {
+    const split = (wanted, present) => ({
+        there: wanted.filter((n) => present.includes(n)),
+        gone: wanted.filter((n) => !present.includes(n)),
+    });
+    const dbs = split(target.databases, state.databases);
+    const users = split(target.users, state.users);
+    return {
+        dropped: { databases: dbs.there, users: users.there },
+        absent: { databases: dbs.gone, users: users.gone },
+    };
+}
+/**
+ * The SQL of a purging SqlTask: the state queries first (their rows tell the result what existed),
+ * then every DROP. One task, one round trip; no password is involved.
+ */
+function purge_sql_purgeTaskSql(target, adminUser) {
+    return sqlScript([
+        ...purge_sql_purgeStateQueries(target, adminUser),
+        ...purge_sql_purgeStatements(target, adminUser).map((s) => s.sql),
+    ]);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/db/purge-direct.js
+// Purges a site's databases and users over a direct mysql2 connection (`db-access: direct`, a job
+// inside the VPC): read what exists, drop it, report what was there and what was gone already.
+
+
+
+async function purge_direct_connectAdmin(server) {
+    try {
+        return await mysql.createConnection({
+            host: server.host,
+            port: server.port,
+            user: server.adminUser,
+            password: server.adminPassword,
+            connectTimeout: server.connectTimeoutMs ?? 10_000,
+            multipleStatements: false,
+            ...(server.ssl !== undefined ? { ssl: server.ssl } : {}),
+        });
+    }
+    catch (err) {
+        const e = err;
+        const reason = (e.message ?? String(err)).split(server.adminPassword).join('***');
+        throw new ConfigurationError(`cannot connect to MySQL at ${server.host}:${server.port} as ${server.adminUser}: ${e.code ?? 'error'} (${reason}); ` +
+            'if the server is private to the VPC use `db-access: task`, else check the host, port and admin secret');
+    }
+}
+async function purge_direct_close(conn) {
+    try {
+        await conn.end();
+    }
+    catch {
+        conn.destroy();
+    }
+}
+async function purge_direct_readState(conn, target, server) {
+    const rows = [];
+    for (const sql of purgeStateQueries(target, server.adminUser)) {
+        const [result] = await conn.query({ sql, rowsAsArray: true });
+        rows.push(...result);
+    }
+    return parsePurgeState(rows);
+}
+/** Which of the target's databases and users exist (read-only: dry-run and the summary). */
+async function purge_direct_inspectPurgeDirect(target, server) {
+    purgeStatements(target, server.adminUser); // refuse bad names before connecting
+    const conn = await purge_direct_connectAdmin(server);
+    try {
+        return await purge_direct_readState(conn, target, server);
+    }
+    finally {
+        await purge_direct_close(conn);
+    }
+}
+/** Drops what exists of the target; what is gone already is reported, not an error. */
+async function purge_direct_purgeDirect(target, server, log = () => { }) {
+    const statements = purgeStatements(target, server.adminUser);
+    const conn = await purge_direct_connectAdmin(server);
+    try {
+        const result = purgeResult(target, await purge_direct_readState(conn, target, server));
+        // A database and a user often share a name (mdl_<link>): key them by kind.
+        const present = new Set([
+            ...result.dropped.databases.map((d) => `drop-database ${d}`),
+            ...result.dropped.users.map((u) => `drop-user ${u}`),
+        ]);
+        for (const st of statements) {
+            if (!present.has(`${st.kind} ${st.subject}`))
+                continue;
+            log(st.action);
+            try {
+                await conn.query(st.sql);
+            }
+            catch (err) {
+                const e = err;
+                throw new Error(`${st.action} failed: ${e.code ?? 'error'}: ${e.message ?? String(err)}`);
+            }
+        }
+        return result;
+    }
+    finally {
+        await purge_direct_close(conn);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/db/purgers.js
+// The two ways destroy-instance drops a site's databases and users, as provisioning creates them:
+// `direct` (mysql2 from a runner in the VPC) and `task` (a one-off SQL task in the VPC).
+
+
+
+
+
+
+
+
+
+/** The admin account from the platform's admin secret ({"username", "password"}), masked at once. */
+async function purgers_adminAccount(deps) {
+    const arn = deps.site.adminSecretArn;
+    const out = await deps.clients.secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+    const value = JSON.parse(out.SecretString ?? '{}');
+    if (!value.username || !value.password)
+        throw new ConfigurationError(`the DB admin secret ${arn} must hold JSON with "username" and "password"`);
+    deps.log.mask(value.password);
+    return { user: value.username, password: value.password };
+}
+function directPurger(deps) {
+    const server = async () => {
+        const admin = await purgers_adminAccount(deps);
+        return {
+            host: deps.site.dbHost,
+            port: deps.site.dbPort,
+            adminUser: admin.user,
+            adminPassword: admin.password,
+        };
+    };
+    return {
+        mode: 'direct',
+        inspect: async (target) => inspectPurgeDirect(target, await server()),
+        purge: async (target) => purgeDirect(target, await server(), (l) => deps.log.info(`  ${l}`)),
+    };
+}
+/**
+ * The purge's SQL task definition: the site's SQL task without the site's DB secret, which a purge
+ * does not need and which an interrupted purge may already have deleted (a task whose secret is gone
+ * cannot start).
+ */
+function purgeTaskDefinitionInput(site) {
+    const spec = sqlTaskDefinition(site);
+    return {
+        ...spec,
+        requiresCompatibilities: [...spec.requiresCompatibilities],
+        containerDefinitions: spec.containerDefinitions.map((c) => ({
+            ...c,
+            entryPoint: [...c.entryPoint],
+            secrets: c.secrets
+                .filter((s) => s.valueFrom.secret === site.adminSecretArn)
+                .map((s) => ({ name: s.name, valueFrom: secretValueFrom(s.valueFrom.secret, s.valueFrom) })),
+        })),
+        tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
+    };
+}
+function sqlTaskPurger(deps) {
+    const { site } = deps;
+    /** The latest revision of the site's SQL task family when it is the purge's and ours, else a new one. */
+    const taskDefinitionArn = async () => {
+        const input = purgeTaskDefinitionInput(site);
+        try {
+            const out = await deps.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: input.family, include: ['TAGS'] }));
+            const { tags: _t, ...wanted } = input;
+            const tags = tagRecord(out.tags);
+            const ours = tags[TAG_MANAGED_BY] === SUITE_NAME && tags[TAG_SITE] === site.previewLink;
+            const td = out.taskDefinition;
+            if (ours && td?.status === 'ACTIVE' && driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
+                return td.taskDefinitionArn;
+        }
+        catch (err) {
+            if (!(err instanceof ClientException))
+                throw err;
+        }
+        const out = await deps.clients.ecs.send(new RegisterTaskDefinitionCommand(input));
+        const arn = out.taskDefinition.taskDefinitionArn;
+        deps.registered?.(arn);
+        return arn;
+    };
+    return {
+        mode: 'task',
+        async inspect(target) {
+            checkPurgeTarget(target, (await purgers_adminAccount(deps)).user);
+            // Knowing what exists would take a task: the purge's own task reads it before dropping.
+            return undefined;
+        },
+        async purge(target) {
+            const admin = await purgers_adminAccount(deps);
+            const override = sqlTaskOverride({
+                sql: purgeTaskSql(target, admin.user),
+                dbHost: site.dbHost,
+                dbPort: site.dbPort,
+            });
+            const result = await deps.tasks.run({
+                cluster: deps.platform.cluster,
+                taskDefinitionArn: await taskDefinitionArn(),
+                container: SQL_TASK_CONTAINER,
+                command: override.command,
+                environment: override.environment,
+                platform: deps.platform,
+                startedBy: `mdl-sql/${site.previewLink}`.slice(0, 36),
+                logGroup: site.logGroupName,
+                logStreamPrefix: SQL_TASK_LOG_PREFIX,
+            });
+            const output = parseSqlTaskLog(result.logLines);
+            if (output.exitCode !== 0) {
+                const why = output.errors.slice(-3).join(' | ') || result.stoppedReason || `exit ${result.exitCode}`;
+                throw new Error(`the purging SQL task ${result.taskArn} failed: ${why}`);
+            }
+            return purgeResult(target, parsePurgeState(output.rows));
+        },
+    };
+}
+function purgers_dbPurger(mode, deps) {
+    return mode === 'direct' ? directPurger(deps) : sqlTaskPurger(deps);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/types.js
+
+/**
+ * The safe order of a destroy: nothing routes to the service before it goes, data goes only once no
+ * task can use it, a task definition only after the one-off tasks that need it, the DB secret after
+ * the data it opens, and the registry entry — the record of what the site had — last of all.
+ */
+const types_REMOVAL_STEPS = (/* unused pure expression or super */ null && ([
+    'scaling policies',
+    'scaling target',
+    'listener rule',
+    'service',
+    'target group',
+    'data in place',
+    'task definitions',
+    'data records',
+    'registry',
+]));
+/** A resource's tags say it is this site's and the suite's. */
+const types_ownedBy = (tags, previewLink) => tags[TAG_MANAGED_BY] === SUITE_NAME && tags[TAG_SITE] === previewLink;
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/data.js
+// The site's data — databases, DB users, moodledata folders and cron log, DB secret, log group — kept
+// unless the destroy purges. Databases and users go through the DB purger (SQL task or direct); the
+// folders through a one-off task of the site's task definition (only the VPC reaches EFS). The DB
+// secret goes after both: while it exists a re-run repeats their (idempotent) removal, and once it is
+// scheduled for deletion everything before it is known to be done — a task of the site can no longer
+// start without it anyway.
+
+
+
+
+
+/**
+ * Days Secrets Manager keeps a purged DB secret restorable: the minimum. The databases it opened are
+ * gone by then, and until the window ends the name is taken — a site deployed again under the same
+ * preview_link within it needs `aws secretsmanager restore-secret` first (its user is then created
+ * anew with the restored password).
+ */
+const SECRET_RECOVERY_DAYS = 7;
+const KEEP_NOTE = 'data: kept (purge-data and confirm remove it)';
+async function data_readDbSecrets(env) {
+    const { clients, target } = env;
+    let siteSecretGone = false;
+    const rows = await Promise.all(target.data.secrets.map(async (name) => {
+        const base = { resource: 'DB secret', name, data: true, step: 'data records' };
+        let found;
+        try {
+            found = await clients.secrets.send(new DescribeSecretCommand({ SecretId: name }));
+        }
+        catch (err) {
+            if (!(err instanceof SecretNotFound))
+                throw err;
+        }
+        if (!found || found.DeletedDate) {
+            if (name === target.names.dbSecretName)
+                siteSecretGone = true;
+            return {
+                ...base,
+                plan: 'gone',
+                ...(found?.DeletedDate
+                    ? { note: `scheduled for deletion on ${found.DeletedDate.toISOString().slice(0, 10)}` }
+                    : {}),
+            };
+        }
+        if (!ownedBy(tagRecord(found.Tags), target.link))
+            return { ...base, plan: 'not-ours', note: 'not tagged as this site’s' };
+        if (!env.purge)
+            return { ...base, plan: 'keep', note: KEEP_NOTE };
+        return {
+            ...base,
+            plan: 'remove',
+            note: `deleted with a ${SECRET_RECOVERY_DAYS}-day recovery window`,
+            apply: async () => {
+                try {
+                    await clients.secrets.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: SECRET_RECOVERY_DAYS }));
+                    return 'removed';
+                }
+                catch (err) {
+                    // Already scheduled for deletion (InvalidRequest) or gone: a previous run got here.
+                    if (err instanceof InvalidRequestException || err instanceof SecretNotFound)
+                        return 'already gone';
+                    throw err;
+                }
+            },
+        };
+    }));
+    return { rows, siteSecretGone };
+}
+async function data_readLogGroup(env) {
+    const { clients, target } = env;
+    const name = target.data.logGroup;
+    const base = { resource: 'log group', name, data: true, step: 'data records' };
+    let arn;
+    for await (const page of paginateDescribeLogGroups({ client: clients.logs }, { logGroupNamePrefix: name })) {
+        const g = page.logGroups?.find((lg) => lg.logGroupName === name);
+        if (g) {
+            arn = g.arn?.replace(/:\*$/, '') ?? '';
+            break;
+        }
+    }
+    if (arn === undefined)
+        return { ...base, plan: 'gone' };
+    const tags = await clients.logs.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    if (!ownedBy(tags.tags ?? {}, target.link))
+        return { ...base, plan: 'not-ours', note: 'not tagged as this site’s' };
+    // Kept without purge: the site's last logs are what one reads when asking why it went away.
+    if (!env.purge)
+        return { ...base, plan: 'keep', note: KEEP_NOTE };
+    return {
+        ...base,
+        plan: 'remove',
+        apply: async () => {
+            try {
+                await clients.logs.send(new DeleteLogGroupCommand({ logGroupName: name }));
+                return 'removed';
+            }
+            catch (err) {
+                if (err instanceof LogsNotFound)
+                    return 'already gone';
+                throw err;
+            }
+        },
+    };
+}
+/** Runs `fn` once, however many rows share its outcome. */
+function once(fn) {
+    let p;
+    return () => (p ??= fn());
+}
+function data_databaseRows(env, state, siteSecretGone) {
+    const { data } = env.target;
+    const purgeTarget = { databases: data.databases, users: data.users };
+    const items = [
+        ...data.databases.map((name) => ({ resource: 'database', kind: 'databases', name })),
+        ...data.users.map((name) => ({ resource: 'DB user', kind: 'users', name })),
+    ];
+    const run = once(() => env.db.purge(purgeTarget));
+    const outcome = (result, kind, name) => result.dropped[kind].includes(name) ? 'removed' : 'already gone';
+    return items.map(({ resource, kind, name }) => {
+        const base = {
+            resource,
+            name: kind === 'users' ? `${name}@'%'` : name,
+            data: true,
+            step: 'data in place',
+        };
+        if (!env.purge)
+            return { ...base, plan: 'keep', note: `${KEEP_NOTE}; on ${data.dbHost}` };
+        if (state && !state[kind].includes(name))
+            return { ...base, plan: 'gone' };
+        if (!state && siteSecretGone)
+            return { ...base, plan: 'gone', note: 'dropped before the DB secret was deleted, by an earlier run' };
+        return {
+            ...base,
+            plan: 'remove',
+            note: `${env.db.mode === 'task' ? 'SQL task' : 'direct'}: DROP … IF EXISTS on ${data.dbHost}`,
+            apply: async () => {
+                const result = await run();
+                for (const d of result.dropped.databases)
+                    if (kind === 'databases' && d === name)
+                        env.log.info(`  dropped database ${d}`);
+                for (const u of result.dropped.users)
+                    if (kind === 'users' && u === name)
+                        env.log.info(`  dropped user ${u}@'%'`);
+                return outcome(result, kind, name);
+            },
+        };
+    });
+}
+/** A folder name the rm may take: one path segment, never `.`/`..`, never the shared cron log folder. */
+const data_FOLDER = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
+const MOUNT = /^(\/[A-Za-z0-9._-]+)+$/;
+/** The shell the rm task runs: removes exactly `<mount>/<folder>` for each folder, and the cron log. */
+function moodledataRemovalScript(mountPath, folders, cronLog) {
+    const problems = [];
+    if (!MOUNT.test(mountPath) || mountPath.split('/').includes('..'))
+        problems.push(`EFS mount path ${JSON.stringify(mountPath)} must be an absolute path other than /`);
+    for (const f of folders)
+        if (!data_FOLDER.test(f) || f === 'cron_logs')
+            problems.push(`moodledata folder ${JSON.stringify(f)} must be one folder name (not empty, ., .., / or cron_logs)`);
+    if (!cronLog.startsWith(`${mountPath}/cron_logs/`) || !/^[A-Za-z0-9._/-]+$/.test(cronLog))
+        problems.push(`cron log ${JSON.stringify(cronLog)} must be under ${mountPath}/cron_logs/`);
+    if (problems.length)
+        throw new ConfigurationError(`refusing to remove moodledata:\n- ${problems.join('\n- ')}`);
+    const lines = folders.map((f) => `if [ -e '${mountPath}/${f}' ]; then rm -rf -- '${mountPath}/${f}' && echo 'moodledata-removed ${f}'; ` +
+        `else echo 'moodledata-absent ${f}'; fi`);
+    const cron = `if [ -e '${cronLog}' ]; then rm -f -- '${cronLog}' && echo cron-log-removed; else echo cron-log-absent; fi`;
+    return ['set -eu', ...lines, cron, 'echo moodledata-purge-done'].join('\n');
+}
+function data_moodledataRows(env, taskDefinition, siteSecretGone) {
+    const { data, link } = env.target;
+    const rows = data.moodledataFolders.map((folder) => ({
+        resource: 'moodledata',
+        name: `${data.mountPath}/${folder}`,
+        folder,
+    }));
+    const items = [...rows, { resource: 'cron log', name: data.cronLogPath, folder: undefined }];
+    // Built (and its paths refused) now, before any change, not when the task is due.
+    const script = env.purge && !siteSecretGone && taskDefinition
+        ? moodledataRemovalScript(data.mountPath, data.moodledataFolders, data.cronLogPath)
+        : '';
+    const run = once(async () => {
+        const td = taskDefinition.td;
+        const container = td.containerDefinitions?.[0];
+        const logOptions = container?.logConfiguration?.options ?? {};
+        const result = await env.tasks.run({
+            cluster: env.target.cluster,
+            taskDefinitionArn: await taskDefinition.arn(),
+            container: container?.name ?? link,
+            command: ['sh', '-c', script],
+            platform: env.platform,
+            startedBy: `mdl-preview/${link}`.slice(0, 36),
+            logGroup: logOptions['awslogs-group'] ?? data.logGroup,
+            logStreamPrefix: logOptions['awslogs-stream-prefix'] ?? 'moodle',
+        });
+        if (result.exitCode !== 0 || !result.logLines.includes('moodledata-purge-done'))
+            throw new Error(`removing moodledata failed (task ${result.taskArn}, exit ${result.exitCode}${result.stoppedReason ? `, ${result.stoppedReason}` : ''}): ${result.logLines.slice(-5).join(' | ')}`);
+        return {
+            folders: new Set(result.logLines.filter((l) => l.startsWith('moodledata-removed ')).map((l) => l.slice(19))),
+            cronLog: result.logLines.includes('cron-log-removed'),
+        };
+    });
+    return items.map(({ resource, name, folder }) => {
+        const base = { resource, name, data: true, step: 'data in place' };
+        if (!env.purge)
+            return { ...base, plan: 'keep', note: KEEP_NOTE };
+        if (siteSecretGone)
+            return { ...base, plan: 'gone', note: 'removed before the DB secret was deleted, by an earlier run' };
+        if (!taskDefinition)
+            return {
+                ...base,
+                plan: 'gone',
+                note: 'no task definition of the site is left to run the removal with; remove it by hand if it exists',
+            };
+        return {
+            ...base,
+            plan: 'remove',
+            note: `${folder === undefined ? 'rm -f' : 'rm -rf'} by a one-off task of ${taskDefinition.td.family}`,
+            apply: async () => {
+                const removed = await run();
+                const was = folder === undefined ? removed.cronLog : removed.folders.has(folder);
+                return was ? 'removed' : 'already gone';
+            },
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/destroy-target.js
+// What a destroy works on, with no I/O. On branch deletion the settings.yml is gone, so the names
+// come from the preview_link (siteNames), the host from the platform's domain, and the data — DB
+// names, user, moodledata folder, log group — from the site's registry entry; a plan, when a
+// settings file is given, is used for them too.
+
+
+
+/** Refuses a preview_link that cannot be a site's before anything reads AWS. */
+function destroy_target_checkPreviewLink(link) {
+    if (!DNS_LABEL.test(link) || link.length > MAX_PREVIEW_LINK_LENGTH)
+        throw new ConfigurationError(`preview-link ${JSON.stringify(link)} is not a site name: a lowercase DNS label (letters, digits and -, ` +
+            `starting and ending with a letter or digit) of at most ${MAX_PREVIEW_LINK_LENGTH} characters`);
+}
+const unique = (names) => [
+    ...new Set(names.filter((n) => Boolean(n))),
+];
+function destroy_target_destroyTarget(link, platform, entry, plan) {
+    destroy_target_checkPreviewLink(link);
+    if (plan && plan.site !== link)
+        throw new ConfigurationError(`the settings file is for site ${plan.site}, not ${link}: give the settings of the site being destroyed, or none`);
+    const names = siteNames(link);
+    const mountPath = (plan?.resources.moodledata.spec.mountPath ?? platform.efs.mount_path).replace(/\/+$/, '');
+    const planDb = plan?.resources.databases.spec;
+    if (planDb && entry && planDb.server.host !== entry.dbHost)
+        throw new ConfigurationError(`the settings put ${link}'s databases on ${planDb.server.host}, its registry entry on ${entry.dbHost}; ` +
+            'destroy without the settings file to use what the registry recorded');
+    const retired = (kind) => (entry?.retired ?? []).filter((r) => r.kind === kind).map((r) => r.name);
+    const data = {
+        dbHost: planDb?.server.host ?? entry?.dbHost ?? platform.db.writer_host,
+        dbPort: planDb?.server.port ?? platform.db.port,
+        databases: unique([
+            ...(planDb?.databases.map((d) => d.name) ?? []),
+            entry?.databases.moodle,
+            entry?.databases.mim,
+            ...retired('database'),
+        ]),
+        users: unique([plan?.resources.dbUser.spec.name, entry?.dbUser, ...retired('db-user')]),
+        moodledataFolders: unique([
+            plan?.resources.moodledata.spec.folder,
+            entry?.moodledataFolder,
+            ...retired('moodledata'),
+        ]),
+        mountPath,
+        cronLogPath: `${mountPath}/cron_logs/cron_${link}.log`,
+        secrets: unique([names.dbSecretName, ...retired('db-secret')]),
+        logGroup: plan?.resources.logGroup.spec.logGroupName ??
+            entry?.logGroup ??
+            `${platform.logs.group_prefix.replace(/\/+$/, '')}/${link}`,
+        source: plan && entry ? 'registry and settings' : plan ? 'settings' : entry ? 'registry' : 'names only',
+    };
+    return {
+        link,
+        names,
+        host: `${link}.${platform.domain}`,
+        cluster: platform.cluster,
+        listenerArns: platform.alb.https_listener_arns,
+        scalingResourceId: `service/${platform.cluster}/${names.serviceName}`,
+        sqlTaskFamily: sqlTaskFamily(link),
+        tags: { ...platform.tags, [TAG_SITE]: link, [TAG_MANAGED_BY]: SUITE_NAME },
+        data,
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/load-balancing.js
+// The site's host rule (looked for on every platform HTTPS listener: it may sit on any ALB with room)
+// and its target group. The rule goes before the service, so no request reaches a draining task;
+// the target group after it, because ELB refuses to delete a group a rule still forwards to.
+
+
+
+async function load_balancing_tagsOf(env, arn) {
+    const out = await env.clients.elbv2.send(new DescribeTagsCommand({ ResourceArns: [arn] }));
+    return tagRecord(out.TagDescriptions?.[0]?.Tags);
+}
+const load_balancing_hostsOf = (rule) => (rule.Conditions ?? []).flatMap((c) => c.Field === 'host-header' ? [...(c.HostHeaderConfig?.Values ?? []), ...(c.Values ?? [])] : []);
+async function load_balancing_readListenerRules(env) {
+    const { target } = env;
+    const found = [];
+    await Promise.all(target.listenerArns.map(async (listenerArn) => {
+        for await (const page of paginateDescribeRules({ client: env.clients.elbv2 }, { ListenerArn: listenerArn, PageSize: 400 }))
+            found.push(...(page.Rules ?? []).filter((r) => !r.IsDefault && load_balancing_hostsOf(r).includes(target.host)));
+    }));
+    const base = { resource: 'listener rule', data: false, step: 'listener rule' };
+    if (found.length === 0)
+        return [{ ...base, name: target.host, plan: 'gone' }];
+    return Promise.all(found.map(async (rule) => {
+        const arn = rule.RuleArn;
+        const name = `${target.host} (priority ${rule.Priority})`;
+        if (!ownedBy(await load_balancing_tagsOf(env, arn), target.link))
+            return { ...base, name, plan: 'not-ours', note: 'not tagged as this site’s' };
+        return {
+            ...base,
+            name,
+            plan: 'remove',
+            apply: async () => {
+                try {
+                    await env.clients.elbv2.send(new DeleteRuleCommand({ RuleArn: arn }));
+                    return 'removed';
+                }
+                catch (err) {
+                    if (err instanceof RuleNotFoundException)
+                        return 'already gone';
+                    throw err;
+                }
+            },
+        };
+    }));
+}
+async function load_balancing_readTargetGroup(env) {
+    const name = env.target.names.targetGroupName;
+    const base = { resource: 'target group', name, data: false, step: 'target group' };
+    let arn;
+    try {
+        const out = await env.clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] }));
+        arn = out.TargetGroups?.[0]?.TargetGroupArn;
+    }
+    catch (err) {
+        if (!(err instanceof TargetGroupNotFoundException))
+            throw err;
+    }
+    if (!arn)
+        return { ...base, plan: 'gone' };
+    if (!ownedBy(await load_balancing_tagsOf(env, arn), env.target.link))
+        return { ...base, plan: 'not-ours', note: 'not tagged as this site’s' };
+    return {
+        ...base,
+        plan: 'remove',
+        apply: async () => {
+            // DeleteTargetGroup succeeds for a group that is gone already (it has no not-found error).
+            await env.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
+            return 'removed';
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/purge-guard.js
+// Never purge data another live site uses: after a refresh (takeover) a site's old databases or
+// moodledata folder may be another site's current ones, and dropping them would destroy that site.
+
+/** Data of `link` that a live (not destroyed) site's registry entry uses. Pure. */
+function dataInUse(link, data, entries) {
+    const found = [];
+    for (const e of entries) {
+        if (e.previewLink === link || e.destroyedAt)
+            continue;
+        if (e.dbHost === data.dbHost) {
+            const theirs = Object.values(e.databases);
+            for (const db of data.databases)
+                if (theirs.includes(db))
+                    found.push({ kind: 'database', name: db, site: e.previewLink });
+            for (const user of data.users)
+                if (e.dbUser === user)
+                    found.push({ kind: 'db-user', name: user, site: e.previewLink });
+        }
+        for (const folder of data.moodledataFolders)
+            if (e.moodledataFolder === folder)
+                found.push({ kind: 'moodledata', name: folder, site: e.previewLink });
+    }
+    return found;
+}
+/** Throws, before any change, when a purge would remove data a live site uses. */
+function purge_guard_guardPurge(link, data, entries) {
+    const used = dataInUse(link, data, entries);
+    if (used.length === 0)
+        return;
+    const list = used.map((u) => `${u.kind} ${u.name} (used by site ${u.site})`).join(', ');
+    const sites = [...new Set(used.map((u) => u.site))].join(', ');
+    throw new ConfigurationError(`refusing to purge ${link}'s data: live sites use some of it: ${list}. Nothing was changed. ` +
+        `Destroy ${link} without purge-data (its data is then kept and recorded as retired), ` +
+        `or destroy ${sites} first if that data is really no longer wanted`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/registry-entry.js
+// The site's registry entry, last of all: it is the record of what the site had. Without purge it
+// stays, marked destroyed, its cron entry removed and its data recorded as retired (kept, awaiting a
+// purge; the deploy conflict guard ignores retired data); with purge it is deleted.
+
+
+const DESTROYED_REASON = 'site destroyed';
+/** The entry after a destroy that keeps the data. Pure. */
+function destroyedEntry(entry, data, today) {
+    const { cron: _cron, ...rest } = entry;
+    const isRetired = (kind, name) => entry.retired.some((r) => r.kind === kind && r.name === name);
+    const retire = (kind, names) => names
+        .filter((name) => !isRetired(kind, name))
+        .map((name) => ({ kind, name, since: today, reason: DESTROYED_REASON }));
+    return {
+        ...rest,
+        destroyedAt: entry.destroyedAt ?? today,
+        retired: [
+            ...entry.retired,
+            ...retire('database', data.databases),
+            ...retire('db-user', data.users),
+            ...retire('db-secret', data.secrets),
+            ...retire('moodledata', data.moodledataFolders),
+        ],
+    };
+}
+function registry_entry_registryRows(env, registry, keptSecrets) {
+    const { entry, target } = env;
+    const name = target.names.registryParameter;
+    const cronBase = { resource: 'cron entry', name, data: false, step: 'registry' };
+    const entryBase = { resource: 'registry entry', name, data: false, step: 'registry' };
+    if (!entry)
+        return [
+            { ...cronBase, plan: 'gone' },
+            { ...entryBase, plan: 'gone' },
+        ];
+    if (entry.managedBy !== SUITE_NAME) {
+        const note = `managed by ${entry.managedBy}`;
+        return [
+            { ...cronBase, plan: 'not-ours', note },
+            { ...entryBase, plan: 'not-ours', note },
+        ];
+    }
+    let write;
+    if (env.purge) {
+        const remove = () => (write ??= registry.delete(target.link).then((d) => (d ? 'removed' : 'already gone')));
+        return [
+            entry.cron ? { ...cronBase, plan: 'remove', apply: remove } : { ...cronBase, plan: 'gone' },
+            { ...entryBase, plan: 'remove', note: 'deleted once everything it recorded is gone', apply: remove },
+        ];
+    }
+    const today = env.now().toISOString().slice(0, 10);
+    const next = destroyedEntry(entry, { ...target.data, secrets: keptSecrets }, today);
+    const note = `marked destroyed on ${next.destroyedAt}; its data recorded as retired`;
+    if (sameEntry(entry, next))
+        return [
+            { ...cronBase, plan: 'gone' },
+            { ...entryBase, plan: 'keep', note },
+        ];
+    const put = () => (write ??= registry
+        .put({ ...next, updatedAt: env.now().toISOString(), updatedBy: env.actor }, true)
+        .then(() => 'kept'));
+    return [
+        entry.cron
+            ? {
+                ...cronBase,
+                plan: 'remove',
+                apply: async () => {
+                    await put(); // one write removes cron and marks the entry destroyed
+                    return 'removed';
+                },
+            }
+            : { ...cronBase, plan: 'gone' },
+        { ...entryBase, plan: 'keep', note, apply: put },
+    ];
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/scaling.js
+// The service's auto scaling: its policies, then its scalable target — first of all, so nothing
+// scales the service back up while it is being taken down. Policies carry no tags of their own: they
+// are the site's when the target they belong to is.
+
+
+const NAMESPACE = 'ecs';
+const DIMENSION = 'ecs:service:DesiredCount';
+/** Runs a delete; AWS's not-found answer means a previous run (or a person) removed it already. */
+async function removed(call) {
+    try {
+        await call();
+        return 'removed';
+    }
+    catch (err) {
+        if (err instanceof ObjectNotFoundException)
+            return 'already gone';
+        throw err;
+    }
+}
+async function scaling_readScaling(env) {
+    const { clients, target } = env;
+    const resourceId = target.scalingResourceId;
+    const base = { data: false };
+    const out = await clients.autoscaling.send(new DescribeScalableTargetsCommand({
+        ServiceNamespace: NAMESPACE,
+        ResourceIds: [resourceId],
+        ScalableDimension: DIMENSION,
+    }));
+    const scalable = out.ScalableTargets?.[0];
+    if (!scalable) {
+        // Deregistering a target deletes its policies, so without a target there are none either.
+        return [
+            {
+                ...base,
+                resource: 'scaling policy',
+                name: target.names.scalingPolicyName,
+                step: 'scaling policies',
+                plan: 'gone',
+            },
+            { ...base, resource: 'scaling target', name: resourceId, step: 'scaling target', plan: 'gone' },
+        ];
+    }
+    const tags = scalable.ScalableTargetARN
+        ? ((await clients.autoscaling.send(new ListTagsForResourceCommand({ ResourceARN: scalable.ScalableTargetARN }))).Tags ?? {})
+        : {};
+    const policies = [];
+    for await (const page of paginateDescribeScalingPolicies({ client: clients.autoscaling }, { ServiceNamespace: NAMESPACE, ResourceId: resourceId, ScalableDimension: DIMENSION }))
+        policies.push(...(page.ScalingPolicies ?? []));
+    if (!ownedBy(tags, target.link)) {
+        const note = 'not tagged as this site’s';
+        return [
+            ...policies.map((p) => ({
+                ...base,
+                resource: 'scaling policy',
+                name: p.PolicyName ?? '?',
+                step: 'scaling policies',
+                plan: 'not-ours',
+                note: 'belongs to a scaling target that is not ours',
+            })),
+            {
+                ...base,
+                resource: 'scaling target',
+                name: resourceId,
+                step: 'scaling target',
+                plan: 'not-ours',
+                note,
+            },
+        ];
+    }
+    const policyRows = policies.map((p) => ({
+        ...base,
+        resource: 'scaling policy',
+        name: p.PolicyName ?? '?',
+        step: 'scaling policies',
+        plan: 'remove',
+        apply: () => removed(() => clients.autoscaling.send(new DeleteScalingPolicyCommand({
+            PolicyName: p.PolicyName,
+            ServiceNamespace: NAMESPACE,
+            ResourceId: resourceId,
+            ScalableDimension: DIMENSION,
+        }))),
+    }));
+    if (policyRows.length === 0)
+        policyRows.push({
+            ...base,
+            resource: 'scaling policy',
+            name: target.names.scalingPolicyName,
+            step: 'scaling policies',
+            plan: 'gone',
+        });
+    return [
+        ...policyRows,
+        {
+            ...base,
+            resource: 'scaling target',
+            name: resourceId,
+            step: 'scaling target',
+            plan: 'remove',
+            apply: () => removed(() => clients.autoscaling.send(new DeregisterScalableTargetCommand({
+                ServiceNamespace: NAMESPACE,
+                ResourceId: resourceId,
+                ScalableDimension: DIMENSION,
+            }))),
+        },
+    ];
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/service.js
+// The site's ECS service: scaled to zero, deleted, then waited for until ECS reports it INACTIVE
+// (every task stopped), with the SDK's waiter machinery. A service found DRAINING was deleted by an
+// earlier run that did not wait: this run waits for it before anything it used goes.
+
+
+
+
+/** Polls until the service is INACTIVE (or gone); an error of a poll ends the wait with that error. */
+async function waitUntilInactive(env) {
+    const { clients, target, log } = env;
+    const service = target.names.serviceName;
+    let lastReport = '';
+    const result = await createWaiter({
+        client: clients.ecs,
+        maxWaitTime: env.waitMinutes * 60,
+        minDelay: env.waiter.minDelay,
+        maxDelay: env.waiter.maxDelay,
+    }, { cluster: target.cluster, services: [service] }, async (client, params) => {
+        const out = await client.send(new DescribeServicesCommand(params));
+        const s = out.services?.find((x) => x.serviceName === service);
+        if (!s || s.status === 'INACTIVE')
+            return { state: WaiterState.SUCCESS, reason: 'inactive' };
+        const report = `${service}: ${s.status}, ${s.runningCount ?? 0} task(s) still running`;
+        if (report !== lastReport)
+            log.info(report);
+        lastReport = report;
+        return { state: WaiterState.RETRY, reason: report };
+    });
+    if (result.state !== WaiterState.SUCCESS)
+        throw new Error(`service ${service} was deleted but did not stop within ${env.waitMinutes} minutes (${String(result.reason ?? result.state)}); ` +
+            'its tasks may still be draining: run destroy-instance again to finish (or raise wait-minutes)');
+}
+async function service_readService(env) {
+    const { clients, target } = env;
+    const name = target.names.serviceName;
+    const base = { resource: 'service', name, data: false, step: 'service' };
+    const out = await clients.ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [name], include: ['TAGS'] }));
+    const current = out.services?.find((s) => s.serviceName === name && s.status !== 'INACTIVE');
+    if (!current)
+        return { ...base, plan: 'gone' };
+    if (!ownedBy(tagRecord(current.tags), target.link))
+        return { ...base, plan: 'not-ours', note: 'not tagged as this site’s' };
+    // Data must never be removed under a running task, so a purge always waits.
+    const waits = env.wait || env.purge;
+    if (current.status === 'DRAINING') {
+        if (!waits)
+            return { ...base, plan: 'gone', note: 'deleted, its tasks still stopping' };
+        return {
+            ...base,
+            plan: 'remove',
+            note: 'deleted by an earlier run: waiting for its tasks to stop',
+            apply: async () => {
+                await waitUntilInactive(env);
+                return 'removed';
+            },
+        };
+    }
+    return {
+        ...base,
+        plan: 'remove',
+        note: `${current.runningCount ?? 0} task(s) running: scale to 0, delete${waits ? ', wait until stopped' : ''}`,
+        apply: async () => {
+            try {
+                // DeleteService refuses a service scaled above zero; auto scaling is gone by now, so 0 stays.
+                if ((current.desiredCount ?? 0) > 0)
+                    await clients.ecs.send(new UpdateServiceCommand({ cluster: target.cluster, service: name, desiredCount: 0 }));
+                await clients.ecs.send(new DeleteServiceCommand({ cluster: target.cluster, service: name }));
+            }
+            catch (err) {
+                if (err instanceof ServiceNotFoundException)
+                    return 'already gone';
+                // Not ACTIVE any more: deleted meanwhile (DRAINING); wait for it like for our own.
+                if (!(err instanceof ServiceNotActiveException))
+                    throw err;
+            }
+            if (waits)
+                await waitUntilInactive(env);
+            return 'removed';
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/task-definitions.js
+// Task definition revisions of the site's family and of its SQL task family: every ACTIVE revision
+// tagged as the site's is deregistered (an untagged one — Terraform's — is left alone). Deregistered,
+// not deleted: a later purge of kept data registers a copy of the latest one to run its rm task.
+
+
+
+const task_definitions_revisionOf = (arn) => Number(/:(\d+)$/.exec(arn)?.[1] ?? 0);
+/** ARNs of a family's revisions in one status, newest first (paged ListTaskDefinitions). */
+async function revisions(env, family, status) {
+    const arns = [];
+    // ECS matches familyPrefix against whole family names (mdl_sql_task-a does not list mdl_sql_task-ab);
+    // the filter below keeps that true whatever the service does.
+    for await (const page of paginateListTaskDefinitions({ client: env.clients.ecs }, { familyPrefix: family, status, sort: 'DESC' }))
+        arns.push(...(page.taskDefinitionArns ?? []).filter((a) => a.split('/').pop()?.startsWith(`${family}:`)));
+    return arns.sort((a, b) => task_definitions_revisionOf(b) - task_definitions_revisionOf(a));
+}
+async function task_definitions_describe(env, arn) {
+    const out = await env.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
+    return { td: out.taskDefinition, tags: out.tags ?? [] };
+}
+async function task_definitions_readFamily(env, family) {
+    const arns = await revisions(env, family, 'ACTIVE');
+    const described = await Promise.all(arns.map(async (arn) => ({ arn, ...(await task_definitions_describe(env, arn)) })));
+    const owned = described.filter((d) => ownedBy(tagRecord(d.tags), env.target.link));
+    const ours = owned.map((d) => d.arn);
+    return {
+        family,
+        ...(owned[0]?.td ? { latest: owned[0].td } : {}),
+        ours: ours.sort((a, b) => task_definitions_revisionOf(a) - task_definitions_revisionOf(b)),
+        notOurs: arns.filter((a) => !ours.includes(a)).sort((a, b) => task_definitions_revisionOf(a) - task_definitions_revisionOf(b)),
+    };
+}
+/** The newest deregistered revision of a family that is the site's, to copy for a purge's task. */
+async function task_definitions_latestOwnedInactive(env, family) {
+    for (const arn of await revisions(env, family, 'INACTIVE')) {
+        const { td, tags } = await task_definitions_describe(env, arn);
+        if (td && ownedBy(tagRecord(tags), env.target.link))
+            return { td, tags };
+    }
+    return undefined;
+}
+/** Registers a copy of a (deregistered) revision; it is deregistered again with the rest. */
+async function task_definitions_registerCopy(env, td, tags) {
+    const input = {
+        family: td.family,
+        taskRoleArn: td.taskRoleArn,
+        executionRoleArn: td.executionRoleArn,
+        networkMode: td.networkMode,
+        containerDefinitions: td.containerDefinitions,
+        volumes: td.volumes,
+        placementConstraints: td.placementConstraints,
+        requiresCompatibilities: td.requiresCompatibilities,
+        cpu: td.cpu,
+        memory: td.memory,
+        runtimePlatform: td.runtimePlatform,
+        ...(td.ephemeralStorage ? { ephemeralStorage: td.ephemeralStorage } : {}),
+        tags,
+    };
+    const out = await env.clients.ecs.send(new RegisterTaskDefinitionCommand(input));
+    const arn = out.taskDefinition.taskDefinitionArn;
+    env.registered.push(arn);
+    return arn;
+}
+const task_definitions_short = (arn) => arn.split('/').pop();
+/**
+ * The rows of one family: its revisions of ours, deregistered together with any this run registers
+ * (`willRegister`: the purge's one-off tasks), and the untagged ones, left alone.
+ */
+function task_definitions_familyRows(env, found, willRegister) {
+    const base = { resource: 'task definition', data: false, step: 'task definitions' };
+    const rows = [];
+    if (found.notOurs.length)
+        rows.push({
+            ...base,
+            name: found.notOurs.map(task_definitions_short).join(', '),
+            plan: 'not-ours',
+            note: 'not tagged as this site’s',
+        });
+    if (found.ours.length === 0 && !willRegister) {
+        rows.push({ ...base, name: found.family, plan: 'gone' });
+        return rows;
+    }
+    const row = {
+        ...base,
+        name: found.ours.length ? found.ours.map(task_definitions_short).join(', ') : found.family,
+        plan: 'remove',
+        ...(found.ours.length ? {} : { note: 'the revision this run registers for its purge task' }),
+    };
+    row.apply = async () => {
+        const extra = env.registered.filter((a) => task_definitions_short(a).startsWith(`${found.family}:`) && !found.ours.includes(a));
+        if (extra.length)
+            row.note = `and ${extra.map(task_definitions_short).join(', ')}, registered by this run for its purge task`;
+        const all = [...found.ours, ...extra];
+        // All settle before a failure is reported: nothing of this run may still be changing AWS after it.
+        const done = await Promise.allSettled(all.map((arn) => env.clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }))));
+        const failed = done.find((d) => d.status === 'rejected');
+        if (failed)
+            throw failed.reason;
+        return 'removed';
+    };
+    rows.push(row);
+    return rows;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/destroy.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Purge needs both inputs, and a confirm must name this site: checked before any AWS call. */
+function checkPurgeInputs(link, purgeData, confirm) {
+    if (confirm !== undefined && confirm !== link)
+        throw new ConfigurationError(`confirm is "${confirm}" but the site being destroyed is ${link}: confirm must be exactly the preview_link. Nothing was changed`);
+    if (purgeData && confirm === undefined)
+        throw new ConfigurationError(`purge-data: true removes ${link}'s databases, DB user, DB secret, moodledata and logs for good; ` +
+            `set confirm: ${link} as well to say so. Nothing was changed`);
+}
+/** The purge's SQL task, from the platform and what the destroy knows of the site (no plan needed). */
+function purgeSqlSite(target, platform, plan) {
+    return {
+        previewLink: target.link,
+        image: platform.images.sql_client,
+        region: platform.region,
+        logGroupName: target.data.logGroup,
+        executionRoleArn: platform.roles.execution_role_arn,
+        dbHost: target.data.dbHost,
+        dbPort: target.data.dbPort,
+        adminSecretArn: plan?.resources.databases.spec.server.adminSecretArn ?? platform.db.admin_secret_arn,
+        siteSecret: target.names.dbSecretName,
+        siteDbUser: target.data.users[0] ?? '',
+        tags: target.tags,
+    };
+}
+/** The outcome a row reports without being applied (a dry run, or nothing to do for it). */
+const OUTCOME_OF_PLAN = {
+    remove: 'removed',
+    gone: 'already gone',
+    keep: 'kept',
+    'not-ours': 'not ours',
+};
+async function destroySite(options) {
+    const { clients, platform, log, previewLink: link } = options;
+    const now = options.now ?? (() => new Date());
+    checkPreviewLink(link);
+    checkPurgeInputs(link, options.purgeData, options.confirm);
+    if (options.plan && options.plan.site !== link)
+        throw new ConfigurationError(`the settings file is for site ${options.plan.site}, not ${link}: give the settings of the site being destroyed, or none`);
+    if (options.confirm === link && !options.purgeData)
+        log.warning(`confirm: ${link} has no effect without purge-data: true; the data is kept`);
+    await checkCredentials(clients);
+    const registry = new SiteRegistry(clients.ssm);
+    const entries = await registry.list();
+    const entry = entries.find((e) => e.previewLink === link);
+    const target = destroyTarget(link, platform, entry, options.plan);
+    const purge = options.purgeData;
+    if (purge)
+        guardPurge(link, target.data, entries);
+    log.info(`site ${link}: host ${target.host}; data names from ${target.data.source}`);
+    const registered = [];
+    const env = {
+        clients,
+        platform,
+        target,
+        log,
+        entry,
+        purge,
+        tasks: options.tasks,
+        db: dbPurger(options.dbAccess, {
+            clients,
+            platform,
+            log,
+            tasks: options.tasks,
+            site: purgeSqlSite(target, platform, options.plan),
+            registered: (arn) => registered.push(arn),
+        }),
+        registered,
+        wait: options.wait,
+        waitMinutes: options.waitMinutes,
+        waiter: options.waiter ?? { minDelay: 5, maxDelay: 30 },
+        actor: options.actor,
+        now,
+    };
+    const hasDbData = target.data.databases.length + target.data.users.length > 0;
+    const rows = await log.group('Reading what exists', async () => {
+        const [scaling, rules, targetGroup, service, siteFamily, sqlFamily, secrets, logGroup, dbState] = await Promise.all([
+            readScaling(env),
+            readListenerRules(env),
+            readTargetGroup(env),
+            readService(env),
+            readFamily(env, target.names.taskFamily),
+            readFamily(env, target.sqlTaskFamily),
+            readDbSecrets(env),
+            readLogGroup(env),
+            purge && hasDbData
+                ? env.db.inspect({ databases: target.data.databases, users: target.data.users })
+                : undefined,
+        ]);
+        // The rm task needs a revision of the site: the newest ACTIVE one, else a copy of the newest
+        // deregistered one (the data was kept by an earlier destroy and is purged now).
+        let removalTd;
+        const needsRm = purge && !secrets.siteSecretGone;
+        if (needsRm && siteFamily.latest) {
+            const arn = siteFamily.latest.taskDefinitionArn;
+            removalTd = { td: siteFamily.latest, arn: async () => arn };
+        }
+        else if (needsRm) {
+            const inactive = await latestOwnedInactive(env, target.names.taskFamily);
+            if (inactive) {
+                let copy;
+                removalTd = { td: inactive.td, arn: () => (copy ??= registerCopy(env, inactive.td, inactive.tags)) };
+            }
+        }
+        const dbRows = hasDbData ? databaseRows(env, dbState, secrets.siteSecretGone) : [];
+        const folderRows = moodledataRows(env, removalTd, secrets.siteSecretGone);
+        const runsSqlTask = env.db.mode === 'task' && dbRows.some((r) => r.apply);
+        const copiesSiteTd = !siteFamily.latest && folderRows.some((r) => r.apply);
+        const keptSecrets = secrets.rows.filter((r) => r.plan === 'keep').map((r) => r.name);
+        return [
+            ...scaling,
+            ...rules,
+            service,
+            targetGroup,
+            ...dbRows,
+            ...folderRows,
+            ...familyRows(env, siteFamily, copiesSiteTd),
+            ...familyRows(env, sqlFamily, runsSqlTask),
+            ...secrets.rows,
+            logGroup,
+            ...registryRows(env, registry, keptSecrets),
+        ].sort((a, b) => REMOVAL_STEPS.indexOf(a.step) - REMOVAL_STEPS.indexOf(b.step));
+    });
+    const changed = rows.some((r) => r.apply);
+    if (options.dryRun || !changed) {
+        for (const r of rows)
+            r.outcome = OUTCOME_OF_PLAN[r.plan];
+        return result(link, rows, changed, options.dryRun, purge, entry?.destroyedAt);
+    }
+    await log.group('Removing', async () => {
+        for (const step of REMOVAL_STEPS) {
+            const due = rows.filter((r) => r.step === step);
+            // A step starts only when the one before it finished; after a failure nothing new starts, and
+            // the removals under way are let finish so nothing of this run still changes AWS afterwards.
+            const settled = await Promise.allSettled(due.map(async (r) => {
+                if (!r.apply) {
+                    r.outcome = OUTCOME_OF_PLAN[r.plan];
+                    return;
+                }
+                log.info(`${step}: ${r.plan === 'keep' ? 'updating' : 'removing'} ${r.resource} ${r.name}`);
+                r.outcome = await r.apply();
+            }));
+            const failed = settled.find((s) => s.status === 'rejected');
+            if (failed)
+                throw failed.reason;
+        }
+    });
+    const destroyedAt = purge || !entry ? undefined : (entry.destroyedAt ?? now().toISOString().slice(0, 10));
+    return result(link, rows, true, false, purge, destroyedAt);
+}
+function result(link, rows, changed, dryRun, purge, destroyedAt) {
+    return {
+        previewLink: link,
+        rows,
+        changed,
+        dryRun,
+        purge,
+        removed: rows.filter((r) => r.outcome === 'removed').length,
+        kept: rows.filter((r) => r.data && r.outcome === 'kept').map((r) => ({ kind: r.resource, name: r.name })),
+        ...(destroyedAt ? { destroyedAt } : {}),
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/dist/exec/client-message.js
+// The Session Manager data channel's binary frame ("ClientMessage"): encode and decode, with the
+// message and payload types the exec client speaks. Layout from aws/session-manager-plugin
+// src/message/clientmessage.go:129-171 and messageparser.go:36-89 (decode), 254-339 (encode).
+
+/** Message types (clientmessage.go:22-41). */
+const client_message_MessageType = {
+    inputStreamData: 'input_stream_data',
+    outputStreamData: 'output_stream_data',
+    acknowledge: 'acknowledge',
+    channelClosed: 'channel_closed',
+    startPublication: 'start_publication',
+    pausePublication: 'pause_publication',
+};
+/** Payload types (clientmessage.go:73-88). */
+const client_message_PayloadType = {
+    output: 1,
+    error: 2,
+    size: 3,
+    parameter: 4,
+    handshakeRequest: 5,
+    handshakeResponse: 6,
+    handshakeComplete: 7,
+    encChallengeRequest: 8,
+    encChallengeResponse: 9,
+    flag: 10,
+    stdErr: 11,
+    exitCode: 12,
+};
+// Field offsets (clientmessage.go:146-171). The header length field holds the offset of the
+// payload length field (messageparser.go:256), i.e. 116, so the payload starts 4 bytes later.
+const TYPE_OFFSET = 4;
+const TYPE_LENGTH = 32;
+const SCHEMA_OFFSET = 36;
+const CREATED_OFFSET = 40;
+const SEQUENCE_OFFSET = 48;
+const FLAGS_OFFSET = 56;
+const ID_OFFSET = 64;
+const DIGEST_OFFSET = 80;
+const PAYLOAD_TYPE_OFFSET = 112;
+const PAYLOAD_LENGTH_OFFSET = 116;
+const HEADER_LENGTH = (/* unused pure expression or super */ null && (PAYLOAD_LENGTH_OFFSET));
+const PAYLOAD_OFFSET = 120;
+/** Flags bit 0 SYN (first message of a stream), bit 1 FIN (clientmessage.go:134-136). */
+const client_message_FLAG_SYN = 1n;
+const FLAG_FIN = 2n;
+class ClientMessageError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'ClientMessageError';
+}
+/** Build a message with the defaults both peers use: schema 1, now, a random id, no flags. */
+function client_message_clientMessage(fields) {
+    return {
+        schemaVersion: 1,
+        createdDate: Date.now(),
+        sequenceNumber: 0,
+        flags: 0n,
+        messageId: randomUUID(),
+        payloadType: 0,
+        payload: Buffer.alloc(0),
+        ...fields,
+    };
+}
+function uuidBytes(id) {
+    const hex = id.replace(/-/g, '');
+    if (!/^[0-9a-fA-F]{32}$/.test(hex))
+        throw new ClientMessageError(`message id ${id} is not a UUID`);
+    return Buffer.from(hex, 'hex');
+}
+function uuidText(bytes) {
+    const h = bytes.toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+function client_message_encodeClientMessage(m) {
+    const typeBytes = Buffer.from(m.messageType, 'utf8');
+    if (typeBytes.length > TYPE_LENGTH)
+        throw new ClientMessageError(`message type ${m.messageType} is too long`);
+    const out = Buffer.alloc(PAYLOAD_OFFSET + m.payload.length);
+    out.writeUInt32BE(HEADER_LENGTH, 0);
+    // putString blanks the field with spaces before copying (messageparser.go:389-394).
+    out.fill(0x20, TYPE_OFFSET, TYPE_OFFSET + TYPE_LENGTH);
+    typeBytes.copy(out, TYPE_OFFSET);
+    out.writeUInt32BE(m.schemaVersion, SCHEMA_OFFSET);
+    out.writeBigUInt64BE(BigInt(m.createdDate), CREATED_OFFSET);
+    out.writeBigInt64BE(BigInt(m.sequenceNumber), SEQUENCE_OFFSET);
+    out.writeBigUInt64BE(m.flags, FLAGS_OFFSET);
+    // putUuid writes the least significant half first, then the most significant (messageparser.go:428-450).
+    const id = uuidBytes(m.messageId);
+    id.copy(out, ID_OFFSET, 8, 16);
+    id.copy(out, ID_OFFSET + 8, 0, 8);
+    createHash('sha256').update(m.payload).digest().copy(out, DIGEST_OFFSET);
+    out.writeUInt32BE(m.payloadType, PAYLOAD_TYPE_OFFSET);
+    out.writeUInt32BE(m.payload.length, PAYLOAD_LENGTH_OFFSET);
+    m.payload.copy(out, PAYLOAD_OFFSET);
+    return out;
+}
+/**
+ * Decode one frame. Stricter than the plugin (which trusts the lengths, messageparser.go:86): a
+ * short frame, a payload length that disagrees with the frame or a digest mismatch is an error.
+ */
+function client_message_decodeClientMessage(frame) {
+    if (frame.length < PAYLOAD_OFFSET)
+        throw new ClientMessageError(`frame of ${frame.length} bytes is shorter than a header`);
+    const headerLength = frame.readUInt32BE(0);
+    if (headerLength !== HEADER_LENGTH)
+        throw new ClientMessageError(`header length ${headerLength}, expected ${HEADER_LENGTH}`);
+    // getString trims NULs and spaces (messageparser.go:100-102).
+    const messageType = frame
+        .subarray(TYPE_OFFSET, TYPE_OFFSET + TYPE_LENGTH)
+        .toString('utf8')
+        .replace(/^[\0\s]+|[\0\s]+$/g, '');
+    const payloadLength = frame.readUInt32BE(PAYLOAD_LENGTH_OFFSET);
+    if (PAYLOAD_OFFSET + payloadLength !== frame.length)
+        throw new ClientMessageError(`payload length ${payloadLength} does not match a frame of ${frame.length} bytes`);
+    const payload = frame.subarray(PAYLOAD_OFFSET);
+    const digest = frame.subarray(DIGEST_OFFSET, DIGEST_OFFSET + 32);
+    if (!createHash('sha256').update(payload).digest().equals(digest))
+        throw new ClientMessageError(`payload digest mismatch in a ${messageType} message`);
+    const id = Buffer.concat([
+        frame.subarray(ID_OFFSET + 8, ID_OFFSET + 16),
+        frame.subarray(ID_OFFSET, ID_OFFSET + 8),
+    ]);
+    return {
+        messageType,
+        schemaVersion: frame.readUInt32BE(SCHEMA_OFFSET),
+        createdDate: Number(frame.readBigUInt64BE(CREATED_OFFSET)),
+        sequenceNumber: Number(frame.readBigInt64BE(SEQUENCE_OFFSET)),
+        flags: frame.readBigUInt64BE(FLAGS_OFFSET),
+        messageId: uuidText(id),
+        payloadType: frame.readUInt32BE(PAYLOAD_TYPE_OFFSET),
+        payload,
+    };
+}
+/**
+ * An acknowledge frame for a stream message: sequence 0, flags 3 (SYN|FIN), payload type 0, as
+ * SerializeClientMessageWithAcknowledgeContent builds it (messageparser.go:488-515).
+ */
+function client_message_acknowledgeFor(m, overrides = {}) {
+    const content = {
+        AcknowledgedMessageType: m.messageType,
+        AcknowledgedMessageId: m.messageId,
+        AcknowledgedMessageSequenceNumber: m.sequenceNumber,
+        IsSequentialMessage: true,
+    };
+    return client_message_clientMessage({
+        messageType: client_message_MessageType.acknowledge,
+        flags: client_message_FLAG_SYN | FLAG_FIN,
+        payload: Buffer.from(JSON.stringify(content)),
+        ...overrides,
+    });
+}
+function client_message_parseJsonPayload(m) {
+    try {
+        return JSON.parse(m.payload.toString('utf8'));
+    }
+    catch {
+        throw new ClientMessageError(`${m.messageType} payload (type ${m.payloadType}) is not JSON`);
+    }
+}
+
+// EXTERNAL MODULE: ../../node_modules/ws/lib/stream.js
+var stream = __nccwpck_require__(4232);
+// EXTERNAL MODULE: ../../node_modules/ws/lib/extension.js
+var extension = __nccwpck_require__(387);
+// EXTERNAL MODULE: ../../node_modules/ws/lib/permessage-deflate.js
+var permessage_deflate = __nccwpck_require__(7388);
+// EXTERNAL MODULE: ../../node_modules/ws/lib/receiver.js
+var receiver = __nccwpck_require__(433);
+// EXTERNAL MODULE: ../../node_modules/ws/lib/sender.js
+var sender = __nccwpck_require__(5601);
+// EXTERNAL MODULE: ../../node_modules/ws/lib/subprotocol.js
+var subprotocol = __nccwpck_require__(4272);
+// EXTERNAL MODULE: ../../node_modules/ws/lib/websocket.js
+var websocket = __nccwpck_require__(3709);
+// EXTERNAL MODULE: ../../node_modules/ws/lib/websocket-server.js
+var websocket_server = __nccwpck_require__(3261);
+;// CONCATENATED MODULE: ../../node_modules/ws/wrapper.mjs
+
+
+
+
+
+
+
+
+
+
+
+/* harmony default export */ const wrapper = ((/* unused pure expression or super */ null && (WebSocket)));
+
+;// CONCATENATED MODULE: ../../packages/core/dist/exec/data-channel.js
+// The client side of a Session Manager data channel on `ws`: open it with the session token, then
+// exchange sequenced stream messages with acknowledgements, resends, a reorder buffer and the handshake.
+// Behaviour follows aws/session-manager-plugin src/datachannel/streaming.go and, where the plugin is
+// silent or lax, the agent's aws/amazon-ssm-agent agent/session/datachannel/datachannel.go.
+
+
+
+
+/** The version this client reports in OpenDataChannel and the handshake response. */
+const EXEC_CLIENT_VERSION = '1.2.0.0-mdl-preview';
+const DEFAULT_TUNING = {
+    initialRetransmitMs: 200,
+    maxRetransmitMs: 1000,
+    minRetransmitMs: 10,
+    resendTickMs: 100,
+    maxResendAttempts: 3000,
+    incomingCapacity: 10000,
+};
+/** The data channel broke: socket gone, protocol violated, input never acknowledged. */
+class data_channel_DataChannelError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'DataChannelError';
+}
+class data_channel_DataChannel {
+    options;
+    /** Settles when the session ends: resolves on channel_closed or close(), rejects on a broken channel. */
+    ended;
+    /** Resolves when the agent's HandshakeComplete arrived; rejects like `ended` if it never does. */
+    ready;
+    tuning;
+    ws;
+    settle;
+    readyHooks;
+    done = false;
+    handshakeDone = false;
+    paused = false;
+    /** Input waiting for the handshake or for start_publication, in order. */
+    pending = [];
+    nextSequence = 0;
+    expectedSequence = 0;
+    incoming = new Map();
+    outgoing = new Map();
+    rtt;
+    rttVariation = 0;
+    rto;
+    resendTimer;
+    /** Counters for tests and debug logs. */
+    stats = { framesIn: 0, duplicatesDropped: 0, buffered: 0, resent: 0, acksSent: 0 };
+    constructor(options) {
+        this.options = options;
+        this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+        this.rtt = this.tuning.initialRetransmitMs;
+        this.rto = this.tuning.initialRetransmitMs;
+        this.ended = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+        this.ready = new Promise((resolve, reject) => (this.readyHooks = { resolve, reject }));
+        // Callers may await only one of the two; neither must become an unhandled rejection.
+        this.ended.catch(() => undefined);
+        this.ready.catch(() => undefined);
+        this.ws = new WebSocket(options.streamUrl, { perMessageDeflate: false });
+        this.ws.binaryType = 'nodebuffer';
+        this.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+        this.ws.on('close', (code, reason) => {
+            const why = reason.length ? `: ${reason.toString()}` : '';
+            this.fail(new data_channel_DataChannelError(`the exec data channel closed unexpectedly (WebSocket code ${code}${why}) before the session ended; ` +
+                'the command may still be running in the container'));
+        });
+        this.ws.on('error', (err) => this.fail(new data_channel_DataChannelError(`the exec data channel failed: ${err.message}`, { cause: err })));
+        this.resendTimer = setInterval(() => this.resendExpired(), this.tuning.resendTickMs);
+        this.resendTimer.unref();
+    }
+    /** Connect and send OpenDataChannel with the token (streaming.go:201-222); resolves once it is sent. */
+    static async open(options) {
+        const channel = new data_channel_DataChannel(options);
+        await new Promise((resolve, reject) => {
+            channel.ws.once('open', () => resolve());
+            channel.ended.catch(reject);
+        });
+        channel.ws.send(JSON.stringify({
+            MessageSchemaVersion: '1.0',
+            RequestId: randomUUID(),
+            TokenValue: options.tokenValue,
+            ClientId: randomUUID(),
+            ClientVersion: EXEC_CLIENT_VERSION,
+        }));
+        return channel;
+    }
+    /** Send keystrokes or data to the remote side; held while the handshake or a pause is under way. */
+    sendInput(data, payloadType = PayloadType.output) {
+        if (this.done)
+            throw new data_channel_DataChannelError('the exec session has ended');
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+        if (bytes.length === 0)
+            return;
+        this.pending.push({ data: bytes, payloadType });
+        this.flushPending();
+    }
+    /** Tell the remote pty the terminal size (shellsession.go:100-130: a Size payload, JSON cols/rows). */
+    resize(cols, rows) {
+        this.sendInput(Buffer.from(JSON.stringify({ cols, rows })), PayloadType.size);
+    }
+    /** End the session from our side: the socket closes and `ended` resolves. */
+    close() {
+        if (this.done)
+            return;
+        this.finish();
+        this.settle.resolve({ by: 'client' });
+        this.readyHooks.reject(new data_channel_DataChannelError('the exec session was closed before it was ready'));
+    }
+    /** Input messages sent but not yet acknowledged. */
+    get unacknowledged() {
+        return this.outgoing.size;
+    }
+    get retransmissionTimeoutMs() {
+        return this.rto;
+    }
+    // ---- receiving ----
+    onFrame(data, isBinary) {
+        if (this.done)
+            return;
+        if (!isBinary) {
+            this.options.log?.debug(`exec: ignoring a text frame from the service: ${String(data).slice(0, 200)}`);
+            return;
+        }
+        const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+        let m;
+        try {
+            m = decodeClientMessage(frame);
+        }
+        catch (err) {
+            this.fail(new data_channel_DataChannelError(`the exec data channel sent a bad frame: ${err.message}`));
+            return;
+        }
+        this.stats.framesIn++;
+        try {
+            switch (m.messageType) {
+                case MessageType.outputStreamData:
+                    this.onOutputMessage(m);
+                    break;
+                case MessageType.acknowledge:
+                    this.onAcknowledge(parseJsonPayload(m));
+                    break;
+                case MessageType.channelClosed:
+                    this.onChannelClosed(m);
+                    break;
+                // The plugin ignores these (streaming.go:424-425); the agent stops and resumes sending on them
+                // (agent datachannel.go:771-783). We hold input while paused, as the agent does.
+                case MessageType.pausePublication:
+                    this.paused = true;
+                    break;
+                case MessageType.startPublication:
+                    this.paused = false;
+                    this.flushPending();
+                    break;
+                default:
+                    this.options.log?.debug(`exec: ignoring a ${m.messageType} message`);
+            }
+        }
+        catch (err) {
+            this.fail(err instanceof Error ? err : new data_channel_DataChannelError(String(err)));
+        }
+    }
+    /**
+     * In order: acknowledge, handle, then drain buffered successors (streaming.go:608-717). Early: buffer
+     * and acknowledge while there is room. Already seen: acknowledge again and drop — the plugin stays
+     * silent here, but the agent re-acknowledges (agent datachannel.go:735-741), which stops a peer
+     * whose acknowledgement was lost from resending for ever.
+     */
+    onOutputMessage(m) {
+        if (m.sequenceNumber === this.expectedSequence) {
+            this.sendAcknowledge(m);
+            this.handleInOrder(m);
+            this.expectedSequence++;
+            for (let next = this.incoming.get(this.expectedSequence); next; next = this.incoming.get(this.expectedSequence)) {
+                this.incoming.delete(this.expectedSequence);
+                this.handleInOrder(next);
+                this.expectedSequence++;
+                if (this.done)
+                    return;
+            }
+        }
+        else if (m.sequenceNumber > this.expectedSequence) {
+            if (this.incoming.has(m.sequenceNumber)) {
+                this.stats.duplicatesDropped++;
+                this.sendAcknowledge(m);
+            }
+            else if (this.incoming.size < this.tuning.incomingCapacity) {
+                this.incoming.set(m.sequenceNumber, m);
+                this.stats.buffered++;
+                this.sendAcknowledge(m);
+            }
+            // A full buffer drops without acknowledging: the agent resends it later.
+        }
+        else {
+            this.stats.duplicatesDropped++;
+            this.sendAcknowledge(m);
+        }
+    }
+    handleInOrder(m) {
+        switch (m.payloadType) {
+            case PayloadType.handshakeRequest:
+                this.onHandshakeRequest(parseJsonPayload(m));
+                break;
+            case PayloadType.handshakeComplete: {
+                const complete = parseJsonPayload(m);
+                if (complete.CustomerMessage)
+                    this.options.onCustomerMessage?.(complete.CustomerMessage);
+                this.handshakeDone = true;
+                this.readyHooks.resolve();
+                this.flushPending();
+                break;
+            }
+            case PayloadType.encChallengeRequest:
+                throw new ConfigurationError('the exec session asked for a KMS encryption challenge, which this client does not support yet');
+            case PayloadType.output:
+            case PayloadType.stdErr:
+                if (m.payload.length)
+                    this.options.onOutput(m.payload, m.payloadType);
+                break;
+            default:
+                this.options.log?.debug(`exec: ignoring output payload type ${m.payloadType}`);
+        }
+    }
+    /**
+     * Answer the agent's requested actions (streaming.go:434-493). SessionType is accepted for the
+     * shell-like types the plugin accepts (streaming.go:868-876). KMSEncryption needs a KMS data key
+     * and AES-GCM framing we have not built: refuse it in the response, then fail clearly.
+     */
+    onHandshakeRequest(request) {
+        const processed = [];
+        const errors = [];
+        let kms;
+        for (const action of request.RequestedClientActions ?? []) {
+            if (action.ActionType === 'SessionType') {
+                const type = action.ActionParameters?.SessionType ?? '';
+                const ok = ['Standard_Stream', 'InteractiveCommands', 'NonInteractiveCommands'].includes(type);
+                processed.push({
+                    ActionType: 'SessionType',
+                    ActionStatus: ok ? 1 : 3,
+                    ActionResult: null,
+                    Error: ok ? '' : `session type ${type} is not supported`,
+                });
+                if (!ok)
+                    errors.push(`session type ${type} is not supported by the mdl-preview exec client`);
+            }
+            else if (action.ActionType === 'KMSEncryption') {
+                kms = action.ActionParameters?.KMSKeyId ?? 'a KMS key';
+                const error = 'KMS encryption is not supported by the mdl-preview exec client yet';
+                processed.push({ ActionType: 'KMSEncryption', ActionStatus: 2, ActionResult: null, Error: error });
+                errors.push(error);
+            }
+            else {
+                processed.push({
+                    ActionType: action.ActionType,
+                    ActionStatus: 3,
+                    ActionResult: null,
+                    Error: 'unsupported',
+                });
+            }
+        }
+        const response = {
+            ClientVersion: EXEC_CLIENT_VERSION,
+            ProcessedClientActions: processed,
+            Errors: errors,
+        };
+        this.sendStream(Buffer.from(JSON.stringify(response)), PayloadType.handshakeResponse);
+        if (kms) {
+            throw new ConfigurationError(`the cluster's exec configuration encrypts sessions with ${kms}, and KMS-encrypted ECS Exec is not ` +
+                'supported by mdl-preview yet; run this command with the AWS CLI and session-manager-plugin, or ' +
+                'remove kmsKeyId from the cluster executeCommandConfiguration');
+        }
+        if (errors.length)
+            throw new data_channel_DataChannelError(`exec handshake refused: ${errors.join('; ')}`);
+    }
+    onAcknowledge(ack) {
+        const entry = this.outgoing.get(ack.AcknowledgedMessageSequenceNumber);
+        if (!entry)
+            return;
+        this.outgoing.delete(ack.AcknowledgedMessageSequenceNumber);
+        // Karn's rule: a resent message's round trip is ambiguous, so only first sends feed the estimate.
+        if (entry.attempts === 0)
+            this.updateRetransmissionTimeout(Date.now() - entry.firstSent);
+    }
+    /** The plugin's RTO (streaming.go:829-846): RFC 6298-style smoothing, bounded by the clock granularity and a maximum. */
+    updateRetransmissionTimeout(sample) {
+        this.rttVariation = 0.75 * this.rttVariation + 0.25 * Math.abs(this.rtt - sample);
+        this.rtt = 0.875 * this.rtt + 0.125 * sample;
+        this.rto = Math.min(this.tuning.maxRetransmitMs, this.rtt + Math.max(this.tuning.minRetransmitMs, 4 * this.rttVariation));
+    }
+    onChannelClosed(m) {
+        const content = m.payload.length ? parseJsonPayload(m) : {};
+        this.finish();
+        this.readyHooks.reject(new data_channel_DataChannelError(`the exec session ended before it was ready: ${content.Output ?? ''}`));
+        this.settle.resolve({ by: 'service', output: content.Output ?? '' });
+    }
+    // ---- sending ----
+    flushPending() {
+        while (this.handshakeDone && !this.paused && !this.done && this.pending.length) {
+            const next = this.pending.shift();
+            this.sendStream(next.data, next.payloadType);
+        }
+    }
+    /** A sequenced input_stream_data message, kept until acknowledged (streaming.go:272-330). */
+    sendStream(payload, payloadType) {
+        const sequenceNumber = this.nextSequence++;
+        const frame = encodeClientMessage(clientMessage({
+            messageType: MessageType.inputStreamData,
+            sequenceNumber,
+            // The agent marks its first stream message SYN (agent datachannel.go:424-427); we do the same.
+            flags: sequenceNumber === 0 ? FLAG_SYN : 0n,
+            payloadType,
+            payload,
+        }));
+        const now = Date.now();
+        this.outgoing.set(sequenceNumber, { frame, firstSent: now, lastSent: now, attempts: 0 });
+        this.ws.send(frame);
+    }
+    sendAcknowledge(m) {
+        this.stats.acksSent++;
+        this.ws.send(encodeClientMessage(acknowledgeFor(m)));
+    }
+    /**
+     * Resend every input message older than the RTO. The plugin resends only the oldest per tick
+     * (streaming.go:333-361), which recovers a burst of losses one message per tick; all are resent here.
+     */
+    resendExpired() {
+        if (this.done || this.ws.readyState !== WebSocket.OPEN)
+            return;
+        const now = Date.now();
+        for (const [sequence, entry] of this.outgoing) {
+            if (now - entry.lastSent <= this.rto)
+                continue;
+            if (entry.attempts >= this.tuning.maxResendAttempts) {
+                this.fail(new data_channel_DataChannelError(`the exec session stopped acknowledging input (message ${sequence} resent ${entry.attempts} times)`));
+                return;
+            }
+            entry.attempts++;
+            entry.lastSent = now;
+            this.stats.resent++;
+            this.ws.send(entry.frame);
+        }
+    }
+    // ---- ending ----
+    finish() {
+        this.done = true;
+        clearInterval(this.resendTimer);
+        this.pending.length = 0;
+        this.incoming.clear();
+        this.outgoing.clear();
+        if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
+            this.ws.removeAllListeners('close');
+            this.ws.on('error', () => undefined);
+            if (this.ws.readyState === WebSocket.OPEN)
+                this.ws.close(1000);
+            else
+                this.ws.terminate();
+        }
+    }
+    fail(err) {
+        if (this.done)
+            return;
+        this.finish();
+        this.readyHooks.reject(err);
+        this.settle.reject(err);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ../../packages/core/dist/exec/run-command.js
+// ECS Exec without the plugin: check the task, call ExecuteCommand, run the command over our own data
+// channel, and recover its exit code — the agent runs the command without a shell and reports none.
+
+
+
+
+
+
+const EXEC_AGENT = 'ExecuteCommandAgent';
+const LIKELY_CAUSES = (/* unused pure expression or super */ null && ('likely causes: exec is not enabled on the service (enableExecuteCommand, then replace the tasks), ' +
+    'the agent has not started yet, the task role lacks ssmmessages:CreateControlChannel/CreateDataChannel/' +
+    'OpenControlChannel/OpenDataChannel, or the task has no route to Session Manager (no ssmmessages VPC endpoint or NAT)'));
+class ExecTimeoutError extends Error {
+    output;
+    name = 'ExecTimeoutError';
+    constructor(message, output) {
+        super(message);
+        this.output = output;
+    }
+}
+const run_command_defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Quote one word for sh (and for the agent's shlex split): single quotes, `'` as `'"'"'`. */
+function shellQuote(word) {
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
+}
+/**
+ * The command line handed to ExecuteCommand. The agent splits it with shlex and runs it without a
+ * shell (amazon-ssm-agent agent/session/shell/shell_unix.go:84), so we run `sh -c` ourselves: the
+ * user's command goes in as `$1` untouched, and a marker line after it carries `$?`.
+ */
+function wrapCommand(command, marker) {
+    const line = typeof command === 'string' ? command : command.map(shellQuote).join(' ');
+    const script = `sh -c "$1"; s=$?; printf "\\n%s%s\\n" ${marker} "$s"`;
+    return `sh -c ${shellQuote(script)} mdl-exec ${shellQuote(line)}`;
+}
+/**
+ * Turns the pty's byte stream into text: UTF-8 across chunk boundaries, `\r\n` → `\n`, and the end
+ * marker (with the newline we print before it) cut off and parsed, never shown.
+ */
+class ExecOutputStream {
+    marker;
+    exitCode;
+    decoder = new StringDecoder('utf8');
+    held = '';
+    pattern;
+    constructor(marker) {
+        this.marker = marker;
+        this.pattern = new RegExp(`\\n${marker}(\\d+)\\n`);
+    }
+    /** Returns the text that is safe to show now. */
+    push(chunk) {
+        if (this.exitCode !== undefined)
+            return '';
+        const text = (this.held + this.decoder.write(chunk)).replace(/\r\n/g, '\n');
+        const found = this.pattern.exec(text);
+        if (found) {
+            this.exitCode = Number(found[1]);
+            this.held = '';
+            return text.slice(0, found.index);
+        }
+        // Hold back what could still become the marker (it starts at the last newline), or a lone \r.
+        const last = text.lastIndexOf('\n');
+        const tail = last >= 0 ? text.slice(last) : '';
+        let keep = text.length;
+        if (tail && (`\n${this.marker}`.startsWith(tail) || new RegExp(`^\\n${this.marker}\\d*\\r?$`).test(tail)))
+            keep = last;
+        else if (text.endsWith('\r'))
+            keep = text.length - 1;
+        this.held = text.slice(keep);
+        return text.slice(0, keep);
+    }
+    /** What was held back when the stream ended without a marker. */
+    end() {
+        const rest = this.held + this.decoder.end();
+        this.held = '';
+        return rest;
+    }
+}
+async function describeTask(target) {
+    const out = await target.clients.ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [target.task] }));
+    const task = out.tasks?.[0];
+    if (!task)
+        throw new ConfigurationError(`task ${target.task} was not found in cluster ${target.cluster} (${out.failures?.[0]?.reason ?? 'MISSING'}); ` +
+            'list the running tasks with mdl-preview tasks <preview_link>');
+    return task;
+}
+/** Preflight: the task is RUNNING, the container exists, and its exec agent is RUNNING. */
+async function checkExecTarget(target) {
+    const task = await describeTask(target);
+    const id = task.taskArn?.split('/').pop() ?? target.task;
+    if (task.lastStatus !== 'RUNNING')
+        throw new ConfigurationError(`task ${id} is ${task.lastStatus ?? 'in an unknown state'}, not RUNNING: exec needs a running task`);
+    const containers = task.containers ?? [];
+    const names = containers.map((c) => c.name).join(', ');
+    let container = containers.find((c) => c.name === target.container);
+    if (target.container === undefined) {
+        if (containers.length !== 1)
+            throw new ConfigurationError(`task ${id} has containers ${names}: name one with --container`);
+        container = containers[0];
+    }
+    if (!container)
+        throw new ConfigurationError(`task ${id} has no container ${target.container} (it has ${names})`);
+    if (!task.enableExecuteCommand)
+        throw new ConfigurationError(`task ${id} was started without ECS Exec: enable enableExecuteCommand on the service and replace its tasks`);
+    const agent = container.managedAgents?.find((a) => a.name === EXEC_AGENT);
+    if (!agent)
+        throw new ConfigurationError(`container ${container.name} of task ${id} has no ${EXEC_AGENT}; ${LIKELY_CAUSES}`);
+    if (agent.lastStatus !== 'RUNNING')
+        throw new ConfigurationError(`the ${EXEC_AGENT} of container ${container.name} in task ${id} is ${agent.lastStatus ?? 'unknown'}` +
+            `${agent.reason ? ` (${agent.reason})` : ''}; ${LIKELY_CAUSES}`);
+    return { task, container: container.name };
+}
+/** Preflight, ExecuteCommand (retrying a not-yet-connected target with jitter), open the channel. */
+async function openExecSession(target) {
+    const { clients, cluster } = target;
+    const { task, container } = await checkExecTarget(target);
+    const attempts = target.connectAttempts ?? 5;
+    const base = target.connectBackoffMs ?? 1000;
+    const sleep = target.sleep ?? run_command_defaultSleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            const out = await clients.ecs.send(new ExecuteCommandCommand({
+                cluster,
+                task: task.taskArn,
+                container,
+                command: target.command,
+                interactive: true,
+            }));
+            const s = out.session;
+            if (!s?.sessionId || !s.streamUrl || !s.tokenValue)
+                throw new DataChannelError('ExecuteCommand answered without a session');
+            target.log?.mask(s.tokenValue);
+            const sessionId = s.sessionId;
+            const channel = await DataChannel.open({
+                streamUrl: s.streamUrl,
+                tokenValue: s.tokenValue,
+                onOutput: target.onOutput,
+                log: target.log,
+                tuning: target.tuning,
+            });
+            return {
+                sessionId,
+                container,
+                taskArn: task.taskArn,
+                channel,
+                terminate: async () => {
+                    channel.close();
+                    if (!clients.ssm)
+                        return;
+                    try {
+                        await clients.ssm.send(new TerminateSessionCommand({ SessionId: sessionId }));
+                    }
+                    catch (err) {
+                        target.log?.warning(`could not terminate exec session ${sessionId}: ${err.message}`);
+                    }
+                },
+            };
+        }
+        catch (err) {
+            const name = err.name;
+            if (name !== 'TargetNotConnectedException' || attempt >= attempts) {
+                if (name === 'TargetNotConnectedException')
+                    throw new ConfigurationError(`the exec agent of task ${task.taskArn?.split('/').pop()} did not connect after ${attempt} attempts; ${LIKELY_CAUSES}`);
+                throw err;
+            }
+            // Full jitter: concurrent cron runs must not retry in lockstep.
+            const delay = Math.random() * base * 2 ** (attempt - 1);
+            target.log?.debug(`exec: target not connected, retrying in ${Math.round(delay)} ms`);
+            await sleep(delay);
+        }
+    }
+}
+/** Run one command in a container and return its real exit code and output. */
+async function runCommand(options) {
+    const started = Date.now();
+    const marker = `__MDL_EXEC_END_${randomBytes(8).toString('hex').toUpperCase()}__:`;
+    const stream = new ExecOutputStream(marker);
+    const parts = [];
+    const emit = (text) => {
+        if (!text)
+            return;
+        parts.push(text);
+        options.onOutput?.(text);
+    };
+    const session = await openExecSession({
+        ...options,
+        command: wrapCommand(options.command, marker),
+        onOutput: (data) => emit(stream.push(data)),
+    });
+    const timeoutMs = options.timeoutMs ?? 10 * 60_000;
+    let timer;
+    const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    try {
+        const outcome = await Promise.race([
+            session.channel.ended.catch((err) => {
+                // The marker is the real end: a socket dropped after it has lost nothing.
+                if (stream.exitCode !== undefined && err instanceof DataChannelError)
+                    return { by: 'client' };
+                throw err;
+            }),
+            timedOut,
+        ]);
+        if (outcome === 'timeout') {
+            await session.terminate();
+            emit(stream.end());
+            throw new ExecTimeoutError(`the command did not finish within ${Math.round(timeoutMs / 1000)} s; exec session ${session.sessionId} was ended ` +
+                '(the process may still run in the container)', parts.join(''));
+        }
+        if (stream.exitCode === undefined) {
+            emit(stream.end());
+            const said = outcome.by === 'service' && outcome.output ? `: ${outcome.output}` : '';
+            throw new DataChannelError(`exec session ${session.sessionId} ended before the command reported its exit status${said}`);
+        }
+        return {
+            exitCode: stream.exitCode,
+            output: parts.join(''),
+            durationMs: Date.now() - started,
+            sessionId: session.sessionId,
+        };
+    }
+    finally {
+        clearTimeout(timer);
+        session.channel.close();
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/exec/site-tasks.js
+// A site's running tasks and their exec agents, for `mdl-preview exec/tasks`: paged ListTasks, then
+// DescribeTasks in batches of 100, as the design's batched reads ask.
+
+
+
+async function listSiteTasks(ecs, cluster, previewLink) {
+    const { serviceName, containerName } = siteNames(previewLink);
+    const arns = [];
+    let nextToken;
+    do {
+        const page = await ecs.send(new ListTasksCommand({ cluster, serviceName, desiredStatus: 'RUNNING', nextToken }));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    const tasks = [];
+    for (let i = 0; i < arns.length; i += 100) {
+        const out = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }));
+        tasks.push(...(out.tasks ?? []));
+    }
+    return tasks.map((task) => {
+        const container = task.containers?.find((c) => c.name === containerName) ?? task.containers?.[0];
+        return {
+            taskId: task.taskArn?.split('/').pop() ?? '',
+            taskArn: task.taskArn ?? '',
+            lastStatus: task.lastStatus ?? 'UNKNOWN',
+            execAgent: container?.managedAgents?.find((a) => a.name === 'ExecuteCommandAgent')?.lastStatus ?? 'absent',
+            startedAt: task.startedAt,
+            task,
+        };
+    });
+}
+/** The task to exec into: the one asked for, else the oldest RUNNING one whose exec agent runs. */
+async function pickExecTask(ecs, cluster, previewLink, taskId) {
+    if (taskId)
+        return taskId;
+    const tasks = await listSiteTasks(ecs, cluster, previewLink);
+    const { serviceName } = siteNames(previewLink);
+    if (!tasks.length)
+        throw new ConfigurationError(`service ${serviceName} in cluster ${cluster} has no running task (is the site deployed?)`);
+    const ready = tasks
+        .filter((t) => t.lastStatus === 'RUNNING' && t.execAgent === 'RUNNING')
+        .sort((a, b) => (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0));
+    if (ready[0])
+        return ready[0].taskId;
+    throw new ConfigurationError(`no task of ${serviceName} is ready for exec: ${tasks.map((t) => `${t.taskId} ${t.lastStatus}, exec agent ${t.execAgent}`).join('; ')}` +
+        ' (enable enableExecuteCommand on the service and redeploy, or wait for the agent)');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/index.js
 // Public surface of @moodle-preview/core.
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -52158,10 +59795,26 @@ function run() {
 
 /***/ }),
 
+/***/ 5140:
+/***/ ((module) => {
+
+module.exports = eval("require")("bufferutil");
+
+
+/***/ }),
+
 /***/ 1541:
 /***/ ((module) => {
 
 module.exports = eval("require")("cardinal");
+
+
+/***/ }),
+
+/***/ 4813:
+/***/ ((module) => {
+
+module.exports = eval("require")("utf-8-validate");
 
 
 /***/ }),
@@ -52359,6 +60012,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
 
 /***/ }),
 

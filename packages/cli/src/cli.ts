@@ -2,6 +2,8 @@
 // process itself; main.ts turns its result into an exit code. Each command lives in commands/.
 import { ConfigurationError, SettingsError } from '@moodle-preview/core';
 import { adopt } from './commands/adopt.js';
+import { exec, tasks } from './commands/exec.js';
+import { entra } from './commands/entra.js';
 import { plan } from './commands/plan.js';
 import { rollback } from './commands/rollback.js';
 import { validate } from './commands/validate.js';
@@ -29,6 +31,22 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
       'adopt FILE [--platform FILE] [--apply] [--service NAME] [--target-group NAME]\n' +
       '                                           take over a site Terraform built: report, then tag with --apply',
     run: adopt,
+  },
+  entra: {
+    usage:
+      'entra list --app ID… [--tenant ID --client-id ID] [--platform FILE] [--json]\n' +
+      "                                           which sites' redirect URIs are on each Entra ID app, and orphans",
+    run: entra,
+  },
+  exec: {
+    usage:
+      'exec LINK [--task ID] [--container NAME] [--timeout S] [--platform FILE] -- COMMAND…\n' +
+      '                                           run a command in a site container (ECS Exec), exit with its code',
+    run: (args, io) => exec(args, io),
+  },
+  tasks: {
+    usage: "tasks LINK [--platform FILE]            a site's running tasks with their exec agent state",
+    run: (args, io) => tasks(args, io),
   },
 };
 

@@ -71,3 +71,50 @@ export {
   type AdoptableId,
   type Ownership,
 } from './adopt/adopt.js';
+export * from './entra/index.js';
+export {
+  destroySite,
+  checkPurgeInputs,
+  type DestroyOptions,
+  type DestroyResult,
+  type KeptData,
+} from './destroy/destroy.js';
+export { destroyRows, destroyVerdict, renderDestroyResult, type DestroyRow } from './destroy/summary.js';
+export {
+  destroyTarget,
+  checkPreviewLink,
+  type DestroyTarget,
+  type SiteData,
+} from './destroy/destroy-target.js';
+export { dataInUse, guardPurge, type DataInUse } from './destroy/purge-guard.js';
+export type { Removal, RemovalOutcome, RemovalPlan } from './destroy/types.js';
+export { SECRET_RECOVERY_DAYS } from './destroy/data.js';
+export * from './db/purge-sql.js';
+export { inspectPurgeDirect, purgeDirect } from './db/purge-direct.js';
+export { dbPurger, directPurger, sqlTaskPurger, type DbPurger, type PurgerDeps } from './db/purgers.js';
+export * from './exec/client-message.js';
+export {
+  DataChannel,
+  DataChannelError,
+  DEFAULT_TUNING,
+  EXEC_CLIENT_VERSION,
+  type DataChannelEnd,
+  type DataChannelOptions,
+  type DataChannelTuning,
+} from './exec/data-channel.js';
+export {
+  checkExecTarget,
+  ExecOutputStream,
+  ExecTimeoutError,
+  openExecSession,
+  runCommand,
+  shellQuote,
+  wrapCommand,
+  type ExecClients,
+  type ExecSession,
+  type ExecSessionOptions,
+  type ExecTarget,
+  type RunCommandOptions,
+  type RunCommandResult,
+} from './exec/run-command.js';
+export { listSiteTasks, pickExecTask, type SiteTask } from './exec/site-tasks.js';

@@ -242,6 +242,15 @@ export interface EcsFakeOptions {
   autoCreateClusters?: boolean;
 }
 
+/** A session ExecuteCommand opened: what the agent side (a test server) needs to play it. */
+export interface ExecSessionRecord {
+  sessionId: string;
+  tokenValue: string;
+  taskArn: string;
+  container: string;
+  command: string;
+}
+
 /** What the fake knows about a task beyond its AWS shape. */
 interface TaskRun {
   serviceArn?: string;
@@ -267,6 +276,7 @@ const MUTATING = new Set([
   'UntagResource',
   'RunTask',
   'StopTask',
+  'ExecuteCommand',
 ]);
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
@@ -299,6 +309,13 @@ export class EcsFake implements ServiceHandler {
   /** Failed tasks that trip the circuit breaker, as AWS computes it: half the desired count, within 3..200. */
   failureThreshold: (desiredCount: number) => number = (desired) =>
     Math.min(200, Math.max(3, Math.ceil(desired / 2)));
+
+  /** Where ExecuteCommand's streamUrl points (a test's agent server, `ws://127.0.0.1:PORT`). */
+  execEndpoint: string | undefined;
+  /** Sessions ExecuteCommand opened, by token value. */
+  readonly execSessions = new Map<string, ExecSessionRecord>();
+  /** Answer ExecuteCommand with TargetNotConnectedException this many more times. */
+  execNotConnected = 0;
 
   private readonly runs = new Map<string, TaskRun>();
   /** Tasks by the deployment that started them, so a step does not scan every task per service. */
@@ -469,6 +486,8 @@ export class EcsFake implements ServiceHandler {
         return toWire({ task: this.stopTask(m) });
       case 'DescribeClusters':
         return toWire(this.describeClusters(m));
+      case 'ExecuteCommand':
+        return this.executeCommand(m);
       default:
         throw unknownOperation('ecs', action);
     }
@@ -1137,6 +1156,56 @@ export class EcsFake implements ServiceHandler {
           );
         },
       );
+  }
+
+  /** ECS ExecuteCommand: the checks and messages AWS answers with, then a session on `execEndpoint`. */
+  private executeCommand(m: RequestMembers): unknown {
+    const cluster = this.cluster(m);
+    const task = this.taskIn(cluster, m.string('task'));
+    const command = m.string('command');
+    if (!m.bool('interactive')) throw this.invalid('Interactive is the only mode supported currently.');
+    if (!task) throw this.invalid('The referenced task was not found.');
+    const name = m.optString('container');
+    if (name === undefined && task.containers.length > 1)
+      throw this.invalid('Container name is required when the task has more than one container.');
+    const container = name === undefined ? task.containers[0] : task.containers.find((c) => c.name === name);
+    if (!container) throw this.invalid(`The container ${name} does not exist in the task.`);
+    const agent = container.managedAgents?.find((a) => a.name === EXEC_AGENT);
+    if (task.lastStatus !== 'RUNNING' || !task.enableExecuteCommand || agent?.lastStatus !== 'RUNNING')
+      throw this.invalid(
+        "The execute command failed because execute command was not enabled when the task was run or the execute command agent isn't running. " +
+          'Wait and try again or run a new task with execute command enabled and try again.',
+      );
+    if (this.execNotConnected > 0) {
+      this.execNotConnected--;
+      throw new AwsServiceError(
+        'TargetNotConnectedException',
+        'The execute command failed due to an internal error. Try again later.',
+      );
+    }
+    if (!this.execEndpoint)
+      throw new AwsServiceError('ServerException', 'No exec endpoint is configured on the fake.', 500);
+    const sessionId = `ecs-execute-command-${this.ctx.id(17)}`;
+    const tokenValue = `token-${this.ctx.id(32)}`;
+    this.execSessions.set(tokenValue, {
+      sessionId,
+      tokenValue,
+      taskArn: task.taskArn,
+      container: container.name,
+      command,
+    });
+    return {
+      clusterArn: cluster.clusterArn,
+      containerArn: container.containerArn,
+      containerName: container.name,
+      interactive: true,
+      taskArn: task.taskArn,
+      session: {
+        sessionId,
+        streamUrl: `${this.execEndpoint}/v1/data-channel/${sessionId}?role=publish_subscribe&cell-number=1`,
+        tokenValue,
+      },
+    };
   }
 
   private stopTask(m: RequestMembers): Task {

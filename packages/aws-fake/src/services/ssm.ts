@@ -41,6 +41,7 @@ const MUTATING = new Set([
   'DeleteParameters',
   'AddTagsToResource',
   'RemoveTagsFromResource',
+  'TerminateSession',
 ]);
 
 const TYPES: readonly string[] = ['String', 'StringList', 'SecureString'];
@@ -56,6 +57,11 @@ export class SsmFake implements ServiceHandler {
   readonly parameters = new Map<string, StoredParameter>();
   /** Tags of parameters, by name. */
   readonly tags = new Map<string, SsmTag[]>();
+
+  /** Session Manager sessions ended with TerminateSession, in call order. */
+  readonly terminatedSessions: string[] = [];
+  /** Told about each TerminateSession (a test's agent server ends the session's socket). */
+  onTerminateSession: ((sessionId: string) => void) | undefined;
 
   constructor(private readonly ctx: FakeContext) {}
 
@@ -77,6 +83,12 @@ export class SsmFake implements ServiceHandler {
     switch (action) {
       case 'PutParameter':
         return this.put(m);
+      case 'TerminateSession': {
+        const sessionId = m.string('SessionId');
+        this.terminatedSessions.push(sessionId);
+        this.onTerminateSession?.(sessionId);
+        return { SessionId: sessionId };
+      }
       case 'GetParameter': {
         const { parameter, selector } = this.lookup(m.string('Name'));
         return toWire({ Parameter: this.shown(parameter, m.bool('WithDecryption'), selector) });

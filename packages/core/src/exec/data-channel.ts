@@ -1,0 +1,447 @@
+// The client side of a Session Manager data channel on `ws`: open it with the session token, then
+// exchange sequenced stream messages with acknowledgements, resends, a reorder buffer and the handshake.
+// Behaviour follows aws/session-manager-plugin src/datachannel/streaming.go and, where the plugin is
+// silent or lax, the agent's aws/amazon-ssm-agent agent/session/datachannel/datachannel.go.
+import { randomUUID } from 'node:crypto';
+import { WebSocket, type RawData } from 'ws';
+import { ConfigurationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import {
+  acknowledgeFor,
+  clientMessage,
+  decodeClientMessage,
+  encodeClientMessage,
+  FLAG_SYN,
+  MessageType,
+  parseJsonPayload,
+  PayloadType,
+  type AcknowledgeContent,
+  type ChannelClosedContent,
+  type ClientMessage,
+  type HandshakeRequestPayload,
+  type HandshakeResponsePayload,
+  type ProcessedClientAction,
+} from './client-message.js';
+
+/** The version this client reports in OpenDataChannel and the handshake response. */
+export const EXEC_CLIENT_VERSION = '1.2.0.0-mdl-preview';
+
+/** Timing of the reliability layer; defaults are the plugin's (session-manager-plugin src/config/config.go:21-33). */
+export interface DataChannelTuning {
+  /** Retransmission timeout before the first round trip is measured (DefaultTransmissionTimeout). */
+  initialRetransmitMs: number;
+  /** Upper bound of the adaptive timeout (MaxTransmissionTimeout). */
+  maxRetransmitMs: number;
+  /** Lower bound, the clock granularity of the RTO formula (ClockGranularity). */
+  minRetransmitMs: number;
+  /** How often unacknowledged input is checked (ResendSleepInterval). */
+  resendTickMs: number;
+  /** Resends of one message before the session is given up (ResendMaxAttempt: 5 minutes of ticks). */
+  maxResendAttempts: number;
+  /** Early output messages kept for reordering (IncomingMessageBufferCapacity). */
+  incomingCapacity: number;
+}
+
+export const DEFAULT_TUNING: DataChannelTuning = {
+  initialRetransmitMs: 200,
+  maxRetransmitMs: 1000,
+  minRetransmitMs: 10,
+  resendTickMs: 100,
+  maxResendAttempts: 3000,
+  incomingCapacity: 10000,
+};
+
+export interface DataChannelOptions {
+  streamUrl: string;
+  tokenValue: string;
+  /** Stream output in order, exactly once: stdout-like payloads (Output, StdErr). */
+  onOutput: (data: Buffer, payloadType: number) => void;
+  /** The agent's HandshakeComplete customer message, when it has one. */
+  onCustomerMessage?: (text: string) => void;
+  log?: Logger;
+  tuning?: Partial<DataChannelTuning>;
+}
+
+/** How a session ended without error: the service closed the channel, or we did. */
+export type DataChannelEnd = { by: 'service'; output: string } | { by: 'client' };
+
+/** The data channel broke: socket gone, protocol violated, input never acknowledged. */
+export class DataChannelError extends Error {
+  override name = 'DataChannelError';
+}
+
+interface Unacknowledged {
+  frame: Buffer;
+  firstSent: number;
+  lastSent: number;
+  attempts: number;
+}
+
+export class DataChannel {
+  /** Settles when the session ends: resolves on channel_closed or close(), rejects on a broken channel. */
+  readonly ended: Promise<DataChannelEnd>;
+  /** Resolves when the agent's HandshakeComplete arrived; rejects like `ended` if it never does. */
+  readonly ready: Promise<void>;
+
+  private readonly tuning: DataChannelTuning;
+  private readonly ws: WebSocket;
+  private settle!: { resolve: (e: DataChannelEnd) => void; reject: (e: Error) => void };
+  private readyHooks!: { resolve: () => void; reject: (e: Error) => void };
+  private done = false;
+  private handshakeDone = false;
+  private paused = false;
+  /** Input waiting for the handshake or for start_publication, in order. */
+  private readonly pending: { data: Buffer; payloadType: number }[] = [];
+  private nextSequence = 0;
+  private expectedSequence = 0;
+  private readonly incoming = new Map<number, ClientMessage>();
+  private readonly outgoing = new Map<number, Unacknowledged>();
+  private rtt: number;
+  private rttVariation = 0;
+  private rto: number;
+  private readonly resendTimer: NodeJS.Timeout;
+  /** Counters for tests and debug logs. */
+  readonly stats = { framesIn: 0, duplicatesDropped: 0, buffered: 0, resent: 0, acksSent: 0 };
+
+  private constructor(private readonly options: DataChannelOptions) {
+    this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.rtt = this.tuning.initialRetransmitMs;
+    this.rto = this.tuning.initialRetransmitMs;
+    this.ended = new Promise<DataChannelEnd>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.ready = new Promise<void>((resolve, reject) => (this.readyHooks = { resolve, reject }));
+    // Callers may await only one of the two; neither must become an unhandled rejection.
+    this.ended.catch(() => undefined);
+    this.ready.catch(() => undefined);
+    this.ws = new WebSocket(options.streamUrl, { perMessageDeflate: false });
+    this.ws.binaryType = 'nodebuffer';
+    this.ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary));
+    this.ws.on('close', (code: number, reason: Buffer) => {
+      const why = reason.length ? `: ${reason.toString()}` : '';
+      this.fail(
+        new DataChannelError(
+          `the exec data channel closed unexpectedly (WebSocket code ${code}${why}) before the session ended; ` +
+            'the command may still be running in the container',
+        ),
+      );
+    });
+    this.ws.on('error', (err: Error) =>
+      this.fail(new DataChannelError(`the exec data channel failed: ${err.message}`, { cause: err })),
+    );
+    this.resendTimer = setInterval(() => this.resendExpired(), this.tuning.resendTickMs);
+    this.resendTimer.unref();
+  }
+
+  /** Connect and send OpenDataChannel with the token (streaming.go:201-222); resolves once it is sent. */
+  static async open(options: DataChannelOptions): Promise<DataChannel> {
+    const channel = new DataChannel(options);
+    await new Promise<void>((resolve, reject) => {
+      channel.ws.once('open', () => resolve());
+      channel.ended.catch(reject);
+    });
+    channel.ws.send(
+      JSON.stringify({
+        MessageSchemaVersion: '1.0',
+        RequestId: randomUUID(),
+        TokenValue: options.tokenValue,
+        ClientId: randomUUID(),
+        ClientVersion: EXEC_CLIENT_VERSION,
+      }),
+    );
+    return channel;
+  }
+
+  /** Send keystrokes or data to the remote side; held while the handshake or a pause is under way. */
+  sendInput(data: Buffer | string, payloadType: number = PayloadType.output): void {
+    if (this.done) throw new DataChannelError('the exec session has ended');
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    if (bytes.length === 0) return;
+    this.pending.push({ data: bytes, payloadType });
+    this.flushPending();
+  }
+
+  /** Tell the remote pty the terminal size (shellsession.go:100-130: a Size payload, JSON cols/rows). */
+  resize(cols: number, rows: number): void {
+    this.sendInput(Buffer.from(JSON.stringify({ cols, rows })), PayloadType.size);
+  }
+
+  /** End the session from our side: the socket closes and `ended` resolves. */
+  close(): void {
+    if (this.done) return;
+    this.finish();
+    this.settle.resolve({ by: 'client' });
+    this.readyHooks.reject(new DataChannelError('the exec session was closed before it was ready'));
+  }
+
+  /** Input messages sent but not yet acknowledged. */
+  get unacknowledged(): number {
+    return this.outgoing.size;
+  }
+
+  get retransmissionTimeoutMs(): number {
+    return this.rto;
+  }
+
+  // ---- receiving ----
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (this.done) return;
+    if (!isBinary) {
+      this.options.log?.debug(`exec: ignoring a text frame from the service: ${String(data).slice(0, 200)}`);
+      return;
+    }
+    const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+    let m: ClientMessage;
+    try {
+      m = decodeClientMessage(frame);
+    } catch (err) {
+      this.fail(new DataChannelError(`the exec data channel sent a bad frame: ${(err as Error).message}`));
+      return;
+    }
+    this.stats.framesIn++;
+    try {
+      switch (m.messageType) {
+        case MessageType.outputStreamData:
+          this.onOutputMessage(m);
+          break;
+        case MessageType.acknowledge:
+          this.onAcknowledge(parseJsonPayload<AcknowledgeContent>(m));
+          break;
+        case MessageType.channelClosed:
+          this.onChannelClosed(m);
+          break;
+        // The plugin ignores these (streaming.go:424-425); the agent stops and resumes sending on them
+        // (agent datachannel.go:771-783). We hold input while paused, as the agent does.
+        case MessageType.pausePublication:
+          this.paused = true;
+          break;
+        case MessageType.startPublication:
+          this.paused = false;
+          this.flushPending();
+          break;
+        default:
+          this.options.log?.debug(`exec: ignoring a ${m.messageType} message`);
+      }
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new DataChannelError(String(err)));
+    }
+  }
+
+  /**
+   * In order: acknowledge, handle, then drain buffered successors (streaming.go:608-717). Early: buffer
+   * and acknowledge while there is room. Already seen: acknowledge again and drop — the plugin stays
+   * silent here, but the agent re-acknowledges (agent datachannel.go:735-741), which stops a peer
+   * whose acknowledgement was lost from resending for ever.
+   */
+  private onOutputMessage(m: ClientMessage): void {
+    if (m.sequenceNumber === this.expectedSequence) {
+      this.sendAcknowledge(m);
+      this.handleInOrder(m);
+      this.expectedSequence++;
+      for (
+        let next = this.incoming.get(this.expectedSequence);
+        next;
+        next = this.incoming.get(this.expectedSequence)
+      ) {
+        this.incoming.delete(this.expectedSequence);
+        this.handleInOrder(next);
+        this.expectedSequence++;
+        if (this.done) return;
+      }
+    } else if (m.sequenceNumber > this.expectedSequence) {
+      if (this.incoming.has(m.sequenceNumber)) {
+        this.stats.duplicatesDropped++;
+        this.sendAcknowledge(m);
+      } else if (this.incoming.size < this.tuning.incomingCapacity) {
+        this.incoming.set(m.sequenceNumber, m);
+        this.stats.buffered++;
+        this.sendAcknowledge(m);
+      }
+      // A full buffer drops without acknowledging: the agent resends it later.
+    } else {
+      this.stats.duplicatesDropped++;
+      this.sendAcknowledge(m);
+    }
+  }
+
+  private handleInOrder(m: ClientMessage): void {
+    switch (m.payloadType) {
+      case PayloadType.handshakeRequest:
+        this.onHandshakeRequest(parseJsonPayload<HandshakeRequestPayload>(m));
+        break;
+      case PayloadType.handshakeComplete: {
+        const complete = parseJsonPayload<{ CustomerMessage?: string }>(m);
+        if (complete.CustomerMessage) this.options.onCustomerMessage?.(complete.CustomerMessage);
+        this.handshakeDone = true;
+        this.readyHooks.resolve();
+        this.flushPending();
+        break;
+      }
+      case PayloadType.encChallengeRequest:
+        throw new ConfigurationError(
+          'the exec session asked for a KMS encryption challenge, which this client does not support yet',
+        );
+      case PayloadType.output:
+      case PayloadType.stdErr:
+        if (m.payload.length) this.options.onOutput(m.payload, m.payloadType);
+        break;
+      default:
+        this.options.log?.debug(`exec: ignoring output payload type ${m.payloadType}`);
+    }
+  }
+
+  /**
+   * Answer the agent's requested actions (streaming.go:434-493). SessionType is accepted for the
+   * shell-like types the plugin accepts (streaming.go:868-876). KMSEncryption needs a KMS data key
+   * and AES-GCM framing we have not built: refuse it in the response, then fail clearly.
+   */
+  private onHandshakeRequest(request: HandshakeRequestPayload): void {
+    const processed: ProcessedClientAction[] = [];
+    const errors: string[] = [];
+    let kms: string | undefined;
+    for (const action of request.RequestedClientActions ?? []) {
+      if (action.ActionType === 'SessionType') {
+        const type = (action.ActionParameters as { SessionType?: string } | undefined)?.SessionType ?? '';
+        const ok = ['Standard_Stream', 'InteractiveCommands', 'NonInteractiveCommands'].includes(type);
+        processed.push({
+          ActionType: 'SessionType',
+          ActionStatus: ok ? 1 : 3,
+          ActionResult: null,
+          Error: ok ? '' : `session type ${type} is not supported`,
+        });
+        if (!ok) errors.push(`session type ${type} is not supported by the mdl-preview exec client`);
+      } else if (action.ActionType === 'KMSEncryption') {
+        kms = (action.ActionParameters as { KMSKeyId?: string } | undefined)?.KMSKeyId ?? 'a KMS key';
+        const error = 'KMS encryption is not supported by the mdl-preview exec client yet';
+        processed.push({ ActionType: 'KMSEncryption', ActionStatus: 2, ActionResult: null, Error: error });
+        errors.push(error);
+      } else {
+        processed.push({
+          ActionType: action.ActionType,
+          ActionStatus: 3,
+          ActionResult: null,
+          Error: 'unsupported',
+        });
+      }
+    }
+    const response: HandshakeResponsePayload = {
+      ClientVersion: EXEC_CLIENT_VERSION,
+      ProcessedClientActions: processed,
+      Errors: errors,
+    };
+    this.sendStream(Buffer.from(JSON.stringify(response)), PayloadType.handshakeResponse);
+    if (kms) {
+      throw new ConfigurationError(
+        `the cluster's exec configuration encrypts sessions with ${kms}, and KMS-encrypted ECS Exec is not ` +
+          'supported by mdl-preview yet; run this command with the AWS CLI and session-manager-plugin, or ' +
+          'remove kmsKeyId from the cluster executeCommandConfiguration',
+      );
+    }
+    if (errors.length) throw new DataChannelError(`exec handshake refused: ${errors.join('; ')}`);
+  }
+
+  private onAcknowledge(ack: AcknowledgeContent): void {
+    const entry = this.outgoing.get(ack.AcknowledgedMessageSequenceNumber);
+    if (!entry) return;
+    this.outgoing.delete(ack.AcknowledgedMessageSequenceNumber);
+    // Karn's rule: a resent message's round trip is ambiguous, so only first sends feed the estimate.
+    if (entry.attempts === 0) this.updateRetransmissionTimeout(Date.now() - entry.firstSent);
+  }
+
+  /** The plugin's RTO (streaming.go:829-846): RFC 6298-style smoothing, bounded by the clock granularity and a maximum. */
+  private updateRetransmissionTimeout(sample: number): void {
+    this.rttVariation = 0.75 * this.rttVariation + 0.25 * Math.abs(this.rtt - sample);
+    this.rtt = 0.875 * this.rtt + 0.125 * sample;
+    this.rto = Math.min(
+      this.tuning.maxRetransmitMs,
+      this.rtt + Math.max(this.tuning.minRetransmitMs, 4 * this.rttVariation),
+    );
+  }
+
+  private onChannelClosed(m: ClientMessage): void {
+    const content = m.payload.length ? parseJsonPayload<Partial<ChannelClosedContent>>(m) : {};
+    this.finish();
+    this.readyHooks.reject(
+      new DataChannelError(`the exec session ended before it was ready: ${content.Output ?? ''}`),
+    );
+    this.settle.resolve({ by: 'service', output: content.Output ?? '' });
+  }
+
+  // ---- sending ----
+
+  private flushPending(): void {
+    while (this.handshakeDone && !this.paused && !this.done && this.pending.length) {
+      const next = this.pending.shift()!;
+      this.sendStream(next.data, next.payloadType);
+    }
+  }
+
+  /** A sequenced input_stream_data message, kept until acknowledged (streaming.go:272-330). */
+  private sendStream(payload: Buffer, payloadType: number): void {
+    const sequenceNumber = this.nextSequence++;
+    const frame = encodeClientMessage(
+      clientMessage({
+        messageType: MessageType.inputStreamData,
+        sequenceNumber,
+        // The agent marks its first stream message SYN (agent datachannel.go:424-427); we do the same.
+        flags: sequenceNumber === 0 ? FLAG_SYN : 0n,
+        payloadType,
+        payload,
+      }),
+    );
+    const now = Date.now();
+    this.outgoing.set(sequenceNumber, { frame, firstSent: now, lastSent: now, attempts: 0 });
+    this.ws.send(frame);
+  }
+
+  private sendAcknowledge(m: ClientMessage): void {
+    this.stats.acksSent++;
+    this.ws.send(encodeClientMessage(acknowledgeFor(m)));
+  }
+
+  /**
+   * Resend every input message older than the RTO. The plugin resends only the oldest per tick
+   * (streaming.go:333-361), which recovers a burst of losses one message per tick; all are resent here.
+   */
+  private resendExpired(): void {
+    if (this.done || this.ws.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    for (const [sequence, entry] of this.outgoing) {
+      if (now - entry.lastSent <= this.rto) continue;
+      if (entry.attempts >= this.tuning.maxResendAttempts) {
+        this.fail(
+          new DataChannelError(
+            `the exec session stopped acknowledging input (message ${sequence} resent ${entry.attempts} times)`,
+          ),
+        );
+        return;
+      }
+      entry.attempts++;
+      entry.lastSent = now;
+      this.stats.resent++;
+      this.ws.send(entry.frame);
+    }
+  }
+
+  // ---- ending ----
+
+  private finish(): void {
+    this.done = true;
+    clearInterval(this.resendTimer);
+    this.pending.length = 0;
+    this.incoming.clear();
+    this.outgoing.clear();
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
+      this.ws.removeAllListeners('close');
+      this.ws.on('error', () => undefined);
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000);
+      else this.ws.terminate();
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.done) return;
+    this.finish();
+    this.readyHooks.reject(err);
+    this.settle.reject(err);
+  }
+}

@@ -1,0 +1,122 @@
+// The destroy-instance bundle, started as the Actions runner starts it (Node 24, INPUT_*, file
+// commands), against the stateful AWS fake through AWS_ENDPOINT_URL, with a real MariaDB behind the
+// purge's SQL task.
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { runAction } from '../harness/run-action.js';
+import { createWorld, minimalSettings, type World } from '../deploy/world.js';
+import { remainsOf } from '../destroy/world.js';
+import { adminConnection, useMariaDb } from '../servers/mariadb.js';
+
+const ACTION = 'actions/destroy-instance';
+const mariadb = useMariaDb();
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+function platformFile(w: World): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'destroy-e2e-'));
+  writeFileSync(path.join(dir, 'platform.yml'), w.platformText);
+  return path.join(dir, 'platform.yml');
+}
+
+const errorOf = (r: { commands: { command: string; message: string }[] }) =>
+  r.commands.find((c) => c.command === 'error')?.message;
+
+describe('destroy-instance bundle', () => {
+  it('dry-runs, destroys keeping the data, finds nothing more to do, then purges', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy(minimalSettings('site-e'));
+    const inputs = { 'preview-link': 'site-e', platform: platformFile(world), 'wait-minutes': '2' };
+    const env = world.fake.env();
+    world.fake.server.resetCalls();
+
+    const dry = await runAction(ACTION, { inputs: { ...inputs, 'dry-run': 'true' }, env });
+    expect(dry.stderr).toBe('');
+    expect(dry.exitCode).toBe(0);
+    expect(dry.outputs).toMatchObject({ changed: 'true', removed: '8' });
+    expect(dry.summary).toContain('Dry run of destroy of site-e');
+    expect(dry.summary).toContain('<td>service</td><td>mdl-site-e</td><td>would remove</td>');
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+
+    const destroyed = await runAction(ACTION, { inputs, env, timeoutMs: 120_000 });
+    expect(errorOf(destroyed)).toBeUndefined();
+    expect(destroyed.exitCode).toBe(0);
+    expect(destroyed.outputs).toMatchObject({ changed: 'true', removed: '8' });
+    expect(JSON.parse(destroyed.outputs.kept!)).toEqual([
+      { kind: 'database', name: 'mdl_site_e' },
+      { kind: 'DB user', name: "mdl_site_e@'%'" },
+      { kind: 'moodledata', name: '/moodle_data_root/site-e' },
+      { kind: 'cron log', name: '/moodle_data_root/cron_logs/cron_site-e.log' },
+      { kind: 'DB secret', name: 'moodle-preview/sites/site-e/db' },
+      { kind: 'log group', name: '/moodle-preview/sites/site-e' },
+    ]);
+    expect(destroyed.summary).toContain('<td>service</td><td>mdl-site-e</td><td>removed</td>');
+    expect(destroyed.summary).toContain('<td>database</td><td>mdl_site_e</td><td>kept</td>');
+    expect(destroyed.summary).toMatch(
+      /site-e destroyed \(8 resource\(s\) removed\); data kept: database mdl_site_e/,
+    );
+    expect(remainsOf(world, 'site-e')).toEqual({
+      'logs:log-group': ['/moodle-preview/sites/site-e'],
+      'secretsmanager:secret': ['moodle-preview/sites/site-e/db'],
+      'ssm:parameter': ['/moodle-preview/sites/site-e'],
+    });
+
+    world.fake.server.resetCalls();
+    const again = await runAction(ACTION, { inputs, env });
+    expect(again.exitCode).toBe(0);
+    expect(again.outputs).toMatchObject({ changed: 'false', removed: '0' });
+    expect(again.stdout).toMatch(/nothing to do: site-e was destroyed on \d{4}-\d\d-\d\d/);
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+
+    const purged = await runAction(ACTION, {
+      inputs: { ...inputs, 'purge-data': 'true', confirm: 'site-e' },
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(errorOf(purged)).toBeUndefined();
+    expect(purged.exitCode).toBe(0);
+    expect(purged.outputs).toMatchObject({ changed: 'true', kept: '[]' });
+    expect(remainsOf(world, 'site-e')).toEqual({});
+    expect(existsSync(`${world.efsRoot}/site-e`)).toBe(false);
+    const conn = await adminConnection(mariadb());
+    const [dbs] = await conn.query(
+      "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'mdl_site_e'",
+    );
+    await conn.end();
+    expect(dbs).toEqual([]);
+  }, 300_000);
+
+  it('stops at bad inputs with a clear error and no AWS call', async () => {
+    world = await createWorld(mariadb());
+    const env = world.fake.env();
+    const platform = platformFile(world);
+    const cases: [Record<string, string>, string | RegExp][] = [
+      [
+        { 'preview-link': 'site-e', platform, 'purge-data': 'true' },
+        /purge-data: true removes site-e's .*set confirm: site-e/,
+      ],
+      [
+        { 'preview-link': 'site-e', platform, 'purge-data': 'true', confirm: 'site-f' },
+        /confirm is "site-f" but the site being destroyed is site-e/,
+      ],
+      [{ 'preview-link': 'Site_E', platform }, /preview-link "Site_E" is not a site name/],
+      [{ 'preview-link': '', platform }, 'input preview-link is required: the site to destroy'],
+      [{ 'preview-link': 'site-e' }, /input platform is required when settings is not given/],
+      [
+        { 'preview-link': 'site-e', platform, 'db-access': 'ssh' },
+        'input db-access must be one of task, direct, got "ssh"',
+      ],
+    ];
+    for (const [inputs, message] of cases) {
+      const r = await runAction(ACTION, { inputs, env });
+      expect([inputs, r.exitCode]).toEqual([inputs, 1]);
+      expect(errorOf(r)).toMatch(message);
+    }
+    expect(world.fake.server.count()).toBe(0);
+  }, 120_000);
+});

@@ -1,0 +1,445 @@
+// A WebSocket server that plays the SSM agent's side of an exec data channel (with MGS folded in):
+// OpenDataChannel, the handshake, a real child process whose output streams back in sequenced frames,
+// acknowledgements and resends — and seeded switches for dropping, duplicating, reordering and delaying
+// frames in both directions, withholding acknowledgements, and killing the socket mid-stream.
+// Behaviour follows aws/amazon-ssm-agent agent/session/datachannel/datachannel.go (cited per step).
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import {
+  acknowledgeFor,
+  clientMessage,
+  decodeClientMessage,
+  encodeClientMessage,
+  FLAG_SYN,
+  MessageType,
+  parseJsonPayload,
+  PayloadType,
+  type AcknowledgeContent,
+  type ClientMessage,
+  type HandshakeResponsePayload,
+} from '../../packages/core/src/exec/client-message.js';
+
+export interface FrameChaos {
+  /** Seed of the PRNG; each session gets seed + its index. */
+  seed: number;
+  /** Probabilities per frame, in both directions (sent and received by the agent). */
+  drop?: number;
+  duplicate?: number;
+  reorder?: number;
+  /** Extra random delay of sent frames, up to this many ms. */
+  delayMs?: number;
+}
+
+export interface SsmAgentOptions {
+  /** The command (and session id) a token opens; the AWS fake's execSessions in end-to-end tests. */
+  sessionFor: (token: string) => { command: string; sessionId: string } | undefined;
+  chaos?: FrameChaos;
+  /** Output payload size (agent/session/config/config.go:50, StreamDataPayloadSize = 1024). */
+  chunkSize?: number;
+  /** Fixed retransmission timeout of the agent side (ms). */
+  resendMs?: number;
+  /** Unacknowledged output frames before the child's output is paused. */
+  window?: number;
+  /** Leave input unacknowledged for this long after the handshake ("the pty is not ready yet"). */
+  withholdAcksMs?: number;
+  /** Terminate the socket once this many output frames have been sent. */
+  killAfterOutputFrames?: number;
+  /** Ask for KMS encryption in the handshake. */
+  kmsKeyId?: string;
+  /** Send pause_publication right after HandshakeComplete and start_publication this much later. */
+  pausePublicationMs?: number;
+}
+
+export interface AgentSession {
+  sessionId: string;
+  command: string;
+  openedWith: Record<string, unknown>;
+  handshakeResponse?: HandshakeResponsePayload;
+  /** Input payloads (type Output) in the order the agent processed them. */
+  input: string[];
+  sizes: { cols: number; rows: number }[];
+  /** Input frames received (before chaos), resends included. */
+  inputFramesReceived: number;
+  outputFramesSent: number;
+  outputResent: number;
+  exitCode?: number | null;
+  closed: boolean;
+  terminated: boolean;
+  /** When start_publication was sent (pausePublicationMs). */
+  resumedAt?: number;
+  /** When each input payload was processed. */
+  inputAt: number[];
+}
+
+export interface SsmAgentServer {
+  url: string;
+  sessions: AgentSession[];
+  /** End a session as ssm:TerminateSession does: the process is killed and the channel closed. */
+  terminate(sessionId: string): void;
+  close(): Promise<void>;
+}
+
+/** mulberry32: small, fast, seeded. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** google/shlex's split as the agent uses it (agent/session/shell/shell_unix.go:84): quotes, escapes. */
+export function shlexSplit(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i]!;
+    if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      i++;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) throw new Error('unterminated single quote');
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '"') {
+      word ??= '';
+      i++;
+      while (i < line.length && line[i] !== '"') {
+        if (line[i] === '\\' && i + 1 < line.length) i++;
+        word += line[i];
+        i++;
+      }
+      if (i >= line.length) throw new Error('unterminated double quote');
+      i++;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[i + 1];
+      i += 2;
+    } else {
+      word = (word ?? '') + c;
+      i++;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+export async function startSsmAgentServer(options: SsmAgentOptions): Promise<SsmAgentServer> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const sessions: AgentSession[] = [];
+  const enders = new Map<string, () => void>();
+  wss.on('connection', (ws) => {
+    ws.once('message', (data: RawData, isBinary: boolean) => {
+      let open: Record<string, unknown> = {};
+      try {
+        if (!isBinary) open = JSON.parse(String(data)) as Record<string, unknown>;
+      } catch {
+        /* handled below */
+      }
+      const found = options.sessionFor(String(open.TokenValue ?? ''));
+      if (!found) {
+        ws.close(4003, 'invalid token');
+        return;
+      }
+      const session: AgentSession = {
+        sessionId: found.sessionId,
+        command: found.command,
+        openedWith: open,
+        input: [],
+        sizes: [],
+        inputFramesReceived: 0,
+        outputFramesSent: 0,
+        outputResent: 0,
+        closed: false,
+        terminated: false,
+        inputAt: [],
+      };
+      sessions.push(session);
+      const end = playAgent(ws, session, options, sessions.length);
+      enders.set(session.sessionId, end);
+    });
+  });
+  const port = (wss.address() as AddressInfo).port;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    sessions,
+    terminate: (sessionId) => enders.get(sessionId)?.(),
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function playAgent(
+  ws: WebSocket,
+  session: AgentSession,
+  options: SsmAgentOptions,
+  index: number,
+): () => void {
+  const chaos = options.chaos;
+  const random = seededRandom((chaos?.seed ?? 1) + index);
+  const chunkSize = options.chunkSize ?? 1024;
+  const resendMs = options.resendMs ?? 40;
+  const window = options.window ?? 256;
+  let outSequence = 0;
+  let expectedIn = 0;
+  const incoming = new Map<number, ClientMessage>();
+  const outgoing = new Map<number, { frame: Buffer; lastSent: number }>();
+  let child: ChildProcess | undefined;
+  let childDone = false;
+  let readyAt = Number.POSITIVE_INFINITY;
+  let finished = false;
+  const held: (() => void)[] = [];
+
+  const alive = () => ws.readyState === WebSocket.OPEN && !finished;
+  const rawSend = (frame: Buffer) => {
+    if (alive()) ws.send(frame);
+  };
+  const releaseHeld = () => {
+    for (const f of held.splice(0)) f();
+  };
+  /** Apply the chaos to one delivery (a send, or the processing of a received frame). */
+  const withChaos = (deliver: () => void) => {
+    if (!chaos) return deliver();
+    const r = random();
+    const drop = chaos.drop ?? 0;
+    const dup = chaos.duplicate ?? 0;
+    const reorder = chaos.reorder ?? 0;
+    const later = (f: () => void) => (chaos.delayMs ? setTimeout(f, random() * chaos.delayMs) : f());
+    if (r < drop) return;
+    if (r < drop + dup) {
+      later(deliver);
+      later(deliver);
+      return;
+    }
+    if (r < drop + dup + reorder) {
+      // Delivered after the next frame, or soon if none follows.
+      held.push(deliver);
+      setTimeout(releaseHeld, 15);
+      return;
+    }
+    later(() => {
+      deliver();
+      releaseHeld();
+    });
+  };
+
+  const sendStream = (payloadType: number, payload: Buffer) => {
+    const sequenceNumber = outSequence++;
+    // The first stream message carries SYN (agent datachannel.go:424-427).
+    const frame = encodeClientMessage(
+      clientMessage({
+        messageType: MessageType.outputStreamData,
+        sequenceNumber,
+        flags: sequenceNumber === 0 ? FLAG_SYN : 0n,
+        payloadType,
+        payload,
+      }),
+    );
+    outgoing.set(sequenceNumber, { frame, lastSent: Date.now() });
+    withChaos(() => rawSend(frame));
+  };
+  const sendControl = (m: ClientMessage) => rawSend(encodeClientMessage(m));
+
+  // Resend unacknowledged output (agent datachannel.go:468-500), every expired frame per tick.
+  const resendTimer = setInterval(
+    () => {
+      const now = Date.now();
+      for (const entry of outgoing.values()) {
+        if (now - entry.lastSent < resendMs) continue;
+        entry.lastSent = now;
+        session.outputResent++;
+        withChaos(() => rawSend(entry.frame));
+      }
+      maybeClose();
+    },
+    Math.max(5, resendMs / 2),
+  );
+
+  const closeChannel = (output: string) => {
+    if (finished) return;
+    // channel_closed comes from MGS, unsequenced and unacknowledged (plugin streaming.go:775-793).
+    sendControl(
+      clientMessage({
+        messageType: MessageType.channelClosed,
+        flags: FLAG_SYN | 2n,
+        payload: Buffer.from(
+          JSON.stringify({
+            MessageId: clientMessage({ messageType: 'x' }).messageId,
+            CreatedDate: new Date().toISOString(),
+            DestinationId: 'ecs:cluster_task_runtime',
+            SessionId: session.sessionId,
+            MessageType: MessageType.channelClosed,
+            SchemaVersion: 1,
+            Output: output,
+          }),
+        ),
+      }),
+    );
+    stop();
+    setTimeout(() => ws.close(1000), 200).unref();
+  };
+  const stop = () => {
+    finished = true;
+    session.closed = true;
+    clearInterval(resendTimer);
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  };
+  const maybeClose = () => {
+    if (childDone && outgoing.size === 0 && !finished)
+      closeChannel(`Exiting session with sessionId: ${session.sessionId}.`);
+    if (child && outgoing.size < window / 2) {
+      child.stdout?.resume();
+      child.stderr?.resume();
+    }
+  };
+
+  const startCommand = () => {
+    const argv = shlexSplit(session.command);
+    // On a pty stdout and stderr are one device, so their order is kept; `2>&1` gives the same here.
+    child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'pty', ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // A pty would turn \n into \r\n (onlcr); the agent sends what the pty gives it.
+    const forward = (data: Buffer) => {
+      const text = Buffer.from(data.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
+      for (let at = 0; at < text.length; at += chunkSize) {
+        sendStream(PayloadType.output, text.subarray(at, at + chunkSize));
+        session.outputFramesSent++;
+        if (
+          options.killAfterOutputFrames !== undefined &&
+          session.outputFramesSent >= options.killAfterOutputFrames
+        ) {
+          stop();
+          ws.terminate();
+          return;
+        }
+      }
+      if (outgoing.size >= window) {
+        child?.stdout?.pause();
+        child?.stderr?.pause();
+      }
+    };
+    child.stdout!.on('data', forward);
+    child.stderr!.on('data', forward);
+    child.stdin!.on('error', () => undefined);
+    child.on('close', (code) => {
+      session.exitCode = code;
+      childDone = true;
+      maybeClose();
+    });
+  };
+
+  /** The agent's handling of one input stream message (agent datachannel.go:815-852). */
+  const processInput = (m: ClientMessage) => {
+    switch (m.payloadType) {
+      case PayloadType.handshakeResponse: {
+        const response = parseJsonPayload<HandshakeResponsePayload>(m);
+        session.handshakeResponse = response;
+        if (response.Errors?.length) {
+          closeChannel(`Handshake failed: ${response.Errors.join('; ')}`);
+          return;
+        }
+        sendStream(
+          PayloadType.handshakeComplete,
+          Buffer.from(JSON.stringify({ HandshakeTimeToComplete: 1_000_000, CustomerMessage: '' })),
+        );
+        readyAt = Date.now() + (options.withholdAcksMs ?? 0);
+        if (options.pausePublicationMs !== undefined) {
+          sendControl(clientMessage({ messageType: MessageType.pausePublication }));
+          setTimeout(() => {
+            session.resumedAt = Date.now();
+            sendControl(clientMessage({ messageType: MessageType.startPublication }));
+          }, options.pausePublicationMs);
+        }
+        startCommand();
+        return;
+      }
+      case PayloadType.output:
+        session.input.push(m.payload.toString('utf8'));
+        session.inputAt.push(Date.now());
+        child?.stdin?.write(m.payload);
+        return;
+      case PayloadType.size:
+        session.sizes.push(parseJsonPayload<{ cols: number; rows: number }>(m));
+        return;
+      default:
+        return;
+    }
+  };
+  const notReady = (m: ClientMessage) =>
+    m.payloadType !== PayloadType.handshakeResponse && Date.now() < readyAt;
+  const ack = (m: ClientMessage) => withChaos(() => rawSend(encodeClientMessage(acknowledgeFor(m))));
+
+  /** In order, early, or already seen (agent datachannel.go:687-741). */
+  const onInput = (m: ClientMessage) => {
+    if (m.sequenceNumber === expectedIn) {
+      // A handler that is not ready leaves the message unacknowledged (ErrHandlerNotReady, :697-699).
+      if (notReady(m)) return;
+      processInput(m);
+      ack(m);
+      expectedIn++;
+      for (let next = incoming.get(expectedIn); next; next = incoming.get(expectedIn)) {
+        incoming.delete(expectedIn);
+        processInput(next);
+        expectedIn++;
+      }
+    } else if (m.sequenceNumber > expectedIn) {
+      ack(m);
+      incoming.set(m.sequenceNumber, m);
+    } else {
+      ack(m);
+    }
+  };
+
+  ws.on('message', (data: RawData) => {
+    if (finished) return;
+    const frame = Buffer.from(data as Buffer);
+    session.inputFramesReceived++;
+    withChaos(() => {
+      if (finished) return;
+      const m = decodeClientMessage(frame);
+      if (m.messageType === MessageType.acknowledge) {
+        outgoing.delete(parseJsonPayload<AcknowledgeContent>(m).AcknowledgedMessageSequenceNumber);
+        maybeClose();
+      } else if (m.messageType === MessageType.inputStreamData) {
+        onInput(m);
+      }
+    });
+  });
+  ws.on('close', stop);
+  ws.on('error', stop);
+
+  // The agent opens with its handshake request (agent datachannel.go:949-1012, 1014-1036).
+  sendStream(
+    PayloadType.handshakeRequest,
+    Buffer.from(
+      JSON.stringify({
+        AgentVersion: '3.3.1142.0',
+        RequestedClientActions: [
+          ...(options.kmsKeyId
+            ? [{ ActionType: 'KMSEncryption', ActionParameters: { KMSKeyId: options.kmsKeyId } }]
+            : []),
+          {
+            ActionType: 'SessionType',
+            ActionParameters: {
+              SessionType: 'InteractiveCommands',
+              Properties: { commands: session.command },
+            },
+          },
+        ],
+      }),
+    ),
+  );
+
+  return () => {
+    session.terminated = true;
+    closeChannel(`Session ${session.sessionId} terminated.`);
+  };
+}
