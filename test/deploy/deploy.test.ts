@@ -322,6 +322,24 @@ describe('refusals change nothing', () => {
     expect(world.fake.server.count({ mutating: true })).toBe(0);
   });
 
+  it('refuses to deploy over a DB secret that a purge scheduled for deletion', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy();
+    const { SecretsManagerClient, DeleteSecretCommand } = await import('@aws-sdk/client-secrets-manager');
+    const sm = new SecretsManagerClient({ region: 'eu-west-2' });
+    await sm.send(
+      new DeleteSecretCommand({ SecretId: 'moodle-preview/sites/4-demo/db', RecoveryWindowInDays: 7 }),
+    );
+    sm.destroy();
+    world.fake.server.resetCalls();
+    const error = await world.deploy().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(
+      /scheduled for deletion .*restore-secret --secret-id moodle-preview\/sites\/4-demo\/db/,
+    );
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+  });
+
   it('refuses without AWS credentials, before any call', async () => {
     world = await createWorld(mariadb());
     const saved = { ...process.env };

@@ -1,6 +1,6 @@
 // Provisions a site's databases and user over a direct mysql2 connection (`db-access: direct`, or a
 // job inside the VPC): read what exists, apply only what is missing, report what changed.
-import mysql from 'mysql2/promise';
+import { loadMysql } from './mysql-driver.js';
 import type { Connection, ConnectionOptions } from 'mysql2/promise';
 import { ConfigurationError } from '../errors.js';
 import {
@@ -113,8 +113,8 @@ async function connectAdmin(server: DbServer): Promise<Connection> {
   }
 }
 
-function connect(server: DbServer, user: string, password: string): Promise<Connection> {
-  return mysql.createConnection({
+async function connect(server: DbServer, user: string, password: string): Promise<Connection> {
+  return (await loadMysql()).createConnection({
     host: server.host,
     port: server.port,
     user,

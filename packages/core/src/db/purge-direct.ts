@@ -1,6 +1,6 @@
 // Purges a site's databases and users over a direct mysql2 connection (`db-access: direct`, a job
 // inside the VPC): read what exists, drop it, report what was there and what was gone already.
-import mysql from 'mysql2/promise';
+import { loadMysql } from './mysql-driver.js';
 import type { Connection } from 'mysql2/promise';
 import { ConfigurationError } from '../errors.js';
 import type { DbServer } from './direct.js';
@@ -16,7 +16,9 @@ import {
 
 async function connectAdmin(server: DbServer): Promise<Connection> {
   try {
-    return await mysql.createConnection({
+    return await (
+      await loadMysql()
+    ).createConnection({
       host: server.host,
       port: server.port,
       user: server.adminUser,

@@ -8,6 +8,7 @@ import {
   ResourceExistsException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
+import { ConfigurationError } from '../../errors.js';
 import { tagRecord } from '../normalise.js';
 import type { DeployEnv, Inspection } from '../types.js';
 import { checkOwned } from './ownership.js';
@@ -17,6 +18,13 @@ export async function inspectDbSecret(env: DeployEnv): Promise<Inspection> {
   const base = { id: 'dbSecret' as const, name: spec.name };
   try {
     const found = await env.clients.secrets.send(new DescribeSecretCommand({ SecretId: spec.name }));
+    if (found.DeletedDate) {
+      // A purge scheduled it for deletion; a new password would not match a restored database.
+      throw new ConfigurationError(
+        `secret ${spec.name} is scheduled for deletion (the site was purged on ${found.DeletedDate.toISOString().slice(0, 10)}): ` +
+          `restore it with \`aws secretsmanager restore-secret --secret-id ${spec.name}\` to deploy the site again with its old password, or wait until it is gone`,
+      );
+    }
     checkOwned(env, {
       id: 'dbSecret',
       kind: 'secret',

@@ -50,7 +50,9 @@ export function desiredEntry(env: DeployEnv): SiteRegistryEntry {
   const stillRetired = (previous?.retired ?? []).filter(
     (r) =>
       !(r.kind === 'database' && Object.values(entry.databases).includes(r.name)) &&
-      !(r.kind === 'moodledata' && r.name === entry.moodledataFolder),
+      !(r.kind === 'moodledata' && r.name === entry.moodledataFolder) &&
+      !(r.kind === 'db-user' && r.name === entry.dbUser) &&
+      !(r.kind === 'db-secret' && r.name === env.plan.resources.dbSecret.spec.name),
   );
   entry.retired = [...stillRetired, ...newlyRetired(previous, entry, today)];
   return entry;
