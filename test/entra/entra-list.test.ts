@@ -1,4 +1,5 @@
 // `mdl-preview entra list` against the local Graph server and the site registry in the AWS fake.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createAwsFake, type AwsFake } from '@moodle-preview/aws-fake';
@@ -44,6 +45,7 @@ beforeAll(async () => {
       }),
     );
   ssm.destroy();
+  fake.server.resetCalls();
 });
 afterAll(async () => {
   await server.close();
@@ -101,4 +103,14 @@ it('says how to give it a credential', async () => {
   const r = await cli(['list', '--app', APP, '--platform', 'workflows-examples/platform.yml']);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/MDL_PREVIEW_GRAPH_TOKEN/);
+});
+
+// Runs after the tests above: every AWS call entra-redirect's registry side made (list; reconcile reads
+// the same registry through SiteRegistry.list) is in docs/iam/entra-redirect.json, and nothing more.
+it('calls exactly the AWS actions docs/iam/entra-redirect.json lists', () => {
+  const policy = JSON.parse(readFileSync('docs/iam/entra-redirect.json', 'utf8')) as {
+    Statement: { Action: string[] }[];
+  };
+  const called = [...new Set(fake.server.calls.map((c) => `${c.service}:${c.action}`))].sort();
+  expect(called).toEqual(policy.Statement.flatMap((s) => s.Action).sort());
 });

@@ -93,3 +93,30 @@ it('fails with what to grant when Graph refuses, and with no credential at all',
   expect(none.exitCode).toBe(1);
   expect(none.commands.find((c) => c.command === 'error')?.message).toMatch(/id-token: write/);
 });
+
+it('removes a destroyed site URI named by preview-link and the platform domain (no settings.yml)', async () => {
+  server.addApp(APP, ['https://moodle.example.ac.uk/auth/oidc/', URI]);
+  const inputs = {
+    mode: 'remove',
+    'tenant-id': server.tenantId,
+    'client-id': server.clientId,
+    'application-ids': APP,
+    'preview-link': '4-demo',
+    settings: '/nonexistent/settings.yml',
+    platform: 'workflows-examples/platform.yml',
+    'client-secret': server.clientSecret,
+    'authority-host': server.authorityHost,
+    'graph-url': server.graphUrl,
+  };
+  const r = await runAction(ACTION, { inputs });
+  expect(r.commands.filter((c) => c.command === 'error')).toEqual([]);
+  expect(r.exitCode).toBe(0);
+  expect(r.outputs.uri).toBe(URI);
+  expect(server.redirectUris(APP)).toEqual(['https://moodle.example.ac.uk/auth/oidc/']);
+
+  const bad = await runAction(ACTION, { inputs: { ...inputs, 'preview-link': 'Not_A_Label' } });
+  expect(bad.exitCode).toBe(1);
+  expect(bad.commands.find((c) => c.command === 'error')?.message).toBe(
+    'input preview-link must be a DNS label (a-z, 0-9, -), got "Not_A_Label"',
+  );
+});

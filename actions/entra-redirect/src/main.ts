@@ -12,6 +12,7 @@ import {
   DEFAULT_AUTHORITY_HOST,
   DEFAULT_GRAPH_URL,
   destroyAwsClients,
+  DNS_LABEL,
   ENTRA_OIDC_AUDIENCE,
   findPlatformFile,
   GraphClient,
@@ -37,6 +38,7 @@ export const INPUTS = {
   clientId: 'client-id',
   applicationIds: 'application-ids',
   uri: 'uri',
+  previewLink: 'preview-link',
   settings: 'settings',
   platform: 'platform',
   clientSecret: 'client-secret',
@@ -56,6 +58,7 @@ export interface Inputs {
   clientId: string;
   applicationIds: string[];
   uri: string | undefined;
+  previewLink: string | undefined;
   settings: string;
   platform: string | undefined;
   clientSecret: string | undefined;
@@ -82,6 +85,7 @@ export function getInputs(): Inputs {
     clientId: requiredInput(INPUTS.clientId),
     applicationIds: listInput(INPUTS.applicationIds),
     uri: optionalInput(INPUTS.uri),
+    previewLink: optionalInput(INPUTS.previewLink),
     settings: optionalInput(INPUTS.settings) ?? 'settings.yml',
     platform: optionalInput(INPUTS.platform),
     clientSecret,
@@ -105,6 +109,15 @@ async function platformOf(inputs: Inputs): Promise<Platform> {
 
 async function siteUri(inputs: Inputs): Promise<string> {
   if (inputs.uri) return inputs.uri;
+  // A deleted branch has no settings.yml left: the link and the platform's domain make the URI.
+  if (inputs.previewLink) {
+    if (!DNS_LABEL.test(inputs.previewLink)) {
+      throw new ConfigurationError(
+        `input preview-link must be a DNS label (a-z, 0-9, -), got "${inputs.previewLink}"`,
+      );
+    }
+    return siteRedirectUri(`https://${inputs.previewLink}.${(await platformOf(inputs)).domain}`);
+  }
   const { site, platform } = await loadSite(
     inputs.settings,
     findPlatformFile(inputs.settings, inputs.platform),
