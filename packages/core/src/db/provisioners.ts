@@ -48,20 +48,23 @@ function report(result: ProvisionResult, log: Logger): DbChanges {
 }
 
 /** The admin account from the platform's admin secret ({"username", "password"}), masked at once. */
-async function adminAccount(deps: ProvisionerDeps): Promise<{ user: string; password: string }> {
-  const arn = deps.platform.db.admin_secret_arn;
-  const out = await deps.clients.secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+export async function adminAccount(
+  clients: AwsClients,
+  log: Logger,
+  arn: string,
+): Promise<{ user: string; password: string }> {
+  const out = await clients.secrets.send(new GetSecretValueCommand({ SecretId: arn }));
   const value = JSON.parse(out.SecretString ?? '{}') as { username?: string; password?: string };
   if (!value.username || !value.password)
     throw new ConfigurationError(`the DB admin secret ${arn} must hold JSON with "username" and "password"`);
-  deps.log.mask(value.password);
+  log.mask(value.password);
   return { user: value.username, password: value.password };
 }
 
 export function directProvisioner(deps: ProvisionerDeps): DbProvisioner {
   const target = provisionTarget(deps.plan.resources);
   const server = async (): Promise<DbServer> => {
-    const admin = await adminAccount(deps);
+    const admin = await adminAccount(deps.clients, deps.log, deps.platform.db.admin_secret_arn);
     const { host, port } = deps.plan.resources.databases.spec.server;
     return { host, port, adminUser: admin.user, adminPassword: admin.password };
   };

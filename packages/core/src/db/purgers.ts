@@ -5,16 +5,15 @@ import {
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { AwsClients } from '../aws/clients.js';
 import { driftPaths, tagRecord } from '../deploy/normalise.js';
 import { secretValueFrom } from '../deploy/resources/task-definition.js';
 import type { OneOffTaskRunner } from '../deploy/types.js';
-import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
 import type { Platform } from '../settings/platform-schema.js';
 import { inspectPurgeDirect, purgeDirect } from './purge-direct.js';
+import { adminAccount } from './provisioners.js';
 import {
   checkPurgeTarget,
   parsePurgeState,
@@ -55,20 +54,9 @@ export interface PurgerDeps {
   registered?: (taskDefinitionArn: string) => void;
 }
 
-/** The admin account from the platform's admin secret ({"username", "password"}), masked at once. */
-async function adminAccount(deps: PurgerDeps): Promise<{ user: string; password: string }> {
-  const arn = deps.site.adminSecretArn;
-  const out = await deps.clients.secrets.send(new GetSecretValueCommand({ SecretId: arn }));
-  const value = JSON.parse(out.SecretString ?? '{}') as { username?: string; password?: string };
-  if (!value.username || !value.password)
-    throw new ConfigurationError(`the DB admin secret ${arn} must hold JSON with "username" and "password"`);
-  deps.log.mask(value.password);
-  return { user: value.username, password: value.password };
-}
-
 export function directPurger(deps: PurgerDeps): DbPurger {
   const server = async () => {
-    const admin = await adminAccount(deps);
+    const admin = await adminAccount(deps.clients, deps.log, deps.site.adminSecretArn);
     return {
       host: deps.site.dbHost,
       port: deps.site.dbPort,
@@ -130,12 +118,12 @@ export function sqlTaskPurger(deps: PurgerDeps): DbPurger {
   return {
     mode: 'task',
     async inspect(target) {
-      checkPurgeTarget(target, (await adminAccount(deps)).user);
+      checkPurgeTarget(target, (await adminAccount(deps.clients, deps.log, deps.site.adminSecretArn)).user);
       // Knowing what exists would take a task: the purge's own task reads it before dropping.
       return undefined;
     },
     async purge(target) {
-      const admin = await adminAccount(deps);
+      const admin = await adminAccount(deps.clients, deps.log, deps.site.adminSecretArn);
       const override = sqlTaskOverride({
         sql: purgeTaskSql(target, admin.user),
         dbHost: site.dbHost,
