@@ -322,6 +322,21 @@ describe('refusals change nothing', () => {
     expect(world.fake.server.count({ mutating: true })).toBe(0);
   });
 
+  it('with direct DB access, leaves an existing database alone and a redeploy still changes nothing', async () => {
+    world = await createWorld(mariadb());
+    const conn = await adminConnection(mariadb());
+    await conn.query('CREATE DATABASE IF NOT EXISTS legacy_latin1 CHARACTER SET latin1');
+    await conn.end();
+    const settings = minimalSettings('direct-site', 'preview_db_name: legacy_latin1\n');
+    const first = await world.deploy(settings, { db: 'direct' });
+    expect(first.inspections.find((i) => i.id === 'databases')!.action).not.toBe('none');
+    world.fake.server.resetCalls();
+    const again = await world.deploy(settings, { db: 'direct' });
+    expect(changedIds(again)).toEqual([]);
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+    expect(again.log.join('\n')).toMatch(/warning: .*legacy_latin1/);
+  });
+
   it('refuses to deploy over a DB secret that a purge scheduled for deletion', async () => {
     world = await createWorld(mariadb());
     await world.deploy();

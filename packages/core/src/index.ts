@@ -118,3 +118,5 @@ export {
   type RunCommandResult,
 } from './exec/run-command.js';
 export { listSiteTasks, pickExecTask, type SiteTask } from './exec/site-tasks.js';
+export * from './cron/fanout.js';
+export * from './cron/registry-cron.js';

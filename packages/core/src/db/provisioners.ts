@@ -36,10 +36,9 @@ export interface ProvisionerDeps {
 }
 
 /** Lines about databases vs. lines about the user and its grants. */
-function split(lines: readonly string[], warnings: readonly string[] = []): DbChanges {
+function split(lines: readonly string[]): DbChanges {
   const databases = lines.filter((l) => /^create database /.test(l));
-  const user = lines.filter((l) => !/^create database /.test(l));
-  return { databases, user: [...user, ...warnings.map((w) => `warning: ${w}`)] };
+  return { databases, user: lines.filter((l) => !databases.includes(l)) };
 }
 
 function report(result: ProvisionResult, log: Logger): DbChanges {
@@ -72,10 +71,10 @@ export function directProvisioner(deps: ProvisionerDeps): DbProvisioner {
     mode: 'direct',
     async changes() {
       const diff = await inspectDirect(target, await server());
-      return split(
-        diff.statements.map((s) => s.action),
-        diff.warnings,
-      );
+      // A difference left alone on purpose (an existing database's charset) is said, not planned:
+      // it must not make every redeploy report a change.
+      for (const w of diff.warnings) deps.log.warning(w);
+      return split(diff.statements.map((s) => s.action));
     },
     async apply(ctx) {
       const result = await provisionDirect(target, await server(), {

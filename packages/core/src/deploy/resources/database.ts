@@ -1,7 +1,7 @@
 // The site's databases and DB user. With db-access direct the current state is read from MySQL
 // itself; through SQL tasks it is what the site registry recorded (reading it would need a task,
 // and a redeploy must make no mutating call), and the task's SQL is idempotent either way.
-import type { DeployEnv, Inspection } from '../types.js';
+import type { DbChanges, DeployEnv, Inspection } from '../types.js';
 import { readDbPassword } from './db-secret.js';
 
 export interface DatabaseInspections {
@@ -29,14 +29,14 @@ export async function inspectDatabases(
     },
     siteSecretArn: () => env.refs.get('dbSecret'),
   };
-  let known = undefined as Awaited<ReturnType<typeof env.db.changes>>;
+  let known: DbChanges | undefined;
   if (env.db.mode === 'direct') {
     // A secret that does not exist yet means a user that cannot exist with that password yet.
     known = (await secret).action === 'create' ? undefined : await env.db.changes(ctx);
   } else if (recorded) {
     known = { databases: [], user: [] };
   }
-  let applied: Promise<Awaited<ReturnType<typeof env.db.apply>>> | undefined;
+  let applied: Promise<DbChanges> | undefined;
   const applyOnce = () => (applied ??= env.db.apply(ctx));
   const unknownText =
     env.db.mode === 'task' ? 'ensure through a SQL task (create if absent)' : 'create if absent';
