@@ -3,6 +3,10 @@
 import { ConfigurationError, SettingsError } from '@moodle-preview/core';
 import { adopt } from './commands/adopt.js';
 import { exec, tasks } from './commands/exec.js';
+import { logs } from './commands/logs.js';
+import { shell } from './commands/shell.js';
+import { sites } from './commands/sites.js';
+import { doctor } from './commands/doctor.js';
 import { entra } from './commands/entra.js';
 import { plan } from './commands/plan.js';
 import { rollback } from './commands/rollback.js';
@@ -47,6 +51,28 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   tasks: {
     usage: "tasks LINK [--platform FILE]            a site's running tasks with their exec agent state",
     run: (args, io) => tasks(args, io),
+  },
+  shell: {
+    usage:
+      'shell LINK [--task ID] [--container NAME] [--platform FILE]\n' +
+      '                                           interactive login shell in a site container (ECS Exec)',
+    run: (args, io) => shell(args, io),
+  },
+  sites: {
+    usage: 'sites [--platform FILE] [--json]         every site in the registry with its service state',
+    run: (args, io) => sites(args, io),
+  },
+  logs: {
+    usage:
+      'logs LINK [--since 10m] [--follow] [--platform FILE]\n' +
+      "                                           the site's container log lines from CloudWatch Logs",
+    run: (args, io) => logs(args, io),
+  },
+  doctor: {
+    usage:
+      'doctor LINK [--platform FILE] [--json]  is the site healthy, and if not why: each check with its evidence\n' +
+      '                                           (exit 3 when a check fails)',
+    run: (args, io) => doctor(args, io),
   },
 };
 
