@@ -1,0 +1,129 @@
+// run-cron-fanout: registry → running tasks (batched) → each enabled site's cron through ECS Exec →
+// joblog, CloudWatch Logs, outputs and a step summary; fail-on decides whether the step fails.
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import {
+  actionLogger,
+  ConfigurationError,
+  createAwsClients,
+  destroyAwsClients,
+  integerInput,
+  joblogText,
+  listInput,
+  loadPlatformFile,
+  optionalInput,
+  parseFailOn,
+  PLATFORM_ENV,
+  runAction,
+  runCronTick,
+  SettingsError,
+  tickFailed,
+  type FailOn,
+} from '@moodle-preview/core';
+
+export const INPUTS = {
+  platform: 'platform',
+  concurrency: 'concurrency',
+  timeoutSeconds: 'timeout-seconds',
+  failOn: 'fail-on',
+  logGroup: 'log-group',
+  joblog: 'joblog',
+  sites: 'sites',
+} as const;
+
+export const OUTPUTS = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  skipped: 'skipped',
+  joblog: 'joblog',
+} as const;
+
+export interface Inputs {
+  platform: string;
+  concurrency: number;
+  timeoutSeconds: number | undefined;
+  failOn: FailOn;
+  logGroup: string | undefined;
+  joblog: string;
+  sites: string[] | undefined;
+}
+
+export function getInputs(): Inputs {
+  const platform = optionalInput(INPUTS.platform) ?? process.env[PLATFORM_ENV];
+  if (!platform)
+    throw new ConfigurationError(`input ${INPUTS.platform} is required (or set ${PLATFORM_ENV})`);
+  const timeout = optionalInput(INPUTS.timeoutSeconds);
+  const sites = listInput(INPUTS.sites);
+  return {
+    platform,
+    concurrency: integerInput(INPUTS.concurrency, 16, 1, 256),
+    timeoutSeconds: timeout === undefined ? undefined : integerInput(INPUTS.timeoutSeconds, 0, 1, 24 * 3600),
+    failOn: parseFailOn(optionalInput(INPUTS.failOn) ?? 'any'),
+    logGroup: optionalInput(INPUTS.logGroup),
+    joblog:
+      optionalInput(INPUTS.joblog) ?? path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), 'cron-joblog.jsonl'),
+    sites: sites.length ? sites : undefined,
+  };
+}
+
+const cell = (data: string) => ({ data });
+
+export function run(): Promise<void> {
+  return runAction(async () => {
+    const inputs = getInputs();
+    const loaded = await loadPlatformFile(inputs.platform);
+    if (!loaded.value) throw new SettingsError(loaded.problems);
+    const log = actionLogger();
+    const clients = createAwsClients({ region: loaded.value.region });
+    try {
+      const result = await log.group('cron tick', () =>
+        runCronTick({
+          clients,
+          concurrency: inputs.concurrency,
+          maxTimeoutSeconds: inputs.timeoutSeconds,
+          logGroup: inputs.logGroup,
+          sites: inputs.sites,
+          log,
+          onResult: (l) =>
+            log.info(
+              `${l.site}: ${l.status}${l.exitCode !== null ? ` (exit ${l.exitCode})` : ''} in ${l.durationMs} ms${l.reason ? ` — ${l.reason}` : ''}`,
+            ),
+        }),
+      );
+      await writeFile(inputs.joblog, joblogText(result.lines));
+      core.setOutput(OUTPUTS.succeeded, String(result.succeeded));
+      core.setOutput(OUTPUTS.failed, String(result.failed));
+      core.setOutput(OUTPUTS.skipped, String(result.skipped));
+      core.setOutput(OUTPUTS.joblog, inputs.joblog);
+      await core.summary
+        .addHeading('Cron tick', 3)
+        .addRaw(
+          `<p>${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped in ` +
+            `${(result.durationMs / 1000).toFixed(1)} s (${result.discoveryCalls} task read call(s))</p>`,
+        )
+        .addTable([
+          ['site', 'result', 'exit code', 'task', 'duration', 'last output / reason'].map((data) => ({
+            data,
+            header: true,
+          })),
+          ...result.lines.map((l) => [
+            cell(l.site),
+            cell(l.status),
+            cell(l.exitCode === null ? '' : String(l.exitCode)),
+            cell(l.task ?? ''),
+            cell(`${(l.durationMs / 1000).toFixed(1)} s`),
+            cell(l.reason ?? l.tail.at(-1) ?? ''),
+          ]),
+        ])
+        .write();
+      if (tickFailed(result, inputs.failOn))
+        core.setFailed(
+          `cron failed on ${result.failed} site(s) (fail-on: ${optionalInput(INPUTS.failOn) ?? 'any'}); see the joblog ${inputs.joblog}`,
+        );
+    } finally {
+      destroyAwsClients(clients);
+    }
+  });
+}
