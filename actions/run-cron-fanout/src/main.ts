@@ -1,6 +1,6 @@
 // run-cron-fanout: registry → running tasks (batched) → each enabled site's cron through ECS Exec →
 // joblog, CloudWatch Logs, outputs and a step summary; fail-on decides whether the step fails.
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
@@ -15,11 +15,13 @@ import {
   loadPlatformFile,
   optionalInput,
   parseFailOn,
+  parseShard,
   PLATFORM_ENV,
   runAction,
-  runCronTick,
+  runCronLoop,
   SettingsError,
   tickFailed,
+  type CronShard,
   type FailOn,
 } from '@moodle-preview/core';
 
@@ -31,6 +33,9 @@ export const INPUTS = {
   logGroup: 'log-group',
   joblog: 'joblog',
   sites: 'sites',
+  durationSeconds: 'duration-seconds',
+  intervalSeconds: 'interval-seconds',
+  shard: 'shard',
 } as const;
 
 export const OUTPUTS = {
@@ -48,6 +53,9 @@ export interface Inputs {
   logGroup: string | undefined;
   joblog: string;
   sites: string[] | undefined;
+  durationSeconds: number;
+  intervalSeconds: number;
+  shard: CronShard | undefined;
 }
 
 export function getInputs(): Inputs {
@@ -56,6 +64,7 @@ export function getInputs(): Inputs {
     throw new ConfigurationError(`input ${INPUTS.platform} is required (or set ${PLATFORM_ENV})`);
   const timeout = optionalInput(INPUTS.timeoutSeconds);
   const sites = listInput(INPUTS.sites);
+  const shard = optionalInput(INPUTS.shard);
   return {
     platform,
     concurrency: integerInput(INPUTS.concurrency, 16, 1, 256),
@@ -65,6 +74,9 @@ export function getInputs(): Inputs {
     joblog:
       optionalInput(INPUTS.joblog) ?? path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), 'cron-joblog.jsonl'),
     sites: sites.length ? sites : undefined,
+    durationSeconds: integerInput(INPUTS.durationSeconds, 0, 0, 6 * 3600),
+    intervalSeconds: integerInput(INPUTS.intervalSeconds, 120, 1, 3600),
+    shard: shard === undefined ? undefined : parseShard(shard),
   };
 }
 
@@ -78,37 +90,56 @@ export function run(): Promise<void> {
     const log = actionLogger();
     const clients = createAwsClients({ region: loaded.value.region });
     try {
-      const result = await log.group('cron tick', () =>
-        runCronTick({
+      // Lines are appended as sites finish (a cancelled loop keeps what ran), then the file is
+      // rewritten in tick and site order.
+      await writeFile(inputs.joblog, '');
+      let appending = Promise.resolve();
+      const result = await log.group(inputs.durationSeconds ? 'cron ticks' : 'cron tick', () =>
+        runCronLoop({
           clients,
           concurrency: inputs.concurrency,
           maxTimeoutSeconds: inputs.timeoutSeconds,
           logGroup: inputs.logGroup,
           sites: inputs.sites,
+          shard: inputs.shard,
+          durationSeconds: inputs.durationSeconds,
+          intervalSeconds: inputs.intervalSeconds,
           log,
-          onResult: (l) =>
+          onResult: (l) => {
             log.info(
               `${l.site}: ${l.status}${l.exitCode !== null ? ` (exit ${l.exitCode})` : ''} in ${l.durationMs} ms${l.reason ? ` — ${l.reason}` : ''}`,
-            ),
+            );
+            appending = appending.then(() => appendFile(inputs.joblog, joblogText([l]))).catch(() => {});
+          },
         }),
       );
+      await appending;
       await writeFile(inputs.joblog, joblogText(result.lines));
       core.setOutput(OUTPUTS.succeeded, String(result.succeeded));
       core.setOutput(OUTPUTS.failed, String(result.failed));
       core.setOutput(OUTPUTS.skipped, String(result.skipped));
       core.setOutput(OUTPUTS.joblog, inputs.joblog);
       await core.summary
-        .addHeading('Cron tick', 3)
+        .addHeading(result.ticks > 1 ? `Cron: ${result.ticks} ticks` : 'Cron tick', 3)
         .addRaw(
           `<p>${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped in ` +
             `${(result.durationMs / 1000).toFixed(1)} s (${result.discoveryCalls} task read call(s))</p>`,
         )
         .addTable([
-          ['site', 'result', 'exit code', 'task', 'duration', 'last output / reason'].map((data) => ({
+          [
+            ...(result.ticks > 1 ? ['tick'] : []),
+            'site',
+            'result',
+            'exit code',
+            'task',
+            'duration',
+            'last output / reason',
+          ].map((data) => ({
             data,
             header: true,
           })),
           ...result.lines.map((l) => [
+            ...(result.ticks > 1 ? [cell(String(l.tick ?? ''))] : []),
             cell(l.site),
             cell(l.status),
             cell(l.exitCode === null ? '' : String(l.exitCode)),

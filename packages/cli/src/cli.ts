@@ -2,6 +2,7 @@
 // process itself; main.ts turns its result into an exit code. Each command lives in commands/.
 import { ConfigurationError, SettingsError } from '@moodle-preview/core';
 import { adopt } from './commands/adopt.js';
+import { cron } from './commands/cron.js';
 import { exec, tasks } from './commands/exec.js';
 import { logs } from './commands/logs.js';
 import { shell } from './commands/shell.js';
@@ -73,6 +74,13 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
       'doctor LINK [--platform FILE] [--json]  is the site healthy, and if not why: each check with its evidence\n' +
       '                                           (exit 3 when a check fails)',
     run: (args, io) => doctor(args, io),
+  },
+  cron: {
+    usage:
+      'cron run [--platform FILE] [--concurrency N] [--sites a,b] [--fail-on any|N%] [--json]\n' +
+      '                                           one cron tick on every site (exit 3 when fail-on is exceeded)\n' +
+      '  cron list [--platform FILE] [--json]     every cron entry with its service state and last run',
+    run: (args, io) => cron(args, io),
   },
 };
 

@@ -8,6 +8,7 @@ import {
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ExecTimeoutError, runCommand, type RunCommandResult } from '../exec/run-command.js';
@@ -41,6 +42,8 @@ export interface CronJoblogLine {
   tail: string[];
   /** Why a site was skipped or failed without an exit code. */
   reason?: string;
+  /** Loop mode: the tick (1-based) that started or skipped this run. */
+  tick?: number;
 }
 
 export interface CronTickResult {
@@ -72,6 +75,72 @@ export interface CronFanoutOptions {
   execTuning?: Partial<DataChannelTuning>;
   /** Called as each site finishes, for progress. */
   onResult?: (line: CronJoblogLine) => void;
+  /** Only the sites of this shard (stable hash of the preview link). */
+  shard?: CronShard;
+}
+
+/** Skip reason for a site whose run from an earlier tick is still queued or going. */
+export const STILL_RUNNING = 'previous run still running';
+
+/** Shard `index` (1-based) of `count`. */
+export interface CronShard {
+  index: number;
+  count: number;
+}
+
+/** `i/n` with 1 ≤ i ≤ n; anything else is a ConfigurationError. */
+export function parseShard(text: string): CronShard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count || count > 1000)
+    throw new ConfigurationError(`shard must be i/n with 1 ≤ i ≤ n (e.g. 2/3), got "${text}"`);
+  return { index, count };
+}
+
+function checkShard(shard: CronShard): void {
+  const { index, count } = shard;
+  if (!Number.isInteger(count) || !Number.isInteger(index) || count < 1 || index < 1 || index > count)
+    throw new ConfigurationError(`shard must be i/n with 1 ≤ i ≤ n, got ${index}/${count}`);
+}
+
+/**
+ * The shard (1-based) a site belongs to among `count`: the first 32 bits of the SHA-256 of its preview
+ * link mod count. It depends on the link alone, so adding or removing a site moves no other site.
+ */
+export function shardOf(previewLink: string, count: number): number {
+  return (createHash('sha256').update(previewLink).digest().readUInt32BE(0) % count) + 1;
+}
+
+/** Limits the runs in flight across ticks; waiters are served first come, first served. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+/** What ticks of one loop share: the sites queued or running, and the concurrency slots. */
+interface CronRunState {
+  busy: Set<string>;
+  slots: Slots;
+  tick?: number;
 }
 
 interface CronTarget {
@@ -241,17 +310,51 @@ export class CronRunLog {
   }
 }
 
-/** One tick: find, pick, run, report. Never throws for one site's trouble; that is its result. */
-export async function runCronTick(options: CronFanoutOptions): Promise<CronTickResult> {
-  const now = options.now ?? (() => new Date());
-  const started = Date.now();
-  const registry = options.registry ?? new SiteRegistry(options.clients.ssm);
-  const tailLines = options.tailLines ?? 5;
-  const concurrency = options.concurrency ?? 16;
+function checkConcurrency(concurrency: number): void {
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new ConfigurationError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+}
+
+function summarize(lines: CronJoblogLine[], durationMs: number, discoveryCalls: number): CronTickResult {
+  return {
+    lines,
+    succeeded: lines.filter((l) => l.status === 'succeeded').length,
+    failed: lines.filter((l) => l.status === 'failed').length,
+    skipped: lines.filter((l) => l.status === 'skipped').length,
+    durationMs,
+    discoveryCalls,
+  };
+}
+
+/** One tick: find, pick, run, report. Never throws for one site's trouble; that is its result. */
+export async function runCronTick(options: CronFanoutOptions): Promise<CronTickResult> {
+  const started = Date.now();
+  const concurrency = options.concurrency ?? 16;
+  checkConcurrency(concurrency);
+  if (options.shard) checkShard(options.shard);
+  const tick = await startTick(options, { busy: new Set(), slots: new Slots(concurrency) });
+  return summarize(await Promise.all(tick.lines), Date.now() - started, tick.discoveryCalls);
+}
+
+/**
+ * Finds and picks, then queues every site's run (or its skip) and returns once all are queued — the
+ * runs themselves go on in `lines`. A site found in `state.busy` is skipped as still running.
+ */
+async function startTick(
+  options: CronFanoutOptions,
+  state: CronRunState,
+): Promise<{ lines: Promise<CronJoblogLine>[]; discoveryCalls: number }> {
+  const now = options.now ?? (() => new Date());
+  const registry = options.registry ?? new SiteRegistry(options.clients.ssm);
+  const tailLines = options.tailLines ?? 5;
   const only = options.sites ? new Set(options.sites) : undefined;
-  const entries = (await registry.list()).filter((e) => e.cron && (!only || only.has(e.previewLink)));
+  const shard = options.shard;
+  const entries = (await registry.list()).filter(
+    (e) =>
+      e.cron &&
+      (!only || only.has(e.previewLink)) &&
+      (!shard || shardOf(e.previewLink, shard.count) === shard.index),
+  );
   const targets: CronTarget[] = entries.map((e) => ({ site: e.previewLink, cron: e.cron! }));
 
   let discoveryCalls = 0;
@@ -263,30 +366,107 @@ export async function runCronTick(options: CronFanoutOptions): Promise<CronTickR
   }
   for (const t of targets) {
     if (!t.cron.enabled) t.skip = 'cron is disabled in the registry entry';
+    else if (state.busy.has(t.site)) t.skip = STILL_RUNNING;
     else Object.assign(t, pickCronTask(byCluster.get(t.cron.cluster) ?? [], t.cron));
   }
   options.log?.info(
-    `cron: ${targets.length} site(s), ${targets.filter((t) => t.task).length} to run, ` +
-      `${discoveryCalls} ListTasks/DescribeTasks call(s)`,
+    `cron${state.tick ? ` tick ${state.tick}` : ''}: ${targets.length} site(s), ` +
+      `${targets.filter((t) => t.task).length} to run, ${discoveryCalls} ListTasks/DescribeTasks call(s)`,
   );
 
   const runLog =
     options.logGroup && options.clients.logs
       ? new CronRunLog(options.clients.logs, options.logGroup)
       : undefined;
-  const lines = await mapWithConcurrency(targets, concurrency, async (t) => {
-    const line = await runSite(t, options, now, tailLines, runLog);
+  const tick = state.tick;
+  // Marked busy synchronously here, so a later tick sees every run this one queued.
+  for (const t of targets) if (t.task) state.busy.add(t.site);
+  const lines = targets.map(async (t) => {
+    let line: CronJoblogLine;
+    if (!t.task) line = await runSite(t, options, now, tailLines, runLog);
+    else {
+      await state.slots.acquire();
+      try {
+        line = await runSite(t, options, now, tailLines, runLog);
+      } finally {
+        state.slots.release();
+        state.busy.delete(t.site);
+      }
+    }
+    if (tick !== undefined) line.tick = tick;
     options.onResult?.(line);
     return line;
   });
-  return {
-    lines,
-    succeeded: lines.filter((l) => l.status === 'succeeded').length,
-    failed: lines.filter((l) => l.status === 'failed').length,
-    skipped: lines.filter((l) => l.status === 'skipped').length,
-    durationMs: Date.now() - started,
-    discoveryCalls,
-  };
+  return { lines, discoveryCalls };
+}
+
+/** Loop mode: the clock and the wait between ticks (tests pass a fake). */
+export interface CronClock {
+  /** Epoch ms. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface CronLoopOptions extends CronFanoutOptions {
+  /** Keep starting ticks until this much time has passed since the first (0: one tick). */
+  durationSeconds?: number;
+  /** Time from the start of one tick to the start of the next (default 120). */
+  intervalSeconds?: number;
+  clock?: CronClock;
+}
+
+export interface CronLoopResult extends CronTickResult {
+  ticks: number;
+}
+
+const realClock: CronClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * Ticks every `intervalSeconds` until `durationSeconds` is used up, then waits for the runs still
+ * going. A tick does not wait for the previous tick's runs: a slow site is skipped (STILL_RUNNING)
+ * while the others go on; concurrency is shared by all ticks. The lines of every tick, in order.
+ */
+export async function runCronLoop(options: CronLoopOptions): Promise<CronLoopResult> {
+  const clock = options.clock ?? realClock;
+  const duration = options.durationSeconds ?? 0;
+  const interval = options.intervalSeconds ?? 120;
+  const concurrency = options.concurrency ?? 16;
+  checkConcurrency(concurrency);
+  if (options.shard) checkShard(options.shard);
+  if (!Number.isFinite(duration) || duration < 0)
+    throw new ConfigurationError(`duration-seconds must be 0 or more, got ${duration}`);
+  if (!Number.isFinite(interval) || interval <= 0)
+    throw new ConfigurationError(`interval-seconds must be more than 0, got ${interval}`);
+  const started = clock.now();
+  const deadline = started + duration * 1000;
+  const state: CronRunState = { busy: new Set(), slots: new Slots(concurrency) };
+  const pending: Promise<CronJoblogLine>[][] = [];
+  let discoveryCalls = 0;
+  let ticks = 0;
+  for (let tick = 1; ; tick++) {
+    ticks = tick;
+    const tickStart = clock.now();
+    state.tick = tick;
+    try {
+      const queued = await startTick(options, state);
+      pending.push(queued.lines);
+      discoveryCalls += queued.discoveryCalls;
+    } catch (err) {
+      // The first tick's trouble (no registry, no permission) ends the job; a later one's (a
+      // throttled read) costs that tick only, while the runs already going finish.
+      if (tick === 1) throw err;
+      options.log?.warning(`cron tick ${tick} could not start: ${(err as Error).message}`);
+    }
+    const next = tickStart + interval * 1000;
+    if (duration <= 0 || next >= deadline) break;
+    const wait = next - clock.now();
+    if (wait > 0) await clock.sleep(wait);
+  }
+  const lines = (await Promise.all(pending.map((p) => Promise.all(p)))).flat();
+  return { ...summarize(lines, clock.now() - started, discoveryCalls), ticks };
 }
 
 async function runSite(

@@ -1,0 +1,75 @@
+// `mdl-preview cron run` and `cron list` in-process against the AWS fake and the exec test agent.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { main } from '@moodle-preview/cli';
+import { createCronWorld, type CronWorld } from './cron-world.js';
+
+let world: CronWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+function platform(): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'cli-cron-')), 'platform.yml');
+  writeFileSync(file, readFileSync('test/fixtures/platform.yml', 'utf8'));
+  return file;
+}
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { ...process.env, MDL_PREVIEW_PLATFORM: '' },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('mdl-preview cron', () => {
+  it('run: one tick as a table, exit 3 when fail-on is exceeded; --sites narrows it', async () => {
+    world = await createCronWorld();
+    await world.addSites([
+      { link: 'ok', command: 'echo all good' },
+      { link: 'broken', command: 'echo bad; exit 2' },
+      { link: 'off', enabled: false },
+    ]);
+    const file = platform();
+    const all = await cli(['cron', 'run', '--platform', file, '--concurrency', '2']);
+    expect(all.code).toBe(3);
+    expect(all.stdout).toMatch(/^SITE\s+RESULT\s+EXIT/);
+    expect(all.stdout).toMatch(/broken\s+failed\s+2\s+\w+\s+[\d.]+\s+bad/);
+    expect(all.stdout).toMatch(/ok\s+succeeded\s+0\s+\w+\s+[\d.]+\s+all good/);
+    expect(all.stdout).toMatch(/off\s+skipped\s+-\s+-\s+0\.0\s+cron is disabled/);
+    expect(all.stdout).toContain('1 succeeded, 1 failed, 1 skipped');
+    expect(all.stderr).toMatch(/cron failed on 1 site\(s\) \(fail-on: any\)/);
+    expect((await cli(['cron', 'run', '--platform', file, '--fail-on', '60%'])).code).toBe(0);
+    world.fake.server.resetCalls();
+    const one = await cli(['cron', 'run', '--platform', file, '--sites', 'ok', '--json']);
+    expect(one.code).toBe(0);
+    expect(
+      one.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { site: string }).site),
+    ).toEqual(['ok']);
+    expect(world.fake.server.count({ action: 'ExecuteCommand' })).toBe(1);
+    expect((await cli(['cron', 'run', '--platform', file, '--fail-on', 'most'])).code).toBe(1);
+    expect((await cli(['cron', 'nope'])).code).toBe(2);
+  });
+
+  it('list: every cron entry with its service state and last run', async () => {
+    world = await createCronWorld();
+    await world.addSites([{ link: 'ok' }, { link: 'gone', noService: true }]);
+    const file = platform();
+    expect((await cli(['cron', 'run', '--platform', file, '--sites', 'ok'])).code).toBe(0);
+    const r = await cli(['cron', 'list', '--platform', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^SITE\s+ENABLED\s+SERVICE\s+STATE/);
+    expect(r.stdout).toMatch(/gone\s+yes\s+mdl-gone\s+MISSING\s+0\s+echo cron of gone\s+30s\s+-/);
+    expect(r.stdout).toMatch(/ok\s+yes\s+mdl-ok\s+ACTIVE\s+1\s+echo cron of ok\s+30s\s+\d{4}-\d\d-\d\dT/);
+  });
+});
