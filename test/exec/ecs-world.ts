@@ -31,7 +31,14 @@ export async function createExecWorld(
   fake.ecs.seedCluster(cluster);
   const agent = await startSsmAgentServer({
     ...options.agent,
-    sessionFor: (token) => fake.ecs.execSessions.get(token),
+    sessionFor: (token) => {
+      const found = fake.ecs.execSessions.get(token);
+      if (!found) return undefined;
+      // The session's target as the AWS CLI names it: ecs:<cluster>_<taskId>_<runtimeId>.
+      const task = [...fake.ecs.tasks.values()].find((t) => t.taskArn === found.taskArn);
+      const runtimeId = task?.containers?.find((c) => c.name === found.container)?.runtimeId ?? '';
+      return { ...found, targetId: `ecs:${cluster}_${found.taskArn.split('/').pop()}_${runtimeId}` };
+    },
   });
   fake.ecs.execEndpoint = agent.url;
   fake.ssm.onTerminateSession = (id) => agent.terminate(id);

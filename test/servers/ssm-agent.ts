@@ -4,6 +4,7 @@
 // frames in both directions, withholding acknowledgements, and killing the socket mid-stream.
 // Behaviour follows aws/amazon-ssm-agent agent/session/datachannel/datachannel.go (cited per step).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import {
@@ -33,7 +34,7 @@ export interface FrameChaos {
 
 export interface SsmAgentOptions {
   /** The command (and session id) a token opens; the AWS fake's execSessions in end-to-end tests. */
-  sessionFor: (token: string) => { command: string; sessionId: string } | undefined;
+  sessionFor: (token: string) => { command: string; sessionId: string; targetId?: string } | undefined;
   chaos?: FrameChaos;
   /** Output payload size (agent/session/config/config.go:50, StreamDataPayloadSize = 1024). */
   chunkSize?: number;
@@ -47,6 +48,15 @@ export interface SsmAgentOptions {
   killAfterOutputFrames?: number;
   /** Ask for KMS encryption in the handshake. */
   kmsKeyId?: string;
+  /**
+   * Decrypt the client's ciphertext data key, as the agent does with kms:Decrypt (the KMS fake's
+   * `decrypt`). Without it a KMS handshake the client accepts is answered with a failed channel.
+   */
+  kmsDecrypt?: (ciphertext: Buffer, context: Record<string, string>) => Buffer | Promise<Buffer>;
+  /** Seal output with a data key other than the client's (a wrong-key test). */
+  kmsWrongKey?: boolean;
+  /** After the KMS action, send an encryption challenge and wait for its answer before HandshakeComplete. */
+  encryptionChallenge?: boolean;
   /** Send pause_publication right after HandshakeComplete and start_publication this much later. */
   pausePublicationMs?: number;
 }
@@ -70,6 +80,34 @@ export interface AgentSession {
   resumedAt?: number;
   /** When each input payload was processed. */
   inputAt: number[];
+  /** `ecs:<cluster>_<taskId>_<runtimeId>` (or what sessionFor gave): the encryption context's target. */
+  targetId: string;
+  /** Payloads are sealed with the session's KMS data key. */
+  encrypted: boolean;
+  /** The client's answer to the encryption challenge matched. */
+  challengePassed?: boolean;
+}
+
+/**
+ * The agent's half of the session cipher: AES-256-GCM, 12-byte nonce in front (session-manager-plugin
+ * src/encryption/encrypter.go L103-132), but the agent encrypts with the FIRST half of the data key and
+ * decrypts with the second — the client's halves swapped (L64-65).
+ */
+function agentCipher(dataKey: Buffer) {
+  const encryptKey = dataKey.subarray(0, 32);
+  const decryptKey = dataKey.subarray(32, 64);
+  return {
+    seal(plain: Buffer): Buffer {
+      const nonce = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', encryptKey, nonce);
+      return Buffer.concat([nonce, c.update(plain), c.final(), c.getAuthTag()]);
+    },
+    open(sealed: Buffer): Buffer {
+      const d = createDecipheriv('aes-256-gcm', decryptKey, sealed.subarray(0, 12));
+      d.setAuthTag(sealed.subarray(sealed.length - 16));
+      return Buffer.concat([d.update(sealed.subarray(12, sealed.length - 16)), d.final()]);
+    },
+  };
 }
 
 export interface SsmAgentServer {
@@ -160,6 +198,8 @@ export async function startSsmAgentServer(options: SsmAgentOptions): Promise<Ssm
         closed: false,
         terminated: false,
         inputAt: [],
+        targetId: found.targetId ?? 'ecs:cluster_task_runtime',
+        encrypted: false,
       };
       sessions.push(session);
       const end = playAgent(ws, session, options, sessions.length);
@@ -198,6 +238,8 @@ function playAgent(
   let readyAt = Number.POSITIVE_INFINITY;
   let finished = false;
   const held: (() => void)[] = [];
+  let cipher: ReturnType<typeof agentCipher> | undefined;
+  let challenge: Buffer | undefined;
 
   const alive = () => ws.readyState === WebSocket.OPEN && !finished;
   const rawSend = (frame: Buffer) => {
@@ -310,7 +352,8 @@ function playAgent(
     const forward = (data: Buffer) => {
       const text = Buffer.from(data.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
       for (let at = 0; at < text.length; at += chunkSize) {
-        sendStream(PayloadType.output, text.subarray(at, at + chunkSize));
+        const chunk = text.subarray(at, at + chunkSize);
+        sendStream(PayloadType.output, cipher ? cipher.seal(chunk) : chunk);
         session.outputFramesSent++;
         if (
           options.killAfterOutputFrames !== undefined &&
@@ -346,26 +389,50 @@ function playAgent(
           closeChannel(`Handshake failed: ${response.Errors.join('; ')}`);
           return;
         }
-        sendStream(
-          PayloadType.handshakeComplete,
-          Buffer.from(JSON.stringify({ HandshakeTimeToComplete: 1_000_000, CustomerMessage: '' })),
-        );
-        readyAt = Date.now() + (options.withholdAcksMs ?? 0);
-        if (options.pausePublicationMs !== undefined) {
-          sendControl(clientMessage({ messageType: MessageType.pausePublication }));
-          setTimeout(() => {
-            session.resumedAt = Date.now();
-            sendControl(clientMessage({ messageType: MessageType.startPublication }));
-          }, options.pausePublicationMs);
+        const kms = response.ProcessedClientActions.find((a) => a.ActionType === 'KMSEncryption');
+        if (options.kmsKeyId && kms?.ActionStatus === 1) {
+          void completeKms(kms.ActionResult as { KMSCipherTextKey: string; KMSCipherTextHash: string }).then(
+            () => {
+              if (!options.encryptionChallenge) return completeHandshake();
+              // The challenge: random bytes sealed with the session key (plugin streaming.go:520-541).
+              challenge = randomBytes(64);
+              sendStream(
+                PayloadType.encChallengeRequest,
+                Buffer.from(JSON.stringify({ Challenge: cipher!.seal(challenge).toString('base64') })),
+              );
+            },
+            (err: Error) => closeChannel(`Handshake failed: KMS: ${err.name}: ${err.message}`),
+          );
+          return;
         }
-        startCommand();
+        completeHandshake();
         return;
       }
-      case PayloadType.output:
-        session.input.push(m.payload.toString('utf8'));
+      case PayloadType.output: {
+        let payload = m.payload;
+        try {
+          if (cipher) payload = cipher.open(m.payload);
+        } catch {
+          closeChannel('Failed to decrypt input with the session key');
+          return;
+        }
+        session.input.push(payload.toString('utf8'));
         session.inputAt.push(Date.now());
-        child?.stdin?.write(m.payload);
+        child?.stdin?.write(payload);
         return;
+      }
+      case PayloadType.encChallengeResponse: {
+        let answer: Buffer | undefined;
+        try {
+          answer = cipher?.open(Buffer.from(parseJsonPayload<{ Challenge: string }>(m).Challenge, 'base64'));
+        } catch {
+          answer = undefined;
+        }
+        session.challengePassed = !!challenge && !!answer && answer.equals(challenge);
+        if (session.challengePassed) completeHandshake();
+        else closeChannel('Handshake failed: the encryption challenge was not answered correctly');
+        return;
+      }
       case PayloadType.size:
         session.sizes.push(parseJsonPayload<{ cols: number; rows: number }>(m));
         return;
@@ -373,8 +440,39 @@ function playAgent(
         return;
     }
   };
+  /** The agent's side of the KMS action: check the hash, kms:Decrypt the key under the session's context. */
+  const completeKms = async (result: { KMSCipherTextKey: string; KMSCipherTextHash: string }) => {
+    if (!options.kmsDecrypt) throw new Error('this test agent has no kmsDecrypt');
+    const ciphertext = Buffer.from(result.KMSCipherTextKey, 'base64');
+    const hash = createHash('sha256').update(ciphertext).digest('base64');
+    if (hash !== result.KMSCipherTextHash) throw new Error('KMSCipherTextHash does not match the key');
+    const dataKey = await options.kmsDecrypt(ciphertext, {
+      'aws:ssm:SessionId': session.sessionId,
+      'aws:ssm:TargetId': session.targetId,
+    });
+    cipher = agentCipher(options.kmsWrongKey ? randomBytes(64) : Buffer.from(dataKey));
+    session.encrypted = true;
+  };
+  const completeHandshake = () => {
+    if (finished) return;
+    sendStream(
+      PayloadType.handshakeComplete,
+      Buffer.from(JSON.stringify({ HandshakeTimeToComplete: 1_000_000, CustomerMessage: '' })),
+    );
+    readyAt = Date.now() + (options.withholdAcksMs ?? 0);
+    if (options.pausePublicationMs !== undefined) {
+      sendControl(clientMessage({ messageType: MessageType.pausePublication }));
+      setTimeout(() => {
+        session.resumedAt = Date.now();
+        sendControl(clientMessage({ messageType: MessageType.startPublication }));
+      }, options.pausePublicationMs);
+    }
+    startCommand();
+  };
   const notReady = (m: ClientMessage) =>
-    m.payloadType !== PayloadType.handshakeResponse && Date.now() < readyAt;
+    m.payloadType !== PayloadType.handshakeResponse &&
+    m.payloadType !== PayloadType.encChallengeResponse &&
+    Date.now() < readyAt;
   const ack = (m: ClientMessage) => withChaos(() => rawSend(encodeClientMessage(acknowledgeFor(m))));
 
   /** In order, early, or already seen (agent datachannel.go:687-741). */

@@ -3,6 +3,7 @@
 import { AwsFakeServer, type AwsFakeOptions } from './server.js';
 import { AutoscalingFake } from './services/application-autoscaling.js';
 import { EcsFake } from './services/ecs.js';
+import { KmsFake } from './services/kms.js';
 import { Elbv2Fake, type Elbv2Limits } from './services/elbv2.js';
 import { LogsFake } from './services/logs.js';
 import { SecretsFake } from './services/secretsmanager.js';
@@ -14,6 +15,7 @@ export * from './types.js';
 export { AwsFakeServer, type AwsFakeOptions } from './server.js';
 export * from './services/application-autoscaling.js';
 export * from './services/ecs.js';
+export * from './services/kms.js';
 export * from './services/elbv2.js';
 export * from './services/logs.js';
 export * from './services/secretsmanager.js';
@@ -36,6 +38,7 @@ export interface AwsFake {
   secrets: SecretsFake;
   sts: StsFake;
   elbv2: Elbv2Fake;
+  kms: KmsFake;
   /** Start the loopback server; answers its endpoint. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -69,6 +72,8 @@ export function createAwsFake(options: CreateAwsFakeOptions = {}): AwsFake {
   const sts = new StsFake(ctx);
   const elbv2 = new Elbv2Fake(ctx, options.elbv2Limits);
   for (const service of [ecs, autoscaling, logs, ssm, secrets, sts, elbv2]) server.register(service);
+  const kms = new KmsFake(ctx);
+  server.register(kms);
   return {
     server,
     ecs,
@@ -78,6 +83,7 @@ export function createAwsFake(options: CreateAwsFakeOptions = {}): AwsFake {
     secrets,
     sts,
     elbv2,
+    kms,
     listen: () => server.listen(),
     close: () => server.close(),
     env: () => server.env(),

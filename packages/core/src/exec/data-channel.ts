@@ -2,7 +2,8 @@
 // exchange sequenced stream messages with acknowledgements, resends, a reorder buffer and the handshake.
 // Behaviour follows aws/session-manager-plugin src/datachannel/streaming.go and, where the plugin is
 // silent or lax, the agent's aws/amazon-ssm-agent agent/session/datachannel/datachannel.go.
-import { randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { WebSocket, type RawData } from 'ws';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -60,6 +61,47 @@ export interface DataChannelOptions {
   onCustomerMessage?: (text: string) => void;
   log?: Logger;
   tuning?: Partial<DataChannelTuning>;
+  /** What a KMSEncryption handshake needs; without it such a handshake fails with a ConfigurationError. */
+  kms?: DataChannelKms;
+}
+
+/** KMS for an encrypted session: the client (or a factory, called only when asked) and the context. */
+export interface DataChannelKms {
+  client: KMSClient | (() => KMSClient);
+  /** The session's target, `ecs:<cluster>_<taskId>_<runtimeId>` for ECS Exec. */
+  targetId: string;
+  sessionId: string;
+}
+
+/**
+ * The session cipher (session-manager-plugin src/encryption/encrypter.go): AES-256-GCM, a random
+ * 12-byte nonce in front of the sealed data (tag appended, as Go's Seal does), no additional data
+ * (L28, L103-115, L127-132). The client decrypts with the first half of the 64-byte data key and
+ * encrypts with the second (L64-65); the agent uses them the other way round.
+ */
+export class SessionCipher {
+  private readonly decryptKey: Buffer;
+  private readonly encryptKey: Buffer;
+
+  constructor(dataKey: Uint8Array) {
+    if (dataKey.length !== 64)
+      throw new DataChannelError(`the KMS data key has ${dataKey.length} bytes, not 64`);
+    this.decryptKey = Buffer.from(dataKey.subarray(0, 32));
+    this.encryptKey = Buffer.from(dataKey.subarray(32, 64));
+  }
+
+  encrypt(plain: Buffer): Buffer {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptKey, nonce);
+    return Buffer.concat([nonce, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  }
+
+  decrypt(sealed: Buffer): Buffer {
+    if (sealed.length < 12 + 16) throw new Error('the sealed payload is too short');
+    const decipher = createDecipheriv('aes-256-gcm', this.decryptKey, sealed.subarray(0, 12));
+    decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+    return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
+  }
 }
 
 /** How a session ended without error: the service closed the channel, or we did. */
@@ -100,6 +142,10 @@ export class DataChannel {
   private rttVariation = 0;
   private rto: number;
   private readonly resendTimer: NodeJS.Timeout;
+  /** Set once a KMSEncryption action succeeded (streaming.go:464). */
+  private cipher: SessionCipher | undefined;
+  /** In-order messages that arrived while the handshake waited for KMS; handled after it. */
+  private holding: ClientMessage[] | undefined;
   /** Counters for tests and debug logs. */
   readonly stats = { framesIn: 0, duplicatesDropped: 0, buffered: 0, resent: 0, acksSent: 0 };
 
@@ -264,10 +310,45 @@ export class DataChannel {
   }
 
   private handleInOrder(m: ClientMessage): void {
+    if (this.holding) {
+      this.holding.push(m);
+      return;
+    }
+    // Output, StdErr and ExitCode payloads are sealed once encryption is on (streaming.go:660-665, 736-741).
+    if (
+      this.cipher &&
+      m.payload.length &&
+      (m.payloadType === PayloadType.output ||
+        m.payloadType === PayloadType.stdErr ||
+        m.payloadType === PayloadType.exitCode)
+    ) {
+      try {
+        m = { ...m, payload: this.cipher.decrypt(m.payload) };
+      } catch (err) {
+        throw new DataChannelError(
+          `could not decrypt exec output (message ${m.sequenceNumber}) with the session's KMS data key: ` +
+            `${(err as Error).message}; the agent and this client disagree on the key`,
+        );
+      }
+    }
     switch (m.payloadType) {
-      case PayloadType.handshakeRequest:
-        this.onHandshakeRequest(parseJsonPayload<HandshakeRequestPayload>(m));
+      case PayloadType.handshakeRequest: {
+        const request = parseJsonPayload<HandshakeRequestPayload>(m);
+        this.holding = [];
+        this.onHandshakeRequest(request).then(
+          () => {
+            const held = this.holding ?? [];
+            this.holding = undefined;
+            try {
+              for (const next of held) if (!this.done) this.handleInOrder(next);
+            } catch (err) {
+              this.fail(err instanceof Error ? err : new DataChannelError(String(err)));
+            }
+          },
+          (err: unknown) => this.fail(err instanceof Error ? err : new DataChannelError(String(err))),
+        );
         break;
+      }
       case PayloadType.handshakeComplete: {
         const complete = parseJsonPayload<{ CustomerMessage?: string }>(m);
         if (complete.CustomerMessage) this.options.onCustomerMessage?.(complete.CustomerMessage);
@@ -277,9 +358,8 @@ export class DataChannel {
         break;
       }
       case PayloadType.encChallengeRequest:
-        throw new ConfigurationError(
-          'the exec session asked for a KMS encryption challenge, which this client does not support yet',
-        );
+        this.onEncryptionChallenge(parseJsonPayload<{ Challenge?: string }>(m));
+        break;
       case PayloadType.output:
       case PayloadType.stdErr:
         if (m.payload.length) this.options.onOutput(m.payload, m.payloadType);
@@ -291,13 +371,15 @@ export class DataChannel {
 
   /**
    * Answer the agent's requested actions (streaming.go:434-493). SessionType is accepted for the
-   * shell-like types the plugin accepts (streaming.go:868-876). KMSEncryption needs a KMS data key
-   * and AES-GCM framing we have not built: refuse it in the response, then fail clearly.
+   * shell-like types the plugin accepts (streaming.go:868-876). KMSEncryption (streaming.go:447-484,
+   * 848-868): GenerateDataKey for the requested key, answer with its ciphertext, and switch encryption
+   * on only once the action succeeded (L464). Without KMS settings it is refused, then fails clearly.
    */
-  private onHandshakeRequest(request: HandshakeRequestPayload): void {
+  private async onHandshakeRequest(request: HandshakeRequestPayload): Promise<void> {
     const processed: ProcessedClientAction[] = [];
     const errors: string[] = [];
-    let kms: string | undefined;
+    let refusedKms: string | undefined;
+    let cipher: SessionCipher | undefined;
     for (const action of request.RequestedClientActions ?? []) {
       if (action.ActionType === 'SessionType') {
         const type = (action.ActionParameters as { SessionType?: string } | undefined)?.SessionType ?? '';
@@ -310,10 +392,22 @@ export class DataChannel {
         });
         if (!ok) errors.push(`session type ${type} is not supported by the mdl-preview exec client`);
       } else if (action.ActionType === 'KMSEncryption') {
-        kms = (action.ActionParameters as { KMSKeyId?: string } | undefined)?.KMSKeyId ?? 'a KMS key';
-        const error = 'KMS encryption is not supported by the mdl-preview exec client yet';
-        processed.push({ ActionType: 'KMSEncryption', ActionStatus: 2, ActionResult: null, Error: error });
-        errors.push(error);
+        const keyId = (action.ActionParameters as { KMSKeyId?: string } | undefined)?.KMSKeyId;
+        if (!this.options.kms || !keyId) {
+          refusedKms = keyId ?? 'a KMS key';
+          const error = 'KMS encryption is not available to this mdl-preview exec client';
+          processed.push({ ActionType: 'KMSEncryption', ActionStatus: 2, ActionResult: null, Error: error });
+          errors.push(error);
+          continue;
+        }
+        const result = await this.generateDataKey(keyId, this.options.kms);
+        cipher = result.cipher;
+        processed.push({
+          ActionType: 'KMSEncryption',
+          ActionStatus: 1,
+          ActionResult: { KMSCipherTextKey: result.ciphertextKey, KMSCipherTextHash: result.ciphertextHash },
+          Error: '',
+        });
       } else {
         processed.push({
           ActionType: action.ActionType,
@@ -323,20 +417,76 @@ export class DataChannel {
         });
       }
     }
+    if (this.done) return;
     const response: HandshakeResponsePayload = {
       ClientVersion: EXEC_CLIENT_VERSION,
       ProcessedClientActions: processed,
       Errors: errors,
     };
     this.sendStream(Buffer.from(JSON.stringify(response)), PayloadType.handshakeResponse);
-    if (kms) {
+    if (refusedKms) {
       throw new ConfigurationError(
-        `the cluster's exec configuration encrypts sessions with ${kms}, and KMS-encrypted ECS Exec is not ` +
-          'supported by mdl-preview yet; run this command with the AWS CLI and session-manager-plugin, or ' +
-          'remove kmsKeyId from the cluster executeCommandConfiguration',
+        `the cluster's exec configuration encrypts sessions with ${refusedKms}, and KMS-encrypted ECS Exec is not ` +
+          'supported by mdl-preview without KMS access (the kms option of the exec session); run this command with ' +
+          'the AWS CLI and session-manager-plugin, or remove kmsKeyId from the cluster executeCommandConfiguration',
       );
     }
     if (errors.length) throw new DataChannelError(`exec handshake refused: ${errors.join('; ')}`);
+    this.cipher = cipher;
+  }
+
+  /**
+   * The agent proves the keys agree (streaming.go:520-541): open its challenge with our decryption key,
+   * seal it again with our encryption key, and answer with an EncChallengeResponse.
+   */
+  private onEncryptionChallenge(request: { Challenge?: string }): void {
+    if (!this.cipher)
+      throw new DataChannelError('the exec session sent an encryption challenge, but encryption is not on');
+    let challenge: Buffer;
+    try {
+      challenge = this.cipher.decrypt(Buffer.from(request.Challenge ?? '', 'base64'));
+    } catch (err) {
+      throw new DataChannelError(
+        `could not open the exec session's encryption challenge with the KMS data key: ${(err as Error).message}`,
+      );
+    }
+    const response = { Challenge: this.cipher.encrypt(challenge).toString('base64') };
+    this.sendStream(Buffer.from(JSON.stringify(response)), PayloadType.encChallengeResponse);
+  }
+
+  /**
+   * kmsservice.go:52-66: a 64-byte data key under the requested key, bound to the session and target
+   * (the context is built in streaming.go:866). The hash the agent checks is SHA-256 of the ciphertext.
+   */
+  private async generateDataKey(
+    keyId: string,
+    kms: DataChannelKms,
+  ): Promise<{ cipher: SessionCipher; ciphertextKey: string; ciphertextHash: string }> {
+    const client = typeof kms.client === 'function' ? kms.client() : kms.client;
+    let out;
+    try {
+      out = await client.send(
+        new GenerateDataKeyCommand({
+          KeyId: keyId,
+          NumberOfBytes: 64,
+          EncryptionContext: { 'aws:ssm:SessionId': kms.sessionId, 'aws:ssm:TargetId': kms.targetId },
+        }),
+      );
+    } catch (err) {
+      throw new ConfigurationError(
+        `the exec session is encrypted with ${keyId}, and kms:GenerateDataKey on it failed: ` +
+          `${(err as Error).name}: ${(err as Error).message}; the caller needs kms:GenerateDataKey on that key`,
+        { cause: err },
+      );
+    }
+    if (!out.Plaintext || !out.CiphertextBlob)
+      throw new DataChannelError('kms:GenerateDataKey answered without a data key');
+    const ciphertext = Buffer.from(out.CiphertextBlob);
+    return {
+      cipher: new SessionCipher(out.Plaintext),
+      ciphertextKey: ciphertext.toString('base64'),
+      ciphertextHash: createHash('sha256').update(ciphertext).digest('base64'),
+    };
   }
 
   private onAcknowledge(ack: AcknowledgeContent): void {
@@ -371,7 +521,10 @@ export class DataChannel {
   private flushPending(): void {
     while (this.handshakeDone && !this.paused && !this.done && this.pending.length) {
       const next = this.pending.shift()!;
-      this.sendStream(next.data, next.payloadType);
+      // Input is sealed once encryption is on (streaming.go:289-291: Output payloads only, not Size).
+      const data =
+        this.cipher && next.payloadType === PayloadType.output ? this.cipher.encrypt(next.data) : next.data;
+      this.sendStream(data, next.payloadType);
     }
   }
 

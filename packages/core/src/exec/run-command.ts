@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { DescribeTasksCommand, ExecuteCommandCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { TerminateSessionCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -34,6 +35,12 @@ export interface ExecTarget {
   connectBackoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
   tuning?: Partial<DataChannelTuning>;
+  /**
+   * For clusters whose exec configuration sets a kmsKeyId. By default a KMS client is made, only when
+   * the handshake asks for it, from the ECS client's region and credentials (the default endpoint
+   * chain, so AWS_ENDPOINT_URL applies); the target defaults to `ecs:<cluster>_<taskId>_<runtimeId>`.
+   */
+  kms?: { client?: KMSClient; targetId?: string };
 }
 
 export interface ExecSessionOptions extends ExecTarget {
@@ -188,6 +195,14 @@ export async function checkExecTarget(target: ExecTarget): Promise<{ task: Task;
   return { task, container: container.name! };
 }
 
+/** The Session Manager target of an ECS Exec session, as the AWS CLI builds it: `ecs:<cluster>_<taskId>_<runtimeId>`. */
+export function execTargetId(cluster: string, task: Task, container: string): string {
+  const clusterName = (task.clusterArn ?? cluster).split('/').pop()!;
+  const taskId = task.taskArn?.split('/').pop() ?? '';
+  const runtimeId = task.containers?.find((c) => c.name === container)?.runtimeId ?? '';
+  return `ecs:${clusterName}_${taskId}_${runtimeId}`;
+}
+
 /** Preflight, ExecuteCommand (retrying a not-yet-connected target with jitter), open the channel. */
 export async function openExecSession(target: ExecSessionOptions): Promise<ExecSession> {
   const { clients, cluster } = target;
@@ -211,13 +226,26 @@ export async function openExecSession(target: ExecSessionOptions): Promise<ExecS
         throw new DataChannelError('ExecuteCommand answered without a session');
       target.log?.mask(s.tokenValue);
       const sessionId = s.sessionId;
+      let ownKms: KMSClient | undefined;
       const channel = await DataChannel.open({
+        kms: {
+          client:
+            target.kms?.client ??
+            (() =>
+              (ownKms ??= new KMSClient({
+                region: clients.ecs.config.region,
+                credentials: clients.ecs.config.credentials,
+              }))),
+          targetId: target.kms?.targetId ?? execTargetId(cluster, task, container),
+          sessionId,
+        },
         streamUrl: s.streamUrl,
         tokenValue: s.tokenValue,
         onOutput: target.onOutput,
         log: target.log,
         tuning: target.tuning,
       });
+      void channel.ended.finally(() => ownKms?.destroy()).catch(() => undefined);
       return {
         sessionId,
         container,
