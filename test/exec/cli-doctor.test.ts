@@ -124,7 +124,7 @@ describe('mdl-preview doctor', () => {
       expect.stringMatching(/^PASS {2}exec agent +task \w+: ExecuteCommandAgent RUNNING$/),
       expect.stringMatching(/^PASS {2}redis keys +prefix mdl_demo: mdl_demo_cache_1, .*mdl_demo_cache_5, …$/),
       expect.stringMatching(/^PASS {2}database +connected to mdl_demo on 10\.11\.6-MariaDB$/),
-      expect.stringMatching(/^ {2}\? {3}cron +enabled; last run not recorded yet$/),
+      expect.stringMatching(/^ {2}\? {3}cron +enabled; no run recorded in \/moodle-preview\/cron yet$/),
     ]);
     expect(r.code).toBe(0);
   });

@@ -17,6 +17,8 @@ import {
   type AwsClients,
   type SiteRegistryEntry,
   type SiteTask,
+  DEFAULT_CRON_LOG_GROUP,
+  lastCronRun,
 } from '@moodle-preview/core';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { sitePlatform } from './site-platform.js';
@@ -38,6 +40,8 @@ export interface DoctorDeps {
   execTimeoutMs: number;
   /** Variables exported before the in-container checks; tests use it to put stub tools on PATH. */
   execEnv?: Record<string, string>;
+  /** Where run-cron-fanout records each site's runs (its `log-group` input). */
+  cronLogGroup?: string;
 }
 
 const defaultDeps: DoctorDeps = {
@@ -85,6 +89,7 @@ export async function diagnoseSite(
   deps: DoctorDeps,
 ): Promise<CheckResult[]> {
   const names = siteNames(link);
+  const cronLogGroup = deps.cronLogGroup ?? DEFAULT_CRON_LOG_GROUP;
   const results: CheckResult[] = [];
   let entry: SiteRegistryEntry | undefined;
   results.push(
@@ -215,17 +220,16 @@ export async function diagnoseSite(
   results.push(
     await check('cron', async () => {
       if (!entry?.cron) return { status: 'unknown', evidence: 'cron is not registered for this site' };
-      // run-cron-fanout is to record the last run in the registry; read it when it is there.
-      const recorded = (entry as Record<string, unknown>).cronLastRun as
-        { at?: string; exitCode?: number } | undefined;
-      if (!recorded?.at)
+      // run-cron-fanout writes each run's joblog line to the site's stream in the cron log group.
+      const last = await lastCronRun(clients.logs, cronLogGroup, link);
+      if (!last)
         return {
           status: 'unknown',
-          evidence: `${entry.cron.enabled ? 'enabled' : 'disabled'}; last run not recorded yet`,
+          evidence: `${entry.cron.enabled ? 'enabled' : 'disabled'}; no run recorded in ${cronLogGroup} yet`,
         };
       return {
-        status: recorded.exitCode === 0 ? 'pass' : 'fail',
-        evidence: `last run ${recorded.at}, exit ${recorded.exitCode ?? '?'}`,
+        status: last.exitCode === 0 ? 'pass' : 'fail',
+        evidence: `last run ${last.start}, exit ${last.exitCode ?? `none (${last.reason ?? last.status})`}, ${Math.round(last.durationMs / 1000)} s`,
       };
     }),
   );
@@ -235,11 +239,19 @@ export async function diagnoseSite(
 export async function doctor(args: string[], io: CliIO, deps: Partial<DoctorDeps> = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { platform: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      platform: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'cron-log-group': { type: 'string' },
+    },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError('doctor needs exactly one preview_link');
-  const full = { ...defaultDeps, ...deps };
+  const full = {
+    ...defaultDeps,
+    ...(values['cron-log-group'] ? { cronLogGroup: values['cron-log-group'] } : {}),
+    ...deps,
+  };
   const { region, cluster } = await sitePlatform(values.platform, io);
   const clients = full.make({ region });
   try {

@@ -1,7 +1,12 @@
 // A site's cron entry in the site registry, changed without a redeploy: register edits only the `cron`
 // field, deregister removes it, list shows every entry with its service's state and last run.
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { DescribeLogStreamsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeLogStreamsCommand,
+  GetLogEventsCommand,
+  type CloudWatchLogsClient,
+} from '@aws-sdk/client-cloudwatch-logs';
+import type { CronJoblogLine } from './fanout.js';
 import { ConfigurationError } from '../errors.js';
 import { SUITE_NAME } from '../naming.js';
 import { CRON_COMMAND, CRON_TIMEOUT_SECONDS } from '../plan/site-plan.js';
@@ -174,6 +179,43 @@ async function lastRun(
     );
     const at = out.logStreams?.find((s) => s.logStreamName === site)?.lastEventTimestamp;
     return at ? new Date(at).toISOString() : undefined;
+  } catch (err) {
+    if ((err as Error).name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
+}
+
+/** The cron log group run-cron-fanout writes to unless told otherwise. */
+export const DEFAULT_CRON_LOG_GROUP = '/moodle-preview/cron';
+
+/**
+ * A site's last cron run as run-cron-fanout recorded it: the newest joblog line (JSON) in the site's
+ * stream of the cron log group. Undefined when nothing was recorded yet.
+ */
+export async function lastCronRun(
+  logs: CloudWatchLogsClient,
+  logGroup: string,
+  site: string,
+): Promise<CronJoblogLine | undefined> {
+  try {
+    const out = await logs.send(
+      new GetLogEventsCommand({
+        logGroupName: logGroup,
+        logStreamName: site,
+        startFromHead: false,
+        limit: 10,
+      }),
+    );
+    for (const event of [...(out.events ?? [])].reverse()) {
+      try {
+        const line = JSON.parse(event.message ?? '') as Partial<CronJoblogLine>;
+        if (line.site === site && typeof line.start === 'string' && 'exitCode' in line)
+          return line as CronJoblogLine;
+      } catch {
+        // the output event of a run, not its joblog line
+      }
+    }
+    return undefined;
   } catch (err) {
     if ((err as Error).name === 'ResourceNotFoundException') return undefined;
     throw err;
