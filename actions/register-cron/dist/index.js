@@ -98000,6 +98000,38 @@ async function lastRun(logs, logGroup, site) {
         throw err;
     }
 }
+/** The cron log group run-cron-fanout writes to unless told otherwise. */
+const DEFAULT_CRON_LOG_GROUP = '/moodle-preview/cron';
+/**
+ * A site's last cron run as run-cron-fanout recorded it: the newest joblog line (JSON) in the site's
+ * stream of the cron log group. Undefined when nothing was recorded yet.
+ */
+async function lastCronRun(logs, logGroup, site) {
+    try {
+        const out = await logs.send(new GetLogEventsCommand({
+            logGroupName: logGroup,
+            logStreamName: site,
+            startFromHead: false,
+            limit: 10,
+        }));
+        for (const event of [...(out.events ?? [])].reverse()) {
+            try {
+                const line = JSON.parse(event.message ?? '');
+                if (line.site === site && typeof line.start === 'string' && 'exitCode' in line)
+                    return line;
+            }
+            catch {
+                // the output event of a run, not its joblog line
+            }
+        }
+        return undefined;
+    }
+    catch (err) {
+        if (err.name === 'ResourceNotFoundException')
+            return undefined;
+        throw err;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // register-cron: change a site's cron entry in the site registry without a redeploy, or list every
