@@ -35,6 +35,7 @@ export { diffPlans, type PlanChange } from './plan/diff.js';
 export * from './logger.js';
 export * from './github/action-io.js';
 export {
+  awsClientConfig,
   createAwsClients,
   destroyAwsClients,
   type AwsClients,

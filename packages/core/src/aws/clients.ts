@@ -30,14 +30,23 @@ export interface AwsClients {
   sts: STSClient;
 }
 
-export function createAwsClients(options: AwsClientOptions): AwsClients {
-  const config = {
+/**
+ * The client configuration every SDK client of the suite is built with. Clients used by one action
+ * only (EC2 for the runner, S3 for restores) are built from this by their module, so the other
+ * bundles do not carry them.
+ */
+export function awsClientConfig(options: AwsClientOptions) {
+  return {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 8,
     ...(options.retryStrategy
       ? { retryStrategy: options.retryStrategy }
       : { retryMode: options.retryMode ?? 'adaptive' }),
   };
+}
+
+export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const config = awsClientConfig(options);
   return {
     region: options.region,
     ecs: new ECSClient(config),
