@@ -73,3 +73,41 @@ describe('mdl-preview cron', () => {
     expect(r.stdout).toMatch(/ok\s+yes\s+mdl-ok\s+ACTIVE\s+1\s+echo cron of ok\s+30s\s+\d{4}-\d\d-\d\dT/);
   });
 });
+
+describe('mdl-preview cron run --dry-run', () => {
+  it('shows the task each site would run in and runs nothing; an unknown --site is an error', async () => {
+    world = await createCronWorld();
+    await world.addSites([
+      { link: 'ok', command: 'php admin/cli/cron.php --keep-alive=60', timeoutSeconds: 90 },
+      { link: 'off', enabled: false },
+      { link: 'empty', tasks: 0 },
+    ]);
+    const file = platform();
+    world.fake.server.resetCalls();
+    const all = await cli(['cron', 'run', '--platform', file, '--dry-run']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^SITE\s+WOULD\s+TASK\s+CONTAINER\s+TIMEOUT/);
+    expect(all.stdout).toMatch(/ok\s+run\s+\w+\s+ok\s+90s\s+php admin\/cli\/cron\.php --keep-alive=60/);
+    expect(all.stdout).toMatch(/off\s+skip\s+-\s+off\s+30s\s+cron is disabled/);
+    expect(all.stdout).toMatch(/empty\s+skip\s+-\s+empty\s+30s\s+no running task of service mdl-empty/);
+    expect(all.stdout).toContain('dry run: 1 would run, 2 would be skipped');
+    expect(world.fake.server.count({ action: 'ExecuteCommand' })).toBe(0);
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+
+    const one = await cli(['cron', 'run', '--platform', file, '--site', 'ok', '--dry-run', '--json']);
+    expect(one.code).toBe(0);
+    const lines = one.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { site: string; task?: string; timeoutSeconds: number });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ site: 'ok', timeoutSeconds: 90 });
+    expect(lines[0]!.task).toMatch(/^\w+$/);
+
+    const unknown = await cli(['cron', 'run', '--platform', file, '--site', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no cron entry in the site registry for nope/);
+    expect(world.fake.server.count({ action: 'ExecuteCommand' })).toBe(0);
+    expect((await cli(['cron', 'run', '--platform', file, '--exec-rate', '0'])).code).toBe(2);
+  });
+});

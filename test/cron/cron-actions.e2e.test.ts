@@ -68,6 +68,37 @@ describe('run-cron-fanout bundle', () => {
   });
 });
 
+describe('run-cron-fanout bundle on a cluster whose exec sessions use a KMS key', () => {
+  it('encrypts each session with a data key from KMS and calls only what docs/iam lists', async () => {
+    world = await createCronWorld({ kmsKeyId: 'arn:aws:kms:eu-west-2:123456789012:key/exec-key' });
+    await world.addSites([{ link: 'one', command: 'echo encrypted hello' }, { link: 'two' }]);
+    world.fake.server.resetCalls();
+    const r = await runAction('actions/run-cron-fanout', {
+      inputs: { platform: PLATFORM, 'log-group': '', 'exec-rate': '5', 'exec-burst': '1' },
+      env: world.fake.env(),
+      timeoutMs: 60_000,
+    });
+    expect({ exitCode: r.exitCode, stdout: r.exitCode ? r.stdout : '' }).toEqual({ exitCode: 0, stdout: '' });
+    expect(r.outputs).toMatchObject({ succeeded: '2', failed: '0' });
+    expect(r.summary).toMatch(/ExecuteCommand paced at up to 5\/s, 0 throttled/);
+    expect(world.fake.server.count({ action: 'GenerateDataKey' })).toBe(2);
+    const called = calledActions(world);
+    expect(called.filter((a) => a.startsWith('kms:'))).toEqual(
+      policyActions('docs/iam/run-cron-fanout.json', 'ExecSessionsEncryptedWithKms'),
+    );
+    const listed = policyActions('docs/iam/run-cron-fanout.json', 'CalledByRunCronFanout');
+    expect(called.filter((a) => !a.startsWith('kms:')).every((a) => listed.includes(a))).toBe(true);
+    const bad = await runAction('actions/run-cron-fanout', {
+      inputs: { platform: PLATFORM, 'exec-rate': 'fast' },
+      env: world.fake.env(),
+    });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.commands.find((c) => c.command === 'error')?.message).toMatch(
+      /input exec-rate must be a number of calls per second/,
+    );
+  });
+});
+
 describe('register-cron bundle', () => {
   it('registers an outside site, lists it, deregisters it, and calls only what docs/iam lists', async () => {
     world = await createCronWorld();

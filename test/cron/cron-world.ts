@@ -33,12 +33,23 @@ export interface CronWorld {
   close(): Promise<void>;
 }
 
-export async function createCronWorld(): Promise<CronWorld> {
+export interface CronWorldOptions {
+  /** The cluster's exec configuration sets this KMS key: every session is encrypted with it. */
+  kmsKeyId?: string;
+}
+
+export async function createCronWorld(options: CronWorldOptions = {}): Promise<CronWorld> {
   const fake = createAwsFake();
   await fake.listen();
   Object.assign(process.env, fake.env());
   fake.ecs.seedCluster(CLUSTER);
-  const agent = await startSsmAgentServer({ sessionFor: (token) => fake.ecs.execSessions.get(token) });
+  const kmsKeyId = options.kmsKeyId;
+  const agent = await startSsmAgentServer({
+    sessionFor: (token) => fake.ecs.execSessions.get(token),
+    ...(kmsKeyId
+      ? { kmsKeyId, kmsDecrypt: (blob: Buffer, context) => fake.kms.decrypt(blob, context, kmsKeyId) }
+      : {}),
+  });
   fake.ecs.execEndpoint = agent.url;
   fake.ssm.onTerminateSession = (id) => agent.terminate(id);
   const clients = createAwsClients({ region: fake.server.region, maxAttempts: 2 });

@@ -8,6 +8,7 @@ import {
   actionLogger,
   ConfigurationError,
   createAwsClients,
+  DEFAULT_EXEC_RATE,
   destroyAwsClients,
   integerInput,
   joblogText,
@@ -36,6 +37,8 @@ export const INPUTS = {
   durationSeconds: 'duration-seconds',
   intervalSeconds: 'interval-seconds',
   shard: 'shard',
+  execRate: 'exec-rate',
+  execBurst: 'exec-burst',
 } as const;
 
 export const OUTPUTS = {
@@ -56,6 +59,8 @@ export interface Inputs {
   durationSeconds: number;
   intervalSeconds: number;
   shard: CronShard | undefined;
+  /** ExecuteCommand calls per second and burst; rate 0 turns pacing off. */
+  execRate: { ratePerSecond: number; burst: number } | false;
 }
 
 export function getInputs(): Inputs {
@@ -65,6 +70,13 @@ export function getInputs(): Inputs {
   const timeout = optionalInput(INPUTS.timeoutSeconds);
   const sites = listInput(INPUTS.sites);
   const shard = optionalInput(INPUTS.shard);
+  const rateText = optionalInput(INPUTS.execRate) ?? String(DEFAULT_EXEC_RATE.ratePerSecond);
+  const rate = Number(rateText);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1000)
+    throw new ConfigurationError(
+      `input ${INPUTS.execRate} must be a number of calls per second from 0 (no pacing) to 1000, got "${rateText}"`,
+    );
+  const burst = integerInput(INPUTS.execBurst, DEFAULT_EXEC_RATE.burst, 1, 1000);
   return {
     platform,
     concurrency: integerInput(INPUTS.concurrency, 16, 1, 256),
@@ -76,6 +88,7 @@ export function getInputs(): Inputs {
     sites: sites.length ? sites : undefined,
     durationSeconds: integerInput(INPUTS.durationSeconds, 0, 0, 6 * 3600),
     intervalSeconds: integerInput(INPUTS.intervalSeconds, 120, 1, 3600),
+    execRate: rate === 0 ? false : { ratePerSecond: rate, burst },
     shard: shard === undefined ? undefined : parseShard(shard),
   };
 }
@@ -104,6 +117,7 @@ export function run(): Promise<void> {
           shard: inputs.shard,
           durationSeconds: inputs.durationSeconds,
           intervalSeconds: inputs.intervalSeconds,
+          execRate: inputs.execRate,
           log,
           onResult: (l) => {
             log.info(
@@ -123,7 +137,12 @@ export function run(): Promise<void> {
         .addHeading(result.ticks > 1 ? `Cron: ${result.ticks} ticks` : 'Cron tick', 3)
         .addRaw(
           `<p>${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped in ` +
-            `${(result.durationMs / 1000).toFixed(1)} s (${result.discoveryCalls} task read call(s))</p>`,
+            `${(result.durationMs / 1000).toFixed(1)} s (${result.discoveryCalls} task read call(s)` +
+            (result.pacing
+              ? `; ExecuteCommand paced at up to ${result.pacing.ratePerSecond.toFixed(0)}/s, ` +
+                `${result.pacing.throttled} throttled, ${(result.pacing.waitedMs / 1000).toFixed(1)} s waited in all`
+              : '') +
+            ')</p>',
         )
         .addTable([
           [

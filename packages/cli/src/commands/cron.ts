@@ -7,6 +7,7 @@ import {
   joblogText,
   listCron,
   parseFailOn,
+  planCronTick,
   runCronTick,
   SiteRegistry,
   tickFailed,
@@ -38,6 +39,10 @@ async function cronRun(args: string[], io: CliIO, make: typeof createAwsClients)
       platform: { type: 'string' },
       concurrency: { type: 'string' },
       sites: { type: 'string' },
+      site: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean', default: false },
+      'exec-rate': { type: 'string' },
+      'exec-burst': { type: 'string' },
       timeout: { type: 'string' },
       'fail-on': { type: 'string', default: 'any' },
       'log-group': { type: 'string', default: DEFAULT_LOG_GROUP },
@@ -45,23 +50,39 @@ async function cronRun(args: string[], io: CliIO, make: typeof createAwsClients)
     },
     allowPositionals: true,
   });
-  if (positionals.length) throw new UsageError('cron run takes no arguments (use --sites a,b)');
+  if (positionals.length) throw new UsageError('cron run takes no arguments (use --site X or --sites a,b)');
   const failOn = parseFailOn(values['fail-on']!);
   const concurrency = positiveInteger('concurrency', values.concurrency, 16);
   const timeout = values.timeout === undefined ? undefined : positiveInteger('timeout', values.timeout, 0);
-  const sites = values.sites
-    ?.split(',')
+  const sites = [...(values.sites?.split(',') ?? []), ...(values.site ?? [])]
     .map((s) => s.trim())
     .filter(Boolean);
+  const execRate = positiveNumber('exec-rate', values['exec-rate']);
+  const execBurst =
+    values['exec-burst'] === undefined ? undefined : positiveInteger('exec-burst', values['exec-burst'], 1);
   const { region } = await sitePlatform(values.platform, io);
   const clients: AwsClients = make({ region });
   try {
+    if (sites.length) {
+      // A site named on the command line must have a cron entry: say so before anything runs.
+      const entries = await new SiteRegistry(clients.ssm).list();
+      const missing = sites.filter((s) => !entries.some((e) => e.previewLink === s && e.cron));
+      if (missing.length) {
+        io.stderr(
+          `error: no cron entry in the site registry for ${missing.join(', ')} ` +
+            '(see `mdl-preview cron list`; register-cron adds one)\n',
+        );
+        return EXIT.invalid;
+      }
+    }
+    if (values['dry-run']) return await cronDryRun(clients, sites, timeout, values.json!, io);
     const result = await runCronTick({
       clients,
       concurrency,
       maxTimeoutSeconds: timeout,
       logGroup: values['log-group'] || undefined,
-      sites: sites?.length ? sites : undefined,
+      sites: sites.length ? sites : undefined,
+      execRate: { ratePerSecond: execRate, burst: execBurst },
     });
     if (values.json) io.stdout(joblogText(result.lines));
     else {
@@ -91,6 +112,50 @@ async function cronRun(args: string[], io: CliIO, make: typeof createAwsClients)
   } finally {
     destroyAwsClients(clients);
   }
+}
+
+function positiveNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a number above 0`);
+  return n;
+}
+
+/** What a tick would do: each site's task, command and timeout, or why it would be skipped. */
+async function cronDryRun(
+  clients: AwsClients,
+  sites: readonly string[],
+  timeout: number | undefined,
+  json: boolean,
+  io: CliIO,
+): Promise<number> {
+  const plan = await planCronTick({
+    clients,
+    maxTimeoutSeconds: timeout,
+    sites: sites.length ? sites : undefined,
+  });
+  if (json) io.stdout(plan.lines.map((l) => JSON.stringify(l)).join('\n') + (plan.lines.length ? '\n' : ''));
+  else {
+    io.stdout(
+      formatTable([
+        ['SITE', 'WOULD', 'TASK', 'CONTAINER', 'TIMEOUT', 'COMMAND / REASON'],
+        ...plan.lines.map((l) => [
+          l.site,
+          l.task ? 'run' : 'skip',
+          l.task ?? '-',
+          l.container,
+          `${l.timeoutSeconds}s`,
+          l.task ? l.command : (l.skip ?? ''),
+        ]),
+      ]),
+    );
+    io.stdout(
+      `dry run: ${plan.lines.filter((l) => l.task).length} would run, ` +
+        `${plan.lines.filter((l) => !l.task).length} would be skipped ` +
+        `(${plan.discoveryCalls} ListTasks/DescribeTasks call(s); nothing was run)\n`,
+    );
+  }
+  return EXIT.ok;
 }
 
 async function cronList(args: string[], io: CliIO, make: typeof createAwsClients): Promise<number> {

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { ExecTimeoutError, runCommand, type RunCommandResult } from '../exec/run-command.js';
 import type { DataChannelTuning } from '../exec/data-channel.js';
 import { SiteRegistry, type CronEntry } from '../registry/site-registry.js';
+import { paceExecuteCommand, Pacer, type PacerOptions, type PacerStats } from './pacer.js';
 
 const EXEC_AGENT = 'ExecuteCommandAgent';
 /** ListTasks and DescribeTasks both stop at 100 per call. */
@@ -54,6 +55,8 @@ export interface CronTickResult {
   durationMs: number;
   /** ListTasks and DescribeTasks calls spent finding the tasks (grows with tasks/100, not sites). */
   discoveryCalls: number;
+  /** ExecuteCommand pacing: attempts sent, throttles seen, time spent waiting; absent when off. */
+  pacing?: PacerStats;
 }
 
 export interface CronFanoutOptions {
@@ -77,6 +80,11 @@ export interface CronFanoutOptions {
   onResult?: (line: CronJoblogLine) => void;
   /** Only the sites of this shard (stable hash of the preview link). */
   shard?: CronShard;
+  /**
+   * Pace ExecuteCommand to stay inside ECS's rate limit (default 40/s, burst 100, halved on each
+   * throttle and grown back); `false` sends as fast as the concurrency allows.
+   */
+  execRate?: PacerOptions | false;
 }
 
 /** Skip reason for a site whose run from an earlier tick is still queued or going. */
@@ -315,8 +323,14 @@ function checkConcurrency(concurrency: number): void {
     throw new ConfigurationError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
 }
 
-function summarize(lines: CronJoblogLine[], durationMs: number, discoveryCalls: number): CronTickResult {
+function summarize(
+  lines: CronJoblogLine[],
+  durationMs: number,
+  discoveryCalls: number,
+  pacer: Pacer | undefined,
+): CronTickResult {
   return {
+    ...(pacer ? { pacing: { ...pacer.stats } } : {}),
     lines,
     succeeded: lines.filter((l) => l.status === 'succeeded').length,
     failed: lines.filter((l) => l.status === 'failed').length,
@@ -332,21 +346,25 @@ export async function runCronTick(options: CronFanoutOptions): Promise<CronTickR
   const concurrency = options.concurrency ?? 16;
   checkConcurrency(concurrency);
   if (options.shard) checkShard(options.shard);
-  const tick = await startTick(options, { busy: new Set(), slots: new Slots(concurrency) });
-  return summarize(await Promise.all(tick.lines), Date.now() - started, tick.discoveryCalls);
+  const pacer = options.execRate === false ? undefined : new Pacer(options.execRate);
+  const unpace = pacer ? paceExecuteCommand(options.clients.ecs, pacer) : () => undefined;
+  try {
+    const tick = await startTick(options, { busy: new Set(), slots: new Slots(concurrency) });
+    return summarize(await Promise.all(tick.lines), Date.now() - started, tick.discoveryCalls, pacer);
+  } finally {
+    unpace();
+  }
 }
 
 /**
  * Finds and picks, then queues every site's run (or its skip) and returns once all are queued — the
  * runs themselves go on in `lines`. A site found in `state.busy` is skipped as still running.
  */
-async function startTick(
+async function findTargets(
   options: CronFanoutOptions,
-  state: CronRunState,
-): Promise<{ lines: Promise<CronJoblogLine>[]; discoveryCalls: number }> {
-  const now = options.now ?? (() => new Date());
+  busy: ReadonlySet<string>,
+): Promise<{ targets: CronTarget[]; discoveryCalls: number }> {
   const registry = options.registry ?? new SiteRegistry(options.clients.ssm);
-  const tailLines = options.tailLines ?? 5;
   const only = options.sites ? new Set(options.sites) : undefined;
   const shard = options.shard;
   const entries = (await registry.list()).filter(
@@ -366,9 +384,53 @@ async function startTick(
   }
   for (const t of targets) {
     if (!t.cron.enabled) t.skip = 'cron is disabled in the registry entry';
-    else if (state.busy.has(t.site)) t.skip = STILL_RUNNING;
+    else if (busy.has(t.site)) t.skip = STILL_RUNNING;
     else Object.assign(t, pickCronTask(byCluster.get(t.cron.cluster) ?? [], t.cron));
   }
+  return { targets, discoveryCalls };
+}
+
+/** What a dry run shows for one site: where its command would run, or why it would be skipped. */
+export interface CronPlanLine {
+  site: string;
+  cluster: string;
+  service: string;
+  container: string;
+  command: string;
+  timeoutSeconds: number;
+  /** The task id it would run in. */
+  task?: string;
+  skip?: string;
+}
+
+/**
+ * A dry run of one tick: the same registry read, task discovery and task choice as a real tick, and
+ * nothing else — no ExecuteCommand, no log write.
+ */
+export async function planCronTick(
+  options: Omit<CronFanoutOptions, 'concurrency' | 'execRate' | 'onResult' | 'logGroup'>,
+): Promise<{ lines: CronPlanLine[]; discoveryCalls: number }> {
+  if (options.shard) checkShard(options.shard);
+  const { targets, discoveryCalls } = await findTargets(options, new Set());
+  const lines = targets.map((t) => ({
+    site: t.site,
+    cluster: t.cron.cluster,
+    service: t.cron.service,
+    container: t.cron.container,
+    command: t.cron.command,
+    timeoutSeconds: Math.min(t.cron.timeoutSeconds, options.maxTimeoutSeconds ?? Infinity),
+    ...(t.task ? { task: taskId(t.task) } : { skip: t.skip }),
+  }));
+  return { lines, discoveryCalls };
+}
+
+async function startTick(
+  options: CronFanoutOptions,
+  state: CronRunState,
+): Promise<{ lines: Promise<CronJoblogLine>[]; discoveryCalls: number }> {
+  const now = options.now ?? (() => new Date());
+  const tailLines = options.tailLines ?? 5;
+  const { targets, discoveryCalls } = await findTargets(options, state.busy);
   options.log?.info(
     `cron${state.tick ? ` tick ${state.tick}` : ''}: ${targets.length} site(s), ` +
       `${targets.filter((t) => t.task).length} to run, ${discoveryCalls} ListTasks/DescribeTasks call(s)`,
@@ -382,17 +444,20 @@ async function startTick(
   // Marked busy synchronously here, so a later tick sees every run this one queued.
   for (const t of targets) if (t.task) state.busy.add(t.site);
   const lines = targets.map(async (t) => {
-    let line: CronJoblogLine;
-    if (!t.task) line = await runSite(t, options, now, tailLines, runLog);
+    let run: { line: CronJoblogLine; output: string };
+    if (!t.task) run = await runSite(t, options, now, tailLines);
     else {
       await state.slots.acquire();
       try {
-        line = await runSite(t, options, now, tailLines, runLog);
+        run = await runSite(t, options, now, tailLines);
       } finally {
         state.slots.release();
         state.busy.delete(t.site);
       }
+      // Written after the slot is given back: the next site's session need not wait for the log.
+      if (runLog) await writeRunLog(runLog, run, options.log);
     }
+    const line = run.line;
     if (tick !== undefined) line.tick = tick;
     options.onResult?.(line);
     return line;
@@ -440,6 +505,23 @@ export async function runCronLoop(options: CronLoopOptions): Promise<CronLoopRes
     throw new ConfigurationError(`duration-seconds must be 0 or more, got ${duration}`);
   if (!Number.isFinite(interval) || interval <= 0)
     throw new ConfigurationError(`interval-seconds must be more than 0, got ${interval}`);
+  const pacer = options.execRate === false ? undefined : new Pacer(options.execRate);
+  const unpace = pacer ? paceExecuteCommand(options.clients.ecs, pacer) : () => undefined;
+  try {
+    return await loopTicks(options, clock, duration, interval, concurrency, pacer);
+  } finally {
+    unpace();
+  }
+}
+
+async function loopTicks(
+  options: CronLoopOptions,
+  clock: CronClock,
+  duration: number,
+  interval: number,
+  concurrency: number,
+  pacer: Pacer | undefined,
+): Promise<CronLoopResult> {
   const started = clock.now();
   const deadline = started + duration * 1000;
   const state: CronRunState = { busy: new Set(), slots: new Slots(concurrency) };
@@ -466,7 +548,22 @@ export async function runCronLoop(options: CronLoopOptions): Promise<CronLoopRes
     if (wait > 0) await clock.sleep(wait);
   }
   const lines = (await Promise.all(pending.map((p) => Promise.all(p)))).flat();
-  return { ...summarize(lines, clock.now() - started, discoveryCalls), ticks };
+  return { ...summarize(lines, clock.now() - started, discoveryCalls, pacer), ticks };
+}
+
+async function writeRunLog(
+  runLog: CronRunLog,
+  run: { line: CronJoblogLine; output: string },
+  log: Logger | undefined,
+): Promise<void> {
+  try {
+    await runLog.write(run.line, run.output);
+  } catch (err) {
+    // The run happened; a log write that failed must not turn it into a failure.
+    log?.warning(
+      `cron: could not write ${run.line.site}'s run to ${runLog.logGroup}: ${(err as Error).message}`,
+    );
+  }
 }
 
 async function runSite(
@@ -474,12 +571,11 @@ async function runSite(
   options: CronFanoutOptions,
   now: () => Date,
   tailLines: number,
-  runLog: CronRunLog | undefined,
-): Promise<CronJoblogLine> {
+): Promise<{ line: CronJoblogLine; output: string }> {
   const base = { site: t.site, cluster: t.cron.cluster, service: t.cron.service };
   const start = now();
   if (!t.task) {
-    return {
+    const line: CronJoblogLine = {
       ...base,
       status: 'skipped',
       start: start.toISOString(),
@@ -489,6 +585,7 @@ async function runSite(
       tail: [],
       reason: t.skip,
     };
+    return { line, output: '' };
   }
   const timeoutSeconds = Math.min(t.cron.timeoutSeconds, options.maxTimeoutSeconds ?? Infinity);
   const t0 = Date.now();
@@ -523,17 +620,7 @@ async function runSite(
     tail: tailOf(output, tailLines),
     ...(reason ? { reason } : {}),
   };
-  if (runLog) {
-    try {
-      await runLog.write(line, output);
-    } catch (err) {
-      // The run happened; a log write that failed must not turn it into a failure.
-      options.log?.warning(
-        `cron: could not write ${t.site}'s run to ${runLog.logGroup}: ${(err as Error).message}`,
-      );
-    }
-  }
-  return line;
+  return { line, output };
 }
 
 /** The joblog file's text: one JSON object per line. */
