@@ -1,0 +1,155 @@
+// A RunnerLease: one EC2 instance running one ephemeral GitHub runner for one job. Its label is
+// derived from the workflow run, so `stop` finds it without start's outputs; its tags carry everything
+// `stop`, `reap` and `mdl-preview runner list` need to decide about it.
+import { DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
+import { ConfigurationError } from '../errors.js';
+import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
+
+export const RUNNER_COMPONENT = 'ec2-runner';
+/** Every runner name and label of the suite starts with this. */
+export const RUNNER_LABEL_PREFIX = 'mdl-ec2-';
+/** SSM path of the JIT configs waiting for their instance. */
+export const RUNNER_PARAMETER_PATH = '/moodle-preview/runners/';
+
+export const RUNNER_TAGS = {
+  managedBy: TAG_MANAGED_BY,
+  component: 'moodle-preview:component',
+  repository: 'moodle-preview:repository',
+  label: 'moodle-preview:runner-label',
+  lease: 'moodle-preview:lease',
+  workflowRun: 'moodle-preview:workflow-run',
+  runAttempt: 'moodle-preview:run-attempt',
+  startedAt: 'moodle-preview:started-at',
+  expiresAt: 'moodle-preview:expires-at',
+} as const;
+
+/** Instance states in which a lease still holds a machine. */
+export const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
+
+export interface LeaseId {
+  /** GITHUB_RUN_ID */
+  runId: string;
+  /** GITHUB_RUN_ATTEMPT */
+  runAttempt: number;
+  /** Tells apart several runners of one workflow run (default `main`). */
+  name: string;
+}
+
+const LEASE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
+
+export function checkLeaseId(id: { runId: string; runAttempt: string | number; name?: string }): LeaseId {
+  if (!/^\d{1,20}$/.test(id.runId))
+    throw new ConfigurationError(`the workflow run id must be digits (GITHUB_RUN_ID), got "${id.runId}"`);
+  const attempt = Number(id.runAttempt);
+  if (!Number.isInteger(attempt) || attempt < 1 || attempt > 999)
+    throw new ConfigurationError(
+      `the run attempt must be 1 to 999 (GITHUB_RUN_ATTEMPT), got "${id.runAttempt}"`,
+    );
+  const name = id.name ?? 'main';
+  if (!LEASE_NAME.test(name))
+    throw new ConfigurationError(
+      `lease must be 1-20 of a-z, 0-9 and -, starting and ending with a letter or digit, got "${name}"`,
+    );
+  return { runId: id.runId, runAttempt: attempt, name };
+}
+
+/** `mdl-ec2-<run id>-<attempt>-<lease>`: unique per lease, known to every job of the run. */
+export const leaseLabel = (id: LeaseId) => `${RUNNER_LABEL_PREFIX}${id.runId}-${id.runAttempt}-${id.name}`;
+
+/** The labels of this lease in this attempt and every earlier one (a re-run cleans up after them). */
+export const leaseLabelsUpTo = (id: LeaseId) =>
+  Array.from({ length: id.runAttempt }, (_, i) => leaseLabel({ ...id, runAttempt: i + 1 }));
+
+export const parameterName = (label: string) => `${RUNNER_PARAMETER_PATH}${label}`;
+
+/** One lease as EC2 shows it. */
+export interface LeaseInstance {
+  instanceId: string;
+  state: string;
+  instanceType: string;
+  subnetId: string | undefined;
+  market: 'spot' | 'on-demand';
+  launchTime: Date | undefined;
+  label: string | undefined;
+  repository: string | undefined;
+  workflowRun: string | undefined;
+  startedAt: Date | undefined;
+  expiresAt: Date | undefined;
+  tags: Record<string, string>;
+}
+
+const date = (s: string | undefined) => {
+  if (!s) return undefined;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+};
+
+export function toLeaseInstance(i: Instance): LeaseInstance {
+  const tags = Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  return {
+    instanceId: i.InstanceId ?? '',
+    state: i.State?.Name ?? 'unknown',
+    instanceType: i.InstanceType ?? '',
+    subnetId: i.SubnetId,
+    market: i.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
+    launchTime: i.LaunchTime,
+    label: tags[RUNNER_TAGS.label],
+    repository: tags[RUNNER_TAGS.repository],
+    workflowRun: tags[RUNNER_TAGS.workflowRun],
+    startedAt: date(tags[RUNNER_TAGS.startedAt]),
+    expiresAt: date(tags[RUNNER_TAGS.expiresAt]),
+    tags,
+  };
+}
+
+/**
+ * The suite's runner instances matching `tags` (exact values) in live states, paged. Only instances
+ * tagged managed-by the suite and component ec2-runner are ever returned, so nothing else is touched.
+ */
+export async function findLeaseInstances(
+  ec2: EC2Client,
+  tags: Record<string, string> = {},
+  states: readonly string[] = LIVE_STATES,
+): Promise<LeaseInstance[]> {
+  const filters: Filter[] = [
+    { Name: `tag:${RUNNER_TAGS.managedBy}`, Values: [SUITE_NAME] },
+    { Name: `tag:${RUNNER_TAGS.component}`, Values: [RUNNER_COMPONENT] },
+    ...Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+    { Name: 'instance-state-name', Values: [...states] },
+  ];
+  const found: LeaseInstance[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ec2.send(
+      new DescribeInstancesCommand({ Filters: filters, MaxResults: 100, NextToken: nextToken }),
+    );
+    for (const r of page.Reservations ?? [])
+      for (const i of r.Instances ?? []) found.push(toLeaseInstance(i));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return found;
+}
+
+/** The tags every lease instance carries (the suite's own win over the user's). */
+export function leaseTags(input: {
+  label: string;
+  lease: LeaseId;
+  repository: string;
+  startedAt: Date;
+  expiresAt: Date;
+  extra?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    ...input.extra,
+    Name: input.label,
+    [RUNNER_TAGS.managedBy]: SUITE_NAME,
+    [RUNNER_TAGS.component]: RUNNER_COMPONENT,
+    [RUNNER_TAGS.repository]: input.repository,
+    [RUNNER_TAGS.label]: input.label,
+    [RUNNER_TAGS.lease]: input.lease.name,
+    [RUNNER_TAGS.workflowRun]: input.lease.runId,
+    [RUNNER_TAGS.runAttempt]: String(input.lease.runAttempt),
+    [RUNNER_TAGS.startedAt]: input.startedAt.toISOString(),
+    [RUNNER_TAGS.expiresAt]: input.expiresAt.toISOString(),
+  };
+}

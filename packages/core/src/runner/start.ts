@@ -1,0 +1,396 @@
+// Starting a lease: check everything first, then JIT config → SSM SecureString → launch (capacity
+// fallback) → wait until the runner is online. A failure after the first change undoes the lease
+// (console output captured with secrets redacted, instance terminated, runner and parameter removed).
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  GetConsoleOutputCommand,
+  TerminateInstancesCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import { DeleteParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { ConfigurationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import {
+  launchOptions,
+  launchWithFallback,
+  MARKET_TYPES,
+  type LaunchAttempt,
+  type MarketType,
+} from './capacity.js';
+import type { GitHubRunnersClient } from './github-runners.js';
+import {
+  findLeaseInstances,
+  leaseLabel,
+  leaseTags,
+  parameterName,
+  RUNNER_TAGS,
+  type LeaseId,
+} from './lease.js';
+import { resolveRunnerRelease, type ResolvedRunnerRelease } from './runner-versions.js';
+import { redactSecrets, runnerUserData } from './user-data.js';
+
+export interface RunnerDeps {
+  ec2: EC2Client;
+  ssm: SSMClient;
+  github: GitHubRunnersClient;
+  log: Logger;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface StartRunnerOptions {
+  region: string;
+  /** owner/name of the repository whose workflow leases the runner (a tag; reap filters by it). */
+  repository: string;
+  lease: LeaseId;
+  imageId: string;
+  instanceTypes: string[];
+  subnetIds: string[];
+  securityGroupIds: string[];
+  /** Instance profile name or ARN. */
+  iamInstanceProfile: string;
+  marketType: MarketType;
+  volumeSizeGb: number;
+  /** IMDSv2 hop limit: 1 keeps containers on the host from the instance role; 2 lets them reach it. */
+  metadataHopLimit: number;
+  maxLifetimeMinutes: number;
+  registrationTimeoutMinutes: number;
+  runnerVersion?: string;
+  runnerSha256?: string;
+  runnerGroupId: number;
+  /** Extra runner labels (the lease's own label always comes first). */
+  labels: string[];
+  tags: Record<string, string>;
+  /** Seconds between checks while waiting for the runner (default 10). */
+  pollSeconds?: number;
+}
+
+export interface StartRunnerResult {
+  label: string;
+  instanceId: string;
+  region: string;
+  runnerId: number | undefined;
+  instanceType: string;
+  subnetId: string;
+  market: string;
+  attempts: LaunchAttempt[];
+  /** True when a live instance of this lease already existed and was kept. */
+  reused: boolean;
+}
+
+/** The runner did not come online; the lease was undone. */
+export class RunnerStartError extends Error {
+  override name = 'RunnerStartError';
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Every input problem, before any call. */
+export function checkStartOptions(o: StartRunnerOptions): ResolvedRunnerRelease {
+  const problems: string[] = [];
+  if (!/^ami-[0-9a-f]{8,17}$/.test(o.imageId))
+    problems.push(`image-id must be an AMI id (ami-…), got "${o.imageId}"`);
+  if (!o.instanceTypes.length) problems.push('instance-types needs at least one instance type');
+  for (const t of o.instanceTypes)
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t)) problems.push(`instance type "${t}" is not like m7i.xlarge`);
+  if (!o.subnetIds.length) problems.push('subnet-ids needs at least one subnet');
+  for (const s of o.subnetIds)
+    if (!/^subnet-[0-9a-f]{8,17}$/.test(s)) problems.push(`"${s}" is not a subnet id`);
+  for (const g of o.securityGroupIds)
+    if (!/^sg-[0-9a-f]{8,17}$/.test(g)) problems.push(`"${g}" is not a security group id`);
+  if (!o.iamInstanceProfile)
+    problems.push(
+      'iam-instance-profile is required (the instance reads and deletes its JIT config in SSM with it)',
+    );
+  if (!MARKET_TYPES.includes(o.marketType))
+    problems.push(`market-type must be one of ${MARKET_TYPES.join(', ')}`);
+  if (o.maxLifetimeMinutes <= o.registrationTimeoutMinutes)
+    problems.push('max-lifetime-minutes must be longer than registration-timeout-minutes');
+  for (const l of o.labels)
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(l) || /^self-hosted$/i.test(l))
+      problems.push(
+        `label "${l}" must be 1-100 of A-Z a-z 0-9 . _ - (and not self-hosted, which every runner has)`,
+      );
+  for (const k of Object.keys(o.tags))
+    if (k.startsWith('moodle-preview:') || k.startsWith('aws:') || k === 'Name')
+      problems.push(`tag "${k}" is the suite's or AWS's own`);
+  if (problems.length) throw new ConfigurationError(problems.join('; '));
+  return resolveRunnerRelease(o.runnerVersion, o.runnerSha256);
+}
+
+export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Promise<StartRunnerResult> {
+  const release = checkStartOptions(o);
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? defaultSleep;
+  const log = deps.log;
+  const label = leaseLabel(o.lease);
+  const param = parameterName(label);
+
+  // Read-only checks that can refuse the lease before it changes anything.
+  const image = await deps.ec2
+    .send(new DescribeImagesCommand({ ImageIds: [o.imageId] }))
+    .then((out) => out.Images?.[0])
+    .catch((err: Error) => {
+      if (err.name.startsWith('InvalidAMIID')) return undefined;
+      throw err;
+    });
+  if (!image) throw new ConfigurationError(`image ${o.imageId} was not found in ${o.region}`);
+  if (image.Architecture && image.Architecture !== 'x86_64')
+    throw new ConfigurationError(
+      `image ${o.imageId} is ${image.Architecture}; the runner installed is linux-x64`,
+    );
+  const rootDevice = image.RootDeviceName ?? '/dev/xvda';
+
+  const live = await findLeaseInstances(deps.ec2, { [RUNNER_TAGS.label]: label });
+  if (live.length) {
+    const instance = live[0]!;
+    log.info(
+      `lease ${label} already has instance ${instance.instanceId} (${instance.state}); waiting for its runner`,
+    );
+    const runner = await waitOnline(deps, {
+      label,
+      instanceId: instance.instanceId,
+      param,
+      secrets: [],
+      o,
+      now,
+      sleep,
+    });
+    return {
+      label,
+      instanceId: instance.instanceId,
+      region: o.region,
+      runnerId: runner,
+      instanceType: instance.instanceType,
+      subnetId: instance.subnetId ?? '',
+      market: instance.market,
+      attempts: [],
+      reused: true,
+    };
+  }
+
+  // A runner of this name without an instance is a leftover of an interrupted start: remove it.
+  const stale = await deps.github.findRunner(label);
+  if (stale) {
+    log.info(`removing runner ${label} (id ${stale.id}) left by an interrupted start`);
+    await deps.github.deleteRunner(stale.id);
+  }
+
+  const jit = await deps.github.generateJitConfig({
+    name: label,
+    labels: [label, ...o.labels],
+    runnerGroupId: o.runnerGroupId,
+  });
+  log.mask(jit.encodedJitConfig);
+  log.info(`registered JIT runner ${label} (id ${jit.runner.id})`);
+  const secrets = [jit.encodedJitConfig];
+
+  // Before an instance exists, undoing the lease is removing the runner and its parameter.
+  const undo = async () => {
+    await deps.github
+      .deleteRunner(jit.runner.id)
+      .catch((e: Error) => log.warning(`could not remove runner ${label}: ${e.message}`));
+    await deleteParameters(deps.ssm, [param]).catch((e: Error) =>
+      log.warning(`could not delete ${param}: ${e.message}`),
+    );
+  };
+
+  let launched: Awaited<ReturnType<typeof launchWithFallback>>;
+  try {
+    // Intelligent-Tiering: a JIT config near 4 KB goes to the advanced tier instead of failing.
+    await deps.ssm.send(
+      new PutParameterCommand({
+        Name: param,
+        Type: 'SecureString',
+        Value: jit.encodedJitConfig,
+        Overwrite: true,
+        Tier: 'Intelligent-Tiering',
+        Description: `JIT config of runner ${label}; its instance reads and deletes it at boot`,
+      }),
+    );
+    const startedAt = now();
+    const expiresAt = new Date(startedAt.getTime() + o.maxLifetimeMinutes * 60_000);
+    const tags = leaseTags({
+      label,
+      lease: o.lease,
+      repository: o.repository,
+      startedAt,
+      expiresAt,
+      extra: o.tags,
+    });
+    const userData = runnerUserData({
+      parameterName: param,
+      region: o.region,
+      maxLifetimeMinutes: o.maxLifetimeMinutes,
+      runnerUrl: release.url,
+      runnerSha256: release.sha256,
+    });
+    const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    launched = await launchWithFallback(
+      deps.ec2,
+      {
+        ImageId: o.imageId,
+        SecurityGroupIds: o.securityGroupIds.length ? o.securityGroupIds : undefined,
+        IamInstanceProfile: o.iamInstanceProfile.startsWith('arn:')
+          ? { Arn: o.iamInstanceProfile }
+          : { Name: o.iamInstanceProfile },
+        UserData: Buffer.from(userData).toString('base64'),
+        InstanceInitiatedShutdownBehavior: 'terminate',
+        MetadataOptions: {
+          HttpTokens: 'required',
+          HttpEndpoint: 'enabled',
+          HttpPutResponseHopLimit: o.metadataHopLimit,
+        },
+        BlockDeviceMappings: [
+          {
+            DeviceName: rootDevice,
+            Ebs: {
+              VolumeSize: o.volumeSizeGb,
+              VolumeType: 'gp3',
+              Encrypted: true,
+              DeleteOnTermination: true,
+            },
+          },
+        ],
+        TagSpecifications: [
+          { ResourceType: 'instance', Tags: tagList },
+          { ResourceType: 'volume', Tags: tagList },
+        ],
+      },
+      launchOptions(o.marketType, o.instanceTypes, o.subnetIds),
+      label,
+      log,
+    );
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+
+  const { instanceId, option, attempts } = launched;
+  const runnerId = await waitOnline(deps, {
+    label,
+    instanceId,
+    param,
+    secrets,
+    o,
+    now,
+    sleep,
+    runnerId: jit.runner.id,
+  });
+  return {
+    label,
+    instanceId,
+    region: o.region,
+    runnerId: runnerId ?? jit.runner.id,
+    instanceType: option.instanceType,
+    subnetId: option.subnetId,
+    market: option.market,
+    attempts,
+    reused: false,
+  };
+}
+
+/**
+ * Poll until the runner named `label` is online. The instance ending early or the timeout fail the
+ * start after capturing the console output (redacted), terminating the instance and removing the
+ * runner and the parameter.
+ */
+async function waitOnline(
+  deps: RunnerDeps,
+  w: {
+    label: string;
+    instanceId: string;
+    param: string;
+    secrets: string[];
+    o: StartRunnerOptions;
+    now: () => Date;
+    sleep: (ms: number) => Promise<void>;
+    runnerId?: number;
+  },
+): Promise<number | undefined> {
+  const { log } = deps;
+  const deadline = w.now().getTime() + w.o.registrationTimeoutMinutes * 60_000;
+  const poll = (w.o.pollSeconds ?? 10) * 1000;
+  let reason: string;
+  for (;;) {
+    const runner = await deps.github.findRunner(w.label);
+    if (runner?.status === 'online') {
+      log.info(`runner ${w.label} is online (instance ${w.instanceId})`);
+      return runner.id;
+    }
+    const state = await instanceState(deps.ec2, w.instanceId);
+    if (['shutting-down', 'terminated', 'stopping', 'stopped'].includes(state)) {
+      reason = `instance ${w.instanceId} is ${state} before runner ${w.label} came online`;
+      break;
+    }
+    if (w.now().getTime() >= deadline) {
+      reason = `runner ${w.label} was not online ${w.o.registrationTimeoutMinutes} minute(s) after launch (instance ${w.instanceId} ${state}, runner ${runner ? runner.status : 'not registered'})`;
+      break;
+    }
+    log.info(
+      `waiting for runner ${w.label}: instance ${state}, runner ${runner ? runner.status : 'not registered yet'}`,
+    );
+    await w.sleep(poll);
+  }
+  await log.group(`console output of ${w.instanceId} (secrets redacted)`, async () => {
+    try {
+      // Latest (the live buffer) exists on Nitro instances only; elsewhere the last posted snapshot.
+      const out = await deps.ec2
+        .send(new GetConsoleOutputCommand({ InstanceId: w.instanceId, Latest: true }))
+        .catch(() => deps.ec2.send(new GetConsoleOutputCommand({ InstanceId: w.instanceId })));
+      const text = out.Output
+        ? Buffer.from(out.Output, 'base64').toString('utf8')
+        : '(no console output yet)';
+      for (const line of redactSecrets(text, w.secrets).split('\n')) log.info(line);
+    } catch (e) {
+      log.warning(`could not read the console output: ${(e as Error).message}`);
+    }
+  });
+  await terminate(deps.ec2, w.instanceId, log);
+  const runner = w.runnerId ?? (await deps.github.findRunner(w.label))?.id;
+  if (runner !== undefined)
+    await deps.github
+      .deleteRunner(runner)
+      .catch((e: Error) => log.warning(`could not remove runner ${w.label}: ${e.message}`));
+  await deleteParameters(deps.ssm, [w.param]).catch((e: Error) =>
+    log.warning(`could not delete ${w.param}: ${e.message}`),
+  );
+  throw new RunnerStartError(
+    `${reason}; the instance was terminated and the runner removed (console output above)`,
+  );
+}
+
+/**
+ * The instance's state; a new instance may be unknown to DescribeInstances for a moment (EC2 is
+ * eventually consistent: https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html).
+ */
+async function instanceState(ec2: EC2Client, instanceId: string): Promise<string> {
+  try {
+    const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    return described.Reservations?.[0]?.Instances?.[0]?.State?.Name ?? 'pending';
+  } catch (err) {
+    if ((err as Error).name === 'InvalidInstanceID.NotFound') return 'pending';
+    throw err;
+  }
+}
+
+export async function terminate(ec2: EC2Client, instanceId: string, log: Logger): Promise<void> {
+  try {
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
+    log.info(`terminated ${instanceId}`);
+  } catch (err) {
+    if ((err as Error).name === 'InvalidInstanceID.NotFound') log.info(`${instanceId} is already gone`);
+    else throw err;
+  }
+}
+
+/** DeleteParameters (10 a call): names already gone are reported by SSM, not thrown. */
+export async function deleteParameters(ssm: SSMClient, names: readonly string[]): Promise<string[]> {
+  const deleted: string[] = [];
+  for (let i = 0; i < names.length; i += 10) {
+    const out = await ssm.send(new DeleteParametersCommand({ Names: names.slice(i, i + 10) }));
+    deleted.push(...(out.DeletedParameters ?? []));
+  }
+  return deleted;
+}

@@ -1,0 +1,55 @@
+// The instance's user data: the boot script with its settings in front. It names where the runner's
+// JIT config waits (an SSM SecureString) and never holds a secret itself; `redactSecrets` hides the
+// secrets in text that leaves the instance (its console output) in every encoding they may take.
+import { RUNNER_BOOT_SCRIPT } from './boot-script.js';
+
+export interface BootSettings {
+  /** SSM parameter holding the JIT config. */
+  parameterName: string;
+  region: string;
+  maxLifetimeMinutes: number;
+  runnerUrl: string;
+  runnerSha256: string;
+  runnerUser?: string;
+}
+
+/** Single-quoted for bash: nothing inside is expanded. */
+export const bashQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** The user data as text (RunInstances wants it base64: `Buffer.from(text).toString('base64')`). */
+export function runnerUserData(settings: BootSettings): string {
+  const values: Record<string, string> = {
+    MDL_RUNNER_PARAMETER: settings.parameterName,
+    MDL_RUNNER_REGION: settings.region,
+    MDL_RUNNER_MAX_MINUTES: String(settings.maxLifetimeMinutes),
+    MDL_RUNNER_URL: settings.runnerUrl,
+    MDL_RUNNER_SHA256: settings.runnerSha256,
+    MDL_RUNNER_USER: settings.runnerUser ?? 'runner',
+  };
+  const [shebang, ...body] = RUNNER_BOOT_SCRIPT.split('\n');
+  const header = Object.entries(values).map(([k, v]) => `${k}=${bashQuote(v)}`);
+  return [
+    shebang,
+    '# Settings of this lease (no secrets: the JIT config waits in SSM).',
+    ...header,
+    ...body,
+  ].join('\n');
+}
+
+/** Every form a secret may take in text: itself, base64 and base64url of it. */
+function secretForms(secret: string): string[] {
+  const forms = new Set([
+    secret,
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+  ]);
+  return [...forms].filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** Replace each secret (and its base64 forms) with ***. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets.filter(Boolean))
+    for (const form of secretForms(secret)) out = out.split(form).join('***');
+  return out;
+}

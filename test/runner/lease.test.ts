@@ -1,0 +1,398 @@
+// The runner lease against the stateful AWS fake (EC2 + SSM through the real SDK) and a local server
+// playing GitHub's runner endpoints: the JIT flow, what the instance is launched with, the capacity
+// fallback order, registration timeouts and early deaths undone, stop after a cancelled start, and
+// GitHub's refusals.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  ConfigurationError,
+  GitHubRunnerAccessError,
+  GitHubRunnersClient,
+  leaseLabel,
+  NoCapacityError,
+  RUNNER_TAGS,
+  RunnerStartError,
+  startRunner,
+  stopRunner,
+} from '@moodle-preview/core';
+import { createRunnerWorld, REPOSITORY, type RunnerWorld } from './runner-world.js';
+
+let w: RunnerWorld;
+beforeAll(async () => {
+  w = await createRunnerWorld();
+});
+afterAll(async () => w.close());
+
+let runId = 1000;
+/** A fresh lease per test, so tests share one world without seeing each other's instances. */
+const lease = () => ({ runId: String(++runId), runAttempt: 1, name: 'main' });
+
+afterEach(() => {
+  w.github.onList = undefined;
+  w.github.refuse = undefined;
+  w.github.refuseMatching = undefined;
+  w.fake.server.interruptAfterMutations(undefined);
+});
+
+/** Bring the lease's runner online at the n-th runner poll, as a booting instance would. */
+function onlineAfter(polls: number, label: string) {
+  let n = 0;
+  w.github.onList = (gh) => {
+    if (++n >= polls && gh.runner(label)) gh.markOnline(label);
+  };
+}
+
+const userDataOf = (instanceId: string) =>
+  Buffer.from(w.fake.ec2.instances.get(instanceId)!.UserData ?? '', 'base64').toString('utf8');
+
+describe('start: the JIT flow', () => {
+  it('registers a JIT runner, stores its config as a SecureString, launches a locked-down instance and waits until online', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    onlineAfter(3, label);
+    const r = await startRunner(w.deps(), w.startOptions({ lease: l }));
+
+    expect(r).toMatchObject({
+      label,
+      region: 'eu-west-2',
+      reused: false,
+      market: 'on-demand',
+      instanceType: 'm7i.xlarge',
+    });
+    // GitHub: generate-jitconfig with the lease's label first.
+    const jitCall = w.github.requests.find((q) => q.path.endsWith('/generate-jitconfig'))!;
+    expect(jitCall.path).toBe('/repos/example-org/moodle-build/actions/runners/generate-jitconfig');
+    expect(jitCall.body).toEqual({
+      name: label,
+      runner_group_id: 1,
+      labels: [label, 'restore'],
+      work_folder: '_work',
+    });
+    const jit = w.github.jitConfigs.get(label)!;
+    expect(jit.length).toBeGreaterThan(1000);
+
+    // SSM: the config waits as a SecureString under the lease's name.
+    const param = w.fake.ssm.parameters.get(`/moodle-preview/runners/${label}`)!;
+    expect(param.Type).toBe('SecureString');
+    expect(param.Value).toBe(jit);
+
+    // EC2: IMDSv2, terminate on shutdown, encrypted root volume deleted with the instance, tags.
+    const i = w.fake.ec2.instances.get(r.instanceId)!;
+    expect(i.MetadataOptions).toEqual({
+      HttpTokens: 'required',
+      HttpEndpoint: 'enabled',
+      HttpPutResponseHopLimit: '1',
+    });
+    expect(i.InstanceInitiatedShutdownBehavior).toBe('terminate');
+    expect(i.BlockDeviceMappings).toEqual([
+      {
+        DeviceName: '/dev/xvda',
+        Ebs: { VolumeSize: '200', VolumeType: 'gp3', Encrypted: 'true', DeleteOnTermination: 'true' },
+      },
+    ]);
+    expect(i.IamInstanceProfile).toEqual({ Name: 'moodle-preview-runner' });
+    const tags = Object.fromEntries(i.Tags.map((t) => [t.Key, t.Value]));
+    expect(tags).toMatchObject({
+      Name: label,
+      'moodle-preview:managed-by': 'moodle-preview-actions',
+      [RUNNER_TAGS.repository]: REPOSITORY,
+      [RUNNER_TAGS.label]: label,
+      [RUNNER_TAGS.workflowRun]: l.runId,
+      'cost-centre': 'digital-education',
+    });
+    const started = Date.parse(tags[RUNNER_TAGS.startedAt]!);
+    expect(Date.parse(tags[RUNNER_TAGS.expiresAt]!) - started).toBe(2880 * 60_000);
+
+    // User data: the boot script and where the config is; no secret in any encoding.
+    const userData = userDataOf(r.instanceId);
+    expect(userData).toContain(`MDL_RUNNER_PARAMETER='/moodle-preview/runners/${label}'`);
+    expect(userData).toContain("MDL_RUNNER_MAX_MINUTES='2880'");
+    expect(userData).toContain('actions-runner-linux-x64-2.330.0.tar.gz');
+    for (const secret of [jit, w.github.token])
+      for (const form of [
+        secret,
+        Buffer.from(secret).toString('base64'),
+        Buffer.from(secret).toString('base64url'),
+      ])
+        expect(userData).not.toContain(form);
+    expect(i.UserData).not.toContain(jit);
+
+    // Logs: never the config.
+    expect(w.log.lines.join('\n')).not.toContain(jit);
+    expect(w.log.lines.join('\n')).toContain(`runner ${label} is online`);
+  });
+
+  it('reuses the live instance of the same lease instead of launching a second', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    onlineAfter(1, label);
+    const first = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    const launches = w.fake.ec2.launches.length;
+    const again = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    expect(again).toMatchObject({ instanceId: first.instanceId, reused: true });
+    expect(w.fake.ec2.launches.length).toBe(launches);
+  });
+});
+
+describe('start: capacity fallback', () => {
+  it('falls through spot then on-demand, instance types in order, each in every subnet, logging each failure', async () => {
+    const l = lease();
+    onlineAfter(1, leaseLabel(l));
+    w.fake.ec2.failLaunches({ market: 'spot', code: 'InsufficientInstanceCapacity', times: 2 });
+    w.fake.ec2.failLaunches({ market: 'spot', code: 'SpotMaxPriceTooLow', times: 2 });
+    w.fake.ec2.failLaunches({
+      market: 'on-demand',
+      instanceType: 'm7i.xlarge',
+      subnetId: 'subnet-0aaaaaaaaaaaaaaaa',
+      times: 1,
+    });
+    const before = w.fake.ec2.launches.length;
+    const r = await startRunner(w.deps(), w.startOptions({ lease: l, marketType: 'spot-then-on-demand' }));
+    const tried = w.fake.ec2.launches
+      .slice(before)
+      .map((a) => `${a.market} ${a.instanceType} ${a.subnetId.slice(-1)} ${a.error ?? 'ok'}`);
+    expect(tried).toEqual([
+      'spot m7i.xlarge a InsufficientInstanceCapacity',
+      'spot m7i.xlarge b InsufficientInstanceCapacity',
+      'spot m6i.xlarge a SpotMaxPriceTooLow',
+      'spot m6i.xlarge b SpotMaxPriceTooLow',
+      'on-demand m7i.xlarge a InsufficientInstanceCapacity',
+      'on-demand m7i.xlarge b ok',
+    ]);
+    expect(r).toMatchObject({
+      market: 'on-demand',
+      instanceType: 'm7i.xlarge',
+      subnetId: 'subnet-0bbbbbbbbbbbbbbbb',
+    });
+    expect(r.attempts.filter((a) => a.error)).toHaveLength(5);
+    expect(w.log.lines.filter((x) => /launch \d\/8 .* failed/.test(x))).toHaveLength(5);
+  });
+
+  it('with no capacity anywhere: fails naming every attempt, and leaves no runner, parameter or instance', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    w.fake.ec2.failLaunches({ instanceType: 'c7i.large' });
+    await expect(
+      startRunner(w.deps(), w.startOptions({ lease: l, instanceTypes: ['c7i.large'], marketType: 'spot' })),
+    ).rejects.toThrow(NoCapacityError);
+    expect(w.github.runner(label)).toBeUndefined();
+    expect(w.fake.ssm.parameters.has(`/moodle-preview/runners/${label}`)).toBe(false);
+    expect(w.fake.ec2.tagged(RUNNER_TAGS.label, label)).toEqual([]);
+  });
+
+  it('stops at an error that is not about capacity (no fall-through past a wrong request)', async () => {
+    const l = lease();
+    w.fake.ec2.failLaunches({ instanceType: 'r7i.large', code: 'UnauthorizedOperation' });
+    const before = w.fake.ec2.launches.length;
+    await expect(
+      startRunner(w.deps(), w.startOptions({ lease: l, instanceTypes: ['r7i.large', 'm6i.xlarge'] })),
+    ).rejects.toThrow(/UnauthorizedOperation/);
+    expect(w.fake.ec2.launches.length - before).toBe(1);
+    expect(w.github.runner(leaseLabel(l))).toBeUndefined();
+  });
+});
+
+describe('start: the runner never comes online', () => {
+  it('registration timeout: console output captured with secrets redacted, instance terminated, runner and parameter removed', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    let polls = 0;
+    w.github.onList = (gh) => {
+      polls++;
+      const i = w.fake.ec2.tagged(RUNNER_TAGS.label, label)[0];
+      const jit = gh.jitConfigs.get(label)!;
+      if (i)
+        w.fake.ec2.setConsoleOutput(
+          i.InstanceId,
+          `cloud-init: boot\nleaked ${jit}\nleaked b64 ${Buffer.from(jit).toString('base64')}\nrunner: could not connect\n`,
+        );
+    };
+    const err = await startRunner(
+      w.deps(),
+      w.startOptions({ lease: l, registrationTimeoutMinutes: 2 }),
+    ).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(RunnerStartError);
+    expect((err as Error).message).toMatch(
+      /not online 2 minute\(s\) after launch.*terminated and the runner removed/,
+    );
+    expect(polls).toBeGreaterThanOrEqual(12); // 2 min at 10 s
+    const instance = w.fake.ec2.tagged(RUNNER_TAGS.label, label)[0]!;
+    expect(['shutting-down', 'terminated']).toContain(instance.State);
+    expect(w.github.runner(label)).toBeUndefined();
+    expect(w.fake.ssm.parameters.has(`/moodle-preview/runners/${label}`)).toBe(false);
+    const log = w.log.lines.join('\n');
+    expect(log).toContain('runner: could not connect');
+    expect(log).toContain('leaked ***');
+    expect(log).not.toContain(w.github.jitConfigs.get(label)!);
+    expect(log).not.toContain(Buffer.from(w.github.jitConfigs.get(label)!).toString('base64'));
+  });
+
+  it('an instance that dies before its runner is online fails the start at once', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    w.github.onList = () => {
+      const i = w.fake.ec2.tagged(RUNNER_TAGS.label, label)[0];
+      if (i) w.fake.ec2.setState(i.InstanceId, 'terminated');
+    };
+    const started = w.clock.now;
+    await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow(
+      /is terminated before runner .* came online/,
+    );
+    expect(w.clock.now - started).toBeLessThan(60_000);
+    expect(w.github.runner(label)).toBeUndefined();
+  });
+});
+
+describe('stop', () => {
+  it('after a start cancelled half-way (no outputs): finds the lease by run and name, removes all, then is a no-op', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    // The start "dies" right after its second change (PutParameter, RunInstances): nothing after it answers.
+    w.fake.server.interruptAfterMutations(2);
+    await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow();
+    w.fake.server.interruptAfterMutations(undefined);
+    expect(w.fake.ec2.tagged(RUNNER_TAGS.label, label).filter((i) => i.State !== 'terminated')).toHaveLength(
+      1,
+    );
+    expect(w.github.runner(label)).toBeDefined();
+    expect(w.fake.ssm.parameters.has(`/moodle-preview/runners/${label}`)).toBe(true);
+
+    const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: l });
+    expect(stopped.terminated).toHaveLength(1);
+    expect(stopped.runnersRemoved).toEqual([label]);
+    expect(stopped.parametersDeleted).toEqual([`/moodle-preview/runners/${label}`]);
+    expect(w.github.runner(label)).toBeUndefined();
+    expect(['shutting-down', 'terminated']).toContain(w.fake.ec2.tagged(RUNNER_TAGS.label, label)[0]!.State);
+
+    const mutating = w.fake.server.count({ mutating: true });
+    const again = await stopRunner(w.deps(), { repository: REPOSITORY, lease: l, label });
+    expect(again).toMatchObject({ terminated: [], runnersRemoved: [], parametersDeleted: [] });
+    expect(w.fake.server.count({ mutating: true }) - mutating).toBe(1); // DeleteParameters, answering "none"
+  });
+
+  it('on a re-run attempt also ends what earlier attempts left', async () => {
+    const l = lease();
+    onlineAfter(1, leaseLabel(l));
+    const first = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: { ...l, runAttempt: 2 } });
+    expect(stopped.terminated).toEqual([first.instanceId]);
+    expect(stopped.runnersRemoved).toEqual([first.label]);
+  });
+});
+
+describe('GitHub refusals are clear errors, before any AWS change', () => {
+  const refused = async (status: number, overrides = {}) => {
+    const l = lease();
+    w.fake.server.resetCalls();
+    w.github.refuse = status;
+    w.github.refuseMatching = /generate-jitconfig/;
+    const err = await startRunner(w.deps(), w.startOptions({ lease: l, ...overrides })).catch(
+      (e: Error) => e,
+    );
+    expect(w.fake.server.count({ mutating: true })).toBe(0);
+    return err as Error;
+  };
+
+  it('401: the token is missing, expired or revoked', async () => {
+    const client = new GitHubRunnersClient({
+      apiUrl: w.github.url,
+      token: 'ghs_wrong',
+      scope: { kind: 'repository', owner: 'example-org', repo: 'moodle-build' },
+    });
+    w.fake.server.resetCalls();
+    const err = await startRunner(w.deps({ github: client }), w.startOptions({ lease: lease() })).catch(
+      (e: Error) => e,
+    );
+    expect(err).toBeInstanceOf(GitHubRunnerAccessError);
+    expect((err as Error).message).toMatch(/401 .*expired or revoked.*GITHUB_TOKEN cannot administer/);
+    expect(w.fake.server.count({ mutating: true })).toBe(0);
+  });
+
+  it("403: says the job's GITHUB_TOKEN cannot and which permission a token needs", async () => {
+    const err = await refused(403);
+    expect(err).toBeInstanceOf(GitHubRunnerAccessError);
+    expect(err.message).toContain('403');
+    expect(err.message).toContain("the job's GITHUB_TOKEN cannot administer self-hosted runners");
+    expect(err.message).toContain('"Administration: write"');
+    expect(err.message).toContain('"Self-hosted runners: write"');
+  });
+
+  it('422: names what to check (runner group, labels) with GitHub’s message', async () => {
+    const err = await refused(422);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect(err.message).toMatch(/422 \(Validation Failed\): check runner-group-id/);
+  });
+});
+
+describe('bad input', () => {
+  it('is refused with every problem before any call', async () => {
+    w.fake.server.resetCalls();
+    const requests = w.github.requests.length;
+    const err = await startRunner(
+      w.deps(),
+      w.startOptions({
+        lease: lease(),
+        imageId: 'ubuntu',
+        subnetIds: [],
+        instanceTypes: ['huge'],
+        tags: { 'moodle-preview:site': 'x' },
+        runnerVersion: '2.300.0',
+      }),
+    ).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect((err as Error).message).toMatch(
+      /image-id must be an AMI id.*instance type "huge".*subnet-ids needs.*tag "moodle-preview:site"/,
+    );
+    expect(w.fake.server.calls).toHaveLength(0);
+    expect(w.github.requests.length).toBe(requests);
+  });
+
+  it('an image that does not exist or is not x86_64 is refused before GitHub or AWS is changed', async () => {
+    w.fake.ec2.missingImages.add('ami-0000000000000dead');
+    w.fake.ec2.images.set('ami-0000000000000a4a4', { architecture: 'arm64', rootDeviceName: '/dev/xvda' });
+    w.fake.server.resetCalls();
+    const jits = w.github.jitConfigs.size;
+    await expect(
+      startRunner(w.deps(), w.startOptions({ lease: lease(), imageId: 'ami-0000000000000dead' })),
+    ).rejects.toThrow(new ConfigurationError('image ami-0000000000000dead was not found in eu-west-2'));
+    await expect(
+      startRunner(w.deps(), w.startOptions({ lease: lease(), imageId: 'ami-0000000000000a4a4' })),
+    ).rejects.toThrow(/is arm64; the runner installed is linux-x64/);
+    expect(w.fake.server.count({ mutating: true })).toBe(0);
+    expect(w.github.jitConfigs.size).toBe(jits);
+  });
+
+  it('a runner version without a checksum is refused, unless runner-sha256 is given', async () => {
+    await expect(
+      startRunner(w.deps(), w.startOptions({ lease: lease(), runnerVersion: '2.331.0' })),
+    ).rejects.toThrow(/2.331.0 has no verified SHA-256.*runner-sha256/);
+    const l = lease();
+    onlineAfter(1, leaseLabel(l));
+    const r = await startRunner(
+      w.deps(),
+      w.startOptions({ lease: l, runnerVersion: '2.331.0', runnerSha256: 'a'.repeat(64) }),
+    );
+    expect(userDataOf(r.instanceId)).toContain(`MDL_RUNNER_SHA256='${'a'.repeat(64)}'`);
+  });
+});
+
+describe('organisation runners', () => {
+  it('use the /orgs endpoints and the given runner group', async () => {
+    const client = new GitHubRunnersClient({
+      apiUrl: `${w.github.url}/`,
+      token: w.github.token,
+      scope: { kind: 'organization', org: 'example-org' },
+    });
+    const l = lease();
+    const label = leaseLabel(l);
+    w.github.onList = (gh) => {
+      const r = [...gh.runners.values()].find((x) => x.name === label && x.scope === 'orgs/example-org');
+      if (r) r.status = 'online';
+    };
+    const r = await startRunner(w.deps({ github: client }), w.startOptions({ lease: l, runnerGroupId: 3 }));
+    const jitCall = w.github.requests.filter((q) => q.path.endsWith('/generate-jitconfig')).at(-1)!;
+    expect(jitCall.path).toBe('/orgs/example-org/actions/runners/generate-jitconfig');
+    expect(jitCall.body).toMatchObject({ runner_group_id: 3 });
+    await stopRunner(w.deps({ github: client }), { repository: REPOSITORY, label: r.label });
+    expect([...w.github.runners.values()].some((x) => x.name === label)).toBe(false);
+  });
+});
