@@ -52,11 +52,13 @@ export function guardConflicts(
         (sites.length > 1 ? ' (one site at a time)' : ''),
     );
   }
-  if (!takeover) return undefined;
+  if (!takeover) return claimRetired(plan, entries);
   const other = entries.find((e) => e.previewLink === takeover);
   if (!other)
     throw new ConfigurationError(`takeover names site ${takeover}, which is not in the site registry`);
-  if (conflicts.length === 0) return undefined; // nothing to take over: takeover is a no-op
+  // Nothing live to take over (a refresh's `-prep` site, destroyed before the repoint): the data is
+  // retired there already; it is only re-labelled as this site's.
+  if (conflicts.length === 0) return claimRetired(plan, entries, takeover);
   const reason = `taken over by ${plan.site}`;
   return {
     ...other,
@@ -65,4 +67,32 @@ export function guardConflicts(
       ...conflicts.map((c) => ({ kind: c.kind, name: c.name, since: today, reason })),
     ],
   };
+}
+
+/**
+ * Another site's retired records of data this plan now uses (a refresh repointing the demo site at
+ * the destroyed `-prep` site's databases and moodledata), re-labelled `taken over by <site>`: then
+ * purge-retired leaves them alone, and the data is purged only through this site's own records once
+ * it stops using it. One entry per deploy (`takeover` first); a next deploy labels any further one.
+ */
+export function claimRetired(
+  plan: SitePlan,
+  entries: readonly SiteRegistryEntry[],
+  preferred?: string,
+): SiteRegistryEntry | undefined {
+  const ours = plan.resources.databases.spec;
+  const folder = plan.resources.moodledata.spec.folder;
+  const reason = `taken over by ${plan.site}`;
+  const claims = (e: SiteRegistryEntry, r: SiteRegistryEntry['retired'][number]) =>
+    r.reason !== reason &&
+    ((r.kind === 'database' &&
+      e.dbHost === ours.server.host &&
+      ours.databases.some((d) => d.name === r.name)) ||
+      (r.kind === 'moodledata' && r.name === folder));
+  const candidates = entries
+    .filter((e) => e.previewLink !== plan.site && e.retired.some((r) => claims(e, r)))
+    .sort((a, b) => Number(b.previewLink === preferred) - Number(a.previewLink === preferred));
+  const other = candidates[0];
+  if (!other) return undefined;
+  return { ...other, retired: other.retired.map((r) => (claims(other, r) ? { ...r, reason } : r)) };
 }

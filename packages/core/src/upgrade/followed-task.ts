@@ -1,0 +1,226 @@
+// A one-off Fargate task followed live, as `ecspresso run --watch-container` does: RunTask, then
+// DescribeTasks and GetLogEvents (nextForwardToken) in turn, every log line handed on as it arrives,
+// until the task is STOPPED or the wait is over (then the task is stopped). Hours-long runs
+// (upgrade.php) need no job or task time limit: only `maxWaitMs` bounds the wait.
+import {
+  GetLogEventsCommand,
+  ResourceNotFoundException,
+  type CloudWatchLogsClient,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type ECSClient,
+  type KeyValuePair,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import type { Platform } from '../settings/platform-schema.js';
+
+export interface TaskClients {
+  ecs: ECSClient;
+  logs: CloudWatchLogsClient;
+}
+
+export interface FollowedTaskInput {
+  cluster: string;
+  taskDefinitionArn: string;
+  container: string;
+  command: string[];
+  environment?: KeyValuePair[];
+  network: Platform['network'];
+  startedBy: string;
+  /** The container's awslogs group and stream prefix: the stream is `<prefix>/<container>/<task id>`. */
+  logGroup: string;
+  logStreamPrefix: string;
+}
+
+export interface FollowOptions {
+  /** Called with each log line, in order, as it arrives. */
+  onLine?: (line: string) => void;
+  /** Called once RunTask answered: the caller records the ARN (GITHUB_STATE) for a cancelled job. */
+  onStarted?: (taskArn: string) => void | Promise<void>;
+  /** Longest wait for STOPPED; after it the task is stopped and the run fails. */
+  maxWaitMs: number;
+  /** Between two polls (default 5 s). */
+  pollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Called every `progressEveryMs` (default 5 minutes) while the task runs: hours-long runs say they live. */
+  onProgress?: (status: string, elapsedMs: number, lines: number) => void;
+  progressEveryMs?: number;
+}
+
+export interface FollowedTaskResult {
+  taskArn: string;
+  /** The container's exit code; undefined when it never ran (or ECS reported none). */
+  exitCode: number | undefined;
+  stopCode: string | undefined;
+  stoppedReason: string | undefined;
+  /** The container reached RUNNING (a task that never starts has no startedAt). */
+  started: boolean;
+  /** Every log line, in order. */
+  lines: string[];
+  durationMs: number;
+}
+
+export class TaskWaitTimeoutError extends Error {
+  override name = 'TaskWaitTimeoutError';
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The awslogs stream of a task's container (ECS awslogs driver naming). */
+export const containerLogStream = (prefix: string, container: string, taskArn: string) =>
+  `${prefix}/${container}/${taskArn.split('/').pop()}`;
+
+/** Reads a log stream forward from a token, page by page; the stream may not exist yet. */
+export class LogFollower {
+  private token: string | undefined;
+  readonly lines: string[] = [];
+
+  constructor(
+    private readonly logs: CloudWatchLogsClient,
+    private readonly group: string,
+    private readonly stream: string,
+    private readonly onLine: (line: string) => void = () => {},
+  ) {}
+
+  /** Reads everything new; answers how many lines it got. */
+  async poll(): Promise<number> {
+    let got = 0;
+    for (;;) {
+      let page;
+      try {
+        page = await this.logs.send(
+          new GetLogEventsCommand({
+            logGroupName: this.group,
+            logStreamName: this.stream,
+            startFromHead: true,
+            ...(this.token ? { nextToken: this.token } : {}),
+          }),
+        );
+      } catch (err) {
+        // The awslogs driver creates the stream when the container starts.
+        if (err instanceof ResourceNotFoundException) return got;
+        throw err;
+      }
+      const events = page.events ?? [];
+      for (const e of events) {
+        for (const line of (e.message ?? '').replace(/\r?\n$/, '').split(/\r?\n/)) {
+          this.lines.push(line);
+          this.onLine(line);
+        }
+      }
+      got += events.length;
+      // GetLogEvents answers the same forward token at the end of the stream.
+      const next = page.nextForwardToken;
+      const end = !next || next === this.token || events.length === 0;
+      this.token = next ?? this.token;
+      if (end) return got;
+    }
+  }
+}
+
+export async function runFollowedTask(
+  clients: TaskClients,
+  input: FollowedTaskInput,
+  options: FollowOptions,
+): Promise<FollowedTaskResult> {
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const pollMs = options.pollMs ?? 5000;
+  const started = now();
+  const out = await clients.ecs.send(
+    new RunTaskCommand({
+      cluster: input.cluster,
+      taskDefinition: input.taskDefinitionArn,
+      launchType: 'FARGATE',
+      count: 1,
+      startedBy: input.startedBy.slice(0, 36),
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: input.network.subnet_ids,
+          securityGroups: input.network.security_group_ids,
+          assignPublicIp: input.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
+        },
+      },
+      overrides: {
+        containerOverrides: [
+          {
+            name: input.container,
+            command: input.command,
+            ...(input.environment ? { environment: input.environment } : {}),
+          },
+        ],
+      },
+    }),
+  );
+  const taskArn = out.tasks?.[0]?.taskArn;
+  if (!taskArn) {
+    const why = out.failures?.map((f) => `${f.arn ?? ''} ${f.reason ?? ''}`.trim()).join('; ');
+    throw new Error(`RunTask started no task${why ? `: ${why}` : ''}`);
+  }
+  await options.onStarted?.(taskArn);
+  const follower = new LogFollower(
+    clients.logs,
+    input.logGroup,
+    containerLogStream(input.logStreamPrefix, input.container, taskArn),
+    options.onLine,
+  );
+  let task: Task | undefined;
+  const every = options.progressEveryMs ?? 5 * 60_000;
+  let nextProgress = started + every;
+  for (;;) {
+    const described = await clients.ecs.send(
+      new DescribeTasksCommand({ cluster: input.cluster, tasks: [taskArn] }),
+    );
+    task = described.tasks?.[0];
+    await follower.poll();
+    if (task?.lastStatus === 'STOPPED') break;
+    if (options.onProgress && now() >= nextProgress) {
+      options.onProgress(task?.lastStatus ?? 'UNKNOWN', now() - started, follower.lines.length);
+      nextProgress += every;
+    }
+    if (now() - started >= options.maxWaitMs) {
+      await stopTask(clients.ecs, input.cluster, taskArn, 'the wait for the task ran out (wait-minutes)');
+      throw new TaskWaitTimeoutError(
+        `task ${taskArn} did not stop within ${Math.round(options.maxWaitMs / 60000)} minutes; it was stopped`,
+      );
+    }
+    await sleep(pollMs);
+  }
+  // Lines written just before the container exited may arrive a moment after STOPPED.
+  await follower.poll();
+  const container = task.containers?.find((c) => c.name === input.container) ?? task.containers?.[0];
+  return {
+    taskArn,
+    exitCode: container?.exitCode,
+    stopCode: task.stopCode,
+    stoppedReason: task.stoppedReason ?? container?.reason,
+    started: task.startedAt !== undefined,
+    lines: follower.lines,
+    durationMs: now() - started,
+  };
+}
+
+/** Stops a task unless it is already stopped; answers whether this call stopped it. */
+export async function stopTask(
+  ecs: ECSClient,
+  cluster: string,
+  taskArn: string,
+  reason: string,
+): Promise<boolean> {
+  const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+  const task = described.tasks?.[0];
+  if (!task || task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED') return false;
+  await ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: reason.slice(0, 255) }));
+  return true;
+}
+
+/** "exit 1", or why the task never ran its command (e.g. CannotPullContainerError …). */
+export function describeTaskEnd(r: FollowedTaskResult): string {
+  if (!r.started || r.exitCode === undefined)
+    return `the task never ran its command: ${r.stoppedReason ?? r.stopCode ?? 'no reason given'}`;
+  return `exit code ${r.exitCode}${r.stoppedReason ? ` (${r.stoppedReason})` : ''}`;
+}
