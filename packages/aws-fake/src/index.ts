@@ -2,8 +2,10 @@
 // `createAwsFake()` builds the loopback server with every service registered and wired together.
 import { AwsFakeServer, type AwsFakeOptions } from './server.js';
 import { AutoscalingFake } from './services/application-autoscaling.js';
+import { Ec2Fake } from './services/ec2.js';
 import { EcsFake } from './services/ecs.js';
 import { KmsFake } from './services/kms.js';
+import { S3Fake } from './services/s3.js';
 import { Elbv2Fake, type Elbv2Limits } from './services/elbv2.js';
 import { LogsFake } from './services/logs.js';
 import { SecretsFake } from './services/secretsmanager.js';
@@ -13,9 +15,12 @@ import { StsFake } from './services/sts.js';
 export * from './errors.js';
 export * from './types.js';
 export { AwsFakeServer, type AwsFakeOptions } from './server.js';
+export * from './rate-limit.js';
 export * from './services/application-autoscaling.js';
+export * from './services/ec2.js';
 export * from './services/ecs.js';
 export * from './services/kms.js';
+export * from './services/s3.js';
 export * from './services/elbv2.js';
 export * from './services/logs.js';
 export * from './services/secretsmanager.js';
@@ -39,6 +44,9 @@ export interface AwsFake {
   sts: StsFake;
   elbv2: Elbv2Fake;
   kms: KmsFake;
+  /** S3 has its own loopback listener (REST-XML); its calls go to `server.calls` too. */
+  s3: S3Fake;
+  ec2: Ec2Fake;
   /** Start the loopback server; answers its endpoint. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -74,6 +82,9 @@ export function createAwsFake(options: CreateAwsFakeOptions = {}): AwsFake {
   for (const service of [ecs, autoscaling, logs, ssm, secrets, sts, elbv2]) server.register(service);
   const kms = new KmsFake(ctx);
   server.register(kms);
+  const s3 = new S3Fake(ctx, server.calls);
+  const ec2 = new Ec2Fake(ctx);
+  server.register(ec2);
   return {
     server,
     ecs,
@@ -84,9 +95,17 @@ export function createAwsFake(options: CreateAwsFakeOptions = {}): AwsFake {
     sts,
     elbv2,
     kms,
-    listen: () => server.listen(),
-    close: () => server.close(),
-    env: () => server.env(),
+    s3,
+    ec2,
+    listen: async () => {
+      await s3.listen();
+      return server.listen();
+    },
+    close: async () => {
+      await s3.close();
+      await server.close();
+    },
+    env: () => ({ ...server.env(), ...s3.env() }),
     inventory: () => server.inventory(),
   };
 }

@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AwsServiceError } from './errors.js';
 import { parseQueryRequest, queryErrorBody, queryResponseBody } from './protocols/query.js';
+import { ec2ErrorBody, ec2ResponseBody } from './services/ec2.js';
+import { RateLimiter, type RateLimitBucket } from './rate-limit.js';
 import type { CallRecord, FakeContext, ServiceHandler } from './types.js';
 
 export interface AwsFakeOptions {
@@ -16,6 +18,8 @@ export interface AwsFakeOptions {
   throttleSeed?: number;
   /** Delay every answer by this many milliseconds (benchmarks simulate network latency with it). */
   latencyMs?: number;
+  /** Token buckets (burst, refill per second) that throttle the calls of their actions. */
+  rateLimits?: readonly RateLimitBucket[];
 }
 
 /** Mulberry32: a small seeded PRNG, so throttling is the same on every run. */
@@ -42,6 +46,7 @@ export class AwsFakeServer {
   private throttleFraction: number;
   private latencyMs: number;
   private mutationBudget: number | undefined;
+  private rateLimiter: RateLimiter | undefined;
 
   readonly ctx: FakeContext;
 
@@ -57,6 +62,7 @@ export class AwsFakeServer {
     this.throttleFraction = options.throttleFraction ?? 0;
     this.random = prng(options.throttleSeed ?? 1);
     this.latencyMs = options.latencyMs ?? 0;
+    if (options.rateLimits) this.rateLimiter = new RateLimiter(options.rateLimits);
     this.ctx = {
       region: this.region,
       accountId: this.accountId,
@@ -103,6 +109,16 @@ export class AwsFakeServer {
 
   setLatency(ms: number): void {
     this.latencyMs = ms;
+  }
+
+  /** Apply token-bucket rate limits from now on, full buckets (an empty list lifts them). */
+  setRateLimits(buckets: readonly RateLimitBucket[]): void {
+    this.rateLimiter = buckets.length ? new RateLimiter(buckets) : undefined;
+  }
+
+  /** Calls let through and refused per rate-limit bucket. */
+  rateLimitReport(): { name: string; taken: number; refused: number }[] {
+    return this.rateLimiter?.report() ?? [];
   }
 
   /**
@@ -171,7 +187,9 @@ export class AwsFakeServer {
     const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(
       String(req.headers.authorization ?? ''),
     );
-    const handler = scope ? this.handlers.get(scope[1]!) : undefined;
+    // STS's web identity and SAML exchanges are unsigned (the token is the credential), as in AWS.
+    const unsignedSts = !scope && /(^|&)Action=AssumeRoleWith(WebIdentity|SAML)(&|$)/.test(body);
+    const handler = scope ? this.handlers.get(scope[1]!) : unsignedSts ? this.handlers.get('sts') : undefined;
     if (!handler) {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(
@@ -210,7 +228,10 @@ export class AwsFakeServer {
           400,
         );
       }
-      if (this.throttleFraction > 0 && this.random() < this.throttleFraction) {
+      if (
+        (this.throttleFraction > 0 && this.random() < this.throttleFraction) ||
+        (this.rateLimiter && !this.rateLimiter.take(handler.signingName, action))
+      ) {
         record.throttled = true;
         throw new AwsServiceError(
           handler.protocol === 'query' ? 'Throttling' : 'ThrottlingException',
@@ -239,7 +260,8 @@ export class AwsFakeServer {
       res.end(JSON.stringify(result ?? {}));
     } else {
       res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-      res.end(queryResponseBody(action, result, handler.xmlNamespace ?? '', requestId));
+      const body = handler.protocol === 'ec2' ? ec2ResponseBody : queryResponseBody;
+      res.end(body(action, result, handler.xmlNamespace ?? '', requestId));
     }
   }
 
@@ -254,7 +276,7 @@ export class AwsFakeServer {
       res.end(JSON.stringify({ __type: e.code, message: e.message }));
     } else {
       res.writeHead(e.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-      res.end(queryErrorBody(e, requestId));
+      res.end(handler.protocol === 'ec2' ? ec2ErrorBody(e, requestId) : queryErrorBody(e, requestId));
     }
   }
 }

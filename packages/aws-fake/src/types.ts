@@ -1,6 +1,7 @@
 // The contract between the fake's HTTP front (server.ts) and each fake service.
 
-export type Protocol = 'json' | 'query';
+/** `ec2` is the query protocol's EC2 variant (no result wrapper, `<item>` lists, `<Response><Errors>`). */
+export type Protocol = 'json' | 'query' | 'ec2';
 
 export interface FakeContext {
   region: string;

@@ -10,8 +10,13 @@ import { sites } from './commands/sites.js';
 import { doctor } from './commands/doctor.js';
 import { entra } from './commands/entra.js';
 import { plan } from './commands/plan.js';
+import { restore } from './commands/restore.js';
 import { rollback } from './commands/rollback.js';
+import { runner } from './commands/runner.js';
 import { validate } from './commands/validate.js';
+import { purgeRetiredCommand } from './commands/purge-retired.js';
+import { config } from './commands/config.js';
+import { upgrade } from './commands/upgrade.js';
 import { EXIT, UsageError, reportProblems, type CliIO } from './io.js';
 
 export { EXIT, type CliIO } from './io.js';
@@ -77,10 +82,46 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   },
   cron: {
     usage:
-      'cron run [--platform FILE] [--concurrency N] [--sites a,b] [--fail-on any|N%] [--json]\n' +
-      '                                           one cron tick on every site (exit 3 when fail-on is exceeded)\n' +
+      'cron run [--platform FILE] [--concurrency N] [--site X]… [--sites a,b] [--fail-on any|N%]\n' +
+      '         [--exec-rate N] [--exec-burst N] [--dry-run] [--json]\n' +
+      '                                           one cron tick on every site (exit 3 when fail-on is exceeded);\n' +
+      '                                           --dry-run shows the task each site would run in, runs nothing\n' +
       '  cron list [--platform FILE] [--json]     every cron entry with its service state and last run',
     run: (args, io) => cron(args, io),
+  },
+  restore: {
+    usage:
+      'restore --source PATH|s3://B/K --database D (--db-host H [--db-port P] | --socket PATH) --admin-user U\n' +
+      '        [--parallel N] [--if-exists fail|drop|resume] [--app-user U] [--readonly-users a,b] [--without-mim]\n' +
+      '        [--mim-source S --mim-database D] [--definer rewrite|drop] [--map-collation from=to]\n' +
+      '        [--chunk-mb N] [--index-during-load] [--post-restore-sql-file F] [--json]\n' +
+      '                                           stream a mysqldump into a database (passwords from the environment)',
+    run: (args, io) => restore(args, io),
+  },
+  runner: {
+    usage:
+      'runner list [--repo OWNER/NAME] [--org] [--region R] [--json]\n' +
+      '                                           ec2-runner leases: instance, runner, what the reaper would do\n' +
+      '  runner reap [--dry-run] [--grace-minutes N] [--repo OWNER/NAME] [--region R]\n' +
+      '                                           end expired or runnerless leases (token: MDL_PREVIEW_GITHUB_TOKEN)',
+    run: (args, io) => runner(args, io),
+  },
+  'purge-retired': {
+    usage:
+      'purge-retired [--older-than-days 3] [--dry-run] [--db-access task|direct] [--sites a,b] [--platform FILE] [--json]\n' +
+      '                                           drop data the registry records as retired for N days (only that)',
+    run: (args, io) => purgeRetiredCommand(args, io),
+  },
+  config: {
+    usage: 'config check FILE…                      validate per-site config files (cfg.php settings)',
+    run: (args, io) => config(args, io),
+  },
+  upgrade: {
+    usage:
+      'upgrade LINK --to RELEASE [--image I] [--php V] [--images FILE] [--db-access task|direct] [--dry-run]\n' +
+      '        [--allow-unstable] [--no-maintenance] [--no-purge] [--wait-minutes N] [--platform FILE]\n' +
+      "                                           Moodle's CLI upgrade as one-off tasks, hop by hop, log streamed",
+    run: (args, io) => upgrade(args, io),
   },
 };
 

@@ -120,4 +120,17 @@ export {
 } from './exec/run-command.js';
 export { listSiteTasks, pickExecTask, type SiteTask } from './exec/site-tasks.js';
 export * from './cron/fanout.js';
+export * from './cron/pacer.js';
 export * from './cron/registry-cron.js';
+export * from './runner/index.js';
+export * from './upgrade/versions.js';
+export * from './upgrade/followed-task.js';
+export * from './upgrade/web-identity.js';
+export * from './upgrade/read-version.js';
+export * from './upgrade/images-table.js';
+export * from './upgrade/site-task.js';
+export * from './upgrade/upgrade.js';
+export * from './site-config/site-config.js';
+export * from './retired/purge-retired.js';
+export { claimRetired } from './deploy/conflict-guard.js';
+export * from './restore/index.js';

@@ -249,6 +249,8 @@ export interface ExecSessionRecord {
   taskArn: string;
   container: string;
   command: string;
+  /** The SSM target, `ecs:<cluster>_<task id>_<runtime id>`: the KMS encryption context's TargetId. */
+  targetId: string;
 }
 
 /** What the fake knows about a task beyond its AWS shape. */
@@ -1148,11 +1150,13 @@ export class EcsFake implements ServiceHandler {
         },
         (err: unknown) => {
           if (task.lastStatus === 'STOPPED') return;
+          // A hook error may carry the exact reason ECS gives (`CannotPullContainerError: …`).
+          const given = (err as { stoppedReason?: unknown }).stoppedReason;
           this.stop(
             task,
             this.ctx.now(),
             'TaskFailedToStart',
-            `CannotStartContainerError: ${(err as Error).message}`,
+            typeof given === 'string' ? given : `CannotStartContainerError: ${(err as Error).message}`,
           );
         },
       );
@@ -1193,6 +1197,7 @@ export class EcsFake implements ServiceHandler {
       taskArn: task.taskArn,
       container: container.name,
       command,
+      targetId: `ecs:${cluster.clusterName}_${task.taskArn.split('/').pop()}_${container.runtimeId ?? ''}`,
     });
     return {
       clusterArn: cluster.clusterArn,

@@ -250,7 +250,11 @@ export class SsmFake implements ServiceHandler {
         "1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
       );
     }
-    if (value.length > MAX_VALUE) {
+    // Advanced parameters hold 8 KB; Intelligent-Tiering picks Advanced when the value needs it.
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+    const tier = m.optString('Tier');
+    const maxValue = tier === 'Advanced' || tier === 'Intelligent-Tiering' ? 2 * MAX_VALUE : MAX_VALUE;
+    if (value.length > maxValue) {
       throw m.invalid(
         'Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.',
       );
