@@ -81,7 +81,7 @@ export interface CronFanoutOptions {
   /** Only the sites of this shard (stable hash of the preview link). */
   shard?: CronShard;
   /**
-   * Pace ExecuteCommand to stay inside ECS's rate limit (default 40/s, burst 100, halved on each
+   * Pace ExecuteCommand to stay inside ECS's rate limit (default 40/s, burst 90, cut by 30 % on each
    * throttle and grown back); `false` sends as fast as the concurrency allows.
    */
   execRate?: PacerOptions | false;

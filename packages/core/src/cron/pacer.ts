@@ -2,16 +2,16 @@
 // with a token bucket ("cluster resource modify actions": burst 100, refill 40/s — Amazon ECS API
 // Reference, "Request throttling for the Amazon ECS API"), shared with RunTask and StopTask of every
 // deploy in the account. Sending faster than that only buys ThrottlingExceptions and retry backoff,
-// so the fan-out takes a token from its own bucket before each attempt, and halves its rate when ECS
-// throttles anyway (someone else is spending the account's tokens), growing it back by a tenth of the
-// configured rate per second without throttling (additive increase, multiplicative decrease).
+// so the fan-out takes a token from its own bucket before each attempt, and cuts its rate by 30 % when
+// ECS throttles anyway (someone else is spending the account's tokens), growing it back by a quarter of
+// the configured rate per second without throttling (additive increase, multiplicative decrease).
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { ConfigurationError } from '../errors.js';
 
 export interface PacerOptions {
   /** Sustained calls per second (default 40, the ECS bucket's refill rate). */
   ratePerSecond?: number;
-  /** Calls allowed at once from a full bucket (default 100, the ECS bucket's capacity). */
+  /** Calls allowed at once from a full bucket (default 90: the ECS bucket's 100 less a cushion). */
   burst?: number;
   /** The rate never drops below this (default 1/s). */
   minRatePerSecond?: number;
@@ -33,7 +33,12 @@ export interface PacerStats {
   lowestRatePerSecond: number;
 }
 
-export const DEFAULT_EXEC_RATE = { ratePerSecond: 40, burst: 100 } as const;
+/**
+ * ECS's refill rate, and its burst less a cushion of 10: ECS's bucket starts refilling when the first
+ * call of a burst arrives, which is later than we sent it when 100 calls queue on one connection pool,
+ * while the calls after the burst arrive promptly — without the cushion they can find it empty.
+ */
+export const DEFAULT_EXEC_RATE = { ratePerSecond: 40, burst: 90 } as const;
 
 export class Pacer {
   readonly maxRate: number;
@@ -75,9 +80,9 @@ export class Pacer {
     const now = this.now();
     const seconds = (now - this.at) / 1000;
     this.at = now;
-    // Additive increase: a tenth of the configured rate per second since the last throttle.
+    // Additive increase: a quarter of the configured rate per second, from a second after a throttle.
     if (this.rate < this.maxRate && now - this.lastThrottle > 1000)
-      this.rate = Math.min(this.maxRate, this.rate + this.maxRate * 0.1 * seconds);
+      this.rate = Math.min(this.maxRate, this.rate + this.maxRate * 0.25 * seconds);
     this.tokens = Math.min(this.burst, this.tokens + seconds * this.rate);
     this.stats.ratePerSecond = this.rate;
   }
@@ -99,13 +104,13 @@ export class Pacer {
     return turn;
   }
 
-  /** ECS throttled a call: halve the rate and drop the tokens in hand (at most one halving a second). */
+  /** ECS throttled a call: cut the rate by 30 % and drop the tokens in hand (at most once a second). */
   throttled(): void {
     this.stats.throttled++;
     const now = this.now();
     this.refill();
     if (now - this.lastThrottle >= 1000) {
-      this.rate = Math.max(this.minRate, this.rate / 2);
+      this.rate = Math.max(this.minRate, this.rate * 0.7);
       this.tokens = Math.min(this.tokens, 0);
       this.stats.ratePerSecond = this.rate;
       this.stats.lowestRatePerSecond = Math.min(this.stats.lowestRatePerSecond, this.rate);
