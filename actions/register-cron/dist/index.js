@@ -97392,14 +97392,22 @@ var client_sts_dist_cjs = __nccwpck_require__(2811);
 
 
 
-function createAwsClients(options) {
-    const config = {
+/**
+ * The client configuration every SDK client of the suite is built with. Clients used by one action
+ * only (EC2 for the runner, S3 for restores) are built from this by their module, so the other
+ * bundles do not carry them.
+ */
+function awsClientConfig(options) {
+    return {
         region: options.region,
         maxAttempts: options.maxAttempts ?? 8,
         ...(options.retryStrategy
             ? { retryStrategy: options.retryStrategy }
             : { retryMode: options.retryMode ?? 'adaptive' }),
     };
+}
+function createAwsClients(options) {
+    const config = awsClientConfig(options);
     return {
         region: options.region,
         ecs: new client_ecs_dist_cjs/* ECSClient */.Zgc(config),
