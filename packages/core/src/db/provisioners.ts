@@ -48,7 +48,7 @@ function report(result: ProvisionResult, log: Logger): DbChanges {
 
 /** The admin account from the platform's admin secret ({"username", "password"}), masked at once. */
 export async function adminAccount(
-  clients: AwsClients,
+  clients: Pick<AwsClients, 'secrets'>,
   log: Logger,
   arn: string,
 ): Promise<{ user: string; password: string }> {

@@ -4,6 +4,7 @@ import {
   ClientException,
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
+  type ECSClient,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { driftPaths, tagRecord } from '../deploy/normalise.js';
@@ -92,27 +93,37 @@ export function purgeTaskDefinitionInput(site: SqlTaskSite) {
   };
 }
 
+/**
+ * The latest revision of the site's SQL task family when it carries the admin secret only and is ours
+ * (reused), else a newly registered one. Used by the purge and by the upgrade's version read.
+ */
+export async function purgeTaskDefinition(
+  ecs: ECSClient,
+  site: SqlTaskSite,
+): Promise<{ arn: string; registered: boolean }> {
+  const input = purgeTaskDefinitionInput(site);
+  try {
+    const out = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: input.family, include: ['TAGS'] }),
+    );
+    const { tags: _t, ...wanted } = input;
+    const tags = tagRecord(out.tags);
+    const ours = tags[TAG_MANAGED_BY] === SUITE_NAME && tags[TAG_SITE] === site.previewLink;
+    const td = out.taskDefinition;
+    if (ours && td?.status === 'ACTIVE' && driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
+      return { arn: td.taskDefinitionArn, registered: false };
+  } catch (err) {
+    if (!(err instanceof ClientException)) throw err;
+  }
+  const out = await ecs.send(new RegisterTaskDefinitionCommand(input));
+  return { arn: out.taskDefinition!.taskDefinitionArn!, registered: true };
+}
+
 export function sqlTaskPurger(deps: PurgerDeps): DbPurger {
   const { site } = deps;
-  /** The latest revision of the site's SQL task family when it is the purge's and ours, else a new one. */
   const taskDefinitionArn = async (): Promise<string> => {
-    const input = purgeTaskDefinitionInput(site);
-    try {
-      const out = await deps.clients.ecs.send(
-        new DescribeTaskDefinitionCommand({ taskDefinition: input.family, include: ['TAGS'] }),
-      );
-      const { tags: _t, ...wanted } = input;
-      const tags = tagRecord(out.tags);
-      const ours = tags[TAG_MANAGED_BY] === SUITE_NAME && tags[TAG_SITE] === site.previewLink;
-      const td = out.taskDefinition;
-      if (ours && td?.status === 'ACTIVE' && driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
-        return td.taskDefinitionArn;
-    } catch (err) {
-      if (!(err instanceof ClientException)) throw err;
-    }
-    const out = await deps.clients.ecs.send(new RegisterTaskDefinitionCommand(input));
-    const arn = out.taskDefinition!.taskDefinitionArn!;
-    deps.registered?.(arn);
+    const { arn, registered } = await purgeTaskDefinition(deps.clients.ecs, site);
+    if (registered) deps.registered?.(arn);
     return arn;
   };
   return {

@@ -1,10 +1,17 @@
 // One-off Fargate tasks (moodledata preparation, SQL tasks, Moodle's CLI): run a task with its
 // command overridden, wait for it to stop with the SDK's waiter, and read its log lines back.
 import { GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeTasksCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import {
+  DescribeTasksCommand,
+  RunTaskCommand,
+  type ECSClient,
+  type KeyValuePair,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { WaiterState, createWaiter } from '@smithy/core/client';
 import type { AwsClients } from '../aws/clients.js';
 import type { OneOffTaskRunner } from '../deploy/types.js';
+import type { Platform } from '../settings/platform-schema.js';
 
 export interface OneOffTaskOptions {
   /** Longest wait for the task to stop, in seconds. */
@@ -16,40 +23,64 @@ export interface OneOffTaskOptions {
 export const taskLogStream = (prefix: string, container: string, taskArn: string) =>
   `${prefix}/${container}/${taskArn.split('/').pop()}`;
 
+/** What a one-off Fargate task needs: one container's command (and environment) overridden. */
+export interface FargateTaskStart {
+  cluster: string;
+  taskDefinitionArn: string;
+  startedBy: string;
+  network: Platform['network'];
+  container: string;
+  command: string[];
+  environment?: KeyValuePair[];
+}
+
+/** RunTask of one Fargate task in the platform's subnets; answers its ARN or says why none started. */
+export async function startFargateTask(ecs: ECSClient, input: FargateTaskStart): Promise<string> {
+  const out = await ecs.send(
+    new RunTaskCommand({
+      cluster: input.cluster,
+      taskDefinition: input.taskDefinitionArn,
+      launchType: 'FARGATE',
+      count: 1,
+      startedBy: input.startedBy,
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: input.network.subnet_ids,
+          securityGroups: input.network.security_group_ids,
+          assignPublicIp: input.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
+        },
+      },
+      overrides: {
+        containerOverrides: [
+          {
+            name: input.container,
+            command: input.command,
+            ...(input.environment ? { environment: input.environment } : {}),
+          },
+        ],
+      },
+    }),
+  );
+  const taskArn = out.tasks?.[0]?.taskArn;
+  if (!taskArn) {
+    const why = out.failures?.map((f) => `${f.arn ?? ''} ${f.reason ?? ''}`.trim()).join('; ');
+    throw new Error(`RunTask started no task${why ? `: ${why}` : ''}`);
+  }
+  return taskArn;
+}
+
 export function oneOffTaskRunner(clients: AwsClients, options: OneOffTaskOptions = {}): OneOffTaskRunner {
   return {
     async run(input) {
-      const vpc = input.platform.network;
-      const out = await clients.ecs.send(
-        new RunTaskCommand({
-          cluster: input.cluster,
-          taskDefinition: input.taskDefinitionArn,
-          launchType: 'FARGATE',
-          count: 1,
-          startedBy: input.startedBy,
-          networkConfiguration: {
-            awsvpcConfiguration: {
-              subnets: vpc.subnet_ids,
-              securityGroups: vpc.security_group_ids,
-              assignPublicIp: vpc.assign_public_ip ? 'ENABLED' : 'DISABLED',
-            },
-          },
-          overrides: {
-            containerOverrides: [
-              {
-                name: input.container,
-                command: input.command,
-                ...(input.environment ? { environment: input.environment } : {}),
-              },
-            ],
-          },
-        }),
-      );
-      const taskArn = out.tasks?.[0]?.taskArn;
-      if (!taskArn) {
-        const why = out.failures?.map((f) => `${f.arn ?? ''} ${f.reason ?? ''}`.trim()).join('; ');
-        throw new Error(`RunTask started no task${why ? `: ${why}` : ''}`);
-      }
+      const taskArn = await startFargateTask(clients.ecs, {
+        cluster: input.cluster,
+        taskDefinitionArn: input.taskDefinitionArn,
+        startedBy: input.startedBy,
+        network: input.platform.network,
+        container: input.container,
+        command: input.command,
+        environment: input.environment,
+      });
       const waiter = options.waiter ?? { minDelay: 6, maxDelay: 30 };
       // The SDK's own waiter machinery (jittered backoff), with an acceptor that lets errors through:
       // the generated waitUntilTasksStopped retries on any error, even AccessDenied, for the whole wait.

@@ -9,12 +9,12 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeTasksCommand,
-  RunTaskCommand,
   StopTaskCommand,
   type ECSClient,
   type KeyValuePair,
   type Task,
 } from '@aws-sdk/client-ecs';
+import { startFargateTask, taskLogStream } from '../ecs/one-off-task.js';
 import type { Platform } from '../settings/platform-schema.js';
 
 export interface TaskClients {
@@ -69,10 +69,6 @@ export class TaskWaitTimeoutError extends Error {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** The awslogs stream of a task's container (ECS awslogs driver naming). */
-export const containerLogStream = (prefix: string, container: string, taskArn: string) =>
-  `${prefix}/${container}/${taskArn.split('/').pop()}`;
 
 /** Reads a log stream forward from a token, page by page; the stream may not exist yet. */
 export class LogFollower {
@@ -131,41 +127,15 @@ export async function runFollowedTask(
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? 5000;
   const started = now();
-  const out = await clients.ecs.send(
-    new RunTaskCommand({
-      cluster: input.cluster,
-      taskDefinition: input.taskDefinitionArn,
-      launchType: 'FARGATE',
-      count: 1,
-      startedBy: input.startedBy.slice(0, 36),
-      networkConfiguration: {
-        awsvpcConfiguration: {
-          subnets: input.network.subnet_ids,
-          securityGroups: input.network.security_group_ids,
-          assignPublicIp: input.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
-        },
-      },
-      overrides: {
-        containerOverrides: [
-          {
-            name: input.container,
-            command: input.command,
-            ...(input.environment ? { environment: input.environment } : {}),
-          },
-        ],
-      },
-    }),
-  );
-  const taskArn = out.tasks?.[0]?.taskArn;
-  if (!taskArn) {
-    const why = out.failures?.map((f) => `${f.arn ?? ''} ${f.reason ?? ''}`.trim()).join('; ');
-    throw new Error(`RunTask started no task${why ? `: ${why}` : ''}`);
-  }
+  const taskArn = await startFargateTask(clients.ecs, {
+    ...input,
+    startedBy: input.startedBy.slice(0, 36),
+  });
   await options.onStarted?.(taskArn);
   const follower = new LogFollower(
     clients.logs,
     input.logGroup,
-    containerLogStream(input.logStreamPrefix, input.container, taskArn),
+    taskLogStream(input.logStreamPrefix, input.container, taskArn),
     options.onLine,
   );
   let task: Task | undefined;

@@ -1,15 +1,9 @@
 // Reads the Moodle version a database is at — `version` and `release` in `<prefix>config` — inside
 // the VPC: through a SqlTask (the site's SQL task family with only the admin secret, as the purge
 // uses it), or directly with mysql2 from a job that runs in the VPC (and the tests).
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  ClientException,
-  DescribeTaskDefinitionCommand,
-  RegisterTaskDefinitionCommand,
-} from '@aws-sdk/client-ecs';
 import { quoteIdentifier } from '../db/provision-sql.js';
 import { loadMysql } from '../db/mysql-driver.js';
-import { purgeTaskDefinitionInput } from '../db/purgers.js';
+import { purgeTaskDefinition } from '../db/purgers.js';
 import {
   SQL_TASK_CONTAINER,
   SQL_TASK_LOG_PREFIX,
@@ -17,10 +11,9 @@ import {
   sqlTaskOverride,
   type SqlTaskSite,
 } from '../db/sql-task.js';
-import { driftPaths, tagRecord } from '../deploy/normalise.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { MYSQL_IDENTIFIER, SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
+import { MYSQL_IDENTIFIER } from '../naming.js';
 import type { Platform } from '../settings/platform-schema.js';
 import { describeTaskEnd, runFollowedTask, type TaskClients } from './followed-task.js';
 import { moodleVersion, type MoodleVersion } from './versions.js';
@@ -85,40 +78,6 @@ export async function readVersionDirect(
   }
 }
 
-/** The platform's admin account from its secret, masked at once. */
-export async function adminSecret(
-  secrets: SecretsManagerClient,
-  log: Logger,
-  arn: string,
-): Promise<{ user: string; password: string }> {
-  const out = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
-  const value = JSON.parse(out.SecretString ?? '{}') as { username?: string; password?: string };
-  if (!value.username || !value.password)
-    throw new ConfigurationError(`the DB admin secret ${arn} must hold JSON with "username" and "password"`);
-  log.mask(value.password);
-  return { user: value.username, password: value.password };
-}
-
-/** The site's SQL task family with the admin secret only: reused when it matches, else registered. */
-export async function adminSqlTaskDefinition(clients: TaskClients, site: SqlTaskSite): Promise<string> {
-  const input = purgeTaskDefinitionInput(site);
-  try {
-    const out = await clients.ecs.send(
-      new DescribeTaskDefinitionCommand({ taskDefinition: input.family, include: ['TAGS'] }),
-    );
-    const { tags: _t, ...wanted } = input;
-    const tags = tagRecord(out.tags);
-    const ours = tags[TAG_MANAGED_BY] === SUITE_NAME && tags[TAG_SITE] === site.previewLink;
-    const td = out.taskDefinition;
-    if (ours && td?.status === 'ACTIVE' && driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
-      return td.taskDefinitionArn;
-  } catch (err) {
-    if (!(err instanceof ClientException)) throw err;
-  }
-  const out = await clients.ecs.send(new RegisterTaskDefinitionCommand(input));
-  return out.taskDefinition!.taskDefinitionArn!;
-}
-
 export interface TaskVersionRead {
   clients: TaskClients;
   platform: Platform;
@@ -141,7 +100,7 @@ export async function readVersionByTask(r: TaskVersionRead): Promise<MoodleVersi
     r.clients,
     {
       cluster: r.platform.cluster,
-      taskDefinitionArn: await adminSqlTaskDefinition(r.clients, r.site),
+      taskDefinitionArn: await (await purgeTaskDefinition(r.clients.ecs, r.site)).arn,
       container: SQL_TASK_CONTAINER,
       command: override.command,
       environment: override.environment,

@@ -8,7 +8,8 @@ import type { Platform } from '../settings/platform-schema.js';
 import type { SqlTaskSite } from '../db/sql-task.js';
 import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
 import { describeTaskEnd, type FollowedTaskResult } from './followed-task.js';
-import { adminSecret, readVersionByTask, readVersionDirect } from './read-version.js';
+import { adminAccount } from '../db/provisioners.js';
+import { readVersionByTask, readVersionDirect } from './read-version.js';
 import {
   readMoodleSite,
   runMoodleCli,
@@ -125,7 +126,7 @@ export async function readSiteVersion(
 ): Promise<MoodleVersion> {
   const database = site.entry.databases.moodle;
   if (o.dbAccess === 'direct') {
-    const admin = await adminSecret(o.clients.secrets, o.log, o.platform.db.admin_secret_arn);
+    const admin = await adminAccount(o.clients, o.log, o.platform.db.admin_secret_arn);
     return readVersionDirect(
       {
         host: site.entry.dbHost,
