@@ -78756,7 +78756,7 @@ const STATE = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9301);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2188);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7115);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4550);
 // Entry point of the bundle, for the main step and the post step alike (the post runs the same file
 // with the state the main step saved): all logic is in main.ts and post.ts so tests can import it.
@@ -78770,7 +78770,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2188:
+/***/ 7115:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -89154,8 +89154,8 @@ function validate_sortProblems(problems) {
     return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
-// EXTERNAL MODULE: ../../packages/core/dist/upgrade/followed-task.js
-var followed_task = __nccwpck_require__(4359);
+// EXTERNAL MODULE: ../../packages/core/dist/upgrade/followed-task.js + 1 modules
+var followed_task = __nccwpck_require__(4944);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(4224);
 ;// CONCATENATED MODULE: ../../packages/core/dist/deploy/normalise.js
@@ -90021,13 +90021,138 @@ async function loadSite(settingsFile, platformFile) {
 
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
 var client_secrets_manager_dist_cjs = __nccwpck_require__(5494);
+;// CONCATENATED MODULE: ../../packages/core/dist/db/provisioners.js
+// The two ways deploy-instance ensures a site's databases and user: `direct` (a mysql2 connection
+// from a runner inside the VPC) and `task` (a one-off SQL task in the VPC, for GitHub-hosted runners).
+
+
+
+
+
+
+
+
+/** Lines about databases vs. lines about the user and its grants. */
+function split(lines) {
+    const databases = lines.filter((l) => /^create database /.test(l));
+    return { databases, user: lines.filter((l) => !databases.includes(l)) };
+}
+function report(result, log) {
+    for (const w of result.warnings)
+        log.warning(w);
+    return split(result.actions);
+}
+/** The admin account from the platform's admin secret ({"username", "password"}), masked at once. */
+async function provisioners_adminAccount(clients, log, arn) {
+    const out = await clients.secrets.send(new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({ SecretId: arn }));
+    const value = JSON.parse(out.SecretString ?? '{}');
+    if (!value.username || !value.password)
+        throw new errors/* ConfigurationError */.j1(`the DB admin secret ${arn} must hold JSON with "username" and "password"`);
+    log.mask(value.password);
+    return { user: value.username, password: value.password };
+}
+function directProvisioner(deps) {
+    const target = provisionTarget(deps.plan.resources);
+    const server = async () => {
+        const admin = await provisioners_adminAccount(deps.clients, deps.log, deps.platform.db.admin_secret_arn);
+        const { host, port } = deps.plan.resources.databases.spec.server;
+        return { host, port, adminUser: admin.user, adminPassword: admin.password };
+    };
+    return {
+        mode: 'direct',
+        async changes() {
+            const diff = await inspectDirect(target, await server());
+            // A difference left alone on purpose (an existing database's charset) is said, not planned:
+            // it must not make every redeploy report a change.
+            for (const w of diff.warnings)
+                deps.log.warning(w);
+            return split(diff.statements.map((s) => s.action));
+        },
+        async apply(ctx) {
+            const result = await provisionDirect(target, await server(), {
+                sitePassword: await ctx.password(),
+                log: (l) => deps.log.info(l),
+            });
+            return report(result, deps.log);
+        },
+    };
+}
+/** The SQL task definition as RegisterTaskDefinition input, secrets resolved to ARNs. */
+function sqlRegisterInput(spec, siteSecretArn) {
+    return {
+        ...spec,
+        requiresCompatibilities: [...spec.requiresCompatibilities],
+        containerDefinitions: spec.containerDefinitions.map((c) => ({
+            ...c,
+            entryPoint: [...c.entryPoint],
+            secrets: c.secrets.map((s) => ({
+                name: s.name,
+                // The admin secret is named by its ARN already; the site's by name, resolved here.
+                valueFrom: secretValueFrom(s.valueFrom.secret.startsWith('arn:') ? s.valueFrom.secret : siteSecretArn, s.valueFrom),
+            })),
+        })),
+        tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
+    };
+}
+function sqlTaskProvisioner(deps) {
+    const site = sqlTaskSite(deps.plan, deps.platform);
+    const target = provisionTarget(deps.plan.resources);
+    const spec = sqlTaskDefinition(site);
+    /** The latest SQL task revision if it matches, else a new one (as for the site's own task). */
+    const taskDefinitionArn = async (secretArn) => {
+        if (!secretArn)
+            throw new Error('the site DB secret must exist before the SQL task runs');
+        const input = sqlRegisterInput(spec, secretArn);
+        try {
+            const { taskDefinition: td } = await deps.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: spec.family }));
+            const { tags: _t, ...wanted } = input;
+            if (td?.status === 'ACTIVE' && driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
+                return td.taskDefinitionArn;
+        }
+        catch (err) {
+            if (!(err instanceof ClientException))
+                throw err;
+        }
+        const out = await deps.clients.ecs.send(new RegisterTaskDefinitionCommand(input));
+        return out.taskDefinition.taskDefinitionArn;
+    };
+    return {
+        mode: 'task',
+        // Knowing what exists would take a task (a mutating call): the deploy relies on the registry.
+        changes: async () => undefined,
+        async apply(ctx) {
+            const override = provisionTaskOverride(site, target);
+            const result = await deps.tasks.run({
+                cluster: deps.platform.cluster,
+                taskDefinitionArn: await taskDefinitionArn(ctx.siteSecretArn()),
+                container: SQL_TASK_CONTAINER,
+                command: override.command,
+                environment: override.environment,
+                platform: deps.platform,
+                startedBy: `mdl-sql/${deps.plan.site}`.slice(0, 36),
+                logGroup: site.logGroupName,
+                logStreamPrefix: SQL_TASK_LOG_PREFIX,
+            });
+            const output = parseSqlTaskLog(result.logLines);
+            if (output.exitCode !== 0) {
+                const why = output.errors.slice(-3).join(' | ') || result.stoppedReason || `exit ${result.exitCode}`;
+                throw new Error(`the SQL task ${result.taskArn} failed: ${why}`);
+            }
+            return report(provisionResultFromTask(target, output), deps.log);
+        },
+    };
+}
+function dbProvisioner(mode, deps) {
+    return mode === 'direct' ? directProvisioner(deps) : sqlTaskProvisioner(deps);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/db/provision-sql.js
 // The SQL that converges a site's databases and its user, as values with no I/O: the direct mysql2
 // path, the in-VPC SqlTask and dry-run all build, read and diff through this one module.
 
 
 /** The target of a plan: `provisionTarget(plan.resources)`. */
-function provisionTarget(resources) {
+function provision_sql_provisionTarget(resources) {
     return { databases: resources.databases.spec.databases, user: resources.dbUser.spec };
 }
 /**
@@ -90290,7 +90415,7 @@ function loadMysql() {
 
 
 /** `valueFrom` of a Secrets Manager JSON key: `<secret ARN>:<json key>::` (ECS developer guide, "secrets"). */
-const secretValueFrom = (secretArn, ref) => `${secretArn}:${ref.jsonKey}::`;
+const task_definition_secretValueFrom = (secretArn, ref) => `${secretArn}:${ref.jsonKey}::`;
 /** The reverse, for comparison: a secret's name and key from its valueFrom (ARN suffix `-AbCdEf` dropped). */
 function secretRefOf(valueFrom) {
     const m = /^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:(.+)-[A-Za-z0-9]{6}:([^:]+):[^:]*:[^:]*$/.exec(valueFrom);
@@ -90303,7 +90428,7 @@ function registerInput(spec, secretArn) {
         requiresCompatibilities: [...spec.requiresCompatibilities],
         containerDefinitions: spec.containerDefinitions.map((c) => ({
             ...c,
-            secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: secretValueFrom(secretArn, s.valueFrom) })),
+            secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: task_definition_secretValueFrom(secretArn, s.valueFrom) })),
         })),
         tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
     };
@@ -90426,7 +90551,7 @@ const SQL_TASK_MARKER = '#mdl-sql-task';
 function sql_task_sqlTaskFamily(previewLink) {
     return `mdl_sql_task-${previewLink}`;
 }
-function sqlTaskSite(plan, platform) {
+function sql_task_sqlTaskSite(plan, platform) {
     const { databases, dbUser, logGroup } = plan.resources;
     return {
         previewLink: plan.site,
@@ -90442,7 +90567,7 @@ function sqlTaskSite(plan, platform) {
         tags: plan.tags,
     };
 }
-function sqlTaskDefinition(site) {
+function sql_task_sqlTaskDefinition(site) {
     return {
         family: sql_task_sqlTaskFamily(site.previewLink),
         networkMode: 'awsvpc',
@@ -90546,7 +90671,7 @@ function sql_task_sqlTaskOverride(run) {
     return override;
 }
 /** The override of the provisioning run for one site: `provisionTaskSql` plus the drift check. */
-function provisionTaskOverride(site, target) {
+function sql_task_provisionTaskOverride(site, target) {
     return sql_task_sqlTaskOverride({
         sql: provisionTaskSql(target),
         dbHost: site.dbHost,
@@ -90589,7 +90714,7 @@ function provisionTaskSql(target) {
     return sqlScript([...stateQueries(target), ...provisionStatements(target).map((s) => s.sql)]);
 }
 /** The outcome of a provisioning SqlTask, in the same shape as the direct path's. */
-function provisionResultFromTask(target, output) {
+function sql_task_provisionResultFromTask(target, output) {
     if (output.exitCode === undefined)
         throw new Error('the SQL task ended without its exit marker; its log may be incomplete');
     if (output.exitCode !== 0)
@@ -90639,7 +90764,7 @@ function directPurger(deps) {
  * cannot start).
  */
 function purgeTaskDefinitionInput(site) {
-    const spec = sqlTaskDefinition(site);
+    const spec = sql_task_sqlTaskDefinition(site);
     return {
         ...spec,
         requiresCompatibilities: [...spec.requiresCompatibilities],
@@ -90648,32 +90773,39 @@ function purgeTaskDefinitionInput(site) {
             entryPoint: [...c.entryPoint],
             secrets: c.secrets
                 .filter((s) => s.valueFrom.secret === site.adminSecretArn)
-                .map((s) => ({ name: s.name, valueFrom: secretValueFrom(s.valueFrom.secret, s.valueFrom) })),
+                .map((s) => ({ name: s.name, valueFrom: task_definition_secretValueFrom(s.valueFrom.secret, s.valueFrom) })),
         })),
         tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
     };
 }
+/**
+ * The latest revision of the site's SQL task family when it carries the admin secret only and is ours
+ * (reused), else a newly registered one. Used by the purge and by the upgrade's version read.
+ */
+async function purgeTaskDefinition(ecs, site) {
+    const input = purgeTaskDefinitionInput(site);
+    try {
+        const out = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: input.family, include: ['TAGS'] }));
+        const { tags: _t, ...wanted } = input;
+        const tags = normalise_tagRecord(out.tags);
+        const ours = tags[naming_TAG_MANAGED_BY] === naming_SUITE_NAME && tags[naming_TAG_SITE] === site.previewLink;
+        const td = out.taskDefinition;
+        if (ours && td?.status === 'ACTIVE' && normalise_driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
+            return { arn: td.taskDefinitionArn, registered: false };
+    }
+    catch (err) {
+        if (!(err instanceof dist_cjs/* ClientException */.P6G))
+            throw err;
+    }
+    const out = await ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(input));
+    return { arn: out.taskDefinition.taskDefinitionArn, registered: true };
+}
 function sqlTaskPurger(deps) {
     const { site } = deps;
-    /** The latest revision of the site's SQL task family when it is the purge's and ours, else a new one. */
     const taskDefinitionArn = async () => {
-        const input = purgeTaskDefinitionInput(site);
-        try {
-            const out = await deps.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: input.family, include: ['TAGS'] }));
-            const { tags: _t, ...wanted } = input;
-            const tags = tagRecord(out.tags);
-            const ours = tags[TAG_MANAGED_BY] === SUITE_NAME && tags[TAG_SITE] === site.previewLink;
-            const td = out.taskDefinition;
-            if (ours && td?.status === 'ACTIVE' && driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
-                return td.taskDefinitionArn;
-        }
-        catch (err) {
-            if (!(err instanceof ClientException))
-                throw err;
-        }
-        const out = await deps.clients.ecs.send(new RegisterTaskDefinitionCommand(input));
-        const arn = out.taskDefinition.taskDefinitionArn;
-        deps.registered?.(arn);
+        const { arn, registered } = await purgeTaskDefinition(deps.clients.ecs, site);
+        if (registered)
+            deps.registered?.(arn);
         return arn;
     };
     return {
@@ -90726,9 +90858,6 @@ function dbPurger(mode, deps) {
 
 
 
-
-
-
 /** The one query: two rows, `name<TAB>value`. */
 function versionQuery(database, tablePrefix) {
     if (!naming_MYSQL_IDENTIFIER.test(database))
@@ -90771,34 +90900,6 @@ async function readVersionDirect(server, database, tablePrefix = 'mdl_') {
         await conn.end().catch(() => conn.destroy());
     }
 }
-/** The platform's admin account from its secret, masked at once. */
-async function adminSecret(secrets, log, arn) {
-    const out = await secrets.send(new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({ SecretId: arn }));
-    const value = JSON.parse(out.SecretString ?? '{}');
-    if (!value.username || !value.password)
-        throw new errors/* ConfigurationError */.j1(`the DB admin secret ${arn} must hold JSON with "username" and "password"`);
-    log.mask(value.password);
-    return { user: value.username, password: value.password };
-}
-/** The site's SQL task family with the admin secret only: reused when it matches, else registered. */
-async function adminSqlTaskDefinition(clients, site) {
-    const input = purgeTaskDefinitionInput(site);
-    try {
-        const out = await clients.ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: input.family, include: ['TAGS'] }));
-        const { tags: _t, ...wanted } = input;
-        const tags = normalise_tagRecord(out.tags);
-        const ours = tags[naming_TAG_MANAGED_BY] === naming_SUITE_NAME && tags[naming_TAG_SITE] === site.previewLink;
-        const td = out.taskDefinition;
-        if (ours && td?.status === 'ACTIVE' && normalise_driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
-            return td.taskDefinitionArn;
-    }
-    catch (err) {
-        if (!(err instanceof dist_cjs/* ClientException */.P6G))
-            throw err;
-    }
-    const out = await clients.ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(input));
-    return out.taskDefinition.taskDefinitionArn;
-}
 async function readVersionByTask(r) {
     const override = sql_task_sqlTaskOverride({
         sql: `${versionQuery(r.database, r.tablePrefix ?? 'mdl_')};\n`,
@@ -90807,7 +90908,7 @@ async function readVersionByTask(r) {
     });
     const result = await (0,followed_task/* runFollowedTask */.D2)(r.clients, {
         cluster: r.platform.cluster,
-        taskDefinitionArn: await adminSqlTaskDefinition(r.clients, r.site),
+        taskDefinitionArn: await (await purgeTaskDefinition(r.clients.ecs, r.site)).arn,
         container: sql_task_SQL_TASK_CONTAINER,
         command: override.command,
         environment: override.environment,
@@ -90833,6 +90934,7 @@ async function readVersionByTask(r) {
 // (refusing an impossible path before any change), optionally ask upgrade.php --is-pending, then
 // maintenance on → upgrade.php per hop → maintenance off (also after a failure) → purge caches, each
 // a followed one-off task, and read the version again to report what the database is at now.
+
 
 
 
@@ -90872,7 +90974,7 @@ function siteSql(site, platform) {
 async function readSiteVersion(o, site) {
     const database = site.entry.databases.moodle;
     if (o.dbAccess === 'direct') {
-        const admin = await adminSecret(o.clients.secrets, o.log, o.platform.db.admin_secret_arn);
+        const admin = await provisioners_adminAccount(o.clients, o.log, o.platform.db.admin_secret_arn);
         return readVersionDirect({
             host: site.entry.dbHost,
             port: o.platform.db.port,
@@ -91290,7 +91392,7 @@ function run() {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9301);
-/* harmony import */ var _moodle_preview_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4359);
+/* harmony import */ var _moodle_preview_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4944);
 /* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1137);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1731);
 // The post step (runs also when the job is cancelled): a task the main step started and did not see
@@ -103201,29 +103303,132 @@ class SettingsError extends ConfigurationError {
 
 /***/ }),
 
-/***/ 4359:
+/***/ 4944:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D2: () => (/* binding */ runFollowedTask),
-/* harmony export */   O9: () => (/* binding */ describeTaskEnd),
-/* harmony export */   S8: () => (/* binding */ stopTask)
-/* harmony export */ });
-/* unused harmony exports TaskWaitTimeoutError, containerLogStream, LogFollower */
-/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1107);
-/* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4224);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  O9: () => (/* binding */ describeTaskEnd),
+  D2: () => (/* binding */ runFollowedTask),
+  S8: () => (/* binding */ stopTask)
+});
+
+// UNUSED EXPORTS: LogFollower, TaskWaitTimeoutError
+
+// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(1107);
+// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var client_ecs_dist_cjs = __nccwpck_require__(4224);
+;// CONCATENATED MODULE: ../../packages/core/dist/ecs/one-off-task.js
+// One-off Fargate tasks (moodledata preparation, SQL tasks, Moodle's CLI): run a task with its
+// command overridden, wait for it to stop with the SDK's waiter, and read its log lines back.
+
+
+
+/** The awslogs stream of a task's container: `<prefix>/<container>/<task id>` (ECS awslogs driver). */
+const taskLogStream = (prefix, container, taskArn) => `${prefix}/${container}/${taskArn.split('/').pop()}`;
+/** RunTask of one Fargate task in the platform's subnets; answers its ARN or says why none started. */
+async function startFargateTask(ecs, input) {
+    const out = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD({
+        cluster: input.cluster,
+        taskDefinition: input.taskDefinitionArn,
+        launchType: 'FARGATE',
+        count: 1,
+        startedBy: input.startedBy,
+        networkConfiguration: {
+            awsvpcConfiguration: {
+                subnets: input.network.subnet_ids,
+                securityGroups: input.network.security_group_ids,
+                assignPublicIp: input.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
+            },
+        },
+        overrides: {
+            containerOverrides: [
+                {
+                    name: input.container,
+                    command: input.command,
+                    ...(input.environment ? { environment: input.environment } : {}),
+                },
+            ],
+        },
+    }));
+    const taskArn = out.tasks?.[0]?.taskArn;
+    if (!taskArn) {
+        const why = out.failures?.map((f) => `${f.arn ?? ''} ${f.reason ?? ''}`.trim()).join('; ');
+        throw new Error(`RunTask started no task${why ? `: ${why}` : ''}`);
+    }
+    return taskArn;
+}
+function oneOffTaskRunner(clients, options = {}) {
+    return {
+        async run(input) {
+            const taskArn = await startFargateTask(clients.ecs, {
+                cluster: input.cluster,
+                taskDefinitionArn: input.taskDefinitionArn,
+                startedBy: input.startedBy,
+                network: input.platform.network,
+                container: input.container,
+                command: input.command,
+                environment: input.environment,
+            });
+            const waiter = options.waiter ?? { minDelay: 6, maxDelay: 30 };
+            // The SDK's own waiter machinery (jittered backoff), with an acceptor that lets errors through:
+            // the generated waitUntilTasksStopped retries on any error, even AccessDenied, for the whole wait.
+            let task;
+            const maxWait = options.maxWaitSeconds ?? 1800;
+            const waited = await createWaiter({ client: clients.ecs, maxWaitTime: maxWait, ...waiter }, { cluster: input.cluster, tasks: [taskArn] }, async (client, params) => {
+                const described = await client.send(new DescribeTasksCommand(params));
+                task = described.tasks?.[0];
+                return { state: task?.lastStatus === 'STOPPED' ? WaiterState.SUCCESS : WaiterState.RETRY };
+            });
+            if (waited.state !== WaiterState.SUCCESS) {
+                throw new Error(`one-off task ${taskArn} did not stop within ${maxWait} s (${waited.state})`);
+            }
+            const container = task?.containers?.find((c) => c.name === input.container);
+            const logLines = [];
+            try {
+                let token;
+                for (;;) {
+                    const page = await clients.logs.send(new GetLogEventsCommand({
+                        logGroupName: input.logGroup,
+                        logStreamName: taskLogStream(input.logStreamPrefix, input.container, taskArn),
+                        startFromHead: true,
+                        nextToken: token,
+                    }));
+                    logLines.push(...(page.events ?? []).map((e) => e.message ?? ''));
+                    // GetLogEvents returns the same forward token when there is nothing more.
+                    if (!page.nextForwardToken || page.nextForwardToken === token || (page.events ?? []).length === 0)
+                        break;
+                    token = page.nextForwardToken;
+                }
+            }
+            catch (err) {
+                if (!(err instanceof ResourceNotFoundException))
+                    throw err;
+            }
+            return {
+                taskArn,
+                exitCode: container?.exitCode ?? -1,
+                logLines,
+                ...(task?.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+            };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/upgrade/followed-task.js
 // A one-off Fargate task followed live, as `ecspresso run --watch-container` does: RunTask, then
 // DescribeTasks and GetLogEvents (nextForwardToken) in turn, every log line handed on as it arrives,
 // until the task is STOPPED or the wait is over (then the task is stopped). Hours-long runs
 // (upgrade.php) need no job or task time limit: only `maxWaitMs` bounds the wait.
 
 
+
 class TaskWaitTimeoutError extends Error {
     name = 'TaskWaitTimeoutError';
 }
 const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** The awslogs stream of a task's container (ECS awslogs driver naming). */
-const containerLogStream = (prefix, container, taskArn) => `${prefix}/${container}/${taskArn.split('/').pop()}`;
 /** Reads a log stream forward from a token, page by page; the stream may not exist yet. */
 class LogFollower {
     logs;
@@ -103244,7 +103449,7 @@ class LogFollower {
         for (;;) {
             let page;
             try {
-                page = await this.logs.send(new _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_0__/* .GetLogEventsCommand */ .h7S({
+                page = await this.logs.send(new dist_cjs/* GetLogEventsCommand */.h7S({
                     logGroupName: this.group,
                     logStreamName: this.stream,
                     startFromHead: true,
@@ -103253,7 +103458,7 @@ class LogFollower {
             }
             catch (err) {
                 // The awslogs driver creates the stream when the container starts.
-                if (err instanceof _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_0__/* .ResourceNotFoundException */ .lBX)
+                if (err instanceof dist_cjs/* ResourceNotFoundException */.lBX)
                     return got;
                 throw err;
             }
@@ -103279,41 +103484,17 @@ async function runFollowedTask(clients, input, options) {
     const now = options.now ?? Date.now;
     const pollMs = options.pollMs ?? 5000;
     const started = now();
-    const out = await clients.ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .RunTaskCommand */ ._eD({
-        cluster: input.cluster,
-        taskDefinition: input.taskDefinitionArn,
-        launchType: 'FARGATE',
-        count: 1,
+    const taskArn = await startFargateTask(clients.ecs, {
+        ...input,
         startedBy: input.startedBy.slice(0, 36),
-        networkConfiguration: {
-            awsvpcConfiguration: {
-                subnets: input.network.subnet_ids,
-                securityGroups: input.network.security_group_ids,
-                assignPublicIp: input.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
-            },
-        },
-        overrides: {
-            containerOverrides: [
-                {
-                    name: input.container,
-                    command: input.command,
-                    ...(input.environment ? { environment: input.environment } : {}),
-                },
-            ],
-        },
-    }));
-    const taskArn = out.tasks?.[0]?.taskArn;
-    if (!taskArn) {
-        const why = out.failures?.map((f) => `${f.arn ?? ''} ${f.reason ?? ''}`.trim()).join('; ');
-        throw new Error(`RunTask started no task${why ? `: ${why}` : ''}`);
-    }
+    });
     await options.onStarted?.(taskArn);
-    const follower = new LogFollower(clients.logs, input.logGroup, containerLogStream(input.logStreamPrefix, input.container, taskArn), options.onLine);
+    const follower = new LogFollower(clients.logs, input.logGroup, taskLogStream(input.logStreamPrefix, input.container, taskArn), options.onLine);
     let task;
     const every = options.progressEveryMs ?? 5 * 60_000;
     let nextProgress = started + every;
     for (;;) {
-        const described = await clients.ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .DescribeTasksCommand */ .z8X({ cluster: input.cluster, tasks: [taskArn] }));
+        const described = await clients.ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster: input.cluster, tasks: [taskArn] }));
         task = described.tasks?.[0];
         await follower.poll();
         if (task?.lastStatus === 'STOPPED')
@@ -103343,11 +103524,11 @@ async function runFollowedTask(clients, input, options) {
 }
 /** Stops a task unless it is already stopped; answers whether this call stopped it. */
 async function stopTask(ecs, cluster, taskArn, reason) {
-    const described = await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .DescribeTasksCommand */ .z8X({ cluster, tasks: [taskArn] }));
+    const described = await ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }));
     const task = described.tasks?.[0];
     if (!task || task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED')
         return false;
-    await ecs.send(new _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_1__/* .StopTaskCommand */ .PP1({ cluster, task: taskArn, reason: reason.slice(0, 255) }));
+    await ecs.send(new client_ecs_dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason: reason.slice(0, 255) }));
     return true;
 }
 /** "exit 1", or why the task never ran its command (e.g. CannotPullContainerError …). */
