@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import mysql from 'mysql2/promise';
 import { ConfigurationError, memoryLogger, restoreDatabase, type RestoreOptions } from '@moodle-preview/core';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
 import {
@@ -245,7 +246,33 @@ describe('restoreDatabase', () => {
     await expect(restoreDatabase(options('rst_trunc', dumps.mariadb))).rejects.toThrow(
       /interrupted restore.*if-exists: resume/,
     );
-    const resumed = await restoreDatabase(options('rst_trunc', dumps.mariadb, { ifExists: 'resume' }));
+    // A session of the account still at work on the database (another restore, or a dead client the
+    // server has not noticed) holds the resume back; it stops with no change once the wait is over.
+    const s = mariadb();
+    const other = await mysql.createConnection({
+      host: s.host,
+      port: s.port,
+      user: restorer.user,
+      password: restorer.password,
+      database: 'rst_trunc',
+    });
+    const [[otherId]] = (await other.query('SELECT CONNECTION_ID() AS id')) as unknown as [[{ id: number }]];
+    const busy = await restoreDatabase(
+      options('rst_trunc', dumps.mariadb, { ifExists: 'resume', busyWaitMs: 300 }),
+    ).catch((e: Error) => e);
+    expect(String(busy)).toContain(`still in use by session(s) ${otherId.id} (Sleep`);
+    expect(String(busy)).toContain('KILL <id>');
+    const [[still]] = (await look((c) =>
+      c.query('SELECT COUNT(*) AS n FROM rst_trunc._mdl_restore_progress'),
+    )) as unknown as [[{ n: number }]];
+    expect(Number(still.n)).toBe(Number(progress.n));
+    // A session that ends while the resume waits lets it go on.
+    setTimeout(() => void other.end(), 300);
+    const waitLog = memoryLogger();
+    const resumed = await restoreDatabase(
+      options('rst_trunc', dumps.mariadb, { ifExists: 'resume', busyWaitMs: 20_000, log: waitLog }),
+    );
+    expect(waitLog.lines.join('\n')).toContain('waiting for 1 earlier session(s) on rst_trunc to end');
     expect(resumed.resumed).toBe(true);
     expect(resumed.skippedChunks).toBe(Number(progress.n));
     expect(await look((c) => checksums(c, 'rst_trunc'))).toEqual(reference);

@@ -108,9 +108,28 @@ async function state(db: string) {
   }
 }
 
+/**
+ * After a kill -9 the server still runs what the dead client had on the wire (a COMMIT that was
+ * sent commits; an INSERT finishes, then rolls back when the server sees the socket gone). Wait
+ * until the restorer account has no session left before reading what is committed, or the count
+ * races the server.
+ */
+async function settled(conn: Awaited<ReturnType<typeof adminConnection>>): Promise<void> {
+  for (let waited = 0; waited < 30_000; waited += 50) {
+    const [[row]] = (await conn.query(
+      'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?',
+      [restorer.user],
+    )) as unknown as [[{ n: number }]];
+    if (Number(row.n) === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the killed restore's sessions of ${restorer.user} did not end within 30 s`);
+}
+
 async function checkpointRows(db: string): Promise<number> {
   const conn = await adminConnection(mariadb());
   try {
+    await settled(conn);
     const [[row]] = (await conn.query(
       `SELECT COUNT(*) AS n FROM \`${db}\`._mdl_restore_progress`,
     )) as unknown as [[{ n: number }]];

@@ -87,6 +87,11 @@ export interface RestoreOptions {
   hidePorticoBlock?: boolean;
   region?: string;
   progressIntervalMs?: number;
+  /**
+   * How long a resume waits for sessions of the interrupted run that are still at work on the
+   * target database before it gives up with no change made (default 60 s).
+   */
+  busyWaitMs?: number;
   log?: Logger;
   /**
    * Tests only: SIGKILL this process at the n-th crash point, or at the n-th point of one kind
@@ -330,6 +335,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
       { ...identityBase, deferIndexes: options.deferIndexes ?? true },
       {
         chunkBytes: Math.min(options.chunkBytes ?? DEFAULT_CHUNK, Math.max(1024, maxPacket - 65536)),
+        busyWaitMs: options.busyWaitMs ?? 60_000,
         log,
       },
     );
@@ -861,6 +867,35 @@ function checkLooksLikeSql(head: Buffer, source: DumpSource): void {
     );
 }
 
+/**
+ * A resume must not read the checkpoints while a session of the interrupted run is still at work on
+ * the server: a killed client's COMMIT that was on the wire still commits, and its chunk would then
+ * be loaded twice (the checkpoint row's key refuses that, but the run would fail). The server ends
+ * such sessions as soon as their statement is done; a session that stays is another live restore
+ * (or a dead client's socket the server has not noticed yet), and the resume stops without a change.
+ * Only the account's own sessions are visible without the PROCESS privilege, which is the case here.
+ */
+async function waitForEarlierSessions(control: Connection, db: string, log: Logger, waitMs: number) {
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    const [rows] = (await control.query(
+      'SELECT ID AS id, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST ' +
+        'WHERE DB = ? AND ID <> CONNECTION_ID()',
+      [db],
+    )) as unknown as [{ id: number; command: string; seconds: number }[]];
+    if (rows.length === 0) return;
+    if (Date.now() - started >= waitMs)
+      throw new ConfigurationError(
+        `database ${db} is still in use by session(s) ${rows.map((r) => `${r.id} (${r.command}, ${r.seconds} s)`).join(', ')}: ` +
+          'another restore may still be running into it; stop it, or end those sessions (KILL <id>) and resume again',
+      );
+    if (!told) log.info(`waiting for ${rows.length} earlier session(s) on ${db} to end before resuming`);
+    told = true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 interface Prepared {
   resumed: boolean;
   checkpoints: CheckpointMap;
@@ -873,7 +908,7 @@ async function prepareDatabase(
   db: string,
   ifExists: IfExists,
   identityBase: Omit<RestoreIdentity, 'chunkBytes'>,
-  options: { chunkBytes: number; log: Logger },
+  options: { chunkBytes: number; busyWaitMs: number; log: Logger },
 ): Promise<Prepared> {
   const qdb = quoteIdentifier(db);
   const [schemas] = (await control.query(
@@ -925,6 +960,7 @@ async function prepareDatabase(
       `database ${db} is not empty and holds no interrupted restore (${STATE_TABLE} is absent): nothing to resume; ` +
         'use if-exists: drop to replace it',
     );
+  await waitForEarlierSessions(control, db, options.log, options.busyWaitMs);
   await control.query(`USE ${qdb}`);
   for (const sql of createCheckpointTables) await control.query(sql);
   const identity = await readIdentity(control);
