@@ -33010,6 +33010,7 @@ async function restoreDatabase(options) {
         // 2. The target: create, refuse, drop or resume — decided before any dump statement runs.
         const prepared = await prepareDatabase(control, db, ifExists, { ...identityBase, deferIndexes: options.deferIndexes ?? true }, {
             chunkBytes: Math.min(options.chunkBytes ?? DEFAULT_CHUNK, Math.max(1024, maxPacket - 65536)),
+            busyWaitMs: options.busyWaitMs ?? 60_000,
             log,
         });
         const chunkBytes = prepared.chunkBytes;
@@ -33469,6 +33470,31 @@ function checkLooksLikeSql(head, source) {
     if (!/^(SET|CREATE|DROP|INSERT|REPLACE|LOCK|UNLOCK|USE|ALTER|START|BEGIN|COMMIT|SELECT)\b/i.test(text))
         throw new errors_ConfigurationError(`${source.name} is not a SQL dump: its first statement at byte ${first.offset} is ${preview(first.kind === 'rows' ? first.prefix : first.sql)}`);
 }
+/**
+ * A resume must not read the checkpoints while a session of the interrupted run is still at work on
+ * the server: a killed client's COMMIT that was on the wire still commits, and its chunk would then
+ * be loaded twice (the checkpoint row's key refuses that, but the run would fail). The server ends
+ * such sessions as soon as their statement is done; a session that stays is another live restore
+ * (or a dead client's socket the server has not noticed yet), and the resume stops without a change.
+ * Only the account's own sessions are visible without the PROCESS privilege, which is the case here.
+ */
+async function waitForEarlierSessions(control, db, log, waitMs) {
+    const started = Date.now();
+    let told = false;
+    for (;;) {
+        const [rows] = (await control.query('SELECT ID AS id, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST ' +
+            'WHERE DB = ? AND ID <> CONNECTION_ID()', [db]));
+        if (rows.length === 0)
+            return;
+        if (Date.now() - started >= waitMs)
+            throw new errors_ConfigurationError(`database ${db} is still in use by session(s) ${rows.map((r) => `${r.id} (${r.command}, ${r.seconds} s)`).join(', ')}: ` +
+                'another restore may still be running into it; stop it, or end those sessions (KILL <id>) and resume again');
+        if (!told)
+            log.info(`waiting for ${rows.length} earlier session(s) on ${db} to end before resuming`);
+        told = true;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
 async function prepareDatabase(control, db, ifExists, identityBase, options) {
     const qdb = quoteIdentifier(db);
     const [schemas] = (await control.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db]));
@@ -33509,6 +33535,7 @@ async function prepareDatabase(control, db, ifExists, identityBase, options) {
     if (!partial)
         throw new errors_ConfigurationError(`database ${db} is not empty and holds no interrupted restore (${STATE_TABLE} is absent): nothing to resume; ` +
             'use if-exists: drop to replace it');
+    await waitForEarlierSessions(control, db, options.log, options.busyWaitMs);
     await control.query(`USE ${qdb}`);
     for (const sql of createCheckpointTables)
         await control.query(sql);
