@@ -65,6 +65,32 @@ export async function createSourceDatabase(server: MariaDbServer, db: string): P
         i % 256,
       ]);
     }
+    // Plain values of every kind LOAD DATA reads in place of the INSERT: signed and unsigned
+    // integers at their limits, decimals, doubles with exponents, dates and times, JSON, NULL next to
+    // 'NULL' and '', and strings with quotes, backslashes and line breaks; two secondary indexes.
+    await conn.query(
+      'CREATE TABLE mdl_grade_grades (id BIGINT UNSIGNED PRIMARY KEY, userid BIGINT NOT NULL, small SMALLINT, ' +
+        'grade DECIMAL(10,5), ratio DOUBLE, f FLOAT, created DATETIME(3), day DATE, t TIME, ts TIMESTAMP NULL, ' +
+        "feedback TEXT, format VARCHAR(10) NOT NULL DEFAULT '', info JSON NULL, " +
+        'KEY ix_user (userid), KEY ix_day_grade (day, grade)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+    );
+    for (let i = 0; i < 400; i++) {
+      await conn.query('INSERT INTO mdl_grade_grades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        i === 399 ? '18446744073709551615' : String(i + 1),
+        i < 3 ? '-9223372036854775808' : String(i * 31 - 4000),
+        i % 11 === 0 ? null : (i % 2 ? -1 : 1) * ((i * 97) % 32768),
+        i % 13 === 0 ? null : ((i * 123.45678) % 99999).toFixed(5),
+        i % 5 === 0 ? 1e-300 * (i + 1) : i % 5 === 1 ? -2.5e100 / (i + 1) : i / 3,
+        i / 7,
+        `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')} 0${i % 10}:34:56.${String(i % 1000).padStart(3, '0')}`,
+        i % 17 === 0 ? null : `19${String(70 + (i % 30))}-06-15`,
+        `${String(i % 24).padStart(2, '0')}:0${i % 10}:00`,
+        i % 9 === 0 ? null : `2025-03-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00`,
+        [null, 'NULL', '', 'N', TRICKY[i % TRICKY.length]!][i % 5],
+        ['', 'html', 'NULL', 'x'][i % 4],
+        i % 6 === 0 ? null : JSON.stringify({ i, s: TRICKY[(i + 1) % TRICKY.length], n: null }),
+      ]);
+    }
     await conn.query('CREATE TABLE mdl_empty (id INT PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB');
     await conn.query('CREATE TABLE mdl_old (id INT PRIMARY KEY, v VARCHAR(40)) ENGINE=MyISAM');
     await conn.query("INSERT INTO mdl_old VALUES (1, 'myisam one'), (2, 'myisam two')");

@@ -81,6 +81,8 @@ describe('restoreDatabase', () => {
     expect(counts.mdl_empty).toBe(0);
     // The log table alone is ~1.5 MB of SQL: with 64 KiB chunks it went over many transactions.
     expect(result.chunks).toBeGreaterThan(20);
+    // Every value mariadb-dump wrote is plain (BIT as a quoted byte): every chunk went as LOAD DATA.
+    expect(result.loadDataChunks).toBe(result.chunks);
     expect(result.notes.join('\n')).toMatch(/MyISAM\/Aria tables are created as InnoDB/);
     // Checkpoint tables are gone; the trigger did not fire on restored rows (checksums) but works now.
     const tables = await look(async (c) => {
@@ -109,6 +111,52 @@ describe('restoreDatabase', () => {
     ]);
     expect(mine.mdl_logstore_standard_log).toMatch(/KEY `ix_time`/);
     expect(mine).toEqual(ref);
+  });
+
+  it('sends every chunk as its INSERT with loadData off, or when the server refuses LOAD DATA LOCAL', async () => {
+    const off = await restoreDatabase(options('rst_insert', dumps.mariadb, { loadData: false }));
+    expect(off.loadDataChunks).toBe(0);
+    expect(await look((c) => checksums(c, 'rst_insert'))).toEqual(reference);
+    await look((c) => c.query('SET GLOBAL local_infile = 0'));
+    try {
+      const refused = await restoreDatabase(options('rst_noinfile', dumps.mariadb));
+      expect(refused.loadDataChunks).toBe(0);
+      expect(refused.notes.join('\n')).toMatch(/server refused LOAD DATA LOCAL \(.*local infile capability/);
+      expect(await look((c) => checksums(c, 'rst_noinfile'))).toEqual(reference);
+    } finally {
+      await look((c) => c.query('SET GLOBAL local_infile = 1'));
+    }
+  });
+
+  it('a chunk LOAD DATA reads with a warning is loaded again as its INSERT, as the mariadb client does', async () => {
+    // Non-strict sql_mode (mysqldump's): a too-long string is cut with a warning by either statement;
+    // the INSERT decides, so the result is the client's.
+    const dump = join(dir, 'warn.sql');
+    await writeFile(
+      dump,
+      [
+        '/*!40101 SET NAMES utf8mb4 */;',
+        "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;",
+        'CREATE TABLE `mdl_short` (`id` int NOT NULL, `code` varchar(3) NOT NULL, `n` int, PRIMARY KEY (`id`)) ENGINE=InnoDB;',
+        "INSERT INTO `mdl_short` VALUES (1,'abc',1),(2,'abcdef',99999999999),(3,'it\\'s',-5);",
+        "INSERT INTO `mdl_short` (`id`, `code`) VALUES (4,'ok'),(5,'x');",
+        // Hex, bit and _charset literals are not plain: these go as their INSERT.
+        'CREATE TABLE `mdl_hex` (`id` int NOT NULL, `b` varbinary(8), `f` bit(4), `s` varchar(8), PRIMARY KEY (`id`)) ENGINE=InnoDB;',
+        "INSERT INTO `mdl_hex` VALUES (1,0x4142,b'101',_latin1'x'),(2,NULL,b'0',NULL);",
+        '',
+      ].join('\n'),
+    );
+    await clientRestore(mariadb(), 'ref_warn', dump);
+    const result = await restoreDatabase(options('rst_warn', dump));
+    expect(result.notes.join('\n')).toContain('loaded again as its INSERT');
+    expect(result.loadDataChunks).toBe(1); // the column-list INSERT, read as LOAD DATA (`id`, `code`)
+    const [mine, ref] = await look(async (c) => [
+      await c.query('SELECT * FROM rst_warn.mdl_short ORDER BY id'),
+      await c.query('SELECT * FROM ref_warn.mdl_short ORDER BY id'),
+    ]);
+    expect(mine[0]).toEqual(ref[0]);
+    expect(await look((c) => checksums(c, 'rst_warn'))).toEqual(await look((c) => checksums(c, 'ref_warn')));
+    expect((ref[0] as { code: string }[]).map((r) => r.code)).toEqual(['abc', 'abc', "it'", 'ok', 'x']);
   });
 
   it('reads gzip and zstd by their magic bytes (the file names say nothing)', async () => {

@@ -98,6 +98,37 @@ describe('DumpSplitter', () => {
     expect(pieces.map((p) => (p.kind === 'rows' ? p.rows.toString() : '')).join(',')).toBe(rows.join(','));
   });
 
+  it('marks row groups whose values LOAD DATA can read as they are (plain), per group and however cut', () => {
+    const plain = [
+      "(1,'a'),(2,NULL),(-3.5e-7,'x),(y'),(4,'it\\'s \"q\" NULL')",
+      "(1,''),(+2,'NULL'),(3.25,'\\0\\n')",
+    ];
+    const not = [
+      '(1,0x4142)', // hex literal
+      "(1,b'101')", // bit literal
+      "(1,_binary 'x')", // charset introducer
+      '(1,"double quoted")',
+      "(1,CONCAT('a','b'))", // an expression
+      "(1, 'spaced')",
+    ];
+    const dump = [...plain, ...not].map((rows) => `INSERT INTO \`t\` VALUES ${rows};`).join('\n');
+    for (const chunking of [() => 1, () => 7, () => 1 << 20]) {
+      const pieces = split(Buffer.from(dump), chunking);
+      expect(pieces.map((p) => p.kind === 'rows' && p.plain)).toEqual([
+        ...plain.map(() => true),
+        ...not.map(() => false),
+      ]);
+    }
+    // Cut into row groups: only the group holding the hex value is not plain.
+    const rows = Array.from({ length: 300 }, (_, i) => (i === 150 ? `(${i},0x00)` : `(${i},'v${i}')`));
+    const groups = split(Buffer.from(`INSERT INTO \`t\` VALUES ${rows.join(',')};`), () => 100, 400);
+    const flags = groups.map((p) => p.kind === 'rows' && p.plain);
+    expect(flags.filter((f) => !f)).toHaveLength(1);
+    expect(
+      groups[flags.indexOf(false)]!.kind === 'rows' && groups[flags.indexOf(false)]!.rows.includes('0x00'),
+    ).toBe(true);
+  });
+
   it('names the byte offset and the statement of a truncated or malformed dump', () => {
     const cut = SAMPLE.subarray(0, SAMPLE.indexOf("'it''s'") + 3);
     const err = (() => {

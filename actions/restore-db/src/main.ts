@@ -39,6 +39,7 @@ export const INPUTS = {
   mapCollation: 'map-collation',
   chunkMb: 'chunk-mb',
   deferIndexes: 'defer-indexes',
+  loadData: 'load-data',
   progressSeconds: 'progress-seconds',
 } as const;
 
@@ -62,6 +63,7 @@ export interface Inputs {
   collations: Record<string, string>;
   chunkBytes: number;
   deferIndexes: boolean;
+  loadData: boolean;
   progressSeconds: number;
 }
 
@@ -106,6 +108,7 @@ export function getInputs(): Inputs {
     collations: parseCollationMap(listInput(INPUTS.mapCollation)),
     chunkBytes: integerInput(INPUTS.chunkMb, 8, 1, 256) * 1024 * 1024,
     deferIndexes: booleanInput(INPUTS.deferIndexes, true),
+    loadData: booleanInput(INPUTS.loadData, true),
     progressSeconds: integerInput(INPUTS.progressSeconds, 30, 1, 3600),
   };
 }
@@ -127,6 +130,7 @@ export function run(): Promise<void> {
       collations: inputs.collations,
       chunkBytes: inputs.chunkBytes,
       deferIndexes: inputs.deferIndexes,
+      loadData: inputs.loadData,
       readonlyUsers: inputs.readonlyUsers,
       progressIntervalMs: inputs.progressSeconds * 1000,
       ...(inputs.appUser ? { appUser: inputs.appUser } : {}),

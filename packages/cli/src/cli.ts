@@ -94,7 +94,7 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
       'restore --source PATH|s3://B/K --database D (--db-host H [--db-port P] | --socket PATH) --admin-user U\n' +
       '        [--parallel N] [--if-exists fail|drop|resume] [--app-user U] [--readonly-users a,b] [--without-mim]\n' +
       '        [--mim-source S --mim-database D] [--definer rewrite|drop] [--map-collation from=to]\n' +
-      '        [--chunk-mb N] [--index-during-load] [--post-restore-sql-file F] [--json]\n' +
+      '        [--chunk-mb N] [--index-during-load] [--insert-only] [--post-restore-sql-file F] [--json]\n' +
       '                                           stream a mysqldump into a database (passwords from the environment)',
     run: (args, io) => restore(args, io),
   },

@@ -69,6 +69,7 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
       'one-chunk-per-table': { type: 'boolean', default: false },
       'defer-indexes': { type: 'boolean', default: false },
       'index-during-load': { type: 'boolean', default: false },
+      'insert-only': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -135,6 +136,7 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
     spreadTables: !values['one-chunk-per-table'],
     // Indexes are added after the rows by default; --defer-indexes is kept for scripts that say so.
     deferIndexes: !values['index-during-load'],
+    loadData: !values['insert-only'],
     progressIntervalMs: wholeNumber(values['progress-seconds'], 'progress-seconds', 30, 0, 3600) * 1000,
     ...(values.region ? { region: values.region } : {}),
     ...(crash

@@ -13,6 +13,11 @@ export interface ChunkJob {
   offset: number;
   /** How many session SET statements of the dump precede this chunk. */
   setVersion: number;
+  /**
+   * When LOAD DATA can read the rows as they are: the byte where they start in `sql` and the column
+   * list (`(`a`,`b`)` or empty). Absent: the chunk goes as its INSERT.
+   */
+  loadData?: { rowsAt: number; columns: string };
 }
 
 export class ChunkPool {
@@ -25,6 +30,9 @@ export class ChunkPool {
   private spaceWaiters: (() => void)[] = [];
   private jobWaiters: ((job: ChunkJob | null) => void)[] = [];
   private idleWaiters: (() => void)[] = [];
+  /** Chunks submitted and not yet done, by table, and who waits for a table to have none. */
+  private readonly perTable = new Map<string, number>();
+  private readonly tableWaiters = new Map<string, (() => void)[]>();
 
   constructor(
     private readonly limitBytes: number,
@@ -41,6 +49,7 @@ export class ChunkPool {
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     if (this.failure) throw this.failure;
     this.inFlight++;
+    this.perTable.set(job.table, (this.perTable.get(job.table) ?? 0) + 1);
     this.queue.push(job);
     this.queued += job.sql.length;
     this.dispatch();
@@ -59,6 +68,13 @@ export class ChunkPool {
   done(job: ChunkJob): void {
     this.busy.delete(job.table);
     this.inFlight--;
+    const left = (this.perTable.get(job.table) ?? 1) - 1;
+    if (left > 0) this.perTable.set(job.table, left);
+    else {
+      this.perTable.delete(job.table);
+      this.wake(this.tableWaiters.get(job.table) ?? []);
+      this.tableWaiters.delete(job.table);
+    }
     if (this.inFlight === 0) this.wake(this.idleWaiters);
     this.dispatch();
   }
@@ -67,6 +83,16 @@ export class ChunkPool {
   async drain(): Promise<void> {
     while (this.inFlight > 0 && !this.failure)
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  /** Every chunk submitted so far for `table` has been applied (or the pool failed). */
+  async tableDone(table: string): Promise<void> {
+    while (!this.failure && (this.perTable.get(table) ?? 0) > 0) {
+      const list = this.tableWaiters.get(table) ?? [];
+      this.tableWaiters.set(table, list);
+      await new Promise<void>((resolve) => list.push(resolve));
+    }
     if (this.failure) throw this.failure;
   }
 
@@ -81,6 +107,8 @@ export class ChunkPool {
     this.queued = 0;
     this.wake(this.spaceWaiters);
     this.wake(this.idleWaiters);
+    for (const list of this.tableWaiters.values()) this.wake(list);
+    this.tableWaiters.clear();
     this.closed = true;
     for (const w of this.jobWaiters.splice(0)) w(null);
   }

@@ -27,6 +27,12 @@ export interface DumpRows {
   rowCount: number;
   /** Offset of the INSERT statement that holds these rows. */
   offset: number;
+  /**
+   * Every value is a '…' string, NULL or a plain number (no hex, bit or _charset literals, no
+   * expressions, no "…" strings), so LOAD DATA can read the rows as they are: `(` starts a line, `)`
+   * ends it, `,` separates fields, `'` encloses them.
+   */
+  plain: boolean;
 }
 
 export type DumpPiece = DumpStatement | DumpRows;
@@ -63,6 +69,9 @@ const LF = 10;
 const OPEN = 40;
 const CLOSE = 41;
 const COMMA = 44;
+/** Bytes a plain value may have outside quotes: digits, sign, point, exponent, NULL, and the quote. */
+const PLAIN = new Uint8Array(256);
+for (const c of "0123456789+-.eENUL',") PLAIN[c.charCodeAt(0)] = 1;
 
 // `INSERT [IGNORE] INTO `t` [(`a`,`b`)] VALUES (` — mysqldump's form (also REPLACE, --insert-ignore).
 const IDENT = '(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)';
@@ -101,7 +110,16 @@ export class DumpSplitter {
   private nextBsLen = -1;
   // The INSERT being cut into row groups, if the current statement is one.
   private insert:
-    | { table: string; prefix: Buffer; segStart: number; depth: number; rows: number; headChecked: true }
+    | {
+        table: string;
+        prefix: Buffer;
+        segStart: number;
+        depth: number;
+        rows: number;
+        headChecked: true;
+        /** No value since the last row group was cut needs more than LOAD DATA's reading. */
+        plain: boolean;
+      }
     | undefined;
   private headChecked = false;
   private readonly rowGroupBytes: number;
@@ -317,6 +335,7 @@ export class DumpSplitter {
       if (ins) {
         if (c === OPEN) {
           if (ins.depth++ === 0) ins.rows++;
+          else ins.plain = false; // a function call or an expression
           continue;
         }
         if (c === CLOSE) {
@@ -330,6 +349,7 @@ export class DumpSplitter {
           }
           continue;
         }
+        if (ins.depth > 0 && PLAIN[c] === 0) ins.plain = false;
       }
       if (c === SQ || c === DQ || c === BT) {
         if (!this.inStmt) this.startStatement(i);
@@ -489,6 +509,7 @@ export class DumpSplitter {
       depth: 0,
       rows: 0,
       headChecked: true,
+      plain: true,
     };
     return open;
   }
@@ -506,8 +527,10 @@ export class DumpSplitter {
       rows: Buffer.from(this.view.subarray(s, e)),
       rowCount: ins.rows,
       offset: this.base + this.stmtStart,
+      plain: ins.plain,
     });
     ins.rows = 0;
+    ins.plain = true;
   }
 
   private endStatement(end: number): void {

@@ -77,6 +77,9 @@ export function classifyStatement(sql: Buffer): StatementKind {
   return { kind: 'other' };
 }
 
+/** A name as read from the dump's bytes (one latin1 character per byte) → its UTF-8 text. */
+export const wireToText = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+
 export type DefinerMode = 'rewrite' | 'drop';
 
 const DEFINER =
