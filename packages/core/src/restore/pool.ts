@@ -34,6 +34,11 @@ export class ChunkPool {
   private readonly perTable = new Map<string, number>();
   private readonly tableWaiters = new Map<string, (() => void)[]>();
 
+  /** Milliseconds the reader waited for room (the connections were behind). */
+  readerWaitMs = 0;
+  /** Milliseconds connections waited for a chunk, summed (the reader was behind). */
+  loaderWaitMs = 0;
+
   constructor(
     private readonly limitBytes: number,
     /** Let several connections load chunks of the same table at once. */
@@ -45,8 +50,12 @@ export class ChunkPool {
   }
 
   async submit(job: ChunkJob): Promise<void> {
-    while (!this.failure && this.queued > 0 && this.queued + job.sql.length > this.limitBytes)
-      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+    if (!this.failure && this.queued > 0 && this.queued + job.sql.length > this.limitBytes) {
+      const t0 = Date.now();
+      while (!this.failure && this.queued > 0 && this.queued + job.sql.length > this.limitBytes)
+        await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+      this.readerWaitMs += Date.now() - t0;
+    }
     if (this.failure) throw this.failure;
     this.inFlight++;
     this.perTable.set(job.table, (this.perTable.get(job.table) ?? 0) + 1);
@@ -61,7 +70,13 @@ export class ChunkPool {
     const job = this.next();
     if (job) return Promise.resolve(job);
     if (this.closed && this.queue.length === 0) return Promise.resolve(null);
-    return new Promise((resolve) => this.jobWaiters.push(resolve));
+    const t0 = Date.now();
+    return new Promise((resolve) =>
+      this.jobWaiters.push((job) => {
+        if (job) this.loaderWaitMs += Date.now() - t0;
+        resolve(job);
+      }),
+    );
   }
 
   /** A connection finished a job it took. */

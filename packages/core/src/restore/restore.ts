@@ -134,6 +134,11 @@ export interface RestoreResult {
   loadDataChunks: number;
   /** Tables given their held-back secondary indexes. */
   indexedTables: number;
+  /**
+   * Where the load waited: the reader for the connections (raise `parallel` if the server has room)
+   * and the connections for the reader (summed over connections), in seconds.
+   */
+  waits: { reader: number; connections: number };
   views: number;
   postDataStatements: number;
   notes: string[];
@@ -863,6 +868,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
       skippedChunks: chunksSkipped,
       loadDataChunks: chunksLoadData,
       indexedTables: indexes.tablesAltered,
+      waits: { reader: pool.readerWaitMs / 1000, connections: pool.loaderWaitMs / 1000 },
       views: postData.filter(
         (p) =>
           /\bVIEW\b/i.test(statementHead(Buffer.from(p.sql, 'latin1'), 300)) &&
@@ -876,7 +882,9 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     };
     log.info(
       `restored ${db}: ${result.tables} tables, ${result.rows} rows, ${(result.bytes / 1e6).toFixed(1)} MB of SQL ` +
-        `in ${result.seconds.toFixed(1)} s${resumed ? ` (resumed: ${chunksSkipped} chunk(s) skipped)` : ''}`,
+        `in ${result.seconds.toFixed(1)} s${resumed ? ` (resumed: ${chunksSkipped} chunk(s) skipped)` : ''}; ` +
+        `${chunksLoadData} of ${chunksApplied} chunk(s) as LOAD DATA; the reader waited ${result.waits.reader.toFixed(1)} s ` +
+        `for the connections, the connections ${result.waits.connections.toFixed(1)} s for the reader`,
     );
     return result;
   } finally {
