@@ -1,5 +1,8 @@
 // `mdl-preview restore` argument handling, in-process: passwords only from the environment, usage
-// errors exit 2, bad input exits 1 before any connection is tried (the host below does not exist).
+// errors exit 2, bad input exits 1 before any connection is tried (the host below does not exist);
+// the zstd case runs the CLI as a child process under each Node found on the machine.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,5 +74,35 @@ describe('mdl-preview restore', () => {
     const url = await cli(['--source', 'https://example.org/dump.sql', ...BASE], env);
     expect(url.code).toBe(1);
     expect(url.stderr).toContain('only s3://bucket/key or a file path');
+  });
+
+  it('says how to read a zstd dump when there is neither zlib zstd nor a zstd program, before connecting', async () => {
+    // A zstd frame's magic (RFC 8878) and bytes that are no valid frame; no program on PATH. Every Node
+    // found here runs the CLI: one without zlib zstd (Node < 22.15, e.g. Debian's) must say what to
+    // install; one with it refuses the frame itself. Either way exit 1 and no connection tried.
+    const file = join(dir, 'dump.zst.bin');
+    await writeFile(file, Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(64, 7)]));
+    const nodes = new Set<string>();
+    for (const candidate of [process.execPath, '/usr/bin/node', '/usr/local/bin/node'])
+      if (existsSync(candidate)) nodes.add(realpathSync(candidate));
+    const seen = new Set<boolean>();
+    for (const node of nodes) {
+      const native =
+        execFileSync(node, ['-p', "typeof require('node:zlib').createZstdDecompress"]).toString().trim() ===
+        'function';
+      seen.add(native);
+      const r = spawnSync(node, ['packages/cli/bin/mdl-preview.js', 'restore', '--source', file, ...BASE], {
+        env: { PATH: join(dir, 'no-programs-here'), MDL_DB_ADMIN_PASSWORD: 'pw' },
+      });
+      const stderr = r.stderr.toString();
+      expect({ node, status: r.status }).toEqual({ node, status: 1 });
+      expect(stderr).not.toContain('cannot connect');
+      if (native) expect(stderr).toMatch(/zstd stream is damaged or truncated/);
+      else
+        expect(stderr).toContain(
+          'the dump is zstd-compressed and this Node has no zlib zstd (Node ≥ 22.15 has it): install the zstd program',
+        );
+    }
+    expect(seen.size).toBeGreaterThan(0);
   });
 });

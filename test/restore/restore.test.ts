@@ -159,6 +159,30 @@ describe('restoreDatabase', () => {
     expect((ref[0] as { code: string }[]).map((r) => r.code)).toEqual(['abc', 'abc', "it'", 'ok', 'x']);
   });
 
+  it('replaces a loading connection the server ends, mid-chunk or after its COMMIT was sent: each chunk once', async () => {
+    const points = [
+      { kind: 'mid-chunk', nth: 4 },
+      { kind: 'commit-sent', nth: 9 },
+      { kind: 'commit-sent', nth: 15 },
+    ] as const;
+    for (const [i, at] of points.entries()) {
+      const log = memoryLogger();
+      const result = await restoreDatabase(
+        options(`rst_drop${i}`, dumps.mariadb, { dropConnectionAt: at, log }),
+      );
+      // KILL CONNECTION races the statement: the chunk in flight is redone, or (its COMMIT having
+      // landed) found by its checkpoint; or the connection dies idle and its next chunk reconnects.
+      expect({
+        at,
+        lost: log.lines.some((l) =>
+          /loading connection \d+ was lost during chunk \d+ of \S+ \(.*\); reconnecting \(1 of 10\)/.test(l),
+        ),
+      }).toEqual({ at, lost: true });
+      expect(await look((c) => checksums(c, `rst_drop${i}`))).toEqual(reference);
+      expect(result.chunks).toBeGreaterThan(20);
+    }
+  });
+
   it('reads gzip and zstd by their magic bytes (the file names say nothing)', async () => {
     const gz = await restoreDatabase(options('rst_gzip', dumps.gzip, { parallel: 3 }));
     expect(await look((c) => checksums(c, 'rst_gzip'))).toEqual(reference);

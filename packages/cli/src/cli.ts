@@ -1,6 +1,6 @@
 // mdl-preview: the ops CLI. `main` is importable (tests call it in-process) and never exits the
 // process itself; main.ts turns its result into an exit code. Each command lives in commands/.
-import { ConfigurationError, SettingsError } from '@moodle-preview/core';
+import { ConfigurationError, RestoreError, SettingsError } from '@moodle-preview/core';
 import { adopt } from './commands/adopt.js';
 import { cron } from './commands/cron.js';
 import { exec, tasks } from './commands/exec.js';
@@ -164,6 +164,11 @@ function reportError(err: unknown, io: CliIO): number {
   if (err instanceof ConfigurationError) {
     io.stderr(`error: ${err.message}\n`);
     return EXIT.invalid;
+  }
+  if (err instanceof RestoreError) {
+    // The work ran and failed (a statement the server refused, a verification): not a bug of ours.
+    io.stderr(`error: ${err.message}\n`);
+    return EXIT.failed;
   }
   if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     io.stderr(`error: ${(err as Error).message}\n\n${usage()}\n`);

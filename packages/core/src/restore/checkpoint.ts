@@ -37,6 +37,18 @@ export function checkpointSql(table: string, index: number, rows: number, crc: n
   return `INSERT INTO \`${PROGRESS_TABLE}\` (tbl, chunk, rows_applied, crc) VALUES (0x${Buffer.from(table, 'latin1').toString('hex')}, ${index}, ${rows}, ${crc})`;
 }
 
+/** The rows a committed chunk applied, or undefined when its checkpoint is absent (not committed). */
+export async function committedChunk(
+  conn: Connection,
+  table: string,
+  index: number,
+): Promise<number | undefined> {
+  const [rows] = (await conn.query(
+    `SELECT rows_applied AS n FROM \`${PROGRESS_TABLE}\` WHERE tbl = 0x${Buffer.from(table, 'latin1').toString('hex')} AND chunk = ${index}`,
+  )) as unknown as [{ n: string | number }[]];
+  return rows.length ? Number(rows[0]!.n) : undefined;
+}
+
 export async function readIdentity(conn: Connection): Promise<Partial<RestoreIdentity> | undefined> {
   const [rows] = await conn.query(`SELECT k, v FROM \`${STATE_TABLE}\``);
   const list = rows as { k: string; v: string }[];

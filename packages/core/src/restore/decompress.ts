@@ -23,7 +23,8 @@ export function detectCompression(head: Buffer): DumpCompression {
 }
 
 /** Error of the decompressor, with where in the compressed input it happened. */
-export class DecompressError extends Error {
+/** The dump's bytes are damaged or cut short: bad input (fix the dump, then resume). */
+export class DecompressError extends ConfigurationError {
   override name = 'DecompressError';
 }
 

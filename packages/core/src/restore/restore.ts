@@ -12,6 +12,7 @@ import {
   CHECKPOINT_TABLES,
   STATE_TABLE,
   checkpointSql,
+  committedChunk,
   createCheckpointTables,
   readCheckpoints,
   readIdentity,
@@ -107,6 +108,11 @@ export interface RestoreOptions {
    * (`{ kind: 'mid-chunk', nth: 3 }`), which stays the same whatever order the connections run in.
    */
   crashAt?: number | { kind: string; nth: number };
+  /**
+   * Tests only: have the server end a loading connection (KILL CONNECTION from the control
+   * connection) at the n-th `mid-chunk` or `commit-sent` point; the restore reconnects and goes on.
+   */
+  dropConnectionAt?: { kind: 'mid-chunk' | 'commit-sent'; nth: number };
   /** Tests only: list what each crash point was (`mid-ddl`, `mid-chunk`, …) in the result. */
   traceCrashPoints?: boolean;
 }
@@ -154,6 +160,36 @@ export class RestoreError extends Error {
 }
 
 const DEFAULT_CHUNK = 8 * 1024 * 1024;
+/** Lost loading connections replaced in one run before the restore gives up (and can be resumed). */
+const MAX_RECONNECTS = 10;
+/** mysql2 marks errors that end the connection `fatal`; these codes say the same. */
+const LOST_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ER_CONNECTION_KILLED',
+]);
+const lostConnection = (err: unknown) => {
+  const e = err as { fatal?: boolean; code?: string };
+  return e.fatal === true || LOST_CODES.has(e.code ?? '');
+};
+
+/** Waits until the server has no session `id` any more (it ends one whose client went away once its statement is done). */
+async function waitForSessionEnd(conn: Connection, id: number, waitMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const [rows] = (await conn.query(
+      `SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ${Number(id)}`,
+    )) as unknown as [unknown[]];
+    if (rows.length === 0) return;
+    if (Date.now() - started >= waitMs)
+      throw new RestoreError(
+        `the lost loading session ${id} is still on the server after ${waitMs / 1000} s`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 const HEAD_BYTES = 1024 * 1024;
 const DB_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 const ACCOUNT_PART = /^[A-Za-z0-9_.%:-]{1,80}$/;
@@ -279,7 +315,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
   const connect = async (database?: string, raw = false): Promise<Connection> => {
     const s = options.server;
     try {
-      return await mysql.createConnection({
+      const conn = await mysql.createConnection({
         ...(s.socket ? { socketPath: s.socket } : { host: s.host, port: s.port ?? 3306 }),
         user: s.user,
         password: s.password,
@@ -299,6 +335,10 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
         bigNumberStrings: true,
         ...(s.ssl !== undefined ? { ssl: s.ssl } : {}),
       });
+      // A connection the server ends while it is idle reports it here (without a listener the
+      // process would die); its next query fails and the loaders reconnect.
+      conn.on('error', (err: Error) => log.debug(`connection ${conn.threadId}: ${sqlMessage(err, secrets)}`));
+      return conn;
     } catch (err) {
       const where = s.socket ?? `${s.host}:${s.port ?? 3306}`;
       throw new ConfigurationError(
@@ -333,6 +373,14 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
 
   const control = await connect();
   const closers: Connection[] = [control];
+  const dropCounts = new Map<string, number>();
+  const dropPoint = (where: 'mid-chunk' | 'commit-sent', conn: Connection) => {
+    const nth = (dropCounts.get(where) ?? 0) + 1;
+    dropCounts.set(where, nth);
+    const at = options.dropConnectionAt;
+    if (at && at.kind === where && at.nth === nth)
+      void control.query(`KILL CONNECTION ${conn.threadId}`).catch(() => undefined);
+  };
   const pool = new ChunkPool(
     Math.max(2, parallel) * (options.chunkBytes ?? DEFAULT_CHUNK),
     options.spreadTables ?? true,
@@ -369,7 +417,11 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
 
     // 3. Session settings of the dump, replayed in order on every connection before its next chunk.
     const sets: string[] = [];
-    const sessionSetup = ['SET NAMES utf8mb4', 'SET SESSION foreign_key_checks = 0, unique_checks = 0'];
+    // A long load leaves the control connection idle for hours: keep the server from closing it.
+    const sessionSetup = [
+      'SET NAMES utf8mb4',
+      'SET SESSION foreign_key_checks = 0, unique_checks = 0, wait_timeout = 86400',
+    ];
     for (const sql of sessionSetup) await control.query(sql);
     const tables = new Map<string, TableState>();
     const tableOf = (name: string) => {
@@ -393,11 +445,16 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
       loadDataEnabled = false;
       note(`rows are loaded as INSERT statements: the server refused LOAD DATA LOCAL (${why})`);
     };
-    const workers: Promise<void>[] = [];
-    for (let w = 0; w < parallel; w++) {
+    const loaderConnection = async () => {
       const conn = await connect(db, true);
       closers.push(conn);
       for (const sql of sessionSetup) await conn.query(sql);
+      return conn;
+    };
+    let reconnects = 0;
+    const workers: Promise<void>[] = [];
+    for (let w = 0; w < parallel; w++) {
+      let conn = await loaderConnection();
       workers.push(
         (async () => {
           let replayed = 0;
@@ -406,16 +463,16 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
             const job = await pool.take();
             if (!job) return;
             try {
-              if (replayed < job.setVersion) {
-                for (; replayed < job.setVersion; replayed++) await conn.query(sets[replayed]!);
-                session = undefined;
-              }
               const t0 = Date.now();
               let result: ResultSetHeader | undefined;
               let viaInsert = !job.loadData || !loadDataEnabled;
               // A deadlock or lock wait between two connections rolls the chunk back: try it again.
               for (let attempt = 1; !result; attempt++) {
                 try {
+                  if (replayed < job.setVersion) {
+                    for (; replayed < job.setVersion; replayed++) await conn.query(sets[replayed]!);
+                    session = undefined;
+                  }
                   await conn.query('BEGIN');
                   let inserted: ResultSetHeader;
                   if (!viaInsert) {
@@ -423,6 +480,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
                     const { rowsAt, columns } = job.loadData!;
                     const sent = loadRows(conn, job.table, columns, job.sql.subarray(rowsAt), session);
                     crashPoint('mid-chunk'); // the statement and rows are on the wire, nothing committed
+                    dropPoint('mid-chunk', conn);
                     const loaded = await sent;
                     if (loaded.header === undefined) {
                       disableLoadData(loaded.refused);
@@ -443,15 +501,36 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
                   } else {
                     const insert = conn.query(job.sql.toString('latin1'));
                     crashPoint('mid-chunk'); // the INSERT is on the wire, nothing committed
+                    dropPoint('mid-chunk', conn);
                     [inserted] = (await insert) as [ResultSetHeader, unknown];
                   }
                   crashPoint('chunk-inserted');
                   await conn.query(checkpointSql(job.table, job.index, inserted.affectedRows, job.crc));
                   const commit = conn.query('COMMIT');
                   crashPoint('commit-sent'); // the answer not read: the chunk may or may not be in
+                  dropPoint('commit-sent', conn);
                   await commit;
                   result = inserted;
                 } catch (err) {
+                  if (lostConnection(err) && reconnects < MAX_RECONNECTS) {
+                    // A new connection; once the server has ended the lost session (it finishes what
+                    // was on the wire: a COMMIT sent still commits), the checkpoint says whether the
+                    // chunk is in. If not, it is loaded again; either way exactly once.
+                    reconnects++;
+                    const lostId = conn.threadId;
+                    conn.destroy();
+                    log.warning(
+                      `loading connection ${lostId} was lost during chunk ${job.index} of ${wireToText(job.table)} ` +
+                        `(${sqlMessage(err, secrets)}); reconnecting (${reconnects} of ${MAX_RECONNECTS})`,
+                    );
+                    conn = await loaderConnection();
+                    session = undefined;
+                    replayed = 0;
+                    await waitForSessionEnd(conn, lostId, options.busyWaitMs ?? 60_000);
+                    const rows = await committedChunk(conn, job.table, job.index);
+                    if (rows !== undefined) result = { affectedRows: rows } as ResultSetHeader;
+                    continue;
+                  }
                   const code = (err as { code?: string }).code;
                   if (attempt >= 5 || (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT'))
                     throw err;
