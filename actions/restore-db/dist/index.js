@@ -31724,6 +31724,11 @@ const createCheckpointTables = [
 function checkpointSql(table, index, rows, crc) {
     return `INSERT INTO \`${PROGRESS_TABLE}\` (tbl, chunk, rows_applied, crc) VALUES (0x${Buffer.from(table, 'latin1').toString('hex')}, ${index}, ${rows}, ${crc})`;
 }
+/** The rows a committed chunk applied, or undefined when its checkpoint is absent (not committed). */
+async function committedChunk(conn, table, index) {
+    const [rows] = (await conn.query(`SELECT rows_applied AS n FROM \`${PROGRESS_TABLE}\` WHERE tbl = 0x${Buffer.from(table, 'latin1').toString('hex')} AND chunk = ${index}`));
+    return rows.length ? Number(rows[0].n) : undefined;
+}
 async function readIdentity(conn) {
     const [rows] = await conn.query(`SELECT k, v FROM \`${STATE_TABLE}\``);
     const list = rows;
@@ -31778,7 +31783,8 @@ function detectCompression(head) {
     return 'plain';
 }
 /** Error of the decompressor, with where in the compressed input it happened. */
-class DecompressError extends Error {
+/** The dump's bytes are damaged or cut short: bad input (fix the dump, then resume). */
+class DecompressError extends errors_ConfigurationError {
     name = 'DecompressError';
 }
 /**
@@ -33073,6 +33079,32 @@ class RestoreError extends Error {
     name = 'RestoreError';
 }
 const DEFAULT_CHUNK = 8 * 1024 * 1024;
+/** Lost loading connections replaced in one run before the restore gives up (and can be resumed). */
+const MAX_RECONNECTS = 10;
+/** mysql2 marks errors that end the connection `fatal`; these codes say the same. */
+const LOST_CODES = new Set([
+    'PROTOCOL_CONNECTION_LOST',
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ER_CONNECTION_KILLED',
+]);
+const lostConnection = (err) => {
+    const e = err;
+    return e.fatal === true || LOST_CODES.has(e.code ?? '');
+};
+/** Waits until the server has no session `id` any more (it ends one whose client went away once its statement is done). */
+async function waitForSessionEnd(conn, id, waitMs) {
+    const started = Date.now();
+    for (;;) {
+        const [rows] = (await conn.query(`SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ${Number(id)}`));
+        if (rows.length === 0)
+            return;
+        if (Date.now() - started >= waitMs)
+            throw new RestoreError(`the lost loading session ${id} is still on the server after ${waitMs / 1000} s`);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
 const HEAD_BYTES = 1024 * 1024;
 const DB_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 const ACCOUNT_PART = /^[A-Za-z0-9_.%:-]{1,80}$/;
@@ -33180,7 +33212,7 @@ async function restoreDatabase(options) {
     const connect = async (database, raw = false) => {
         const s = options.server;
         try {
-            return await mysql.createConnection({
+            const conn = await mysql.createConnection({
                 ...(s.socket ? { socketPath: s.socket } : { host: s.host, port: s.port ?? 3306 }),
                 user: s.user,
                 password: s.password,
@@ -33200,6 +33232,10 @@ async function restoreDatabase(options) {
                 bigNumberStrings: true,
                 ...(s.ssl !== undefined ? { ssl: s.ssl } : {}),
             });
+            // A connection the server ends while it is idle reports it here (without a listener the
+            // process would die); its next query fails and the loaders reconnect.
+            conn.on('error', (err) => log.debug(`connection ${conn.threadId}: ${sqlMessage(err, secrets)}`));
+            return conn;
         }
         catch (err) {
             const where = s.socket ?? `${s.host}:${s.port ?? 3306}`;
@@ -33231,6 +33267,14 @@ async function restoreDatabase(options) {
     };
     const control = await connect();
     const closers = [control];
+    const dropCounts = new Map();
+    const dropPoint = (where, conn) => {
+        const nth = (dropCounts.get(where) ?? 0) + 1;
+        dropCounts.set(where, nth);
+        const at = options.dropConnectionAt;
+        if (at && at.kind === where && at.nth === nth)
+            void control.query(`KILL CONNECTION ${conn.threadId}`).catch(() => undefined);
+    };
     const pool = new ChunkPool(Math.max(2, parallel) * (options.chunkBytes ?? DEFAULT_CHUNK), options.spreadTables ?? true);
     const progress = new ProgressReporter(source, log, options.progressIntervalMs ?? 30_000);
     try {
@@ -33252,7 +33296,11 @@ async function restoreDatabase(options) {
         await control.query(`USE ${qdb}`);
         // 3. Session settings of the dump, replayed in order on every connection before its next chunk.
         const sets = [];
-        const sessionSetup = ['SET NAMES utf8mb4', 'SET SESSION foreign_key_checks = 0, unique_checks = 0'];
+        // A long load leaves the control connection idle for hours: keep the server from closing it.
+        const sessionSetup = [
+            'SET NAMES utf8mb4',
+            'SET SESSION foreign_key_checks = 0, unique_checks = 0, wait_timeout = 86400',
+        ];
         for (const sql of sessionSetup)
             await control.query(sql);
         const tables = new Map();
@@ -33274,12 +33322,17 @@ async function restoreDatabase(options) {
             loadDataEnabled = false;
             note(`rows are loaded as INSERT statements: the server refused LOAD DATA LOCAL (${why})`);
         };
-        const workers = [];
-        for (let w = 0; w < parallel; w++) {
+        const loaderConnection = async () => {
             const conn = await connect(db, true);
             closers.push(conn);
             for (const sql of sessionSetup)
                 await conn.query(sql);
+            return conn;
+        };
+        let reconnects = 0;
+        const workers = [];
+        for (let w = 0; w < parallel; w++) {
+            let conn = await loaderConnection();
             workers.push((async () => {
                 let replayed = 0;
                 let session;
@@ -33288,17 +33341,17 @@ async function restoreDatabase(options) {
                     if (!job)
                         return;
                     try {
-                        if (replayed < job.setVersion) {
-                            for (; replayed < job.setVersion; replayed++)
-                                await conn.query(sets[replayed]);
-                            session = undefined;
-                        }
                         const t0 = Date.now();
                         let result;
                         let viaInsert = !job.loadData || !loadDataEnabled;
                         // A deadlock or lock wait between two connections rolls the chunk back: try it again.
                         for (let attempt = 1; !result; attempt++) {
                             try {
+                                if (replayed < job.setVersion) {
+                                    for (; replayed < job.setVersion; replayed++)
+                                        await conn.query(sets[replayed]);
+                                    session = undefined;
+                                }
                                 await conn.query('BEGIN');
                                 let inserted;
                                 if (!viaInsert) {
@@ -33306,6 +33359,7 @@ async function restoreDatabase(options) {
                                     const { rowsAt, columns } = job.loadData;
                                     const sent = loadRows(conn, job.table, columns, job.sql.subarray(rowsAt), session);
                                     crashPoint('mid-chunk'); // the statement and rows are on the wire, nothing committed
+                                    dropPoint('mid-chunk', conn);
                                     const loaded = await sent;
                                     if (loaded.header === undefined) {
                                         disableLoadData(loaded.refused);
@@ -33325,16 +33379,36 @@ async function restoreDatabase(options) {
                                 else {
                                     const insert = conn.query(job.sql.toString('latin1'));
                                     crashPoint('mid-chunk'); // the INSERT is on the wire, nothing committed
+                                    dropPoint('mid-chunk', conn);
                                     [inserted] = (await insert);
                                 }
                                 crashPoint('chunk-inserted');
                                 await conn.query(checkpointSql(job.table, job.index, inserted.affectedRows, job.crc));
                                 const commit = conn.query('COMMIT');
                                 crashPoint('commit-sent'); // the answer not read: the chunk may or may not be in
+                                dropPoint('commit-sent', conn);
                                 await commit;
                                 result = inserted;
                             }
                             catch (err) {
+                                if (lostConnection(err) && reconnects < MAX_RECONNECTS) {
+                                    // A new connection; once the server has ended the lost session (it finishes what
+                                    // was on the wire: a COMMIT sent still commits), the checkpoint says whether the
+                                    // chunk is in. If not, it is loaded again; either way exactly once.
+                                    reconnects++;
+                                    const lostId = conn.threadId;
+                                    conn.destroy();
+                                    log.warning(`loading connection ${lostId} was lost during chunk ${job.index} of ${wireToText(job.table)} ` +
+                                        `(${sqlMessage(err, secrets)}); reconnecting (${reconnects} of ${MAX_RECONNECTS})`);
+                                    conn = await loaderConnection();
+                                    session = undefined;
+                                    replayed = 0;
+                                    await waitForSessionEnd(conn, lostId, options.busyWaitMs ?? 60_000);
+                                    const rows = await committedChunk(conn, job.table, job.index);
+                                    if (rows !== undefined)
+                                        result = { affectedRows: rows };
+                                    continue;
+                                }
                                 const code = err.code;
                                 if (attempt >= 5 || (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT'))
                                     throw err;
