@@ -124,9 +124,8 @@ describe('DumpSplitter', () => {
     const groups = split(Buffer.from(`INSERT INTO \`t\` VALUES ${rows.join(',')};`), () => 100, 400);
     const flags = groups.map((p) => p.kind === 'rows' && p.plain);
     expect(flags.filter((f) => !f)).toHaveLength(1);
-    expect(
-      groups[flags.indexOf(false)]!.kind === 'rows' && groups[flags.indexOf(false)]!.rows.includes('0x00'),
-    ).toBe(true);
+    const bad = groups[flags.indexOf(false)]!;
+    expect(bad.kind === 'rows' && bad.rows.includes('0x00')).toBe(true);
   });
 
   it('names the byte offset and the statement of a truncated or malformed dump', () => {
