@@ -87,9 +87,15 @@ describe('mdl-preview restore', () => {
       if (existsSync(candidate)) nodes.add(realpathSync(candidate));
     const seen = new Set<boolean>();
     for (const node of nodes) {
-      const native =
-        execFileSync(node, ['-p', "typeof require('node:zlib').createZstdDecompress"]).toString().trim() ===
-        'function';
+      const [major, zstd] = execFileSync(node, [
+        '-p',
+        "[process.versions.node.split('.')[0], typeof require('node:zlib').createZstdDecompress].join(' ')",
+      ])
+        .toString()
+        .trim()
+        .split(' ');
+      if (Number(major) < 20) continue; // older than this repository supports
+      const native = zstd === 'function';
       seen.add(native);
       const r = spawnSync(node, ['packages/cli/bin/mdl-preview.js', 'restore', '--source', file, ...BASE], {
         env: { PATH: join(dir, 'no-programs-here'), MDL_DB_ADMIN_PASSWORD: 'pw' },
