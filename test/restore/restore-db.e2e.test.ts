@@ -3,23 +3,13 @@
 // that drops mid-body (the reader re-requests the rest with a Range) and the MIM dump from a file,
 // into the real MariaDB as a user without SUPER. Also: docs/iam/restore-db.json equals the S3 actions
 // the restore calls, in both directions.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createAwsFake, type AwsFake } from '@moodle-preview/aws-fake';
 import { ConfigurationError, memoryLogger, restoreDatabase } from '@moodle-preview/core';
 import { runAction } from '../harness/run-action.js';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
-import {
-  checksums,
-  clientRestore,
-  connectAs,
-  createRestorer,
-  createSourceDatabase,
-  dumpDatabase,
-  type DumpFiles,
-} from './dump-fixture.js';
+import { checksums, connectAs, type DumpFiles, prepareRestoreFixture } from './dump-fixture.js';
 
 const mariadb = useMariaDb();
 let dir = '';
@@ -29,11 +19,7 @@ let restorer: { user: string; password: string };
 let reference: Record<string, string>;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'restore-e2e-'));
-  await createSourceDatabase(mariadb(), 'src');
-  dumps = await dumpDatabase(mariadb(), 'src', dir);
-  await clientRestore(mariadb(), 'ref', dumps.mariadb);
-  restorer = await createRestorer(mariadb(), 'rst\\_%');
+  ({ dir, dumps, restorer } = await prepareRestoreFixture(mariadb(), 'restore-e2e'));
   const admin = await adminConnection(mariadb());
   reference = await checksums(admin, 'ref');
   await admin.query("CREATE USER 'reporting'@'%' IDENTIFIED BY 'Reporting-pw-1'");

@@ -1,8 +1,7 @@
 // The restore engine against a real MariaDB, as a user without SUPER: dumps with every construct,
 // plain/gzip/zstd and MySQL 8's shape, compared table by table (CHECKSUM TABLE) with a restore by the
 // `mariadb` client; target handling (fail/drop), users and grants, post-restore SQL; and bad input.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mysql from 'mysql2/promise';
@@ -12,13 +11,11 @@ import {
   checksums,
   clientRestore,
   connectAs,
-  createRestorer,
-  createSourceDatabase,
-  dumpDatabase,
+  type DumpFiles,
+  prepareRestoreFixture,
   programObjects,
   rowCounts,
   tableDefinitions,
-  type DumpFiles,
 } from './dump-fixture.js';
 
 const mariadb = useMariaDb();
@@ -29,11 +26,7 @@ let reference: Record<string, string>;
 let referenceObjects: string[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'restore-test-'));
-  await createSourceDatabase(mariadb(), 'src');
-  dumps = await dumpDatabase(mariadb(), 'src', dir);
-  await clientRestore(mariadb(), 'ref', dumps.mariadb);
-  restorer = await createRestorer(mariadb(), 'rst\\_%');
+  ({ dir, dumps, restorer } = await prepareRestoreFixture(mariadb(), 'restore-test'));
   const admin = await adminConnection(mariadb());
   reference = await checksums(admin, 'ref');
   referenceObjects = await programObjects(admin, 'ref');

@@ -3,22 +3,18 @@
 // `--if-exists resume` finishes the job. Each result is compared with a `mariadb` client restore of
 // the same dump: CHECKSUM TABLE per table and SELECT COUNT(*) on the server.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
+import { seededRandom } from '../servers/seeded-random.js';
 import {
   checksums,
-  clientRestore,
-  createRestorer,
-  createSourceDatabase,
-  dumpDatabase,
+  type DumpFiles,
+  prepareRestoreFixture,
   programObjects,
   rowCounts,
   tableDefinitions,
-  type DumpFiles,
 } from './dump-fixture.js';
 
 const mariadb = useMariaDb();
@@ -33,11 +29,7 @@ beforeAll(async () => {
   await promisify(execFile)('npx', ['tsc', '-b', 'packages/cli'], { cwd: process.cwd() }).catch(
     () => undefined,
   );
-  dir = await mkdtemp(join(tmpdir(), 'restore-resume-'));
-  await createSourceDatabase(mariadb(), 'src');
-  dumps = await dumpDatabase(mariadb(), 'src', dir);
-  await clientRestore(mariadb(), 'ref', dumps.mariadb);
-  restorer = await createRestorer(mariadb(), 'rst\\_%');
+  ({ dir, dumps, restorer } = await prepareRestoreFixture(mariadb(), 'restore-resume'));
   const admin = await adminConnection(mariadb());
   reference = {
     sums: await checksums(admin, 'ref'),
@@ -141,18 +133,6 @@ async function checkpointRows(db: string): Promise<number> {
   }
 }
 
-/** Mulberry32, so the chosen crash points are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('restore resume after kill -9', () => {
   it('finishes exactly as a clean restore from every seeded crash point', async () => {
     const clean = await cli('rst_clean', [], { MDL_RESTORE_TEST_TRACE: '1' });
@@ -169,7 +149,7 @@ describe('restore resume after kill -9', () => {
 
     // Seeded points of every kind, named by kind and occurrence (`mid-chunk:7`), so a point is the
     // same whatever order the two loading connections happen to run in; the rest by overall position.
-    const random = prng(20261126);
+    const random = seededRandom(20261126);
     const byKind = new Map<string, number>();
     for (const kind of trace) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     expect(byKind.get('mid-ddl')).toBeGreaterThan(5);

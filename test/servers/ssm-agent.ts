@@ -20,6 +20,7 @@ import {
   type ClientMessage,
   type HandshakeResponsePayload,
 } from '../../packages/core/src/exec/client-message.js';
+import { seededRandom } from './seeded-random.js';
 
 export interface FrameChaos {
   /** Seed of the PRNG; each session gets seed + its index. */
@@ -116,18 +117,6 @@ export interface SsmAgentServer {
   /** End a session as ssm:TerminateSession does: the process is killed and the channel closed. */
   terminate(sessionId: string): void;
   close(): Promise<void>;
-}
-
-/** mulberry32: small, fast, seeded. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** google/shlex's split as the agent uses it (agent/session/shell/shell_unix.go:84): quotes, escapes. */

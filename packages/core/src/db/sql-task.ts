@@ -1,6 +1,8 @@
 // The pure half of SqlTask: the per-site task definition, the RunTask override that carries the SQL
 // without secrets, the shell script the container runs, and the parser of what it logs back.
 import { ConfigurationError } from '../errors.js';
+import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE, siteNames } from '../naming.js';
+import type { SiteRegistryEntry } from '../registry/site-registry.js';
 import type { Platform } from '../settings/platform-schema.js';
 import type { SecretRef, SitePlan, Tags } from '../plan/site-plan.js';
 import {
@@ -56,6 +58,23 @@ export function sqlTaskSite(plan: SitePlan, platform: Platform): SqlTaskSite {
     siteSecret: dbUser.spec.password.secret,
     siteDbUser: dbUser.spec.name,
     tags: plan.tags,
+  };
+}
+
+/** The SqlTask of a site known from its registry entry alone (no plan: upgrade, purge-retired). */
+export function registrySqlTaskSite(entry: SiteRegistryEntry, platform: Platform): SqlTaskSite {
+  return {
+    previewLink: entry.previewLink,
+    image: platform.images.sql_client,
+    region: platform.region,
+    logGroupName: entry.logGroup,
+    executionRoleArn: platform.roles.execution_role_arn,
+    dbHost: entry.dbHost,
+    dbPort: platform.db.port,
+    adminSecretArn: platform.db.admin_secret_arn,
+    siteSecret: siteNames(entry.previewLink).dbSecretName,
+    siteDbUser: entry.dbUser,
+    tags: { ...platform.tags, [TAG_SITE]: entry.previewLink, [TAG_MANAGED_BY]: SUITE_NAME },
   };
 }
 

@@ -8,6 +8,7 @@
 import { Readable } from 'node:stream';
 import type { Connection, ResultSetHeader } from 'mysql2/promise';
 import { quoteIdentifier } from '../db/provision-sql.js';
+import { SQL_IDENTIFIER } from './splitter.js';
 
 /** What LOAD DATA must be told about the session: the dump's SET NAMES and its escaping. */
 export interface LoadDataSession {
@@ -19,12 +20,14 @@ const FILE_NAME = 'mdl-restore-chunk';
 /** Slices handed to the driver, one protocol packet each (a packet holds at most 16 MiB - 1). */
 const SLICE = 1 << 20;
 
+const PLAIN_INSERT = new RegExp(
+  `^INSERT\\s+INTO\\s+${SQL_IDENTIFIER}\\s*(\\((?:\\s*${SQL_IDENTIFIER}\\s*,?)*\\))?\\s*VALUES\\s*$`,
+  'i',
+);
+
 /** The column list of a plain `INSERT INTO `t` [(…)] VALUES ` prefix; undefined for any other form. */
 export function loadDataColumns(prefix: Buffer): string | undefined {
-  const m =
-    /^INSERT\s+INTO\s+(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s*(\((?:\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s*,?)*\))?\s*VALUES\s*$/i.exec(
-      prefix.toString('latin1'),
-    );
+  const m = PLAIN_INSERT.exec(prefix.toString('latin1'));
   return m ? (m[1] ?? '') : undefined;
 }
 

@@ -175,18 +175,31 @@ const lostConnection = (err: unknown) => {
   return e.fatal === true || LOST_CODES.has(e.code ?? '');
 };
 
-/** Waits until the server has no session `id` any more (it ends one whose client went away once its statement is done). */
-async function waitForSessionEnd(conn: Connection, id: number, waitMs: number): Promise<void> {
+interface SessionRow {
+  id: number;
+  command: string;
+  seconds: number;
+}
+
+/**
+ * Polls the server's sessions matching `where` (inline SQL: loading connections send text as it is)
+ * until none is left or `waitMs` has passed; answers those still there. The server ends a session
+ * whose client went away once its statement is done.
+ */
+async function sessionsLeft(
+  conn: Connection,
+  where: string,
+  waitMs: number,
+  onWait?: (rows: SessionRow[]) => void,
+): Promise<SessionRow[]> {
   const started = Date.now();
-  for (;;) {
+  for (let first = true; ; first = false) {
     const [rows] = (await conn.query(
-      `SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ${Number(id)}`,
-    )) as unknown as [unknown[]];
-    if (rows.length === 0) return;
-    if (Date.now() - started >= waitMs)
-      throw new RestoreError(
-        `the lost loading session ${id} is still on the server after ${waitMs / 1000} s`,
-      );
+      'SELECT ID AS id, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST ' +
+        `WHERE ${where} AND ID <> CONNECTION_ID()`,
+    )) as unknown as [SessionRow[]];
+    if (rows.length === 0 || Date.now() - started >= waitMs) return rows;
+    if (first) onWait?.(rows);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -526,7 +539,11 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
                     conn = await loaderConnection();
                     session = undefined;
                     replayed = 0;
-                    await waitForSessionEnd(conn, lostId, options.busyWaitMs ?? 60_000);
+                    const waitMs = options.busyWaitMs ?? 60_000;
+                    if ((await sessionsLeft(conn, `ID = ${Number(lostId)}`, waitMs)).length)
+                      throw new RestoreError(
+                        `the lost loading session ${lostId} is still on the server after ${waitMs / 1000} s`,
+                      );
                     const rows = await committedChunk(conn, job.table, job.index);
                     if (rows !== undefined) result = { affectedRows: rows } as ResultSetHeader;
                     continue;
@@ -601,7 +618,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
         chunksSkipped++;
         return;
       }
-      const columns = p.plain && loadDataEnabled ? loadDataColumns(p.prefix) : undefined;
+      const columns = p.plain ? loadDataColumns(p.prefix) : undefined;
       await pool.submit({
         table: p.table,
         index,
@@ -1049,24 +1066,14 @@ function checkLooksLikeSql(head: Buffer, source: DumpSource): void {
  * Only the account's own sessions are visible without the PROCESS privilege, which is the case here.
  */
 async function waitForEarlierSessions(control: Connection, db: string, log: Logger, waitMs: number) {
-  const started = Date.now();
-  let told = false;
-  for (;;) {
-    const [rows] = (await control.query(
-      'SELECT ID AS id, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST ' +
-        'WHERE DB = ? AND ID <> CONNECTION_ID()',
-      [db],
-    )) as unknown as [{ id: number; command: string; seconds: number }[]];
-    if (rows.length === 0) return;
-    if (Date.now() - started >= waitMs)
-      throw new ConfigurationError(
-        `database ${db} is still in use by session(s) ${rows.map((r) => `${r.id} (${r.command}, ${r.seconds} s)`).join(', ')}: ` +
-          'another restore may still be running into it; stop it, or end those sessions (KILL <id>) and resume again',
-      );
-    if (!told) log.info(`waiting for ${rows.length} earlier session(s) on ${db} to end before resuming`);
-    told = true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const rows = await sessionsLeft(control, `DB = ${control.escape(db)}`, waitMs, (r) =>
+    log.info(`waiting for ${r.length} earlier session(s) on ${db} to end before resuming`),
+  );
+  if (rows.length)
+    throw new ConfigurationError(
+      `database ${db} is still in use by session(s) ${rows.map((r) => `${r.id} (${r.command}, ${r.seconds} s)`).join(', ')}: ` +
+        'another restore may still be running into it; stop it, or end those sessions (KILL <id>) and resume again',
+    );
 }
 
 interface Prepared {

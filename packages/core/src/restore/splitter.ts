@@ -74,7 +74,9 @@ const PLAIN = new Uint8Array(256);
 for (const c of "0123456789+-.eENUL',") PLAIN[c.charCodeAt(0)] = 1;
 
 // `INSERT [IGNORE] INTO `t` [(`a`,`b`)] VALUES (` — mysqldump's form (also REPLACE, --insert-ignore).
-const IDENT = '(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)';
+/** A table or column name as dumps write it: `back-quoted` (`` doubled) or bare. No capture group. */
+export const SQL_IDENTIFIER = '(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)';
+const IDENT = SQL_IDENTIFIER;
 const INSERT_HEAD = new RegExp(
   `^(?:INSERT|REPLACE)\\s+(?:IGNORE\\s+)?INTO\\s+(${IDENT})(?:\\s*\\.\\s*(${IDENT}))?\\s*` +
     `(?:\\((?:\\s*${IDENT}\\s*,?)*\\))?\\s*VALUES\\s*\\(`,

@@ -1,6 +1,6 @@
 // What a dump statement is, and how it is changed for a target without SUPER (Aurora) or without a
 // collation (MariaDB): mysqldump's own forms, read from the text of the statement's head.
-import { unquoteIdentifier } from './splitter.js';
+import { SQL_IDENTIFIER, unquoteIdentifier } from './splitter.js';
 
 export type StatementKind =
   /** Session settings: run on every connection, in dump order. */
@@ -14,7 +14,7 @@ export type StatementKind =
   /** Anything else: run in order once the data before it is in. */
   | { kind: 'other' };
 
-const IDENT = '(`(?:[^`]|``)+`|[A-Za-z0-9_$]+)';
+const IDENT = `(${SQL_IDENTIFIER})`;
 const QUALIFIED = `(?:${IDENT}\\s*\\.\\s*)?${IDENT}`;
 
 /** The statement's head with executable-comment markers removed: `/*!50003 CREATE*\/` → `CREATE`. */

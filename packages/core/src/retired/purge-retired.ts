@@ -17,14 +17,14 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { AwsClients } from '../aws/clients.js';
 import { dbPurger } from '../db/purgers.js';
-import type { SqlTaskSite } from '../db/sql-task.js';
+import { registrySqlTaskSite } from '../db/sql-task.js';
 import { tagRecord } from '../deploy/normalise.js';
 import type { OneOffTaskRunner } from '../deploy/types.js';
 import { SECRET_RECOVERY_DAYS } from '../destroy/data.js';
 import { ownedBy } from '../destroy/types.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
+import { SUITE_NAME, siteNames } from '../naming.js';
 import { SiteRegistry, type RetiredData, type SiteRegistryEntry } from '../registry/site-registry.js';
 import type { Platform } from '../settings/platform-schema.js';
 
@@ -61,7 +61,7 @@ function usedBy(
       return e.previewLink;
     if (r.kind === 'db-user' && sameHost && e.dbUser === r.name) return e.previewLink;
     if (r.kind === 'moodledata' && e.moodledataFolder === r.name) return e.previewLink;
-    if (r.kind === 'db-secret' && r.name === `moodle-preview/sites/${e.previewLink}/db`) return e.previewLink;
+    if (r.kind === 'db-secret' && r.name === siteNames(e.previewLink).dbSecretName) return e.previewLink;
   }
   return undefined;
 }
@@ -175,7 +175,7 @@ export async function purgeRetired(o: PurgeRetiredOptions): Promise<PurgeRetired
             platform: o.platform,
             log: o.log,
             tasks: o.tasks,
-            site: sqlSite(entry, o.platform),
+            site: registrySqlTaskSite(entry, o.platform),
             registered: (arn) => registered.push(arn),
           });
           const r = await purger.purge({
@@ -241,22 +241,6 @@ export async function purgeRetired(o: PurgeRetiredOptions): Promise<PurgeRetired
   result.purged = items.filter((i) => i.outcome === 'purged' || i.outcome === 'already gone').length;
   result.failed = items.filter((i) => i.outcome === 'failed').length;
   return result;
-}
-
-function sqlSite(entry: SiteRegistryEntry, platform: Platform): SqlTaskSite {
-  return {
-    previewLink: entry.previewLink,
-    image: platform.images.sql_client,
-    region: platform.region,
-    logGroupName: entry.logGroup,
-    executionRoleArn: platform.roles.execution_role_arn,
-    dbHost: entry.dbHost,
-    dbPort: platform.db.port,
-    adminSecretArn: platform.db.admin_secret_arn,
-    siteSecret: `moodle-preview/sites/${entry.previewLink}/db`,
-    siteDbUser: entry.dbUser,
-    tags: { ...platform.tags, [TAG_SITE]: entry.previewLink, [TAG_MANAGED_BY]: SUITE_NAME },
-  };
 }
 
 async function deleteSecret(

@@ -5,8 +5,7 @@
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Platform } from '../settings/platform-schema.js';
-import type { SqlTaskSite } from '../db/sql-task.js';
-import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
+import { registrySqlTaskSite } from '../db/sql-task.js';
 import { describeTaskEnd, type FollowedTaskResult } from './followed-task.js';
 import { adminAccount } from '../db/provisioners.js';
 import { readVersionByTask, readVersionDirect } from './read-version.js';
@@ -99,23 +98,6 @@ export function phpOfImage(image: string): string | undefined {
   return /(\d+\.\d+)$/.exec(image.split(':').pop() ?? '')?.[1];
 }
 
-function siteSql(site: MoodleSite, platform: Platform): SqlTaskSite {
-  const e = site.entry;
-  return {
-    previewLink: e.previewLink,
-    image: platform.images.sql_client,
-    region: platform.region,
-    logGroupName: e.logGroup,
-    executionRoleArn: platform.roles.execution_role_arn,
-    dbHost: e.dbHost,
-    dbPort: platform.db.port,
-    adminSecretArn: platform.db.admin_secret_arn,
-    siteSecret: `moodle-preview/sites/${e.previewLink}/db`,
-    siteDbUser: e.dbUser,
-    tags: { ...platform.tags, [TAG_SITE]: e.previewLink, [TAG_MANAGED_BY]: SUITE_NAME },
-  };
-}
-
 /** The database's Moodle version, read inside the VPC (task) or from here (direct). */
 export async function readSiteVersion(
   o: Pick<
@@ -141,7 +123,7 @@ export async function readSiteVersion(
   return readVersionByTask({
     clients: o.clients,
     platform: o.platform,
-    site: siteSql(site, o.platform),
+    site: registrySqlTaskSite(site.entry, o.platform),
     database,
     ...(o.tablePrefix ? { tablePrefix: o.tablePrefix } : {}),
     log: o.log,
