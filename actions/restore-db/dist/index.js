@@ -31920,7 +31920,9 @@ const PLAIN = new Uint8Array(256);
 for (const c of "0123456789+-.eENUL',")
     PLAIN[c.charCodeAt(0)] = 1;
 // `INSERT [IGNORE] INTO `t` [(`a`,`b`)] VALUES (` — mysqldump's form (also REPLACE, --insert-ignore).
-const IDENT = '(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)';
+/** A table or column name as dumps write it: `back-quoted` (`` doubled) or bare. No capture group. */
+const SQL_IDENTIFIER = '(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)';
+const IDENT = SQL_IDENTIFIER;
 const INSERT_HEAD = new RegExp(`^(?:INSERT|REPLACE)\\s+(?:IGNORE\\s+)?INTO\\s+(${IDENT})(?:\\s*\\.\\s*(${IDENT}))?\\s*` +
     `(?:\\((?:\\s*${IDENT}\\s*,?)*\\))?\\s*VALUES\\s*\\(`, 'i');
 const HEAD_WINDOW = 65536;
@@ -32371,7 +32373,7 @@ class DumpSplitter {
 // What a dump statement is, and how it is changed for a target without SUPER (Aurora) or without a
 // collation (MariaDB): mysqldump's own forms, read from the text of the statement's head.
 
-const statements_IDENT = '(`(?:[^`]|``)+`|[A-Za-z0-9_$]+)';
+const statements_IDENT = `(${SQL_IDENTIFIER})`;
 const QUALIFIED = `(?:${statements_IDENT}\\s*\\.\\s*)?${statements_IDENT}`;
 /** The statement's head with executable-comment markers removed: `/*!50003 CREATE*\/` → `CREATE`. */
 function statementHead(sql, max = 600) {
@@ -32599,12 +32601,14 @@ class IndexBuilder {
 // Statement": field and line handling; MariaDB KB "LOAD DATA INFILE").
 
 
+
 const FILE_NAME = 'mdl-restore-chunk';
 /** Slices handed to the driver, one protocol packet each (a packet holds at most 16 MiB - 1). */
 const SLICE = 1 << 20;
+const PLAIN_INSERT = new RegExp(`^INSERT\\s+INTO\\s+${SQL_IDENTIFIER}\\s*(\\((?:\\s*${SQL_IDENTIFIER}\\s*,?)*\\))?\\s*VALUES\\s*$`, 'i');
 /** The column list of a plain `INSERT INTO `t` [(…)] VALUES ` prefix; undefined for any other form. */
 function loadDataColumns(prefix) {
-    const m = /^INSERT\s+INTO\s+(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s*(\((?:\s*(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s*,?)*\))?\s*VALUES\s*$/i.exec(prefix.toString('latin1'));
+    const m = PLAIN_INSERT.exec(prefix.toString('latin1'));
     return m ? (m[1] ?? '') : undefined;
 }
 async function loadDataSession(conn) {
@@ -33093,15 +33097,20 @@ const lostConnection = (err) => {
     const e = err;
     return e.fatal === true || LOST_CODES.has(e.code ?? '');
 };
-/** Waits until the server has no session `id` any more (it ends one whose client went away once its statement is done). */
-async function waitForSessionEnd(conn, id, waitMs) {
+/**
+ * Polls the server's sessions matching `where` (inline SQL: loading connections send text as it is)
+ * until none is left or `waitMs` has passed; answers those still there. The server ends a session
+ * whose client went away once its statement is done.
+ */
+async function sessionsLeft(conn, where, waitMs, onWait) {
     const started = Date.now();
-    for (;;) {
-        const [rows] = (await conn.query(`SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ${Number(id)}`));
-        if (rows.length === 0)
-            return;
-        if (Date.now() - started >= waitMs)
-            throw new RestoreError(`the lost loading session ${id} is still on the server after ${waitMs / 1000} s`);
+    for (let first = true;; first = false) {
+        const [rows] = (await conn.query('SELECT ID AS id, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST ' +
+            `WHERE ${where} AND ID <> CONNECTION_ID()`));
+        if (rows.length === 0 || Date.now() - started >= waitMs)
+            return rows;
+        if (first)
+            onWait?.(rows);
         await new Promise((r) => setTimeout(r, 100));
     }
 }
@@ -33403,7 +33412,9 @@ async function restoreDatabase(options) {
                                     conn = await loaderConnection();
                                     session = undefined;
                                     replayed = 0;
-                                    await waitForSessionEnd(conn, lostId, options.busyWaitMs ?? 60_000);
+                                    const waitMs = options.busyWaitMs ?? 60_000;
+                                    if ((await sessionsLeft(conn, `ID = ${Number(lostId)}`, waitMs)).length)
+                                        throw new RestoreError(`the lost loading session ${lostId} is still on the server after ${waitMs / 1000} s`);
                                     const rows = await committedChunk(conn, job.table, job.index);
                                     if (rows !== undefined)
                                         result = { affectedRows: rows };
@@ -33464,7 +33475,7 @@ async function restoreDatabase(options) {
                 chunksSkipped++;
                 return;
             }
-            const columns = p.plain && loadDataEnabled ? loadDataColumns(p.prefix) : undefined;
+            const columns = p.plain ? loadDataColumns(p.prefix) : undefined;
             await pool.submit({
                 table: p.table,
                 index,
@@ -33853,21 +33864,10 @@ function checkLooksLikeSql(head, source) {
  * Only the account's own sessions are visible without the PROCESS privilege, which is the case here.
  */
 async function waitForEarlierSessions(control, db, log, waitMs) {
-    const started = Date.now();
-    let told = false;
-    for (;;) {
-        const [rows] = (await control.query('SELECT ID AS id, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST ' +
-            'WHERE DB = ? AND ID <> CONNECTION_ID()', [db]));
-        if (rows.length === 0)
-            return;
-        if (Date.now() - started >= waitMs)
-            throw new errors_ConfigurationError(`database ${db} is still in use by session(s) ${rows.map((r) => `${r.id} (${r.command}, ${r.seconds} s)`).join(', ')}: ` +
-                'another restore may still be running into it; stop it, or end those sessions (KILL <id>) and resume again');
-        if (!told)
-            log.info(`waiting for ${rows.length} earlier session(s) on ${db} to end before resuming`);
-        told = true;
-        await new Promise((r) => setTimeout(r, 100));
-    }
+    const rows = await sessionsLeft(control, `DB = ${control.escape(db)}`, waitMs, (r) => log.info(`waiting for ${r.length} earlier session(s) on ${db} to end before resuming`));
+    if (rows.length)
+        throw new errors_ConfigurationError(`database ${db} is still in use by session(s) ${rows.map((r) => `${r.id} (${r.command}, ${r.seconds} s)`).join(', ')}: ` +
+            'another restore may still be running into it; stop it, or end those sessions (KILL <id>) and resume again');
 }
 async function prepareDatabase(control, db, ifExists, identityBase, options) {
     const qdb = quoteIdentifier(db);

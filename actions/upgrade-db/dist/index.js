@@ -90019,133 +90019,6 @@ async function loadSite(settingsFile, platformFile) {
     throw new SettingsError(sortProblems(problems));
 }
 
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
-var client_secrets_manager_dist_cjs = __nccwpck_require__(5494);
-;// CONCATENATED MODULE: ../../packages/core/dist/db/provisioners.js
-// The two ways deploy-instance ensures a site's databases and user: `direct` (a mysql2 connection
-// from a runner inside the VPC) and `task` (a one-off SQL task in the VPC, for GitHub-hosted runners).
-
-
-
-
-
-
-
-
-/** Lines about databases vs. lines about the user and its grants. */
-function split(lines) {
-    const databases = lines.filter((l) => /^create database /.test(l));
-    return { databases, user: lines.filter((l) => !databases.includes(l)) };
-}
-function report(result, log) {
-    for (const w of result.warnings)
-        log.warning(w);
-    return split(result.actions);
-}
-/** The admin account from the platform's admin secret ({"username", "password"}), masked at once. */
-async function provisioners_adminAccount(clients, log, arn) {
-    const out = await clients.secrets.send(new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({ SecretId: arn }));
-    const value = JSON.parse(out.SecretString ?? '{}');
-    if (!value.username || !value.password)
-        throw new errors/* ConfigurationError */.j1(`the DB admin secret ${arn} must hold JSON with "username" and "password"`);
-    log.mask(value.password);
-    return { user: value.username, password: value.password };
-}
-function directProvisioner(deps) {
-    const target = provisionTarget(deps.plan.resources);
-    const server = async () => {
-        const admin = await provisioners_adminAccount(deps.clients, deps.log, deps.platform.db.admin_secret_arn);
-        const { host, port } = deps.plan.resources.databases.spec.server;
-        return { host, port, adminUser: admin.user, adminPassword: admin.password };
-    };
-    return {
-        mode: 'direct',
-        async changes() {
-            const diff = await inspectDirect(target, await server());
-            // A difference left alone on purpose (an existing database's charset) is said, not planned:
-            // it must not make every redeploy report a change.
-            for (const w of diff.warnings)
-                deps.log.warning(w);
-            return split(diff.statements.map((s) => s.action));
-        },
-        async apply(ctx) {
-            const result = await provisionDirect(target, await server(), {
-                sitePassword: await ctx.password(),
-                log: (l) => deps.log.info(l),
-            });
-            return report(result, deps.log);
-        },
-    };
-}
-/** The SQL task definition as RegisterTaskDefinition input, secrets resolved to ARNs. */
-function sqlRegisterInput(spec, siteSecretArn) {
-    return {
-        ...spec,
-        requiresCompatibilities: [...spec.requiresCompatibilities],
-        containerDefinitions: spec.containerDefinitions.map((c) => ({
-            ...c,
-            entryPoint: [...c.entryPoint],
-            secrets: c.secrets.map((s) => ({
-                name: s.name,
-                // The admin secret is named by its ARN already; the site's by name, resolved here.
-                valueFrom: secretValueFrom(s.valueFrom.secret.startsWith('arn:') ? s.valueFrom.secret : siteSecretArn, s.valueFrom),
-            })),
-        })),
-        tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
-    };
-}
-function sqlTaskProvisioner(deps) {
-    const site = sqlTaskSite(deps.plan, deps.platform);
-    const target = provisionTarget(deps.plan.resources);
-    const spec = sqlTaskDefinition(site);
-    /** The latest SQL task revision if it matches, else a new one (as for the site's own task). */
-    const taskDefinitionArn = async (secretArn) => {
-        if (!secretArn)
-            throw new Error('the site DB secret must exist before the SQL task runs');
-        const input = sqlRegisterInput(spec, secretArn);
-        try {
-            const { taskDefinition: td } = await deps.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: spec.family }));
-            const { tags: _t, ...wanted } = input;
-            if (td?.status === 'ACTIVE' && driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
-                return td.taskDefinitionArn;
-        }
-        catch (err) {
-            if (!(err instanceof ClientException))
-                throw err;
-        }
-        const out = await deps.clients.ecs.send(new RegisterTaskDefinitionCommand(input));
-        return out.taskDefinition.taskDefinitionArn;
-    };
-    return {
-        mode: 'task',
-        // Knowing what exists would take a task (a mutating call): the deploy relies on the registry.
-        changes: async () => undefined,
-        async apply(ctx) {
-            const override = provisionTaskOverride(site, target);
-            const result = await deps.tasks.run({
-                cluster: deps.platform.cluster,
-                taskDefinitionArn: await taskDefinitionArn(ctx.siteSecretArn()),
-                container: SQL_TASK_CONTAINER,
-                command: override.command,
-                environment: override.environment,
-                platform: deps.platform,
-                startedBy: `mdl-sql/${deps.plan.site}`.slice(0, 36),
-                logGroup: site.logGroupName,
-                logStreamPrefix: SQL_TASK_LOG_PREFIX,
-            });
-            const output = parseSqlTaskLog(result.logLines);
-            if (output.exitCode !== 0) {
-                const why = output.errors.slice(-3).join(' | ') || result.stoppedReason || `exit ${result.exitCode}`;
-                throw new Error(`the SQL task ${result.taskArn} failed: ${why}`);
-            }
-            return report(provisionResultFromTask(target, output), deps.log);
-        },
-    };
-}
-function dbProvisioner(mode, deps) {
-    return mode === 'direct' ? directProvisioner(deps) : sqlTaskProvisioner(deps);
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/dist/db/provision-sql.js
 // The SQL that converges a site's databases and its user, as values with no I/O: the direct mysql2
 // path, the in-VPC SqlTask and dry-run all build, read and diff through this one module.
@@ -90401,147 +90274,10 @@ function provision_sql_diffProvision(target, state) {
     return diff;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/dist/db/mysql-driver.js
-let driver;
-function loadMysql() {
-    driver ??= __nccwpck_require__.e(/* import() */ 384).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2384, 19)).then((m) => m.default);
-    return driver;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/dist/deploy/resources/task-definition.js
-// The site's task definition: a new revision only when the latest ACTIVE one differs from the plan
-// (compared on the keys we set, so keys AWS fills in never cause a new revision on every run).
-
-
-
-/** `valueFrom` of a Secrets Manager JSON key: `<secret ARN>:<json key>::` (ECS developer guide, "secrets"). */
-const task_definition_secretValueFrom = (secretArn, ref) => `${secretArn}:${ref.jsonKey}::`;
-/** The reverse, for comparison: a secret's name and key from its valueFrom (ARN suffix `-AbCdEf` dropped). */
-function secretRefOf(valueFrom) {
-    const m = /^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:(.+)-[A-Za-z0-9]{6}:([^:]+):[^:]*:[^:]*$/.exec(valueFrom);
-    return m ? { secret: m[1], jsonKey: m[2] } : undefined;
-}
-/** The plan's task definition as RegisterTaskDefinition input, secrets resolved to the secret's ARN. */
-function registerInput(spec, secretArn) {
-    return {
-        ...spec,
-        requiresCompatibilities: [...spec.requiresCompatibilities],
-        containerDefinitions: spec.containerDefinitions.map((c) => ({
-            ...c,
-            secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: task_definition_secretValueFrom(secretArn, s.valueFrom) })),
-        })),
-        tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
-    };
-}
-/** The planned spec and the current revision in one comparable shape (secrets by name, no tags). */
-function comparable(spec) {
-    const { tags: _tags, ...rest } = spec;
-    return rest;
-}
-function currentComparable(td) {
-    return {
-        ...td,
-        containerDefinitions: (td.containerDefinitions ?? []).map((c) => ({
-            ...c,
-            secrets: (c.secrets ?? []).map((s) => ({
-                name: s.name,
-                valueFrom: secretRefOf(s.valueFrom ?? '') ?? s.valueFrom,
-            })),
-        })),
-    };
-}
-/** Names of environment variables that hold credentials; today's revisions carry some in plain text. */
-const CREDENTIAL_NAME = /pass|secret|token|key/i;
-/** A revision as a diff shows it: credentials in its environment never reach a log line. */
-function withoutCredentials(td) {
-    const t = td;
-    return {
-        ...t,
-        containerDefinitions: (t.containerDefinitions ?? []).map((c) => ({
-            ...c,
-            environment: c.environment?.map((e) => CREDENTIAL_NAME.test(e.name ?? '') ? { ...e, value: '***' } : e),
-        })),
-    };
-}
-function valueAt(root, path) {
-    return path
-        .split(/\.|\[(\d+)\]/)
-        .filter((p) => p !== undefined && p !== '')
-        .reduce((v, k) => (v && typeof v === 'object' ? v[k] : undefined), root);
-}
-const task_definition_short = (v) => {
-    const s = v === undefined ? '(none)' : JSON.stringify(v);
-    return s.length > 80 ? `${s.slice(0, 77)}…` : s;
-};
-async function inspectTaskDefinition(env, secretCreated) {
-    const spec = env.plan.resources.taskDefinition.spec;
-    const base = { id: 'taskDefinition', name: spec.family };
-    const register = async () => {
-        const secretArn = env.refs.get('dbSecret');
-        if (!secretArn)
-            throw new Error('the DB secret ARN is unknown: the secret must be converged first');
-        const out = await env.clients.ecs.send(new RegisterTaskDefinitionCommand(registerInput(spec, secretArn)));
-        return out.taskDefinition?.taskDefinitionArn;
-    };
-    let current;
-    let tags = {};
-    try {
-        const out = await env.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: spec.family, include: ['TAGS'] }));
-        current = out.taskDefinition;
-        tags = tagRecord(out.tags);
-    }
-    catch (err) {
-        // ECS answers ClientException "Unable to describe task definition" for an unknown family.
-        if (!(err instanceof ClientException))
-            throw err;
-    }
-    if (!current || current.status !== 'ACTIVE') {
-        return { ...base, action: 'create', changes: ['register the first revision'], apply: register };
-    }
-    checkOwned(env, {
-        id: 'taskDefinition',
-        kind: 'task definition',
-        name: `${spec.family}:${current.revision}`,
-        arn: current.taskDefinitionArn,
-        tags,
-    });
-    const drift = driftPaths(comparable(spec), currentComparable(current));
-    // A new secret means a new ARN in valueFrom: the revision must change with it.
-    if (secretCreated)
-        drift.push('containerDefinitions[0].secrets');
-    const missingTags = Object.entries(spec.tags).filter(([k, v]) => tags[k] !== v);
-    if (drift.length === 0 && missingTags.length === 0) {
-        return { ...base, action: 'none', changes: [], arn: current.taskDefinitionArn };
-    }
-    if (drift.length === 0) {
-        return {
-            ...base,
-            action: 'update',
-            arn: current.taskDefinitionArn,
-            changes: missingTags.map(([k, v]) => `tag ${k}: ${tags[k] ?? '(none)'} → ${v}`),
-            apply: async () => {
-                await env.clients.ecs.send(new TagResourceCommand({
-                    resourceArn: current.taskDefinitionArn,
-                    tags: missingTags.map(([key, value]) => ({ key, value })),
-                }));
-                return current.taskDefinitionArn;
-            },
-        };
-    }
-    const want = comparable(spec);
-    const have = withoutCredentials(currentComparable(current));
-    return {
-        ...base,
-        action: 'update',
-        arn: current.taskDefinitionArn,
-        changes: [...new Set(drift)].map((p) => `${p}: ${task_definition_short(valueAt(have, p))} → ${task_definition_short(valueAt(want, p))}`),
-        apply: register,
-    };
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/dist/db/sql-task.js
 // The pure half of SqlTask: the per-site task definition, the RunTask override that carries the SQL
 // without secrets, the shell script the container runs, and the parser of what it logs back.
+
 
 
 const sql_task_SQL_TASK_CONTAINER = 'sql';
@@ -90565,6 +90301,22 @@ function sql_task_sqlTaskSite(plan, platform) {
         siteSecret: dbUser.spec.password.secret,
         siteDbUser: dbUser.spec.name,
         tags: plan.tags,
+    };
+}
+/** The SqlTask of a site known from its registry entry alone (no plan: upgrade, purge-retired). */
+function registrySqlTaskSite(entry, platform) {
+    return {
+        previewLink: entry.previewLink,
+        image: platform.images.sql_client,
+        region: platform.region,
+        logGroupName: entry.logGroup,
+        executionRoleArn: platform.roles.execution_role_arn,
+        dbHost: entry.dbHost,
+        dbPort: platform.db.port,
+        adminSecretArn: platform.db.admin_secret_arn,
+        siteSecret: naming_siteNames(entry.previewLink).dbSecretName,
+        siteDbUser: entry.dbUser,
+        tags: { ...platform.tags, [naming_TAG_SITE]: entry.previewLink, [naming_TAG_MANAGED_BY]: naming_SUITE_NAME },
     };
 }
 function sql_task_sqlTaskDefinition(site) {
@@ -90729,6 +90481,271 @@ function sql_task_provisionResultFromTask(target, output) {
             (output.errors.filter((e) => e.startsWith('site login: ')).join('; ') || 'no reason logged'));
     const actions = diff.statements.map((s) => s.action);
     return { changed: actions.length > 0, actions, unchanged: diff.unchanged, warnings };
+}
+
+// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
+var client_secrets_manager_dist_cjs = __nccwpck_require__(5494);
+;// CONCATENATED MODULE: ../../packages/core/dist/db/provisioners.js
+// The two ways deploy-instance ensures a site's databases and user: `direct` (a mysql2 connection
+// from a runner inside the VPC) and `task` (a one-off SQL task in the VPC, for GitHub-hosted runners).
+
+
+
+
+
+
+
+
+/** Lines about databases vs. lines about the user and its grants. */
+function split(lines) {
+    const databases = lines.filter((l) => /^create database /.test(l));
+    return { databases, user: lines.filter((l) => !databases.includes(l)) };
+}
+function report(result, log) {
+    for (const w of result.warnings)
+        log.warning(w);
+    return split(result.actions);
+}
+/** The admin account from the platform's admin secret ({"username", "password"}), masked at once. */
+async function provisioners_adminAccount(clients, log, arn) {
+    const out = await clients.secrets.send(new client_secrets_manager_dist_cjs/* GetSecretValueCommand */.d2({ SecretId: arn }));
+    const value = JSON.parse(out.SecretString ?? '{}');
+    if (!value.username || !value.password)
+        throw new errors/* ConfigurationError */.j1(`the DB admin secret ${arn} must hold JSON with "username" and "password"`);
+    log.mask(value.password);
+    return { user: value.username, password: value.password };
+}
+function directProvisioner(deps) {
+    const target = provisionTarget(deps.plan.resources);
+    const server = async () => {
+        const admin = await provisioners_adminAccount(deps.clients, deps.log, deps.platform.db.admin_secret_arn);
+        const { host, port } = deps.plan.resources.databases.spec.server;
+        return { host, port, adminUser: admin.user, adminPassword: admin.password };
+    };
+    return {
+        mode: 'direct',
+        async changes() {
+            const diff = await inspectDirect(target, await server());
+            // A difference left alone on purpose (an existing database's charset) is said, not planned:
+            // it must not make every redeploy report a change.
+            for (const w of diff.warnings)
+                deps.log.warning(w);
+            return split(diff.statements.map((s) => s.action));
+        },
+        async apply(ctx) {
+            const result = await provisionDirect(target, await server(), {
+                sitePassword: await ctx.password(),
+                log: (l) => deps.log.info(l),
+            });
+            return report(result, deps.log);
+        },
+    };
+}
+/** The SQL task definition as RegisterTaskDefinition input, secrets resolved to ARNs. */
+function sqlRegisterInput(spec, siteSecretArn) {
+    return {
+        ...spec,
+        requiresCompatibilities: [...spec.requiresCompatibilities],
+        containerDefinitions: spec.containerDefinitions.map((c) => ({
+            ...c,
+            entryPoint: [...c.entryPoint],
+            secrets: c.secrets.map((s) => ({
+                name: s.name,
+                // The admin secret is named by its ARN already; the site's by name, resolved here.
+                valueFrom: secretValueFrom(s.valueFrom.secret.startsWith('arn:') ? s.valueFrom.secret : siteSecretArn, s.valueFrom),
+            })),
+        })),
+        tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
+    };
+}
+function sqlTaskProvisioner(deps) {
+    const site = sqlTaskSite(deps.plan, deps.platform);
+    const target = provisionTarget(deps.plan.resources);
+    const spec = sqlTaskDefinition(site);
+    /** The latest SQL task revision if it matches, else a new one (as for the site's own task). */
+    const taskDefinitionArn = async (secretArn) => {
+        if (!secretArn)
+            throw new Error('the site DB secret must exist before the SQL task runs');
+        const input = sqlRegisterInput(spec, secretArn);
+        try {
+            const { taskDefinition: td } = await deps.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: spec.family }));
+            const { tags: _t, ...wanted } = input;
+            if (td?.status === 'ACTIVE' && driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
+                return td.taskDefinitionArn;
+        }
+        catch (err) {
+            if (!(err instanceof ClientException))
+                throw err;
+        }
+        const out = await deps.clients.ecs.send(new RegisterTaskDefinitionCommand(input));
+        return out.taskDefinition.taskDefinitionArn;
+    };
+    return {
+        mode: 'task',
+        // Knowing what exists would take a task (a mutating call): the deploy relies on the registry.
+        changes: async () => undefined,
+        async apply(ctx) {
+            const override = provisionTaskOverride(site, target);
+            const result = await deps.tasks.run({
+                cluster: deps.platform.cluster,
+                taskDefinitionArn: await taskDefinitionArn(ctx.siteSecretArn()),
+                container: SQL_TASK_CONTAINER,
+                command: override.command,
+                environment: override.environment,
+                platform: deps.platform,
+                startedBy: `mdl-sql/${deps.plan.site}`.slice(0, 36),
+                logGroup: site.logGroupName,
+                logStreamPrefix: SQL_TASK_LOG_PREFIX,
+            });
+            const output = parseSqlTaskLog(result.logLines);
+            if (output.exitCode !== 0) {
+                const why = output.errors.slice(-3).join(' | ') || result.stoppedReason || `exit ${result.exitCode}`;
+                throw new Error(`the SQL task ${result.taskArn} failed: ${why}`);
+            }
+            return report(provisionResultFromTask(target, output), deps.log);
+        },
+    };
+}
+function dbProvisioner(mode, deps) {
+    return mode === 'direct' ? directProvisioner(deps) : sqlTaskProvisioner(deps);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/db/mysql-driver.js
+let driver;
+function loadMysql() {
+    driver ??= __nccwpck_require__.e(/* import() */ 384).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2384, 19)).then((m) => m.default);
+    return driver;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/deploy/resources/task-definition.js
+// The site's task definition: a new revision only when the latest ACTIVE one differs from the plan
+// (compared on the keys we set, so keys AWS fills in never cause a new revision on every run).
+
+
+
+/** `valueFrom` of a Secrets Manager JSON key: `<secret ARN>:<json key>::` (ECS developer guide, "secrets"). */
+const task_definition_secretValueFrom = (secretArn, ref) => `${secretArn}:${ref.jsonKey}::`;
+/** The reverse, for comparison: a secret's name and key from its valueFrom (ARN suffix `-AbCdEf` dropped). */
+function secretRefOf(valueFrom) {
+    const m = /^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:(.+)-[A-Za-z0-9]{6}:([^:]+):[^:]*:[^:]*$/.exec(valueFrom);
+    return m ? { secret: m[1], jsonKey: m[2] } : undefined;
+}
+/** The plan's task definition as RegisterTaskDefinition input, secrets resolved to the secret's ARN. */
+function registerInput(spec, secretArn) {
+    return {
+        ...spec,
+        requiresCompatibilities: [...spec.requiresCompatibilities],
+        containerDefinitions: spec.containerDefinitions.map((c) => ({
+            ...c,
+            secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: task_definition_secretValueFrom(secretArn, s.valueFrom) })),
+        })),
+        tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
+    };
+}
+/** The planned spec and the current revision in one comparable shape (secrets by name, no tags). */
+function comparable(spec) {
+    const { tags: _tags, ...rest } = spec;
+    return rest;
+}
+function currentComparable(td) {
+    return {
+        ...td,
+        containerDefinitions: (td.containerDefinitions ?? []).map((c) => ({
+            ...c,
+            secrets: (c.secrets ?? []).map((s) => ({
+                name: s.name,
+                valueFrom: secretRefOf(s.valueFrom ?? '') ?? s.valueFrom,
+            })),
+        })),
+    };
+}
+/** Names of environment variables that hold credentials; today's revisions carry some in plain text. */
+const CREDENTIAL_NAME = /pass|secret|token|key/i;
+/** A revision as a diff shows it: credentials in its environment never reach a log line. */
+function withoutCredentials(td) {
+    const t = td;
+    return {
+        ...t,
+        containerDefinitions: (t.containerDefinitions ?? []).map((c) => ({
+            ...c,
+            environment: c.environment?.map((e) => CREDENTIAL_NAME.test(e.name ?? '') ? { ...e, value: '***' } : e),
+        })),
+    };
+}
+function valueAt(root, path) {
+    return path
+        .split(/\.|\[(\d+)\]/)
+        .filter((p) => p !== undefined && p !== '')
+        .reduce((v, k) => (v && typeof v === 'object' ? v[k] : undefined), root);
+}
+const task_definition_short = (v) => {
+    const s = v === undefined ? '(none)' : JSON.stringify(v);
+    return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+};
+async function inspectTaskDefinition(env, secretCreated) {
+    const spec = env.plan.resources.taskDefinition.spec;
+    const base = { id: 'taskDefinition', name: spec.family };
+    const register = async () => {
+        const secretArn = env.refs.get('dbSecret');
+        if (!secretArn)
+            throw new Error('the DB secret ARN is unknown: the secret must be converged first');
+        const out = await env.clients.ecs.send(new RegisterTaskDefinitionCommand(registerInput(spec, secretArn)));
+        return out.taskDefinition?.taskDefinitionArn;
+    };
+    let current;
+    let tags = {};
+    try {
+        const out = await env.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: spec.family, include: ['TAGS'] }));
+        current = out.taskDefinition;
+        tags = tagRecord(out.tags);
+    }
+    catch (err) {
+        // ECS answers ClientException "Unable to describe task definition" for an unknown family.
+        if (!(err instanceof ClientException))
+            throw err;
+    }
+    if (!current || current.status !== 'ACTIVE') {
+        return { ...base, action: 'create', changes: ['register the first revision'], apply: register };
+    }
+    checkOwned(env, {
+        id: 'taskDefinition',
+        kind: 'task definition',
+        name: `${spec.family}:${current.revision}`,
+        arn: current.taskDefinitionArn,
+        tags,
+    });
+    const drift = driftPaths(comparable(spec), currentComparable(current));
+    // A new secret means a new ARN in valueFrom: the revision must change with it.
+    if (secretCreated)
+        drift.push('containerDefinitions[0].secrets');
+    const missingTags = Object.entries(spec.tags).filter(([k, v]) => tags[k] !== v);
+    if (drift.length === 0 && missingTags.length === 0) {
+        return { ...base, action: 'none', changes: [], arn: current.taskDefinitionArn };
+    }
+    if (drift.length === 0) {
+        return {
+            ...base,
+            action: 'update',
+            arn: current.taskDefinitionArn,
+            changes: missingTags.map(([k, v]) => `tag ${k}: ${tags[k] ?? '(none)'} → ${v}`),
+            apply: async () => {
+                await env.clients.ecs.send(new TagResourceCommand({
+                    resourceArn: current.taskDefinitionArn,
+                    tags: missingTags.map(([key, value]) => ({ key, value })),
+                }));
+                return current.taskDefinitionArn;
+            },
+        };
+    }
+    const want = comparable(spec);
+    const have = withoutCredentials(currentComparable(current));
+    return {
+        ...base,
+        action: 'update',
+        arn: current.taskDefinitionArn,
+        changes: [...new Set(drift)].map((p) => `${p}: ${task_definition_short(valueAt(have, p))} → ${task_definition_short(valueAt(want, p))}`),
+        apply: register,
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/db/purgers.js
@@ -90954,22 +90971,6 @@ class UpgradeFailedError extends Error {
 function phpOfImage(image) {
     return /(\d+\.\d+)$/.exec(image.split(':').pop() ?? '')?.[1];
 }
-function siteSql(site, platform) {
-    const e = site.entry;
-    return {
-        previewLink: e.previewLink,
-        image: platform.images.sql_client,
-        region: platform.region,
-        logGroupName: e.logGroup,
-        executionRoleArn: platform.roles.execution_role_arn,
-        dbHost: e.dbHost,
-        dbPort: platform.db.port,
-        adminSecretArn: platform.db.admin_secret_arn,
-        siteSecret: `moodle-preview/sites/${e.previewLink}/db`,
-        siteDbUser: e.dbUser,
-        tags: { ...platform.tags, [naming_TAG_SITE]: e.previewLink, [naming_TAG_MANAGED_BY]: naming_SUITE_NAME },
-    };
-}
 /** The database's Moodle version, read inside the VPC (task) or from here (direct). */
 async function readSiteVersion(o, site) {
     const database = site.entry.databases.moodle;
@@ -90985,7 +90986,7 @@ async function readSiteVersion(o, site) {
     return readVersionByTask({
         clients: o.clients,
         platform: o.platform,
-        site: siteSql(site, o.platform),
+        site: registrySqlTaskSite(site.entry, o.platform),
         database,
         ...(o.tablePrefix ? { tablePrefix: o.tablePrefix } : {}),
         log: o.log,
