@@ -45,4 +45,26 @@ export interface CallRecord {
   throttled: boolean;
   /** The error code it answered with, if any (throttling included). */
   error?: string;
+  /** Who signed the call: the access key id of its SigV4 credential scope (tests give each role its own). */
+  principal?: string;
+  /**
+   * What AWS would authorise for this call, as IAM evaluates it: one entry per (IAM action, resource)
+   * pair, including the implied ones (tags on create, iam:PassRole for roles handed over, ec2:CreateTags
+   * for RunInstances' TagSpecifications). Filled for every call the fake understood, also refused ones.
+   */
+  authorizations?: AuthorizationRequest[];
+}
+
+/** One authorisation AWS makes for a call: the input of an IAM policy evaluation. */
+export interface AuthorizationRequest {
+  /** The IAM action, `<service prefix>:<Action>` (`ecs:CreateService`, `iam:PassRole`). */
+  action: string;
+  /** The resource ARN as the Service Authorization Reference defines it, or `*` when the action has none. */
+  resource: string;
+  /**
+   * The request context keys this call carries: `aws:RequestTag/<k>`, `aws:TagKeys`,
+   * `aws:ResourceTag/<k>` (the resource's tags before the call), service keys such as `ecs:cluster`,
+   * `iam:PassedToService`, `ec2:CreateAction`.
+   */
+  context: Record<string, string | string[]>;
 }
