@@ -26,18 +26,25 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 
 function ensureMariaDb() {
   if (findProgram('mariadbd') && findProgram('mariadb')) return;
-  if (process.getuid?.() === 0) {
+  // As root apt-get runs directly; any other user through password-less sudo (-n fails, never prompts).
+  const asRoot =
+    process.getuid?.() === 0
+      ? []
+      : spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0
+        ? ['sudo', '-n']
+        : undefined;
+  if (asRoot) {
     say('mariadbd is missing: installing the Debian packages mariadb-server and mariadb-client');
     for (const args of [['update'], ['install', '-y', 'mariadb-server', 'mariadb-client']]) {
-      const r = spawnSync('apt-get', args, {
-        stdio: 'inherit',
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      });
+      const command = [...asRoot, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args];
+      const r = spawnSync(command[0], command.slice(1), { stdio: 'inherit' });
       if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status})`);
     }
     return;
   }
-  process.stderr.write(`the restore demo needs MariaDB: as root, ${INSTALL_HINT}\n`);
+  process.stderr.write(
+    `the restore demo needs MariaDB and cannot install it (not root, no password-less sudo): as root, ${INSTALL_HINT}\n`,
+  );
   process.exit(1);
 }
 

@@ -67,12 +67,15 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   const datadir = join(dir, 'data');
   const socket = join(dir, 'sock');
   const errorLog = join(dir, 'error.log');
+  // --user is for root only (mariadbd refuses it otherwise, and install-db would chown to it): a
+  // developer or a GitHub-hosted job runs the tests as itself.
+  const asUser = process.getuid?.() === 0 ? ['--user=root'] : [];
   try {
     // --no-defaults first: /etc/mysql/my.cnf would point at the system datadir and socket.
     await run(installDb, [
       '--no-defaults',
       `--datadir=${datadir}`,
-      '--user=root',
+      ...asUser,
       '--auth-root-authentication-method=normal',
       '--skip-test-db',
       '--skip-name-resolve',
@@ -98,7 +101,7 @@ export async function startMariaDb(): Promise<MariaDbServer> {
         `--log-error=${errorLog}`,
         `--tmpdir=${dir}`,
         '--skip-grant-tables=0',
-        '--user=root',
+        ...asUser,
         '--skip-name-resolve',
         '--skip-log-bin',
         '--performance-schema=OFF',
