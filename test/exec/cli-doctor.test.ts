@@ -154,4 +154,15 @@ describe('mdl-preview doctor', () => {
     expect(r.lines[3]).toMatch(/^FAIL {2}url +Error: timeout$/);
     expect(r.code).toBe(3);
   });
+
+  it("says why a URL could not be fetched: the cause fetch wraps (a refused connection), not just 'fetch failed'", async () => {
+    // Port 1 on loopback: nothing listens there, so Node's fetch fails with ECONNREFUSED as its cause.
+    const r = await run({
+      fetchUrl: async () => {
+        const res = await fetch('http://127.0.0.1:1/', { redirect: 'manual' });
+        return { status: res.status };
+      },
+    });
+    expect(r.lines[3]).toMatch(/^FAIL {2}url +TypeError: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:1$/);
+  });
 });

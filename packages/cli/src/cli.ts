@@ -1,6 +1,6 @@
 // mdl-preview: the ops CLI. `main` is importable (tests call it in-process) and never exits the
 // process itself; main.ts turns its result into an exit code. Each command lives in commands/.
-import { ConfigurationError, RestoreError, SettingsError } from '@moodle-preview/core';
+import { ConfigurationError, describeError, RestoreError, SettingsError } from '@moodle-preview/core';
 import { adopt } from './commands/adopt.js';
 import { cron } from './commands/cron.js';
 import { exec, tasks } from './commands/exec.js';
@@ -175,7 +175,7 @@ function reportError(err: unknown, io: CliIO): number {
     return EXIT.usage;
   }
   const e = err as Error;
-  io.stderr(`internal error: ${e?.message ?? String(err)}\n`);
+  io.stderr(`internal error: ${describeError(err)}\n`);
   if (io.env.MDL_PREVIEW_DEBUG) io.stderr(`${e?.stack ?? ''}\n`);
   return EXIT.internal;
 }

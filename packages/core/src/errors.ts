@@ -34,3 +34,28 @@ export class SettingsError extends ConfigurationError {
     this.problems = problems;
   }
 }
+
+/**
+ * An error's message followed by its causes (`cause` chain, and an AggregateError's errors), e.g.
+ * `fetch failed: getaddrinfo ENOTFOUND demo.example`. Node's fetch, the SDK and mysql2 wrap the
+ * error that says what went wrong (DNS, TLS, refused connection) in one that does not.
+ */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  let current: unknown = err;
+  while (current !== undefined && current !== null && !seen.has(current) && parts.length < 6) {
+    seen.add(current);
+    if (current instanceof AggregateError && current.errors.length) {
+      const inner = current.errors.map((e) => describeError(e)).join('; ');
+      parts.push(current.message ? `${current.message} (${inner})` : inner);
+      break;
+    }
+    const text = current instanceof Error ? current.message || current.name : String(current);
+    const code = (current as { code?: unknown }).code;
+    // Node's system errors carry the code in their message already; others (undici's) only in `code`.
+    parts.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(': ');
+}

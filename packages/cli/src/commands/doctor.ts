@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   createAwsClients,
+  describeError,
   destroyAwsClients,
   listSiteTasks,
   runCommand,
@@ -78,7 +79,7 @@ async function check(name: string, run: () => Promise<Omit<CheckResult, 'name'>>
   try {
     return { name, ...(await run()) };
   } catch (err) {
-    return { name, status: 'fail', evidence: `${(err as Error).name}: ${(err as Error).message}` };
+    return { name, status: 'fail', evidence: `${(err as Error).name}: ${describeError(err)}` };
   }
 }
 
