@@ -1,20 +1,26 @@
 // The runner lease against the stateful AWS fake (EC2 + SSM through the real SDK) and a local server
-// playing GitHub's runner endpoints: the JIT flow, what the instance is launched with, the capacity
-// fallback order, registration timeouts and early deaths undone, stop after a cancelled start, and
-// GitHub's refusals.
+// playing GitHub's runner endpoints: the JIT flow (the config stored after RunInstances under the
+// instance id, tagged with its ARN), what the instance is launched with, the capacity fallback order,
+// registration timeouts and early deaths undone, restarts of a start interrupted at each step, stop
+// after a cancelled start, and GitHub's refusals.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { AwsServiceError } from '@moodle-preview/aws-fake';
 import {
   ConfigurationError,
+  createEc2Client,
   GitHubRunnerAccessError,
   GitHubRunnersClient,
+  instanceArn,
+  jitParameterName,
   leaseLabel,
   NoCapacityError,
+  RUNNER_PARAMETER_PATH,
   RUNNER_TAGS,
   RunnerStartError,
   startRunner,
   stopRunner,
 } from '@moodle-preview/core';
-import { createRunnerWorld, REPOSITORY, type RunnerWorld } from './runner-world.js';
+import { createRunnerWorld, REPOSITORY, simulateBoots, type RunnerWorld } from './runner-world.js';
 
 let w: RunnerWorld;
 beforeAll(async () => {
@@ -31,7 +37,17 @@ afterEach(() => {
   w.github.refuse = undefined;
   w.github.refuseMatching = undefined;
   w.fake.server.interruptAfterMutations(undefined);
+  w.fake.server.beforeHandle = undefined;
 });
+
+const arnOf = (instanceId: string) => instanceArn('eu-west-2', '123456789012', instanceId);
+const liveOf = (label: string) =>
+  w.fake.ec2.tagged(RUNNER_TAGS.label, label).filter((i) => i.State === 'pending' || i.State === 'running');
+/** Names of the JIT parameters the fake holds. */
+const jitParameters = () =>
+  [...w.fake.ssm.parameters.keys()].filter((n) => n.startsWith(RUNNER_PARAMETER_PATH));
+/** PutParameter calls since the last resetCalls, answered or not. */
+const puts = () => w.fake.server.calls.filter((c) => c.action === 'PutParameter');
 
 /** Bring the lease's runner online at the n-th runner poll, as a booting instance would. */
 function onlineAfter(polls: number, label: string) {
@@ -45,11 +61,18 @@ const userDataOf = (instanceId: string) =>
   Buffer.from(w.fake.ec2.instances.get(instanceId)!.UserData ?? '', 'base64').toString('utf8');
 
 describe('start: the JIT flow', () => {
-  it('registers a JIT runner, stores its config as a SecureString, launches a locked-down instance and waits until online', async () => {
+  it('registers a JIT runner, launches a locked-down instance, then stores the config under its id for it alone, and waits until online', async () => {
     const l = lease();
     const label = leaseLabel(l);
-    onlineAfter(3, label);
-    const r = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    const boots = simulateBoots(w, { onlineAfter: 2 });
+    const sent: Record<string, unknown>[] = [];
+    w.fake.server.beforeHandle = (_service, action, params) => {
+      if (action === 'PutParameter') sent.push(params);
+    };
+    const masked: string[] = [];
+    const log = { ...w.log, mask: (secret: string) => (masked.push(secret), w.log.mask(secret)) };
+    w.fake.server.resetCalls();
+    const r = await startRunner(w.deps({ log }), w.startOptions({ lease: l }));
 
     expect(r).toMatchObject({
       label,
@@ -58,6 +81,7 @@ describe('start: the JIT flow', () => {
       market: 'on-demand',
       instanceType: 'm7i.xlarge',
     });
+    expect(r.replaced).toBeUndefined();
     // GitHub: generate-jitconfig with the lease's label first.
     const jitCall = w.github.requests.find((q) => q.path.endsWith('/generate-jitconfig'))!;
     expect(jitCall.path).toBe('/repos/example-org/moodle-build/actions/runners/generate-jitconfig');
@@ -70,10 +94,34 @@ describe('start: the JIT flow', () => {
     const jit = w.github.jitConfigs.get(label)!;
     expect(jit.length).toBeGreaterThan(1000);
 
-    // SSM: the config waits as a SecureString under the lease's name.
-    const param = w.fake.ssm.parameters.get(`/moodle-preview/runners/${label}`)!;
-    expect(param.Type).toBe('SecureString');
-    expect(param.Value).toBe(jit);
+    // SSM: written once, after RunInstances answered, named by the instance id, tagged with its ARN.
+    const calls = w.fake.server.calls.map((c) => `${c.action}${c.error ? ` ${c.error}` : ''}`);
+    const launch = calls.indexOf('RunInstances');
+    expect(launch).toBeGreaterThan(-1);
+    expect(calls.filter((c) => c.startsWith('PutParameter'))).toEqual(['PutParameter']);
+    expect(calls.indexOf('PutParameter')).toBe(launch + 1);
+    const name = `/moodle-preview/runners/${r.instanceId}`;
+    expect(jitParameterName(r.instanceId)).toBe(name);
+    expect(boots.taken.get(r.instanceId)).toBe(jit); // the instance took its own config …
+    expect(w.fake.ssm.parameters.has(name)).toBe(false); // … and deleted it
+    expect(sent).toEqual([
+      {
+        Name: name,
+        Type: 'SecureString',
+        Value: jit,
+        Tier: 'Intelligent-Tiering',
+        Description: `JIT config of runner ${label}; only its instance may read it, and deletes it at boot`,
+        Tags: [
+          { Key: 'moodle-preview:managed-by', Value: 'moodle-preview-actions' },
+          { Key: 'moodle-preview:component', Value: 'ec2-runner' },
+          {
+            Key: 'moodle-preview:runner-instance',
+            Value: `arn:aws:ec2:eu-west-2:123456789012:instance/${r.instanceId}`,
+          },
+        ],
+      },
+    ]);
+    expect(boots.tags.get(r.instanceId)).toEqual(sent[0]!.Tags);
 
     // EC2: IMDSv2, terminate on shutdown, encrypted root volume deleted with the instance, tags.
     const i = w.fake.ec2.instances.get(r.instanceId)!;
@@ -102,11 +150,15 @@ describe('start: the JIT flow', () => {
     const started = Date.parse(tags[RUNNER_TAGS.startedAt]!);
     expect(Date.parse(tags[RUNNER_TAGS.expiresAt]!) - started).toBe(2880 * 60_000);
 
-    // User data: the boot script and where the config is; no secret in any encoding.
+    // User data: the boot script and the path of the configs (its own id it learns from IMDS); no
+    // parameter name, no secret in any encoding.
     const userData = userDataOf(r.instanceId);
-    expect(userData).toContain(`MDL_RUNNER_PARAMETER='/moodle-preview/runners/${label}'`);
+    expect(userData).toContain(`MDL_RUNNER_PARAMETER_PATH='/moodle-preview/runners/'`);
+    expect(userData).toContain(`MDL_RUNNER_LABEL='${label}'`);
+    expect(userData).toContain("MDL_RUNNER_CONFIG_WAIT_SECONDS='300'");
     expect(userData).toContain("MDL_RUNNER_MAX_MINUTES='2880'");
     expect(userData).toContain('actions-runner-linux-x64-2.330.0.tar.gz');
+    expect(userData).not.toContain(r.instanceId);
     for (const secret of [jit, w.github.token])
       for (const form of [
         secret,
@@ -116,20 +168,187 @@ describe('start: the JIT flow', () => {
         expect(userData).not.toContain(form);
     expect(i.UserData).not.toContain(jit);
 
-    // Logs: never the config.
+    // Logs: never the config, which was masked before anything else happened.
     expect(w.log.lines.join('\n')).not.toContain(jit);
+    expect(masked).toContain(jit);
+    expect(w.log.lines.join('\n')).toContain(`stored the JIT config as ${name} for ${arnOf(r.instanceId)}`);
     expect(w.log.lines.join('\n')).toContain(`runner ${label} is online`);
   });
 
-  it('reuses the live instance of the same lease instead of launching a second', async () => {
+  it('each instance’s config carries its own ARN: two leases, two parameters, each readable by its instance only', async () => {
+    const boots = simulateBoots(w);
+    const a = await startRunner(w.deps(), w.startOptions({ lease: lease() }));
+    const b = await startRunner(w.deps(), w.startOptions({ lease: lease() }));
+    expect(a.instanceId).not.toBe(b.instanceId);
+    expect(boots.tags.get(a.instanceId)).toContainEqual({
+      Key: RUNNER_TAGS.instance,
+      Value: arnOf(a.instanceId),
+    });
+    expect(boots.tags.get(b.instanceId)).toContainEqual({
+      Key: RUNNER_TAGS.instance,
+      Value: arnOf(b.instanceId),
+    });
+    expect(boots.taken.get(a.instanceId)).toBe(w.github.jitConfigs.get(a.label));
+    expect(boots.taken.get(b.instanceId)).toBe(w.github.jitConfigs.get(b.label));
+  });
+
+  it('reuses the live instance of the same lease: no second instance, no second parameter', async () => {
     const l = lease();
-    const label = leaseLabel(l);
-    onlineAfter(1, label);
+    simulateBoots(w);
     const first = await startRunner(w.deps(), w.startOptions({ lease: l }));
     const launches = w.fake.ec2.launches.length;
+    w.fake.server.resetCalls();
     const again = await startRunner(w.deps(), w.startOptions({ lease: l }));
     expect(again).toMatchObject({ instanceId: first.instanceId, reused: true });
     expect(w.fake.ec2.launches.length).toBe(launches);
+    expect(puts()).toEqual([]);
+    expect(w.fake.server.count({ mutating: true })).toBe(0);
+  });
+});
+
+describe('start: interrupted and started again', () => {
+  it('died between RunInstances and PutParameter: the next start waits for that instance, which powers off without a config, and launches one in its place', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    // The process dies right after RunInstances: neither AWS nor GitHub hears from it again.
+    w.fake.server.interruptAfterMutations(1);
+    w.github.refuse = 500;
+    w.github.refuseMatching = /^DELETE /;
+    await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow(/interrupted/);
+    w.fake.server.interruptAfterMutations(undefined);
+    w.github.refuse = undefined;
+    const [orphan] = liveOf(label);
+    expect(orphan).toBeDefined();
+    expect(w.fake.ssm.parameters.has(jitParameterName(orphan!.InstanceId))).toBe(false);
+    expect(w.github.runner(label)).toBeDefined(); // registered, its config lost with the process
+
+    // Its boot script waits for a config that never comes and powers off; the start sees it end.
+    const boots = simulateBoots(w, { powerOffAfter: 3, labels: [label] });
+    w.fake.server.resetCalls();
+    const launches = w.fake.ec2.launches.length;
+    const r = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    expect(boots.poweredOff).toEqual([orphan!.InstanceId]);
+    expect(r).toMatchObject({ reused: false, replaced: orphan!.InstanceId });
+    expect(r.instanceId).not.toBe(orphan!.InstanceId);
+    expect(w.fake.ec2.launches.length - launches).toBe(1);
+    expect(liveOf(label).map((i) => i.InstanceId)).toEqual([r.instanceId]);
+    // A new JIT runner (the old registration removed first) and one parameter, for the new instance.
+    expect(puts()).toHaveLength(1);
+    expect(boots.taken.get(r.instanceId)).toBe(w.github.jitConfigs.get(label));
+    expect(w.github.runner(label)?.status).toBe('online');
+    expect(jitParameters()).not.toContain(jitParameterName(orphan!.InstanceId));
+    expect(w.log.lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^instance ${orphan!.InstanceId} is (shutting-down|terminated) before runner ${label} came online; launching a new instance for ${label} in its place$`,
+        ),
+      ),
+    );
+    // The replacement's client tokens are its own: the first launch's would answer the ended instance.
+    expect(w.fake.ec2.instances.get(r.instanceId)!.ClientToken).not.toBe(orphan!.ClientToken);
+  });
+
+  it('died after PutParameter: the next start keeps the instance, which takes the waiting config; nothing is written twice', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    w.fake.server.interruptAfterMutations(2); // RunInstances, PutParameter
+    await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow(/interrupted/);
+    w.fake.server.interruptAfterMutations(undefined);
+    const [instance] = liveOf(label);
+    expect(w.fake.ssm.parameters.has(jitParameterName(instance!.InstanceId))).toBe(true);
+
+    const boots = simulateBoots(w);
+    w.fake.server.resetCalls();
+    const r = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    expect(r).toMatchObject({ instanceId: instance!.InstanceId, reused: true });
+    expect(boots.taken.get(instance!.InstanceId)).toBe(w.github.jitConfigs.get(label));
+    expect(w.fake.server.count({ mutating: true })).toBe(0);
+    expect(liveOf(label)).toHaveLength(1);
+  });
+
+  it('the reused instance dying is replaced once; the replacement dying too fails the start and undoes it', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    w.fake.server.interruptAfterMutations(1);
+    await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow(/interrupted/);
+    w.fake.server.interruptAfterMutations(undefined);
+    // Every instance powers off at its first look: also the one launched in place of the first.
+    w.github.onList = () => {
+      for (const i of liveOf(label)) w.fake.ec2.setState(i.InstanceId, 'shutting-down');
+    };
+    const launches = w.fake.ec2.launches.length;
+    const err = await startRunner(w.deps(), w.startOptions({ lease: l })).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(RunnerStartError);
+    expect((err as Error).message).toMatch(/is (shutting-down|terminated) before runner .* came online/);
+    expect(w.fake.ec2.launches.length - launches).toBe(1);
+    expect(w.github.runner(label)).toBeUndefined();
+    expect(
+      jitParameters().filter((n) =>
+        w.fake.ec2.tagged(RUNNER_TAGS.label, label).some((i) => n.endsWith(i.InstanceId)),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('start: storing the JIT config fails', () => {
+  it('refused (AccessDenied): the new instance is terminated, the runner removed, no parameter left', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    w.fake.server.beforeHandle = (_service, action) => {
+      if (action === 'PutParameter')
+        throw new AwsServiceError('AccessDeniedException', 'not authorized to perform: ssm:PutParameter');
+    };
+    await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow(/ssm:PutParameter/);
+    const [i] = w.fake.ec2.tagged(RUNNER_TAGS.label, label);
+    expect(['shutting-down', 'terminated']).toContain(i!.State);
+    expect(w.github.runner(label)).toBeUndefined();
+    expect(w.fake.ssm.parameters.has(jitParameterName(i!.InstanceId))).toBe(false);
+    expect(w.log.lines.join('\n')).toMatch(/could not be stored: .*undoing the lease/);
+  });
+
+  it('its first answer lost: the SDK’s retry meets ParameterAlreadyExists, which counts as stored', async () => {
+    const l = lease();
+    let first = true;
+    w.fake.server.beforeHandle = (_service, action, params) => {
+      if (action !== 'PutParameter' || !first) return;
+      first = false;
+      w.fake.ssm.handle('PutParameter', params); // it got through …
+      throw new AwsServiceError('InternalFailure', 'the answer was lost', 500); // … and its answer did not
+    };
+    const boots = simulateBoots(w);
+    w.fake.server.resetCalls();
+    const r = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    expect(puts().map((c) => c.error)).toEqual(['InternalFailure', 'ParameterAlreadyExists']);
+    expect(boots.taken.get(r.instanceId)).toBe(w.github.jitConfigs.get(r.label));
+    expect(w.log.lines).toContain(
+      `${jitParameterName(r.instanceId)} was already stored (a retried call whose first answer was lost)`,
+    );
+  });
+
+  it('RunInstances without the reservation owner (no account for the ARN): nothing stored, the lease undone', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    const ec2 = createEc2Client({ region: 'eu-west-2', maxAttempts: 2 });
+    ec2.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        if ((args.input as { MinCount?: number }).MinCount !== undefined)
+          delete (out.output as { OwnerId?: string }).OwnerId;
+        return out;
+      },
+      { step: 'initialize' },
+    );
+    try {
+      await expect(startRunner(w.deps({ ec2 }), w.startOptions({ lease: l }))).rejects.toThrow(
+        /without its account \(OwnerId\)/,
+      );
+    } finally {
+      ec2.destroy();
+    }
+    const [i] = w.fake.ec2.tagged(RUNNER_TAGS.label, label);
+    expect(['shutting-down', 'terminated']).toContain(i!.State);
+    expect(w.github.runner(label)).toBeUndefined();
+    expect(w.fake.ssm.parameters.has(jitParameterName(i!.InstanceId))).toBe(false);
   });
 });
 
@@ -170,13 +389,14 @@ describe('start: capacity fallback', () => {
   it('with no capacity anywhere: fails naming every attempt, and leaves no runner, parameter or instance', async () => {
     const l = lease();
     const label = leaseLabel(l);
+    w.fake.server.resetCalls();
     w.fake.ec2.failLaunches({ instanceType: 'c7i.large' });
     await expect(
       startRunner(w.deps(), w.startOptions({ lease: l, instanceTypes: ['c7i.large'], marketType: 'spot' })),
     ).rejects.toThrow(NoCapacityError);
     expect(w.github.runner(label)).toBeUndefined();
-    expect(w.fake.ssm.parameters.has(`/moodle-preview/runners/${label}`)).toBe(false);
     expect(w.fake.ec2.tagged(RUNNER_TAGS.label, label)).toEqual([]);
+    expect(puts()).toEqual([]); // no instance, so no config was ever stored
   });
 
   it('stops at an error that is not about capacity (no fall-through past a wrong request)', async () => {
@@ -218,7 +438,7 @@ describe('start: the runner never comes online', () => {
     const instance = w.fake.ec2.tagged(RUNNER_TAGS.label, label)[0]!;
     expect(['shutting-down', 'terminated']).toContain(instance.State);
     expect(w.github.runner(label)).toBeUndefined();
-    expect(w.fake.ssm.parameters.has(`/moodle-preview/runners/${label}`)).toBe(false);
+    expect(w.fake.ssm.parameters.has(jitParameterName(instance.InstanceId))).toBe(false);
     const log = w.log.lines.join('\n');
     expect(log).toContain('runner: could not connect');
     expect(log).toContain('leaked ***');
@@ -234,11 +454,17 @@ describe('start: the runner never comes online', () => {
       if (i) w.fake.ec2.setState(i.InstanceId, 'terminated');
     };
     const started = w.clock.now;
+    const launches = w.fake.ec2.launches.length;
     await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow(
       /is terminated before runner .* came online/,
     );
     expect(w.clock.now - started).toBeLessThan(60_000);
     expect(w.github.runner(label)).toBeUndefined();
+    // A fresh instance dying is a failure, not a reason to launch another (only a reused one is replaced).
+    expect(w.fake.ec2.launches.length - launches).toBe(1);
+    expect(jitParameters()).not.toContain(
+      jitParameterName(w.fake.ec2.tagged(RUNNER_TAGS.label, label)[0]!.InstanceId),
+    );
   });
 });
 
@@ -246,27 +472,42 @@ describe('stop', () => {
   it('after a start cancelled half-way (no outputs): finds the lease by run and name, removes all, then is a no-op', async () => {
     const l = lease();
     const label = leaseLabel(l);
-    // The start "dies" right after its second change (PutParameter, RunInstances): nothing after it answers.
+    // The start "dies" right after its second change (RunInstances, PutParameter): nothing after it answers.
     w.fake.server.interruptAfterMutations(2);
     await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow();
     w.fake.server.interruptAfterMutations(undefined);
-    expect(w.fake.ec2.tagged(RUNNER_TAGS.label, label).filter((i) => i.State !== 'terminated')).toHaveLength(
-      1,
-    );
+    const [instance] = liveOf(label);
+    expect(liveOf(label)).toHaveLength(1);
     expect(w.github.runner(label)).toBeDefined();
-    expect(w.fake.ssm.parameters.has(`/moodle-preview/runners/${label}`)).toBe(true);
+    const name = jitParameterName(instance!.InstanceId);
+    expect(w.fake.ssm.parameters.has(name)).toBe(true);
 
     const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: l });
-    expect(stopped.terminated).toHaveLength(1);
+    expect(stopped.terminated).toEqual([instance!.InstanceId]);
     expect(stopped.runnersRemoved).toEqual([label]);
-    expect(stopped.parametersDeleted).toEqual([`/moodle-preview/runners/${label}`]);
+    expect(stopped.parametersDeleted).toEqual([name]);
     expect(w.github.runner(label)).toBeUndefined();
-    expect(['shutting-down', 'terminated']).toContain(w.fake.ec2.tagged(RUNNER_TAGS.label, label)[0]!.State);
+    expect(['shutting-down', 'terminated']).toContain(w.fake.ec2.instances.get(instance!.InstanceId)!.State);
 
     const mutating = w.fake.server.count({ mutating: true });
     const again = await stopRunner(w.deps(), { repository: REPOSITORY, lease: l, label });
     expect(again).toMatchObject({ terminated: [], runnersRemoved: [], parametersDeleted: [] });
-    expect(w.fake.server.count({ mutating: true }) - mutating).toBe(1); // DeleteParameters, answering "none"
+    // DeleteParameters of the ended instance's name, answering "none".
+    expect(w.fake.server.count({ mutating: true }) - mutating).toBe(1);
+  });
+
+  it('deletes the unread config of an instance that has already ended, and terminates nothing', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    w.fake.server.interruptAfterMutations(2);
+    await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow();
+    w.fake.server.interruptAfterMutations(undefined);
+    const [instance] = liveOf(label);
+    w.fake.ec2.setState(instance!.InstanceId, 'terminated'); // e.g. spot reclaimed before it booted
+    const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: l });
+    expect(stopped.terminated).toEqual([]);
+    expect(stopped.parametersDeleted).toEqual([jitParameterName(instance!.InstanceId)]);
+    expect(w.fake.ssm.parameters.has(jitParameterName(instance!.InstanceId))).toBe(false);
   });
 
   it('on a re-run attempt also ends what earlier attempts left', async () => {

@@ -1,9 +1,19 @@
 // The reaper's decisions (pure) and their application against the fake and the GitHub server:
 // expired instances, instances whose runner never came online, fresh ones left alone, the suite's
-// offline runners removed and nobody else's, unread JIT configs deleted, and dry-run changing nothing.
+// offline runners removed and nobody else's, JIT configs of ended or unknown instances deleted (never
+// one whose instance is still there, whichever repository it serves), and dry-run changing nothing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { decideReap, reapRunners, RUNNER_TAGS, type LeaseInstance } from '@moodle-preview/core';
+import {
+  decideReap,
+  instanceArn,
+  jitParameterName,
+  jitParameterTags,
+  reapRunners,
+  RUNNER_TAGS,
+  type LeaseInstance,
+  type RunnerParameter,
+} from '@moodle-preview/core';
 import { createRunnerWorld, REPOSITORY, type RunnerWorld } from './runner-world.js';
 
 let w: RunnerWorld;
@@ -81,18 +91,8 @@ describe('decideReap', () => {
         runner('mdl-ec2-9-1-orphan', 'offline'),
         runner('build-box', 'offline'),
       ],
-      parameters: [
-        {
-          name: '/moodle-preview/runners/mdl-ec2-3-1-booting',
-          label: 'mdl-ec2-3-1-booting',
-          lastModified: new Date(now.getTime() - 5 * MIN),
-        },
-        {
-          name: '/moodle-preview/runners/mdl-ec2-8-1-gone',
-          label: 'mdl-ec2-8-1-gone',
-          lastModified: new Date(now.getTime() - 90 * MIN),
-        },
-      ],
+      parameters: [],
+      parameterInstances: [],
     });
     expect(decisions.map((d) => `${d.kind} ${d.id} ${d.action}`)).toEqual([
       'instance i-mdl-ec2-1-1-expired terminate',
@@ -104,27 +104,102 @@ describe('decideReap', () => {
       'runner mdl-ec2-2-1-never remove',
       'runner mdl-ec2-3-1-booting keep',
       'runner mdl-ec2-9-1-orphan remove',
-      'parameter /moodle-preview/runners/mdl-ec2-3-1-booting keep',
-      'parameter /moodle-preview/runners/mdl-ec2-8-1-gone delete',
     ]);
     expect(decisions[0]!.reason).toBe('past expires-at 2026-11-26T11:59:00.000Z');
     expect(decisions[1]!.reason).toMatch(
       /no online runner 20 min after start \(grace 15 min; runner offline\)/,
     );
   });
+
+  it('keeps every JIT config whose instance is still there, and deletes those of ended or unknown ones', () => {
+    const id = (n: number) => `i-0000000000000000${n}`;
+    const param = (name: string, ageMin: number): RunnerParameter => ({
+      name,
+      instanceId: /^\/moodle-preview\/runners\/(i-[0-9a-f]+)$/.exec(name)?.[1],
+      lastModified: new Date(now.getTime() - ageMin * MIN),
+    });
+    const lease = (n: number, label: string, state: string, over: Partial<LeaseInstance> = {}) =>
+      instance(label, 60, { instanceId: id(n), state, ...over });
+    const expired = lease(1, 'mdl-ec2-21-1-main', 'running', { expiresAt: new Date(now.getTime() - MIN) });
+    const booting = lease(2, 'mdl-ec2-22-1-main', 'pending', { startedAt: new Date(now.getTime() - MIN) });
+    // Another repository's live runner: not among this reap's instances, yet its config must stay.
+    const elsewhere = lease(3, 'mdl-ec2-23-1-main', 'running', { repository: 'example-org/other' });
+    const ended = lease(4, 'mdl-ec2-24-1-main', 'terminated');
+    const shuttingDown = lease(5, 'mdl-ec2-25-1-main', 'shutting-down');
+    const stopped = lease(6, 'mdl-ec2-26-1-main', 'stopped', { repository: 'example-org/other' });
+    const decisions = decideReap({
+      now,
+      graceMinutes: 15,
+      instances: [expired, booting],
+      runners: [],
+      parameters: [
+        param(jitParameterName(id(1)), 60),
+        param(jitParameterName(id(2)), 1),
+        param(jitParameterName(id(3)), 600),
+        param(jitParameterName(id(4)), 600),
+        param(jitParameterName(id(5)), 1),
+        param(jitParameterName(id(6)), 600),
+        param(jitParameterName(id(7)), 5), // no such instance yet (EC2 is eventually consistent)
+        param(jitParameterName(id(8)), 90), // no such instance any more
+        param('/moodle-preview/runners/mdl-ec2-8-1-gone', 90), // an older version's, by label
+        param('/moodle-preview/runners/mdl-ec2-9-1-new', 5),
+      ],
+      parameterInstances: [expired, booting, elsewhere, ended, shuttingDown, stopped],
+    }).filter((d) => d.kind === 'parameter');
+    expect(decisions.map((d) => `${d.id} ${d.action}${d.label ? ` ${d.label}` : ''}`)).toEqual([
+      `/moodle-preview/runners/${id(1)} delete mdl-ec2-21-1-main`,
+      `/moodle-preview/runners/${id(2)} keep mdl-ec2-22-1-main`,
+      `/moodle-preview/runners/${id(3)} keep mdl-ec2-23-1-main`,
+      `/moodle-preview/runners/${id(4)} delete mdl-ec2-24-1-main`,
+      `/moodle-preview/runners/${id(5)} delete mdl-ec2-25-1-main`,
+      `/moodle-preview/runners/${id(6)} keep mdl-ec2-26-1-main`,
+      `/moodle-preview/runners/${id(7)} keep`,
+      `/moodle-preview/runners/${id(8)} delete`,
+      '/moodle-preview/runners/mdl-ec2-8-1-gone delete',
+      '/moodle-preview/runners/mdl-ec2-9-1-new keep',
+    ]);
+    expect(decisions.map((d) => d.reason)).toEqual([
+      `its instance ${id(1)} is terminated now`,
+      `its instance ${id(2)} is pending and may still read it`,
+      `its instance ${id(3)} is running and may still read it`,
+      `its instance ${id(4)} is terminated`,
+      `its instance ${id(5)} is shutting-down`,
+      `its instance ${id(6)} is stopped and may still read it`,
+      `its instance ${id(7)} is not visible yet; younger than the grace`,
+      `its instance ${id(8)} does not exist (ended long ago)`,
+      'not named by an instance id (an older version’s JIT config)',
+      'not named by an instance id; younger than the grace',
+    ]);
+  });
 });
 
 describe('reapRunners', () => {
+  /** The JIT config of an instance as start writes it. */
+  const config = (instanceId: string) =>
+    w.ssm.send(
+      new PutParameterCommand({
+        Name: jitParameterName(instanceId),
+        Type: 'SecureString',
+        Value: `jit of ${instanceId}`,
+        Tags: Object.entries(
+          jitParameterTags(instanceArn(w.fake.server.region, w.fake.server.accountId, instanceId)),
+        ).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+
   it('dry-run lists what it would do and changes nothing; the real run does it; a second run has nothing to do', async () => {
     const expired = seed('mdl-ec2-11-1-main', 3000);
     const never = seed('mdl-ec2-12-1-main', 30);
     const fresh = seed('mdl-ec2-13-1-main', 3);
     const working = seed('mdl-ec2-14-1-main', 400);
     const otherRepo = seed('mdl-ec2-15-1-main', 3000, 2880, 'example-org/other');
+    const ended = seed('mdl-ec2-17-1-main', 30);
+    w.fake.ec2.setState(ended, 'terminated');
     w.github.addRunner('mdl-ec2-12-1-main', 'offline');
     w.github.addRunner('mdl-ec2-14-1-main', 'online', undefined, true);
     w.github.addRunner('mdl-ec2-16-1-main', 'offline'); // its instance is long gone
     w.github.addRunner('build-box', 'offline'); // not the suite's
+    for (const id of [expired, fresh, otherRepo, ended, 'i-0000000000000dead']) await config(id);
     await w.ssm.send(
       new PutParameterCommand({
         Name: '/moodle-preview/runners/mdl-ec2-16-1-main',
@@ -132,7 +207,7 @@ describe('reapRunners', () => {
         Value: 'jit',
       }),
     );
-    // The fake's own clock (the parameter's date) is months behind the lease clock: the parameter is old.
+    // The fake's own clock (the parameters' dates) is months behind the lease clock: they are all old.
 
     w.fake.server.resetCalls();
     const requests = w.github.requests.length;
@@ -150,6 +225,9 @@ describe('reapRunners', () => {
         `terminate ${never}`,
         'remove mdl-ec2-12-1-main',
         'remove mdl-ec2-16-1-main',
+        `delete ${jitParameterName(expired)}`,
+        `delete ${jitParameterName(ended)}`,
+        `delete ${jitParameterName('i-0000000000000dead')}`,
         'delete /moodle-preview/runners/mdl-ec2-16-1-main',
       ].sort(),
     );
@@ -160,8 +238,17 @@ describe('reapRunners', () => {
     const real = await reapRunners(w.deps(), { repository: REPOSITORY, graceMinutes: 15, dryRun: false });
     expect(real.terminated.sort()).toEqual([expired, never].sort());
     expect(real.runnersRemoved.sort()).toEqual(['mdl-ec2-12-1-main', 'mdl-ec2-16-1-main']);
-    expect(real.parametersDeleted).toEqual(['/moodle-preview/runners/mdl-ec2-16-1-main']);
+    expect(real.parametersDeleted.sort()).toEqual(
+      [
+        jitParameterName(expired),
+        jitParameterName(ended),
+        jitParameterName('i-0000000000000dead'),
+        '/moodle-preview/runners/mdl-ec2-16-1-main',
+      ].sort(),
+    );
     for (const id of [fresh, working, otherRepo]) expect(w.fake.ec2.instances.get(id)!.State).toBe('running');
+    // Live instances keep their configs: this repository's fresh one and another repository's too.
+    for (const id of [fresh, otherRepo]) expect(w.fake.ssm.parameters.has(jitParameterName(id))).toBe(true);
     expect(w.github.runner('build-box')).toBeDefined();
     expect(w.github.runner('mdl-ec2-14-1-main')).toBeDefined();
 
@@ -169,5 +256,17 @@ describe('reapRunners', () => {
     expect(again.terminated).toEqual([]);
     expect(again.runnersRemoved).toEqual([]);
     expect(again.parametersDeleted).toEqual([]);
+  });
+
+  it('looks up the instances of many parameters in batches of 100, by filter (unknown ids do not fail it)', async () => {
+    const ids = Array.from({ length: 230 }, (_, n) => `i-${(0xabc00000 + n).toString(16).padStart(17, '0')}`);
+    for (const id of ids) await config(id);
+    const live = seed('mdl-ec2-31-1-main', 3);
+    await config(live);
+    w.fake.server.resetCalls();
+    const r = await reapRunners(w.deps(), { repository: REPOSITORY, graceMinutes: 15, dryRun: false });
+    expect(r.parametersDeleted.sort()).toEqual(ids.map(jitParameterName).sort());
+    expect(w.fake.ssm.parameters.has(jitParameterName(live))).toBe(true);
+    expect(w.fake.server.count({ action: 'DescribeInstances' })).toBe(1 + 3); // the repository's, then 3 batches
   });
 });

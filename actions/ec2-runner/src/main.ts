@@ -179,7 +179,8 @@ export function run(): Promise<void> {
         await core.summary
           .addHeading(`Runner ${r.label}`, 3)
           .addRaw(
-            `<p>${r.reused ? 'Kept' : 'Launched'} ${r.instanceId} (${r.market} ${r.instanceType} in ${r.subnetId}, ${r.region}); runner online.</p>`,
+            `<p>${r.reused ? 'Kept' : 'Launched'} ${r.instanceId} (${r.market} ${r.instanceType} in ${r.subnetId}, ${r.region})` +
+              `${r.replaced ? ` in place of ${r.replaced}, which ended before its runner came online` : ''}; runner online.</p>`,
           )
           .addTable([
             header('market', 'instance type', 'subnet', 'result'),

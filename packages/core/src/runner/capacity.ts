@@ -80,7 +80,12 @@ export async function launchWithFallback(
   options: readonly LaunchOption[],
   tokenSeed: string,
   log: Logger,
-): Promise<{ instanceId: string; option: LaunchOption; attempts: LaunchAttempt[] }> {
+): Promise<{
+  instanceId: string;
+  ownerId: string | undefined;
+  option: LaunchOption;
+  attempts: LaunchAttempt[];
+}> {
   const attempts: LaunchAttempt[] = [];
   for (const [n, option] of options.entries()) {
     const attempt: LaunchAttempt = { ...option };
@@ -107,7 +112,7 @@ export async function launchWithFallback(
       const instanceId = out.Instances?.[0]?.InstanceId;
       if (!instanceId) throw new Error('RunInstances answered without an instance id');
       log.info(`launched ${instanceId}: ${option.market} ${option.instanceType} in ${option.subnetId}`);
-      return { instanceId, option, attempts };
+      return { instanceId, ownerId: out.OwnerId, option, attempts };
     } catch (err) {
       const code = (err as { name?: string; Code?: string }).Code ?? (err as Error).name;
       attempt.error = code;

@@ -4,7 +4,13 @@ export * from './runner-versions.js';
 export * from './lease.js';
 export * from './capacity.js';
 export { RUNNER_BOOT_SCRIPT } from './boot-script.js';
-export { bashQuote, redactSecrets, runnerUserData, type BootSettings } from './user-data.js';
+export {
+  bashQuote,
+  CONFIG_WAIT_SECONDS,
+  redactSecrets,
+  runnerUserData,
+  type BootSettings,
+} from './user-data.js';
 export {
   checkStartOptions,
   startRunner,

@@ -8,8 +8,13 @@ import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
 export const RUNNER_COMPONENT = 'ec2-runner';
 /** Every runner name and label of the suite starts with this. */
 export const RUNNER_LABEL_PREFIX = 'mdl-ec2-';
-/** SSM path of the JIT configs waiting for their instance. */
+/**
+ * SSM path of the JIT configs waiting for their instance: `<path><instance id>`, written once the
+ * instance exists and tagged with its ARN, so an instance role can be allowed its own config only.
+ */
 export const RUNNER_PARAMETER_PATH = '/moodle-preview/runners/';
+/** An EC2 instance id, as RunInstances answers it and IMDS tells the instance. */
+export const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 export const RUNNER_TAGS = {
   managedBy: TAG_MANAGED_BY,
@@ -21,10 +26,15 @@ export const RUNNER_TAGS = {
   runAttempt: 'moodle-preview:run-attempt',
   startedAt: 'moodle-preview:started-at',
   expiresAt: 'moodle-preview:expires-at',
+  /** On a JIT config parameter: the ARN of the one instance that may read it. */
+  instance: 'moodle-preview:runner-instance',
 } as const;
 
 /** Instance states in which a lease still holds a machine. */
 export const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
+/** Every instance state (ended instances stay visible to DescribeInstances for about an hour). */
+export const ALL_STATES = [...LIVE_STATES, 'shutting-down', 'terminated'] as const;
+export const isLive = (state: string) => (LIVE_STATES as readonly string[]).includes(state);
 
 export interface LeaseId {
   /** GITHUB_RUN_ID */
@@ -60,7 +70,37 @@ export const leaseLabel = (id: LeaseId) => `${RUNNER_LABEL_PREFIX}${id.runId}-${
 export const leaseLabelsUpTo = (id: LeaseId) =>
   Array.from({ length: id.runAttempt }, (_, i) => leaseLabel({ ...id, runAttempt: i + 1 }));
 
-export const parameterName = (label: string) => `${RUNNER_PARAMETER_PATH}${label}`;
+/** The SSM parameter holding the JIT config of the instance `instanceId`. */
+export const jitParameterName = (instanceId: string) => `${RUNNER_PARAMETER_PATH}${instanceId}`;
+
+/** The instance a JIT config parameter is for, undefined for a name that is not `<path><instance id>`. */
+export function jitParameterInstance(name: string): string | undefined {
+  const id = name.startsWith(RUNNER_PARAMETER_PATH) ? name.slice(RUNNER_PARAMETER_PATH.length) : '';
+  return INSTANCE_ID.test(id) ? id : undefined;
+}
+
+/** The AWS partition of a region (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/**
+ * The instance's ARN as IAM puts it in `ec2:SourceInstanceARN` for calls signed with the instance
+ * profile's credentials: `arn:<partition>:ec2:<region>:<account>:instance/<id>`.
+ */
+export const instanceArn = (region: string, accountId: string, instanceId: string) =>
+  `arn:${partitionOf(region)}:ec2:${region}:${accountId}:instance/${instanceId}`;
+
+/** The tags a JIT config parameter is created with (in the PutParameter call itself, never after). */
+export function jitParameterTags(arn: string): Record<string, string> {
+  return {
+    [RUNNER_TAGS.managedBy]: SUITE_NAME,
+    [RUNNER_TAGS.component]: RUNNER_COMPONENT,
+    [RUNNER_TAGS.instance]: arn,
+  };
+}
 
 /** One lease as EC2 shows it. */
 export interface LeaseInstance {

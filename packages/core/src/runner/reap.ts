@@ -1,15 +1,19 @@
 // The reaper: whatever a cancelled workflow, a lost stop job or a crashed instance left behind is found
 // from the tags and GitHub's runner list and removed — instances past expires-at or without an online
-// runner after a grace period, the suite's offline runners with no live instance, unread JIT configs.
+// runner after a grace period, the suite's offline runners with no live instance, JIT configs whose
+// instance has ended (never one whose instance is still there, whoever's it is).
 // `decideReap` is pure (the CLI's `runner list` shows the same decisions); `reapRunners` applies them.
-import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, TerminateInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetParametersByPathCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { GitHubRunner } from './github-runners.js';
 import {
   findLeaseInstances,
+  isLive,
+  jitParameterInstance,
   RUNNER_LABEL_PREFIX,
   RUNNER_PARAMETER_PATH,
   RUNNER_TAGS,
+  toLeaseInstance,
   type LeaseInstance,
 } from './lease.js';
 import { deleteParameters, type RunnerDeps } from './start.js';
@@ -17,7 +21,8 @@ import { removeRunners } from './stop.js';
 
 export interface RunnerParameter {
   name: string;
-  label: string;
+  /** The instance it is for; undefined for a name that is not an instance id (an older version's). */
+  instanceId: string | undefined;
   lastModified: Date | undefined;
 }
 
@@ -34,6 +39,11 @@ export interface ReapInput {
   instances: readonly LeaseInstance[];
   runners: readonly GitHubRunner[];
   parameters: readonly RunnerParameter[];
+  /**
+   * The instances the parameters name, as EC2 describes them: any state, any repository, any tags
+   * (a parameter of another repository's live runner is kept like one of ours).
+   */
+  parameterInstances: readonly LeaseInstance[];
   now: Date;
   /** How long a new instance may go without an online runner (boot, download, registration). */
   graceMinutes: number;
@@ -85,12 +95,27 @@ export function decideReap(input: ReapInput): ReapDecision[] {
     else decisions.push({ ...base, action: 'remove', reason: 'offline and no live instance of its lease' });
   }
 
+  const terminating = new Set(
+    decisions.filter((d) => d.kind === 'instance' && d.action === 'terminate').map((d) => d.id),
+  );
+  const described = new Map(input.parameterInstances.map((i) => [i.instanceId, i]));
   for (const p of input.parameters) {
-    const base = { kind: 'parameter' as const, id: p.name, label: p.label };
-    const age = p.lastModified ? now - p.lastModified.getTime() : Infinity;
-    if (keptLabels.has(p.label) || age < grace)
-      decisions.push({ ...base, action: 'keep', reason: 'its instance may still read it' });
-    else decisions.push({ ...base, action: 'delete', reason: 'an unread JIT config of an ended lease' });
+    const owner = p.instanceId ? described.get(p.instanceId) : undefined;
+    const base = { kind: 'parameter' as const, id: p.name, label: owner?.label };
+    const young = (p.lastModified ? now - p.lastModified.getTime() : Infinity) < grace;
+    const decide = (action: 'keep' | 'delete', reason: string) => decisions.push({ ...base, action, reason });
+    if (!p.instanceId) {
+      if (young) decide('keep', 'not named by an instance id; younger than the grace');
+      else decide('delete', 'not named by an instance id (an older version’s JIT config)');
+    } else if (terminating.has(p.instanceId))
+      decide('delete', `its instance ${p.instanceId} is terminated now`);
+    else if (owner && isLive(owner.state))
+      decide('keep', `its instance ${p.instanceId} is ${owner.state} and may still read it`);
+    else if (owner) decide('delete', `its instance ${p.instanceId} is ${owner.state}`);
+    // EC2 is eventually consistent: a parameter written right after RunInstances may name an instance
+    // DescribeInstances does not show yet.
+    else if (young) decide('keep', `its instance ${p.instanceId} is not visible yet; younger than the grace`);
+    else decide('delete', `its instance ${p.instanceId} does not exist (ended long ago)`);
   }
   return decisions;
 }
@@ -111,7 +136,7 @@ export async function listRunnerParameters(ssm: SSMClient): Promise<RunnerParame
       if (p.Name)
         found.push({
           name: p.Name,
-          label: p.Name.slice(RUNNER_PARAMETER_PATH.length),
+          instanceId: jitParameterInstance(p.Name),
           lastModified: p.LastModifiedDate,
         });
     token = page.NextToken;
@@ -128,16 +153,53 @@ export async function readReapInput(
   const [instances, runners, parameters] = await Promise.allSettled([
     findLeaseInstances(deps.ec2, { [RUNNER_TAGS.repository]: o.repository }),
     deps.github.listRunners(),
-    listRunnerParameters(deps.ssm),
+    listRunnerParameters(deps.ssm).then(async (params) => ({
+      params,
+      owners: await describeInstancesById(
+        deps.ec2,
+        params.flatMap((p) => (p.instanceId ? [p.instanceId] : [])),
+      ),
+    })),
   ]);
   for (const r of [runners, instances, parameters]) if (r.status === 'rejected') throw r.reason;
+  const { params, owners } = (
+    parameters as PromiseFulfilledResult<{ params: RunnerParameter[]; owners: LeaseInstance[] }>
+  ).value;
   return {
     instances: (instances as PromiseFulfilledResult<LeaseInstance[]>).value,
     runners: (runners as PromiseFulfilledResult<GitHubRunner[]>).value,
-    parameters: (parameters as PromiseFulfilledResult<RunnerParameter[]>).value,
+    parameters: params,
+    parameterInstances: owners,
     now: o.now,
     graceMinutes: o.graceMinutes,
   };
+}
+
+/**
+ * The instances with these ids, in any state and whoever's they are. By the `instance-id` filter, not
+ * InstanceIds: an id EC2 no longer knows is left out instead of failing the whole call.
+ */
+export async function describeInstancesById(
+  ec2: EC2Client,
+  ids: readonly string[],
+): Promise<LeaseInstance[]> {
+  const found: LeaseInstance[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    let nextToken: string | undefined;
+    do {
+      const page = await ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [{ Name: 'instance-id', Values: ids.slice(i, i + 100) }],
+          MaxResults: 100,
+          NextToken: nextToken,
+        }),
+      );
+      for (const r of page.Reservations ?? [])
+        for (const instance of r.Instances ?? []) found.push(toLeaseInstance(instance));
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
+  return found;
 }
 
 export interface ReapResult {

@@ -1,6 +1,10 @@
-// Starting a lease: check everything first, then JIT config → SSM SecureString → launch (capacity
-// fallback) → wait until the runner is online. A failure after the first change undoes the lease
-// (console output captured with secrets redacted, instance terminated, runner and parameter removed).
+// Starting a lease: check everything first, then JIT config → launch (capacity fallback) → the config
+// as an SSM SecureString named by the new instance's id and tagged with its ARN (so only that instance's
+// role may read it) → wait until the runner is online. A failure after the first change undoes the
+// lease (console output captured with secrets redacted, instance terminated, runner and parameter
+// removed). A second start of the same lease keeps its live instance; when that one ends without its
+// runner ever coming online (a start that died before writing the config leaves it waiting for one
+// until it powers off), it is replaced once.
 import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
@@ -21,9 +25,11 @@ import {
 import type { GitHubRunnersClient } from './github-runners.js';
 import {
   findLeaseInstances,
+  instanceArn,
+  jitParameterName,
+  jitParameterTags,
   leaseLabel,
   leaseTags,
-  parameterName,
   RUNNER_TAGS,
   type LeaseId,
 } from './lease.js';
@@ -77,6 +83,8 @@ export interface StartRunnerResult {
   attempts: LaunchAttempt[];
   /** True when a live instance of this lease already existed and was kept. */
   reused: boolean;
+  /** The lease's earlier instance that ended before its runner came online and was replaced. */
+  replaced?: string;
 }
 
 /** The runner did not come online; the lease was undone. */
@@ -125,7 +133,7 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
   const sleep = deps.sleep ?? defaultSleep;
   const log = deps.log;
   const label = leaseLabel(o.lease);
-  const param = parameterName(label);
+  const wait = { label, o, now, sleep };
 
   // Read-only checks that can refuse the lease before it changes anything.
   const image = await deps.ec2
@@ -142,35 +150,37 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
     );
   const rootDevice = image.RootDeviceName ?? '/dev/xvda';
 
+  let replaced: string | undefined;
   const live = await findLeaseInstances(deps.ec2, { [RUNNER_TAGS.label]: label });
   if (live.length) {
     const instance = live[0]!;
     log.info(
       `lease ${label} already has instance ${instance.instanceId} (${instance.state}); waiting for its runner`,
     );
-    const runner = await waitOnline(deps, {
-      label,
-      instanceId: instance.instanceId,
-      param,
-      secrets: [],
-      o,
-      now,
-      sleep,
-    });
-    return {
-      label,
-      instanceId: instance.instanceId,
-      region: o.region,
-      runnerId: runner,
-      instanceType: instance.instanceType,
-      subnetId: instance.subnetId ?? '',
-      market: instance.market,
-      attempts: [],
-      reused: true,
-    };
+    const outcome = await pollOnline(deps, { ...wait, instanceId: instance.instanceId });
+    if (outcome.online)
+      return {
+        label,
+        instanceId: instance.instanceId,
+        region: o.region,
+        runnerId: outcome.runnerId,
+        instanceType: instance.instanceType,
+        subnetId: instance.subnetId ?? '',
+        market: instance.market,
+        attempts: [],
+        reused: true,
+      };
+    if (!outcome.ended)
+      await failStart(deps, { ...wait, instanceId: instance.instanceId, secrets: [] }, outcome.reason);
+    // It may have read its config and failed, or never had one (a start that died between launching it
+    // and writing the config): either way it is gone, so the lease gets a new instance, once.
+    await logConsoleOutput(deps, instance.instanceId, []);
+    log.info(`${outcome.reason}; launching a new instance for ${label} in its place`);
+    await deleteParameters(deps.ssm, [jitParameterName(instance.instanceId)]);
+    replaced = instance.instanceId;
   }
 
-  // A runner of this name without an instance is a leftover of an interrupted start: remove it.
+  // A runner of this name without a live instance is a leftover of an interrupted start: remove it.
   const stale = await deps.github.findRunner(label);
   if (stale) {
     log.info(`removing runner ${label} (id ${stale.id}) left by an interrupted start`);
@@ -185,48 +195,34 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
   log.mask(jit.encodedJitConfig);
   log.info(`registered JIT runner ${label} (id ${jit.runner.id})`);
   const secrets = [jit.encodedJitConfig];
-
-  // Before an instance exists, undoing the lease is removing the runner and its parameter.
-  const undo = async () => {
-    await deps.github
+  const removeRunner = () =>
+    deps.github
       .deleteRunner(jit.runner.id)
+      .then(() => undefined)
       .catch((e: Error) => log.warning(`could not remove runner ${label}: ${e.message}`));
-    await deleteParameters(deps.ssm, [param]).catch((e: Error) =>
-      log.warning(`could not delete ${param}: ${e.message}`),
-    );
-  };
 
+  const startedAt = now();
+  const expiresAt = new Date(startedAt.getTime() + o.maxLifetimeMinutes * 60_000);
+  const tags = leaseTags({
+    label,
+    lease: o.lease,
+    repository: o.repository,
+    startedAt,
+    expiresAt,
+    extra: o.tags,
+  });
+  // The same for every instance: each finds its own config by its instance id, so nothing in the user
+  // data depends on which launch it is.
+  const userData = runnerUserData({
+    label,
+    region: o.region,
+    maxLifetimeMinutes: o.maxLifetimeMinutes,
+    runnerUrl: release.url,
+    runnerSha256: release.sha256,
+  });
+  const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
   let launched: Awaited<ReturnType<typeof launchWithFallback>>;
   try {
-    // Intelligent-Tiering: a JIT config near 4 KB goes to the advanced tier instead of failing.
-    await deps.ssm.send(
-      new PutParameterCommand({
-        Name: param,
-        Type: 'SecureString',
-        Value: jit.encodedJitConfig,
-        Overwrite: true,
-        Tier: 'Intelligent-Tiering',
-        Description: `JIT config of runner ${label}; its instance reads and deletes it at boot`,
-      }),
-    );
-    const startedAt = now();
-    const expiresAt = new Date(startedAt.getTime() + o.maxLifetimeMinutes * 60_000);
-    const tags = leaseTags({
-      label,
-      lease: o.lease,
-      repository: o.repository,
-      startedAt,
-      expiresAt,
-      extra: o.tags,
-    });
-    const userData = runnerUserData({
-      parameterName: param,
-      region: o.region,
-      maxLifetimeMinutes: o.maxLifetimeMinutes,
-      runnerUrl: release.url,
-      runnerSha256: release.sha256,
-    });
-    const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
     launched = await launchWithFallback(
       deps.ec2,
       {
@@ -259,102 +255,164 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
         ],
       },
       launchOptions(o.marketType, o.instanceTypes, o.subnetIds),
-      label,
+      // A replacement is a new request: the first launch's client tokens would answer the ended instance.
+      replaced ? `${label}/after/${replaced}` : label,
       log,
     );
   } catch (err) {
-    await undo();
+    // No instance: undoing the lease is removing its runner.
+    await removeRunner();
     throw err;
   }
 
-  const { instanceId, option, attempts } = launched;
-  const runnerId = await waitOnline(deps, {
-    label,
-    instanceId,
-    param,
-    secrets,
-    o,
-    now,
-    sleep,
-    runnerId: jit.runner.id,
-  });
+  const { instanceId, ownerId, option, attempts } = launched;
+  const param = jitParameterName(instanceId);
+  try {
+    if (!ownerId) throw new Error(`RunInstances answered ${instanceId} without its account (OwnerId)`);
+    await putJitConfig(deps, {
+      name: param,
+      value: jit.encodedJitConfig,
+      instanceArn: instanceArn(o.region, ownerId, instanceId),
+      label,
+    });
+  } catch (err) {
+    log.warning(
+      `the JIT config of ${instanceId} could not be stored: ${(err as Error).message}; undoing the lease`,
+    );
+    await terminate(deps.ec2, instanceId, log).catch((e: Error) =>
+      log.warning(`could not terminate ${instanceId}: ${e.message}`),
+    );
+    await removeRunner();
+    await deleteParameters(deps.ssm, [param]).catch((e: Error) =>
+      log.warning(`could not delete ${param}: ${e.message}`),
+    );
+    throw err;
+  }
+
+  const outcome = await pollOnline(deps, { ...wait, instanceId });
+  if (!outcome.online)
+    await failStart(deps, { ...wait, instanceId, secrets, runnerId: jit.runner.id }, outcome.reason);
   return {
     label,
     instanceId,
     region: o.region,
-    runnerId: runnerId ?? jit.runner.id,
+    runnerId: (outcome.online && outcome.runnerId) || jit.runner.id,
     instanceType: option.instanceType,
     subnetId: option.subnetId,
     market: option.market,
     attempts,
     reused: false,
+    ...(replaced ? { replaced } : {}),
   };
 }
 
 /**
- * Poll until the runner named `label` is online. The instance ending early or the timeout fail the
- * start after capturing the console output (redacted), terminating the instance and removing the
- * runner and the parameter.
+ * The JIT config as a SecureString, created with its tags in the same call (a parameter never exists
+ * without the tag that names its instance). Intelligent-Tiering: a config near 4 KB goes to the advanced
+ * tier instead of failing. ParameterAlreadyExists can only be an SDK retry of this very call whose
+ * first answer was lost: the name holds an instance id that nothing else writes.
  */
-async function waitOnline(
-  deps: RunnerDeps,
-  w: {
-    label: string;
-    instanceId: string;
-    param: string;
-    secrets: string[];
-    o: StartRunnerOptions;
-    now: () => Date;
-    sleep: (ms: number) => Promise<void>;
-    runnerId?: number;
-  },
-): Promise<number | undefined> {
+async function putJitConfig(
+  deps: Pick<RunnerDeps, 'ssm' | 'log'>,
+  p: { name: string; value: string; instanceArn: string; label: string },
+): Promise<void> {
+  try {
+    await deps.ssm.send(
+      new PutParameterCommand({
+        Name: p.name,
+        Type: 'SecureString',
+        Value: p.value,
+        Tier: 'Intelligent-Tiering',
+        Description: `JIT config of runner ${p.label}; only its instance may read it, and deletes it at boot`,
+        Tags: Object.entries(jitParameterTags(p.instanceArn)).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    deps.log.info(`stored the JIT config as ${p.name} for ${p.instanceArn}`);
+  } catch (err) {
+    if ((err as Error).name !== 'ParameterAlreadyExists') throw err;
+    deps.log.info(`${p.name} was already stored (a retried call whose first answer was lost)`);
+  }
+}
+
+type PollOutcome = { online: true; runnerId: number } | { online: false; ended: boolean; reason: string };
+
+interface WaitContext {
+  label: string;
+  o: StartRunnerOptions;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Poll until the runner named `label` is online, the instance ends or the registration timeout passes. */
+async function pollOnline(deps: RunnerDeps, w: WaitContext & { instanceId: string }): Promise<PollOutcome> {
   const { log } = deps;
   const deadline = w.now().getTime() + w.o.registrationTimeoutMinutes * 60_000;
   const poll = (w.o.pollSeconds ?? 10) * 1000;
-  let reason: string;
   for (;;) {
     const runner = await deps.github.findRunner(w.label);
     if (runner?.status === 'online') {
       log.info(`runner ${w.label} is online (instance ${w.instanceId})`);
-      return runner.id;
+      return { online: true, runnerId: runner.id };
     }
     const state = await instanceState(deps.ec2, w.instanceId);
-    if (['shutting-down', 'terminated', 'stopping', 'stopped'].includes(state)) {
-      reason = `instance ${w.instanceId} is ${state} before runner ${w.label} came online`;
-      break;
-    }
-    if (w.now().getTime() >= deadline) {
-      reason = `runner ${w.label} was not online ${w.o.registrationTimeoutMinutes} minute(s) after launch (instance ${w.instanceId} ${state}, runner ${runner ? runner.status : 'not registered'})`;
-      break;
-    }
+    if (['shutting-down', 'terminated', 'stopping', 'stopped'].includes(state))
+      return {
+        online: false,
+        ended: true,
+        reason: `instance ${w.instanceId} is ${state} before runner ${w.label} came online`,
+      };
+    if (w.now().getTime() >= deadline)
+      return {
+        online: false,
+        ended: false,
+        reason: `runner ${w.label} was not online ${w.o.registrationTimeoutMinutes} minute(s) after launch (instance ${w.instanceId} ${state}, runner ${runner ? runner.status : 'not registered'})`,
+      };
     log.info(
       `waiting for runner ${w.label}: instance ${state}, runner ${runner ? runner.status : 'not registered yet'}`,
     );
     await w.sleep(poll);
   }
-  await log.group(`console output of ${w.instanceId} (secrets redacted)`, async () => {
+}
+
+/** The instance's console output in the log, secrets redacted. */
+async function logConsoleOutput(deps: RunnerDeps, instanceId: string, secrets: string[]): Promise<void> {
+  const { log } = deps;
+  await log.group(`console output of ${instanceId} (secrets redacted)`, async () => {
     try {
       // Latest (the live buffer) exists on Nitro instances only; elsewhere the last posted snapshot.
       const out = await deps.ec2
-        .send(new GetConsoleOutputCommand({ InstanceId: w.instanceId, Latest: true }))
-        .catch(() => deps.ec2.send(new GetConsoleOutputCommand({ InstanceId: w.instanceId })));
+        .send(new GetConsoleOutputCommand({ InstanceId: instanceId, Latest: true }))
+        .catch(() => deps.ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId })));
       const text = out.Output
         ? Buffer.from(out.Output, 'base64').toString('utf8')
         : '(no console output yet)';
-      for (const line of redactSecrets(text, w.secrets).split('\n')) log.info(line);
+      for (const line of redactSecrets(text, secrets).split('\n')) log.info(line);
     } catch (e) {
       log.warning(`could not read the console output: ${(e as Error).message}`);
     }
   });
+}
+
+/**
+ * The runner did not come online: capture the console output (redacted), terminate the instance, remove
+ * the runner and the instance's parameter, and fail the start.
+ */
+async function failStart(
+  deps: RunnerDeps,
+  w: WaitContext & { instanceId: string; secrets: string[]; runnerId?: number },
+  reason: string,
+): Promise<never> {
+  const { log } = deps;
+  await logConsoleOutput(deps, w.instanceId, w.secrets);
   await terminate(deps.ec2, w.instanceId, log);
   const runner = w.runnerId ?? (await deps.github.findRunner(w.label))?.id;
   if (runner !== undefined)
     await deps.github
       .deleteRunner(runner)
       .catch((e: Error) => log.warning(`could not remove runner ${w.label}: ${e.message}`));
-  await deleteParameters(deps.ssm, [w.param]).catch((e: Error) =>
-    log.warning(`could not delete ${w.param}: ${e.message}`),
+  const param = jitParameterName(w.instanceId);
+  await deleteParameters(deps.ssm, [param]).catch((e: Error) =>
+    log.warning(`could not delete ${param}: ${e.message}`),
   );
   throw new RunnerStartError(
     `${reason}; the instance was terminated and the runner removed (console output above)`,

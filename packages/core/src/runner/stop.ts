@@ -1,12 +1,15 @@
-// Ending a lease: terminate its instance, remove its runner and its JIT parameter. Found by the
-// label, or — when start was cancelled before it had outputs — by the workflow run and lease name
-// (every attempt up to this one). What is already gone counts as done, so stop never fails for it.
+// Ending a lease: terminate its instance, remove its runner and the JIT parameter of each of its
+// instances (live or already ended: an unread one is named by the instance id). Found by the label, or
+// — when start was cancelled before it had outputs — by the workflow run and lease name (every attempt
+// up to this one). What is already gone counts as done, so stop never fails for it.
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import type { GitHubRunner } from './github-runners.js';
 import {
+  ALL_STATES,
   findLeaseInstances,
+  isLive,
+  jitParameterName,
   leaseLabelsUpTo,
-  parameterName,
   RUNNER_TAGS,
   type LeaseId,
   type LeaseInstance,
@@ -39,20 +42,26 @@ export async function stopRunner(
   if (o.label) labels.add(o.label);
   if (o.lease) for (const l of leaseLabelsUpTo(o.lease)) labels.add(l);
 
-  const instances = new Map<string, LeaseInstance>();
+  // Ended instances too: their JIT parameters may still be there (a start undone half-way).
+  const seen = new Map<string, LeaseInstance>();
   for (const label of [...labels]) {
-    for (const i of await findLeaseInstances(deps.ec2, { [RUNNER_TAGS.label]: label }))
-      instances.set(i.instanceId, i);
+    for (const i of await findLeaseInstances(deps.ec2, { [RUNNER_TAGS.label]: label }, ALL_STATES))
+      seen.set(i.instanceId, i);
   }
   if (o.lease) {
-    const byRun = await findLeaseInstances(deps.ec2, {
-      [RUNNER_TAGS.repository]: o.repository,
-      [RUNNER_TAGS.workflowRun]: o.lease.runId,
-      [RUNNER_TAGS.lease]: o.lease.name,
-    });
-    for (const i of byRun) instances.set(i.instanceId, i);
+    const byRun = await findLeaseInstances(
+      deps.ec2,
+      {
+        [RUNNER_TAGS.repository]: o.repository,
+        [RUNNER_TAGS.workflowRun]: o.lease.runId,
+        [RUNNER_TAGS.lease]: o.lease.name,
+      },
+      ALL_STATES,
+    );
+    for (const i of byRun) seen.set(i.instanceId, i);
   }
-  for (const i of instances.values()) if (i.label) labels.add(i.label);
+  for (const i of seen.values()) if (i.label) labels.add(i.label);
+  const instances = new Map([...seen].filter(([, i]) => isLive(i.state)));
 
   const result: StopRunnerResult = {
     labels: [...labels].sort(),
@@ -72,7 +81,7 @@ export async function stopRunner(
   await removeRunners(deps, runners, result);
   if (!runners.length) log.info('no runner registered for this lease: already gone');
 
-  result.parametersDeleted = await deleteParameters(deps.ssm, [...labels].map(parameterName));
+  result.parametersDeleted = await deleteParameters(deps.ssm, [...seen.keys()].map(jitParameterName));
   for (const p of result.parametersDeleted) log.info(`deleted the unread JIT config ${p}`);
   return result;
 }
