@@ -216,23 +216,16 @@ describe('the boot script, run against stub commands', () => {
     expect(r.status).toBe(0);
     // The config went to the runner and nowhere else: not on the output cloud-init sends to the console.
     expect(r.output).not.toContain(JIT);
-    expect(r.output).toContain(`instance ${INSTANCE}, runner mdl-ec2-1-1-main; its config is to come at ${OWN}`);
+    expect(r.output).toContain(
+      `instance ${INSTANCE}, runner mdl-ec2-1-1-main; its config is to come at ${OWN}`,
+    );
     expect(r.output).toContain('runner config read from SSM and deleted there');
   });
 
   it('waits for its config with backoff while SSM answers not found or access denied, then goes on', () => {
     const r = boot({ notYet: ['ParameterNotFound', 'AccessDeniedException', 'ParameterNotFound'] });
     const waits = r.calls.filter((c) => c.startsWith('aws ') || c.startsWith('sleep '));
-    expect(waits).toEqual([
-      getCall,
-      'sleep 2',
-      getCall,
-      'sleep 4',
-      getCall,
-      'sleep 8',
-      getCall,
-      deleteCall,
-    ]);
+    expect(waits).toEqual([getCall, 'sleep 2', getCall, 'sleep 4', getCall, 'sleep 8', getCall, deleteCall]);
     expect(r.output).toContain(`no runner config at ${OWN} yet (ParameterNotFound); next look in 2 s`);
     expect(r.output).toContain(`no runner config at ${OWN} yet (AccessDeniedException); next look in 4 s`);
     expect(r.runnerArgs).toBe(`--jitconfig ${JIT}`);
@@ -340,7 +333,9 @@ describe('the boot script with the real AWS CLI against the fake SSM', () => {
         const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
         // start writes the config only after RunInstances answered: here, once the script has looked once.
         const deadline = Date.now() + 30_000;
-        while (!fake.server.calls.some((c) => c.action === 'GetParameter' && c.error === 'ParameterNotFound')) {
+        while (
+          !fake.server.calls.some((c) => c.action === 'GetParameter' && c.error === 'ParameterNotFound')
+        ) {
           if (Date.now() > deadline) throw new Error(`the script never asked SSM:\n${output}`);
           await new Promise((r) => setTimeout(r, 50));
         }

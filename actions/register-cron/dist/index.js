@@ -86849,6 +86849,30 @@ class errors_SettingsError extends errors_ConfigurationError {
         this.problems = problems;
     }
 }
+/**
+ * An error's message followed by its causes (`cause` chain, and an AggregateError's errors), e.g.
+ * `fetch failed: getaddrinfo ENOTFOUND demo.example`. Node's fetch, the SDK and mysql2 wrap the
+ * error that says what went wrong (DNS, TLS, refused connection) in one that does not.
+ */
+function describeError(err) {
+    const parts = [];
+    const seen = new Set();
+    let current = err;
+    while (current !== undefined && current !== null && !seen.has(current) && parts.length < 6) {
+        seen.add(current);
+        if (current instanceof AggregateError && current.errors.length) {
+            const inner = current.errors.map((e) => describeError(e)).join('; ');
+            parts.push(current.message ? `${current.message} (${inner})` : inner);
+            break;
+        }
+        const text = current instanceof Error ? current.message || current.name : String(current);
+        const code = current.code;
+        // Node's system errors carry the code in their message already; others (undici's) only in `code`.
+        parts.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
+        current = current instanceof Error ? current.cause : undefined;
+    }
+    return parts.join(': ');
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/action-io.js
 // The glue every action shares: a Logger backed by @actions/core, typed input readers that turn bad

@@ -103280,6 +103280,7 @@ function getIDToken(aud) {
 /* harmony export */   Vw: () => (/* binding */ formatProblem),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError)
 /* harmony export */ });
+/* unused harmony export describeError */
 // Typed errors: a ConfigurationError is the user's to fix (its message says how); anything else is
 // an internal failure and keeps its cause.
 /** A mistake in the input (settings, platform file, action inputs) that the user must fix. */
@@ -103299,6 +103300,30 @@ class SettingsError extends ConfigurationError {
         super(`${n} problem${n === 1 ? '' : 's'} in settings:\n${problems.map(formatProblem).join('\n')}`);
         this.problems = problems;
     }
+}
+/**
+ * An error's message followed by its causes (`cause` chain, and an AggregateError's errors), e.g.
+ * `fetch failed: getaddrinfo ENOTFOUND demo.example`. Node's fetch, the SDK and mysql2 wrap the
+ * error that says what went wrong (DNS, TLS, refused connection) in one that does not.
+ */
+function describeError(err) {
+    const parts = [];
+    const seen = new Set();
+    let current = err;
+    while (current !== undefined && current !== null && !seen.has(current) && parts.length < 6) {
+        seen.add(current);
+        if (current instanceof AggregateError && current.errors.length) {
+            const inner = current.errors.map((e) => describeError(e)).join('; ');
+            parts.push(current.message ? `${current.message} (${inner})` : inner);
+            break;
+        }
+        const text = current instanceof Error ? current.message || current.name : String(current);
+        const code = current.code;
+        // Node's system errors carry the code in their message already; others (undici's) only in `code`.
+        parts.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
+        current = current instanceof Error ? current.cause : undefined;
+    }
+    return parts.join(': ');
 }
 
 

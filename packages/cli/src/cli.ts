@@ -4,6 +4,7 @@ import { ConfigurationError, describeError, RestoreError, SettingsError } from '
 import { adopt } from './commands/adopt.js';
 import { cron } from './commands/cron.js';
 import { exec, tasks } from './commands/exec.js';
+import { iam } from './commands/iam.js';
 import { logs } from './commands/logs.js';
 import { shell } from './commands/shell.js';
 import { sites } from './commands/sites.js';
@@ -41,6 +42,12 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
       'adopt FILE [--platform FILE] [--apply] [--service NAME] [--target-group NAME]\n' +
       '                                           take over a site Terraform built: report, then tag with --apply',
     run: adopt,
+  },
+  iam: {
+    usage:
+      'iam ROLE…|all [--platform FILE] [--explain] [--dump-bucket B] [--exec-kms-key ARN] [--external-cluster C]\n' +
+      '                                           the least-privilege IAM policy of a role for this platform',
+    run: iam,
   },
   entra: {
     usage:

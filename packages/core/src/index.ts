@@ -134,3 +134,4 @@ export * from './site-config/site-config.js';
 export * from './retired/purge-retired.js';
 export { claimRetired } from './deploy/conflict-guard.js';
 export * from './restore/index.js';
+export * from './iam/index.js';

