@@ -156,13 +156,21 @@ describe('mdl-preview doctor', () => {
   });
 
   it("says why a URL could not be fetched: the cause fetch wraps (a refused connection), not just 'fetch failed'", async () => {
-    // Port 1 on loopback: nothing listens there, so Node's fetch fails with ECONNREFUSED as its cause.
+    // A loopback port that was just free: nothing listens there, so Node's fetch fails with
+    // ECONNREFUSED as its cause (port 1 would fail earlier: fetch refuses it as a "bad port").
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
     const r = await run({
       fetchUrl: async () => {
-        const res = await fetch('http://127.0.0.1:1/', { redirect: 'manual' });
+        const res = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' });
         return { status: res.status };
       },
     });
-    expect(r.lines[3]).toMatch(/^FAIL {2}url +TypeError: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:1$/);
+    expect(r.lines[3]).toMatch(
+      /^FAIL {2}url +TypeError: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:(\d+)$/,
+    );
+    expect(/:(\d+)$/.exec(r.lines[3]!)![1]).toBe(String(port));
   });
 });

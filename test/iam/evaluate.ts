@@ -6,6 +6,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { AuthorizationRequest } from '@moodle-preview/aws-fake';
 import type { PolicyDocument } from '@moodle-preview/core';
+import { completeIamData } from './data-gaps.js';
 
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
@@ -41,6 +42,7 @@ async function simulate(
   request: AuthorizationRequest,
   caller: Caller,
 ): Promise<Decision> {
+  await completeIamData();
   const result = await runSimulation(
     {
       identityPolicies: [{ name: 'suite', policy }],

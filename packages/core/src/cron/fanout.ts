@@ -3,6 +3,7 @@
 import { DescribeTasksCommand, ListTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import {
   CreateLogGroupCommand,
+  PutRetentionPolicyCommand,
   CreateLogStreamCommand,
   PutLogEventsCommand,
   type CloudWatchLogsClient,
@@ -10,6 +11,7 @@ import {
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../errors.js';
+import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
 import type { Logger } from '../logger.js';
 import { ExecTimeoutError, runCommand, type RunCommandResult } from '../exec/run-command.js';
 import type { DataChannelTuning } from '../exec/data-channel.js';
@@ -303,9 +305,21 @@ export class CronRunLog {
   }
 
   private ensureGroup(): Promise<void> {
+    // Created as the suite's (its IAM policy allows no other create) and kept for CRON_LOG_RETENTION_DAYS.
     this.groupReady ??= this.ignoreExisting(
-      this.logs.send(new CreateLogGroupCommand({ logGroupName: this.logGroup })),
-    );
+      this.logs.send(
+        new CreateLogGroupCommand({ logGroupName: this.logGroup, tags: { [TAG_MANAGED_BY]: SUITE_NAME } }),
+      ),
+    )
+      .then(() =>
+        this.logs.send(
+          new PutRetentionPolicyCommand({
+            logGroupName: this.logGroup,
+            retentionInDays: CRON_LOG_RETENTION_DAYS,
+          }),
+        ),
+      )
+      .then(() => undefined);
     return this.groupReady;
   }
 
@@ -317,6 +331,9 @@ export class CronRunLog {
     }
   }
 }
+
+/** How long cron's run log keeps each site's runs (a CloudWatch Logs retention value). */
+export const CRON_LOG_RETENTION_DAYS = 30;
 
 function checkConcurrency(concurrency: number): void {
   if (!Number.isInteger(concurrency) || concurrency < 1)

@@ -84,7 +84,8 @@ const readRegistry = (s: IamScope, actions = ['ssm:GetParametersByPath']) =>
   grant('ReadTheSiteRegistry', actions, arns.registry(s));
 
 const writeRegistry = (s: IamScope) => [
-  // PutParameter takes no resource-tag key: an entry is ours by its path.
+  // PutParameter both creates an entry (nothing to read a tag from yet) and overwrites one: an entry is
+  // ours by its path, which only the suite writes under.
   grant('WriteTheSiteRegistry', ['ssm:PutParameter'], arns.registryEntries(s)),
   grant('TagRegistryEntriesAsOurs', ['ssm:AddTagsToResource'], arns.registryEntries(s), {
     condition: TAGGED_AS_OURS,
@@ -159,12 +160,10 @@ function deployInstance(s: IamScope): Grant[] {
     grant('CreateSiteLogGroups', ['logs:CreateLogGroup', 'logs:TagResource'], arns.siteLogGroups(s), {
       condition: TAGGED_AS_OURS,
     }),
-    // CloudWatch Logs takes no resource-tag key on these: a site log group is ours by its prefix.
-    grant(
-      'SiteLogGroupRetentionAndLogs',
-      ['logs:GetLogEvents', 'logs:ListTagsForResource', 'logs:PutRetentionPolicy'],
-      arns.siteLogGroups(s),
-    ),
+    grant('ReadSiteLogGroups', ['logs:GetLogEvents', 'logs:ListTagsForResource'], arns.siteLogGroups(s)),
+    grant('SetOurLogGroupsRetention', ['logs:PutRetentionPolicy'], arns.siteLogGroups(s), {
+      condition: OURS,
+    }),
     grant(
       'CreateSiteSecrets',
       ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
@@ -234,13 +233,8 @@ function destroyInstance(s: IamScope): Grant[] {
     grant('DeleteOurTargetGroups', ['elasticloadbalancing:DeleteTargetGroup'], arns.targetGroups(s), {
       condition: OURS,
     }),
-    // CloudWatch Logs takes no resource-tag key on DeleteLogGroup: a site log group is ours by its
-    // prefix (and destroy reads its tags first).
-    grant(
-      'SiteLogGroups',
-      ['logs:DeleteLogGroup', 'logs:GetLogEvents', 'logs:ListTagsForResource'],
-      arns.siteLogGroups(s),
-    ),
+    grant('ReadSiteLogGroups', ['logs:GetLogEvents', 'logs:ListTagsForResource'], arns.siteLogGroups(s)),
+    grant('DeleteOurLogGroups', ['logs:DeleteLogGroup'], arns.siteLogGroups(s), { condition: OURS }),
     grant('DeleteOurSiteSecrets', ['secretsmanager:DeleteSecret'], arns.siteSecrets(s), { condition: OURS }),
     readSecrets(s),
     readRegistry(s),
