@@ -184,18 +184,18 @@ export class AwsFakeServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
-    const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(
+    const scope = /Credential=([^/]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(
       String(req.headers.authorization ?? ''),
     );
     // STS's web identity and SAML exchanges are unsigned (the token is the credential), as in AWS.
     const unsignedSts = !scope && /(^|&)Action=AssumeRoleWith(WebIdentity|SAML)(&|$)/.test(body);
-    const handler = scope ? this.handlers.get(scope[1]!) : unsignedSts ? this.handlers.get('sts') : undefined;
+    const handler = scope ? this.handlers.get(scope[2]!) : unsignedSts ? this.handlers.get('sts') : undefined;
     if (!handler) {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
           __type: 'UnknownServiceException',
-          message: `the fake has no service ${scope?.[1] ?? '(unsigned request)'}`,
+          message: `the fake has no service ${scope?.[2] ?? '(unsigned request)'}`,
         }),
       );
       return;
@@ -218,8 +218,10 @@ export class AwsFakeServer {
       action,
       mutating: handler.isMutating(action),
       throttled: false,
+      ...(scope ? { principal: scope[1]! } : {}),
     };
     this.calls.push(record);
+    record.authorizations = this.authorizations(handler, action, params);
     try {
       if (this.mutationBudget !== undefined && this.mutationBudget <= 0) {
         throw new AwsServiceError(
@@ -250,6 +252,23 @@ export class AwsFakeServer {
           : new AwsServiceError('InternalFailure', `fake failure: ${(err as Error).message}`, 500);
       record.error = e.code;
       this.replyError(res, handler, e);
+    }
+  }
+
+  /** What IAM would authorise, every request carrying the global aws:RequestedRegion; undefined when
+   * the service cannot say (an action it does not model, or a request too malformed to read). */
+  private authorizations(
+    handler: ServiceHandler,
+    action: string,
+    params: Record<string, unknown>,
+  ): CallRecord['authorizations'] {
+    if (!handler.authorize) return undefined;
+    try {
+      return handler
+        .authorize(action, params, this.ctx)
+        .map((a) => ({ ...a, context: { 'aws:RequestedRegion': this.region, ...a.context } }));
+    } catch {
+      return undefined;
     }
   }
 

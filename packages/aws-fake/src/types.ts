@@ -26,6 +26,11 @@ export interface ServiceHandler {
   isMutating(action: string): boolean;
   /** Answer one call: a JSON-able result, or throw AwsServiceError. */
   handle(action: string, params: Record<string, unknown>, ctx: FakeContext): unknown;
+  /**
+   * What IAM would authorise for this call, read before it is handled (resource tags as they were):
+   * the call's own action on its resources, and what it implies (tags on create, roles passed).
+   */
+  authorize?(action: string, params: Record<string, unknown>, ctx: FakeContext): AuthorizationRequest[];
   /** The live resources this service holds, for "exactly one of each" assertions. */
   inventory?(): ResourceRecord[];
 }

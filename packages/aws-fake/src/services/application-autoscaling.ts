@@ -1,7 +1,8 @@
 // Fake Application Auto Scaling (JSON 1.1, `AnyScaleFrontendService`): scalable targets and scaling
 // policies. Registering an ECS target moves the service's desired count into [min, max], as AWS does.
 import { AwsServiceError } from '../errors.js';
-import type { FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import { authz, requestTags, resourceTags } from '../authorization.js';
 import { RequestMembers, copyOf, pageOf, pageSize, toWire, unknownOperation } from './json-protocol.js';
 
 export interface ScalableTarget {
@@ -79,6 +80,95 @@ export class AutoscalingFake implements ServiceHandler {
 
   isMutating(action: string): boolean {
     return MUTATING.has(action);
+  }
+
+  /**
+   * What IAM authorises: the scalable target (by its ARN, `scalable-target/new` before it exists) with
+   * its namespace and dimension; tags on a create as TagResource; the service-linked role the first ECS
+   * registration creates; and the CloudWatch alarms target tracking puts and deletes as the caller.
+   */
+  authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
+    const str = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
+    const namespace = str('ServiceNamespace') ?? '';
+    const resourceId = str('ResourceId') ?? '';
+    const dimension = str('ScalableDimension') ?? '';
+    const target = this.targets.get(key(namespace, resourceId, dimension));
+    const targetArn =
+      target?.ScalableTargetARN ?? this.ctx.arn('application-autoscaling', 'scalable-target/new');
+    const scaling = {
+      'application-autoscaling:service-namespace': namespace,
+      'application-autoscaling:scalable-dimension': dimension,
+    };
+    const own = (resource: string, ...contexts: AuthorizationRequest['context'][]) =>
+      authz(`application-autoscaling:${action}`, resource, ...contexts);
+    const tags = (params.Tags ?? undefined) as Record<string, string> | undefined;
+    const policiesOfTarget = [...this.policies.values()].filter(
+      (p) =>
+        key(p.ServiceNamespace, p.ResourceId, p.ScalableDimension) === key(namespace, resourceId, dimension),
+    );
+    const alarms = (actions: string[], policies: ScalingPolicy[]) =>
+      policies.flatMap((p) => p.Alarms.flatMap((a) => actions.map((c) => authz(c, a.AlarmARN))));
+    switch (action) {
+      case 'DescribeScalableTargets':
+      case 'DescribeScalingPolicies':
+        return [own('*')];
+      case 'RegisterScalableTarget':
+        return [
+          own(targetArn, scaling, target ? resourceTags(this.tags.get(targetArn)) : {}, requestTags(tags)),
+          ...(!target && tags && Object.keys(tags).length
+            ? [authz('application-autoscaling:TagResource', targetArn, requestTags(tags))]
+            : []),
+          ...(namespace === 'ecs' && ![...this.targets.values()].some((t) => t.ServiceNamespace === 'ecs')
+            ? [
+                authz(
+                  'iam:CreateServiceLinkedRole',
+                  `arn:aws:iam::${this.ctx.accountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService`,
+                  { 'iam:AWSServiceName': 'ecs.application-autoscaling.amazonaws.com' },
+                ),
+              ]
+            : []),
+        ];
+      case 'PutScalingPolicy': {
+        const existing = policiesOfTarget.find((p) => p.PolicyName === str('PolicyName'));
+        const tracking = (str('PolicyType') ?? 'StepScaling') === 'TargetTrackingScaling';
+        const alarmArns = existing?.Alarms.length
+          ? existing.Alarms.map((a) => a.AlarmARN)
+          : tracking
+            ? ['AlarmHigh', 'AlarmLow'].map((w) =>
+                this.ctx.arn('cloudwatch', `alarm:TargetTracking-${resourceId}-${w}-new`),
+              )
+            : [];
+        return [
+          own(targetArn, scaling, resourceTags(this.tags.get(targetArn))),
+          ...alarmArns.flatMap((a) =>
+            ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'].map((c) => authz(c, a)),
+          ),
+        ];
+      }
+      case 'DeleteScalingPolicy':
+        return [
+          own(targetArn, scaling, resourceTags(this.tags.get(targetArn))),
+          ...alarms(
+            ['cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
+            policiesOfTarget.filter((p) => p.PolicyName === str('PolicyName')),
+          ),
+        ];
+      case 'DeregisterScalableTarget':
+        return [
+          own(targetArn, scaling, resourceTags(this.tags.get(targetArn))),
+          ...alarms(['cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'], policiesOfTarget),
+        ];
+      case 'TagResource':
+      case 'UntagResource':
+      case 'ListTagsForResource': {
+        const arn = str('ResourceARN') ?? '';
+        const keys: Record<string, string[]> =
+          action === 'UntagResource' ? { 'aws:TagKeys': (params.TagKeys as string[]) ?? [] } : {};
+        return [own(arn, resourceTags(this.tags.get(arn)), requestTags(tags), keys)];
+      }
+      default:
+        throw new Error(`no authorisation modelled for application-autoscaling:${action}`);
+    }
   }
 
   inventory(): ResourceRecord[] {

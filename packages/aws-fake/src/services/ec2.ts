@@ -7,7 +7,8 @@
 // answers have no `<XResult>` wrapper, members carry their lowerCamel `xmlName` (`instancesSet`,
 // `tagSet`), list items are `<item>`, and errors are `<Response><Errors><Error>…`.
 import { AwsServiceError } from '../errors.js';
-import type { FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import { authz, passRoles, requestTags, resourceTags, tagMap } from '../authorization.js';
 
 export interface Ec2Tag {
   Key: string;
@@ -178,6 +179,79 @@ export class Ec2Fake implements ServiceHandler {
       }
       default:
         throw invalid('InvalidAction', `The action ${action} is not valid for this web service.`);
+    }
+  }
+
+  /**
+   * What IAM authorises. RunInstances is authorised on each resource it creates or uses (the new
+   * instance and volume, with the tags their TagSpecifications give them; the image, subnet, security
+   * groups and network interface), ec2:CreateTags for those tags (ec2:CreateAction RunInstances), and
+   * iam:PassRole for the instance profile's role, taken to have the profile's name
+   * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html#iam-example-runinstances).
+   */
+  authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
+    const arn = (resource: string) => this.ctx.arn('ec2', resource);
+    const own = (resource: string, ...contexts: AuthorizationRequest['context'][]) =>
+      authz(`ec2:${action}`, resource, ...contexts);
+    const instanceTags = (id: string) => resourceTags(tagMap(this.instances.get(id)?.Tags));
+    switch (action) {
+      case 'DescribeInstances':
+      case 'DescribeImages':
+        return [own('*')];
+      case 'RunInstances': {
+        const specTags = (type: string) =>
+          tagMap(
+            asList(params.TagSpecification)
+              .map((spec) => asRecord(spec))
+              .filter((spec) => spec?.ResourceType === type)
+              .flatMap((spec) => asList(spec!.Tag)),
+          );
+        const created = [
+          { resource: arn('instance/new'), tags: specTags('instance') },
+          { resource: arn('volume/new'), tags: specTags('volume') },
+        ];
+        const profile = asRecord(params.IamInstanceProfile);
+        const profileName =
+          profile?.Name ??
+          String(profile?.Arn ?? '')
+            .split('/')
+            .pop();
+        return [
+          ...created.map((c) => own(c.resource, requestTags(c.tags))),
+          own(`arn:aws:ec2:${this.ctx.region}::image/${String(params.ImageId ?? '')}`),
+          ...(params.SubnetId ? [own(arn(`subnet/${String(params.SubnetId)}`))] : []),
+          ...asList(params.SecurityGroupId).map((g) => own(arn(`security-group/${String(g)}`))),
+          own(arn('network-interface/new')),
+          ...created
+            .filter((c) => Object.keys(c.tags).length)
+            .map((c) =>
+              authz('ec2:CreateTags', c.resource, requestTags(c.tags), { 'ec2:CreateAction': action }),
+            ),
+          ...passRoles(
+            profileName ? [`arn:aws:iam::${this.ctx.accountId}:role/${String(profileName)}`] : [],
+            'ec2.amazonaws.com',
+          ),
+        ];
+      }
+      case 'TerminateInstances':
+        return asList(params.InstanceId).map((id) =>
+          own(arn(`instance/${String(id)}`), instanceTags(String(id))),
+        );
+      case 'GetConsoleOutput':
+        return [
+          own(
+            arn(`instance/${String(params.InstanceId ?? '')}`),
+            instanceTags(String(params.InstanceId ?? '')),
+          ),
+        ];
+      case 'CreateTags': {
+        const tags = tagMap(asList(params.Tag));
+        return asList(params.ResourceId).map((id) =>
+          own(arn(`instance/${String(id)}`), instanceTags(String(id)), requestTags(tags)),
+        );
+      }
+      default:
+        throw new Error(`no authorisation modelled for ec2:${action}`);
     }
   }
 

@@ -2,7 +2,8 @@
 // rolling deployments and the circuit breaker, service and one-off tasks. Time is simulated: the world
 // moves one step on each DescribeServices / DescribeTasks call, so waiters and pollers really poll.
 import { AwsServiceError } from '../errors.js';
-import type { FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import { authz, passRoles, requestTags, resourceTags, tagMap } from '../authorization.js';
 import type { LogsFake } from './logs.js';
 import { RequestMembers, copyOf, pageOf, pageSize, toWire, unknownOperation } from './json-protocol.js';
 import { callerArn } from './sts.js';
@@ -343,6 +344,117 @@ export class EcsFake implements ServiceHandler {
 
   isMutating(action: string): boolean {
     return MUTATING.has(action);
+  }
+
+  authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
+    const str = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
+    const clusterName = this.clusterNameOf(str('cluster') ?? 'default');
+    const clusterArn = this.ctx.arn('ecs', `cluster/${clusterName}`);
+    const inCluster = { 'ecs:cluster': clusterArn };
+    const tagsOn = (arn: string) => resourceTags(tagMap(this.tags.get(arn)));
+    const serviceArn = (ref: string) =>
+      ref.startsWith('arn:') ? ref : this.ctx.arn('ecs', `service/${clusterName}/${ref}`);
+    const taskArn = (ref: string) =>
+      ref.startsWith('arn:') ? ref : this.ctx.arn('ecs', `task/${clusterName}/${ref}`);
+    const taskDefinitionArn = (ref: string) => {
+      const td = this.findTaskDefinition(ref);
+      if (td) return td.taskDefinitionArn;
+      const short = ref.startsWith('arn:') ? ref.slice(ref.indexOf(':task-definition/') + 17) : ref;
+      return this.ctx.arn('ecs', `task-definition/${short.includes(':') ? short : `${short}:1`}`);
+    };
+    const newTags = tagMap(params.tags);
+    // Tags on a create are authorised as ecs:TagResource too, with the create named in ecs:CreateAction.
+    const tagWhileCreating = (arn: string) =>
+      Object.keys(newTags).length
+        ? [authz('ecs:TagResource', arn, requestTags(newTags), { 'ecs:CreateAction': action })]
+        : [];
+    const own = (resource: string, ...contexts: AuthorizationRequest['context'][]) =>
+      authz(`ecs:${action}`, resource, ...contexts);
+    switch (action) {
+      case 'RegisterTaskDefinition': {
+        const family = str('family') ?? '';
+        const arn = this.ctx.arn(
+          'ecs',
+          `task-definition/${family}:${(this.latestRevision(family) ?? 0) + 1}`,
+        );
+        return [
+          own(arn, requestTags(newTags)),
+          ...tagWhileCreating(arn),
+          ...passRoles([str('taskRoleArn'), str('executionRoleArn')], 'ecs-tasks.amazonaws.com'),
+        ];
+      }
+      case 'DescribeTaskDefinition':
+      case 'ListTaskDefinitions':
+      case 'DeregisterTaskDefinition':
+      case 'DeleteTaskDefinitions':
+      case 'ListTasks':
+      case 'ListServices':
+        return [own('*', action === 'ListTasks' || action === 'ListServices' ? inCluster : {})];
+      case 'CreateService': {
+        const arn = serviceArn(str('serviceName') ?? '');
+        return [own(arn, inCluster, requestTags(newTags)), ...tagWhileCreating(arn)];
+      }
+      case 'UpdateService':
+      case 'DeleteService': {
+        const arn = serviceArn(str('service') ?? '');
+        return [own(arn, inCluster, tagsOn(arn))];
+      }
+      case 'DescribeServices':
+        return ((params.services as string[] | undefined) ?? []).map((ref) => {
+          const arn = serviceArn(ref);
+          return own(arn, inCluster, tagsOn(arn));
+        });
+      case 'DescribeTasks':
+        return ((params.tasks as string[] | undefined) ?? []).map((ref) => {
+          const arn = taskArn(ref);
+          return own(arn, inCluster, tagsOn(arn));
+        });
+      case 'StopTask': {
+        const arn = taskArn(str('task') ?? '');
+        return [own(arn, inCluster, tagsOn(arn))];
+      }
+      case 'RunTask': {
+        const td = this.findTaskDefinition(str('taskDefinition') ?? '');
+        const overrides = (params.overrides ?? {}) as { taskRoleArn?: string; executionRoleArn?: string };
+        return [
+          own(taskDefinitionArn(str('taskDefinition') ?? ''), inCluster, requestTags(newTags)),
+          // The new task's id is not known before the call.
+          ...tagWhileCreating(this.ctx.arn('ecs', `task/${clusterName}/new`)),
+          ...passRoles(
+            [overrides.taskRoleArn ?? td?.taskRoleArn, overrides.executionRoleArn ?? td?.executionRoleArn],
+            'ecs-tasks.amazonaws.com',
+          ),
+        ];
+      }
+      case 'ExecuteCommand': {
+        const arn = taskArn(str('task') ?? '');
+        const container: Record<string, string> = str('container')
+          ? { 'ecs:container-name': str('container')! }
+          : {};
+        return [own(clusterArn, inCluster, container), own(arn, inCluster, container, tagsOn(arn))];
+      }
+      case 'DescribeClusters':
+        return ((params.clusters as string[] | undefined) ?? ['default']).map((c) =>
+          own(this.ctx.arn('ecs', `cluster/${this.clusterNameOf(c)}`)),
+        );
+      case 'TagResource':
+      case 'UntagResource':
+      case 'ListTagsForResource': {
+        const arn = str('resourceArn') ?? '';
+        const keys: Record<string, string[]> =
+          action === 'UntagResource' ? { 'aws:TagKeys': (params.tagKeys as string[]) ?? [] } : {};
+        return [own(arn, tagsOn(arn), requestTags(newTags), keys)];
+      }
+      default:
+        throw new Error(`no authorisation modelled for ecs:${action}`);
+    }
+  }
+
+  private latestRevision(family: string): number | undefined {
+    let max: number | undefined;
+    for (const td of this.taskDefinitions.values())
+      if (td.family === family && (max === undefined || td.revision > max)) max = td.revision;
+    return max;
   }
 
   inventory(): ResourceRecord[] {

@@ -1,7 +1,8 @@
 // A stateful fake of Elastic Load Balancing v2 (Application Load Balancers) over the query protocol:
 // ALBs and HTTPS listeners seeded by tests; target groups, listener rules, targets and tags kept as AWS does.
 import { AwsServiceError } from '../errors.js';
-import type { FakeContext, ServiceHandler } from '../types.js';
+import type { AuthorizationRequest, FakeContext, ServiceHandler } from '../types.js';
+import { authz, requestTags, resourceTags, tagMap } from '../authorization.js';
 
 /** Quotas the fake enforces; AWS's defaults unless a test lowers them to reach the edge cheaply. */
 export interface Elbv2Limits {
@@ -518,6 +519,68 @@ export class Elbv2Fake implements ServiceHandler {
       entries.push({ kind: 'elbv2:target-group', name: g.settings.TargetGroupName, arn: g.arn });
     }
     return entries;
+  }
+
+  // ---- what IAM authorises (ELBv2's page of the Service Authorization Reference) ----
+
+  authorize(action: string, params: Params): AuthorizationRequest[] {
+    const own = (resource: string, ...contexts: AuthorizationRequest['context'][]) =>
+      authz(`elasticloadbalancing:${action}`, resource, ...contexts);
+    const existing = (arn: string) => own(arn, resourceTags(this.tagsByArn.has(arn) ? this.tags(arn) : {}));
+    const newTags = tagMap(listOf(params.Tags).map(structOf));
+    // Tags on a create are authorised as AddTags too, with the create in elasticloadbalancing:CreateAction.
+    const tagWhileCreating = (arn: string) =>
+      Object.keys(newTags).length
+        ? [
+            authz('elasticloadbalancing:AddTags', arn, requestTags(newTags), {
+              'elasticloadbalancing:CreateAction': action,
+            }),
+          ]
+        : [];
+    switch (action) {
+      case 'DescribeAccountLimits':
+      case 'DescribeLoadBalancers':
+      case 'DescribeListeners':
+      case 'DescribeTargetGroups':
+      case 'DescribeTargetGroupAttributes':
+      case 'DescribeTargetHealth':
+      case 'DescribeRules':
+      case 'DescribeTags':
+        return [own('*')];
+      case 'CreateTargetGroup': {
+        // The new group's id is not known before the call.
+        const arn = this.ctx.arn('elasticloadbalancing', `targetgroup/${text(params.Name) ?? ''}/new`);
+        return [own(arn, requestTags(newTags)), ...tagWhileCreating(arn)];
+      }
+      case 'ModifyTargetGroup':
+      case 'ModifyTargetGroupAttributes':
+      case 'DeleteTargetGroup':
+      case 'RegisterTargets':
+      case 'DeregisterTargets':
+        return [existing(text(params.TargetGroupArn) ?? '')];
+      case 'CreateRule': {
+        const listener = text(params.ListenerArn) ?? '';
+        const rule = `${listener.replace(':listener/', ':listener-rule/')}/new`;
+        return [own(listener, requestTags(newTags)), ...tagWhileCreating(rule)];
+      }
+      case 'ModifyRule':
+      case 'DeleteRule':
+        return [existing(text(params.RuleArn) ?? '')];
+      case 'SetRulePriorities':
+        return listOf(params.RulePriorities)
+          .map(structOf)
+          .map((r) => existing(text(r.RuleArn) ?? ''));
+      case 'AddTags':
+      case 'RemoveTags':
+        return textList(params.ResourceArns).map((arn) => {
+          const a = existing(arn);
+          const keys =
+            action === 'RemoveTags' ? { 'aws:TagKeys': textList(params.TagKeys) } : requestTags(newTags);
+          return { ...a, context: { ...a.context, ...keys } };
+        });
+      default:
+        throw new Error(`no authorisation modelled for elasticloadbalancing:${action}`);
+    }
   }
 
   // ---- the API ----

@@ -3,7 +3,7 @@
 // and bound to the encryption context, so a wrong key or context fails as InvalidCiphertextException.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AwsServiceError } from '../errors.js';
-import type { FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
 import { RequestMembers, unknownOperation } from './json-protocol.js';
 
 export interface KmsKey {
@@ -79,6 +79,13 @@ export class KmsFake implements ServiceHandler {
     } catch {
       throw invalid();
     }
+  }
+
+  /** What IAM authorises: the key, by its ARN (a key id or alias resolved as the fake knows it). */
+  authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
+    const id = typeof params.KeyId === 'string' ? params.KeyId : '';
+    const arn = id.startsWith('arn:') ? id : (this.keys.get(id)?.Arn ?? this.ctx.arn('kms', `key/${id}`));
+    return [{ action: `kms:${action}`, resource: arn, context: {} }];
   }
 
   handle(action: string, params: Record<string, unknown>): unknown {

@@ -1,7 +1,8 @@
 // Fake CloudWatch Logs (JSON 1.1, `Logs_20140328`): log groups with retention and tags, streams and
 // their events, with GetLogEvents' token semantics (the same forward token at the end of a stream).
 import { AwsServiceError } from '../errors.js';
-import type { FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import { authz, requestTags, resourceTags } from '../authorization.js';
 import { RequestMembers, pageOf, pageSize, toWire, unknownOperation } from './json-protocol.js';
 
 export interface LogEvent {
@@ -67,6 +68,57 @@ export class LogsFake implements ServiceHandler {
 
   inventory(): ResourceRecord[] {
     return [...this.groups.keys()].map((name) => ({ kind: 'logs:log-group', name }));
+  }
+
+  /** What IAM authorises: the log group (`log-group:<name>`) or stream (`…:log-stream:<name>`). */
+  authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
+    const str = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
+    const fromArn = (arn: string) =>
+      arn.replace(/^arn:[^:]+:logs:[^:]*:[^:]*:log-group:/, '').replace(/:\*$/, '');
+    const identifier = str('logGroupIdentifier');
+    const groupName =
+      str('logGroupName') ??
+      (identifier ? (identifier.startsWith('arn:') ? fromArn(identifier) : identifier) : undefined) ??
+      (str('resourceArn') ? fromArn(str('resourceArn')!) : '');
+    const group = this.groupArn(groupName);
+    const groupTags = resourceTags(this.groups.get(groupName)?.tags);
+    const stream = `${group}:log-stream:${str('logStreamName') ?? ''}`;
+    const tags = params.tags as Record<string, string> | undefined;
+    const own = (resource: string, ...contexts: AuthorizationRequest['context'][]) =>
+      authz(`logs:${action}`, resource, ...contexts);
+    switch (action) {
+      case 'DescribeLogGroups':
+        return [own('*')];
+      case 'CreateLogGroup':
+        return [
+          own(group, requestTags(tags)),
+          // Tags on a create are authorised as logs:TagResource too.
+          ...(tags && Object.keys(tags).length ? [authz('logs:TagResource', group, requestTags(tags))] : []),
+        ];
+      case 'DeleteLogGroup':
+      case 'PutRetentionPolicy':
+      case 'DeleteRetentionPolicy':
+      case 'DescribeLogStreams':
+      case 'FilterLogEvents':
+      case 'ListTagsForResource':
+      case 'ListTagsLogGroup':
+        return [own(group, groupTags)];
+      case 'TagResource':
+      case 'TagLogGroup':
+        return [own(group, groupTags, requestTags(tags))];
+      case 'UntagResource':
+      case 'UntagLogGroup':
+        return [
+          own(group, groupTags, { 'aws:TagKeys': ((params.tagKeys ?? params.tags) as string[]) ?? [] }),
+        ];
+      case 'CreateLogStream':
+      case 'DeleteLogStream':
+      case 'PutLogEvents':
+      case 'GetLogEvents':
+        return [own(stream)];
+      default:
+        throw new Error(`no authorisation modelled for logs:${action}`);
+    }
   }
 
   groupArn(name: string): string {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CallRecord, FakeContext, ResourceRecord } from '../types.js';
+import type { AuthorizationRequest, CallRecord, FakeContext, ResourceRecord } from '../types.js';
 
 export interface S3Object {
   body: Buffer;
@@ -24,6 +24,24 @@ export interface S3DropFault {
 const MUTATING = new Set(['CreateBucket', 'PutObject', 'DeleteObject']);
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** What IAM authorises for an S3 call: HeadObject is authorised as s3:GetObject, ListObjectsV2 as
+ * s3:ListBucket (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). */
+function authorization(action: string, bucket: string, key: string): AuthorizationRequest {
+  const object = `arn:aws:s3:::${bucket}/${key}`;
+  switch (action) {
+    case 'HeadObject':
+    case 'GetObject':
+      return { action: 's3:GetObject', resource: object, context: {} };
+    case 'ListObjectsV2':
+    case 'HeadBucket':
+      return { action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, context: {} };
+    case 'CreateBucket':
+      return { action: 's3:CreateBucket', resource: `arn:aws:s3:::${bucket}`, context: {} };
+    default:
+      return { action: `s3:${action}`, resource: object, context: {} };
+  }
+}
 
 export class S3Fake {
   readonly signingName = 's3';
@@ -93,7 +111,7 @@ export class S3Fake {
     this.server = undefined;
   }
 
-  private record(action: string, error?: string): void {
+  private record(action: string, bucket: string, key: string, error?: string): void {
     this.calls.push({
       seq: this.calls.length + 1,
       service: 's3',
@@ -101,6 +119,7 @@ export class S3Fake {
       mutating: MUTATING.has(action),
       throttled: false,
       ...(error ? { error } : {}),
+      authorizations: [authorization(action, bucket, key)],
     });
   }
 
@@ -127,7 +146,7 @@ export class S3Fake {
               ? 'GetObject'
               : 'ListObjectsV2';
     const fail = (status: number, code: string, message: string) => {
-      this.record(action, code);
+      this.record(action, bucket, key, code);
       res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': this.ctx.id(16) });
       res.end(
         method === 'HEAD'
@@ -141,7 +160,7 @@ export class S3Fake {
     if (action === 'CreateBucket') {
       if (this.buckets.has(bucket)) return fail(409, 'BucketAlreadyOwnedByYou', `bucket ${bucket} exists`);
       this.createBucket(bucket);
-      this.record(action);
+      this.record(action, bucket, key);
       res.writeHead(200, { location: `/${bucket}` });
       res.end();
       return;
@@ -155,7 +174,7 @@ export class S3Fake {
       )
         body = decodeAwsChunked(body);
       const object = this.putObject(bucket, key, body);
-      this.record(action);
+      this.record(action, bucket, key);
       res.writeHead(200, { etag: object.etag });
       res.end();
       return;
@@ -172,7 +191,7 @@ export class S3Fake {
       'content-type': 'application/octet-stream',
     };
     if (action === 'HeadObject') {
-      this.record(action);
+      this.record(action, bucket, key);
       res.writeHead(200, { ...headers, 'content-length': String(object.body.length) });
       res.end();
       return;
@@ -192,7 +211,7 @@ export class S3Fake {
       status = 206;
       headers['content-range'] = `bytes ${start}-${end}/${object.body.length}`;
     }
-    this.record(action);
+    this.record(action, bucket, key);
     const slice = object.body.subarray(start, end + 1);
     res.writeHead(status, { ...headers, 'content-length': String(slice.length) });
     const drop = this.drops[0];

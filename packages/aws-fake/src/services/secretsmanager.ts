@@ -2,7 +2,8 @@
 // labels, idempotent client tokens, scheduled or forced deletion, tags, and GetRandomPassword.
 import { randomInt } from 'node:crypto';
 import { AwsServiceError } from '../errors.js';
-import type { FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import { authz, requestTags, resourceTags, tagMap } from '../authorization.js';
 import { RequestMembers, alphanumeric, pageOf, pageSize, toWire, unknownOperation } from './json-protocol.js';
 
 export interface SecretVersion {
@@ -134,6 +135,49 @@ export class SecretsFake implements ServiceHandler {
         return toWire(this.list(m));
       default:
         throw unknownOperation('secretsmanager', action);
+    }
+  }
+
+  /**
+   * What IAM authorises: the secret's ARN with its tags; a secret that does not exist (yet) as its
+   * name with a placeholder suffix (Secrets Manager adds six random characters to every ARN).
+   */
+  authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
+    const ref = String(params.SecretId ?? params.Name ?? '');
+    const own = (resource: string, ...contexts: AuthorizationRequest['context'][]) =>
+      authz(`secretsmanager:${action}`, resource, ...contexts);
+    let secret: Secret | undefined;
+    try {
+      secret = this.secret(ref);
+    } catch {
+      secret = undefined;
+    }
+    const arn =
+      secret?.ARN ?? (ref.startsWith('arn:') ? ref : this.ctx.arn('secretsmanager', `secret:${ref}-000000`));
+    const onSecret = resourceTags(tagMap(secret?.Tags));
+    const tags = tagMap(params.Tags);
+    switch (action) {
+      case 'GetRandomPassword':
+      case 'ListSecrets':
+        return [own('*')];
+      case 'CreateSecret':
+        return [
+          own(arn, requestTags(tags)),
+          // Tags on a create are authorised as TagResource too.
+          ...(Object.keys(tags).length ? [authz('secretsmanager:TagResource', arn, requestTags(tags))] : []),
+        ];
+      case 'TagResource':
+        return [own(arn, onSecret, requestTags(tags))];
+      case 'UntagResource':
+        return [own(arn, onSecret, { 'aws:TagKeys': (params.TagKeys as string[] | undefined) ?? [] })];
+      case 'DescribeSecret':
+      case 'GetSecretValue':
+      case 'PutSecretValue':
+      case 'DeleteSecret':
+      case 'RestoreSecret':
+        return [own(arn, onSecret)];
+      default:
+        throw new Error(`no authorisation modelled for secretsmanager:${action}`);
     }
   }
 

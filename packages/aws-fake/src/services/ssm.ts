@@ -1,7 +1,8 @@
 // Fake SSM Parameter Store (JSON 1.1, `AmazonSSM`): parameters with versions, SecureString values that
 // read back encrypted unless decryption is asked for, hierarchies read by path, and tags.
 import { AwsServiceError } from '../errors.js';
-import type { FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
+import { authz, requestTags, resourceTags, tagMap } from '../authorization.js';
 import { RequestMembers, pageOf, pageSize, toWire, unknownOperation } from './json-protocol.js';
 import { callerArn } from './sts.js';
 
@@ -71,6 +72,52 @@ export class SsmFake implements ServiceHandler {
 
   inventory(): ResourceRecord[] {
     return [...this.parameters.keys()].map((name) => ({ kind: 'ssm:parameter', name }));
+  }
+
+  /** What IAM authorises: each parameter's ARN (`parameter/<name without its leading slash>`) with its tags. */
+  authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
+    const str = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
+    const own = (resource: string, ...contexts: AuthorizationRequest['context'][]) =>
+      authz(`ssm:${action}`, resource, ...contexts);
+    const parameter = (ref: string) => {
+      const name = this.nameOf(ref);
+      return own(this.arnOf(name), resourceTags(tagMap(this.tags.get(name))));
+    };
+    const tags = tagMap(params.Tags);
+    switch (action) {
+      case 'PutParameter': {
+        const a = parameter(str('Name') ?? '');
+        return [
+          { ...a, context: { ...a.context, ...requestTags(tags) } },
+          // Tags on a create are authorised as AddTagsToResource too.
+          ...(Object.keys(tags).length
+            ? [authz('ssm:AddTagsToResource', a.resource, requestTags(tags))]
+            : []),
+        ];
+      }
+      case 'GetParameter':
+      case 'DeleteParameter':
+        return [parameter(str('Name') ?? '')];
+      case 'GetParameters':
+      case 'DeleteParameters':
+        return ((params.Names as string[] | undefined) ?? []).map(parameter);
+      case 'GetParametersByPath':
+        return [own(this.arnOf(str('Path') ?? ''))];
+      case 'AddTagsToResource':
+      case 'RemoveTagsFromResource':
+      case 'ListTagsForResource': {
+        const a = parameter(str('ResourceId') ?? '');
+        const keys =
+          action === 'RemoveTagsFromResource'
+            ? { 'aws:TagKeys': (params.TagKeys as string[] | undefined) ?? [] }
+            : requestTags(tags);
+        return [{ ...a, context: { ...a.context, ...keys } }];
+      }
+      case 'TerminateSession':
+        return [own(this.ctx.arn('ssm', `session/${str('SessionId') ?? ''}`))];
+      default:
+        throw new Error(`no authorisation modelled for ssm:${action}`);
+    }
   }
 
   /** A parameter's current value (for assertions), undefined when absent. */

@@ -2,7 +2,7 @@
 // and AssumeRoleWithWebIdentity (a GitHub OIDC token exchanged for role credentials), whose expiry a
 // test controls so a credential refresh during an hours-long wait takes seconds.
 import { AwsServiceError } from '../errors.js';
-import type { FakeContext, ServiceHandler } from '../types.js';
+import type { AuthorizationRequest, FakeContext, ServiceHandler } from '../types.js';
 
 /** The identity every call to the fake is made as (also ECS's `registeredBy` and `createdBy`). */
 export function callerArn(ctx: Pick<FakeContext, 'accountId'>): string {
@@ -39,6 +39,13 @@ export class StsFake implements ServiceHandler {
 
   isMutating(): boolean {
     return false;
+  }
+
+  /** GetCallerIdentity needs no permission; AssumeRoleWithWebIdentity is the role's trust policy's. */
+  authorize(action: string): AuthorizationRequest[] {
+    if (action === 'GetCallerIdentity')
+      return [{ action: 'sts:GetCallerIdentity', resource: '*', context: {} }];
+    return [];
   }
 
   handle(action: string, params: Record<string, unknown> = {}): unknown {

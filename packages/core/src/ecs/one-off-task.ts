@@ -12,6 +12,7 @@ import { WaiterState, createWaiter } from '@smithy/core/client';
 import type { AwsClients } from '../aws/clients.js';
 import type { OneOffTaskRunner } from '../deploy/types.js';
 import type { Platform } from '../settings/platform-schema.js';
+import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
 
 export interface OneOffTaskOptions {
   /** Longest wait for the task to stop, in seconds. */
@@ -43,6 +44,9 @@ export async function startFargateTask(ecs: ECSClient, input: FargateTaskStart):
       launchType: 'FARGATE',
       count: 1,
       startedBy: input.startedBy,
+      // Tagged as the suite's: the IAM policies let the suite run only tasks it tags so (RunTask's
+      // aws:RequestTag), and the tag says whose a task is in the console.
+      tags: [{ key: TAG_MANAGED_BY, value: SUITE_NAME }],
       networkConfiguration: {
         awsvpcConfiguration: {
           subnets: input.network.subnet_ids,

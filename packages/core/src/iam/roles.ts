@@ -26,6 +26,8 @@ export const IAM_ROLES = [
 export type IamRole = (typeof IAM_ROLES)[number];
 
 const ECS_TASKS = 'ecs-tasks.amazonaws.com';
+/** A tag change on what is ours may not hand it to someone else (the managed-by tag, if set, is ours). */
+const STAYS_OURS = { StringEqualsIfExists: { [`aws:RequestTag/${TAG_MANAGED_BY}`]: SUITE_NAME } };
 const NO_RESOURCE_TYPE = 'the Service Authorization Reference lists no resource type for these actions';
 
 // Reasons for what stays on *, one line each.
@@ -118,7 +120,8 @@ function deployInstance(s: IamScope): Grant[] {
     grant('RegisterSiteTaskDefinitions', ['ecs:RegisterTaskDefinition'], arns.families(s), {
       condition: TAGGED_AS_OURS,
     }),
-    grant('RunSqlTasks', ['ecs:RunTask'], arns.families(s, ['mdl_sql_task-']), {
+    // The SQL task, and the site's own task definition for its one-off moodledata step.
+    grant('RunOneOffTasks', ['ecs:RunTask'], arns.families(s, ['mdl_ecs_task_def-', 'mdl_sql_task-']), {
       condition: allOf(inCluster(s), TAGGED_AS_OURS),
     }),
     grant(
@@ -130,6 +133,10 @@ function deployInstance(s: IamScope): Grant[] {
       },
     ),
     grant('ReadTasks', ['ecs:DescribeTasks'], arns.tasks(s)),
+    // A platform tag that changed (a cost centre) is put on what is already ours; ours it stays.
+    grant('RetagOurEcsResources', ['ecs:TagResource'], [...arns.services(s), ...arns.families(s)], {
+      condition: allOf(OURS, STAYS_OURS),
+    }),
     passTaskRoles(s),
     grant('CreateSiteTargetGroups', ['elasticloadbalancing:CreateTargetGroup'], arns.targetGroups(s), {
       condition: TAGGED_AS_OURS,
@@ -252,7 +259,8 @@ function destroyInstance(s: IamScope): Grant[] {
       ['cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms'],
       arns.scalingAlarms(s),
     ),
-    ...oneOffTasks(s, ['mdl_sql_task-'], 'Sql'),
+    // The SQL task drops the databases; the site's own family, re-registered, removes its moodledata.
+    ...oneOffTasks(s, ['mdl_ecs_task_def-', 'mdl_sql_task-'], 'Purge'),
   ];
 }
 
