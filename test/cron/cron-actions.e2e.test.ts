@@ -1,10 +1,12 @@
 // The run-cron-fanout and register-cron bundles, started as the Actions runner starts them (Node 24,
-// INPUT_*, file commands) against the AWS fake and the exec test agent; and docs/iam for both, compared
-// with the calls the fake saw.
+// INPUT_*, file commands) against the AWS fake and the exec test agent; every call they make is replayed
+// through the IAM simulator against their generated policies.
 import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { runAction } from '../harness/run-action.js';
+import { examplePlatform } from '../iam/policies.js';
+import { expectAllowedAs, replay } from '../iam/replay.js';
 import { createCronWorld, type CronWorld } from './cron-world.js';
 
 const PLATFORM = 'test/fixtures/platform.yml';
@@ -14,16 +16,10 @@ afterEach(async () => {
   world = undefined;
 });
 
-const calledActions = (w: CronWorld) =>
-  [...new Set(w.fake.server.calls.map((c) => `${c.service}:${c.action}`))].sort();
-
-function policyActions(file: string, sid: string): string[] {
-  const policy = JSON.parse(readFileSync(file, 'utf8')) as { Statement: { Sid: string; Action: string[] }[] };
-  return [...(policy.Statement.find((s) => s.Sid === sid)?.Action ?? [])].sort();
-}
+const platform = () => examplePlatform(readFileSync(PLATFORM, 'utf8'));
 
 describe('run-cron-fanout bundle', () => {
-  it('runs a tick, writes the joblog and outputs, fails on a failed site, and calls only what docs/iam lists', async () => {
+  it('runs a tick, writes the joblog and outputs, fails on a failed site, and is allowed every call by its IAM policy', async () => {
     world = await createCronWorld();
     await world.addSites([
       { link: 'ok' },
@@ -55,8 +51,16 @@ describe('run-cron-fanout bundle', () => {
     expect(r.summary).toContain('1 succeeded, 2 failed, 1 skipped');
     expect(r.summary).toContain('<td>off</td><td>skipped</td>');
     expect(r.commands.find((c) => c.command === 'error')?.message).toMatch(/cron failed on 2 site\(s\)/);
-    expect(calledActions(world)).toEqual(
-      policyActions('docs/iam/run-cron-fanout.json', 'CalledByRunCronFanout'),
+    const allowed = await expectAllowedAs(world.fake.server.calls, 'run-cron-fanout', {
+      platform: platform(),
+    });
+    expect(allowed.actions).toEqual(
+      expect.arrayContaining([
+        'ecs:ListTasks',
+        'ecs:ExecuteCommand',
+        'logs:CreateLogGroup',
+        'logs:PutLogEvents',
+      ]),
     );
 
     const tolerant = await runAction('actions/run-cron-fanout', {
@@ -69,7 +73,7 @@ describe('run-cron-fanout bundle', () => {
 });
 
 describe('run-cron-fanout bundle on a cluster whose exec sessions use a KMS key', () => {
-  it('encrypts each session with a data key from KMS and calls only what docs/iam lists', async () => {
+  it('encrypts each session with a data key from KMS and is allowed every call by its IAM policy', async () => {
     world = await createCronWorld({ kmsKeyId: 'arn:aws:kms:eu-west-2:123456789012:key/exec-key' });
     await world.addSites([{ link: 'one', command: 'echo encrypted hello' }, { link: 'two' }]);
     world.fake.server.resetCalls();
@@ -82,12 +86,16 @@ describe('run-cron-fanout bundle on a cluster whose exec sessions use a KMS key'
     expect(r.outputs).toMatchObject({ succeeded: '2', failed: '0' });
     expect(r.summary).toMatch(/ExecuteCommand paced at up to 5\/s, 0 throttled/);
     expect(world.fake.server.count({ action: 'GenerateDataKey' })).toBe(2);
-    const called = calledActions(world);
-    expect(called.filter((a) => a.startsWith('kms:'))).toEqual(
-      policyActions('docs/iam/run-cron-fanout.json', 'ExecSessionsEncryptedWithKms'),
-    );
-    const listed = policyActions('docs/iam/run-cron-fanout.json', 'CalledByRunCronFanout');
-    expect(called.filter((a) => !a.startsWith('kms:')).every((a) => listed.includes(a))).toBe(true);
+    // Allowed only with the key named: the same calls without it are not.
+    const iam = { execKmsKeyArn: 'arn:aws:kms:eu-west-2:123456789012:key/exec-key' };
+    const withKey = await expectAllowedAs(world.fake.server.calls, 'run-cron-fanout', {
+      platform: platform(),
+      iam,
+    });
+    expect(withKey.actions).toContain('kms:GenerateDataKey');
+    const withoutKey = await replay(world.fake.server.calls, 'run-cron-fanout', { platform: platform() });
+    expect(withoutKey.problems.length).toBeGreaterThan(0);
+    expect(withoutKey.problems.every((p) => p.includes('kms:GenerateDataKey'))).toBe(true);
     const bad = await runAction('actions/run-cron-fanout', {
       inputs: { platform: PLATFORM, 'exec-rate': 'fast' },
       env: world.fake.env(),
@@ -100,7 +108,7 @@ describe('run-cron-fanout bundle on a cluster whose exec sessions use a KMS key'
 });
 
 describe('register-cron bundle', () => {
-  it('registers an outside site, lists it, deregisters it, and calls only what docs/iam lists', async () => {
+  it('registers an outside site, lists it, deregisters it, and is allowed every call by its IAM policy', async () => {
     world = await createCronWorld();
     await world.addSites([{ link: 'deployed' }]);
     world.fake.server.resetCalls();
@@ -142,8 +150,7 @@ describe('register-cron bundle', () => {
     });
     expect(gone.outputs.result).toBe('deregistered');
     expect(await world.registry.get('outside')).toBeUndefined();
-    expect(calledActions(world)).toEqual(
-      policyActions('docs/iam/register-cron.json', 'CalledByRegisterCron'),
-    );
+    const allowed = await expectAllowedAs(world.fake.server.calls, 'register-cron', { platform: platform() });
+    expect(allowed.actions).toEqual(expect.arrayContaining(['ssm:PutParameter', 'ssm:DeleteParameter']));
   });
 });

@@ -118,6 +118,20 @@ const CASES: Case[] = [
   },
   {
     role: 'deploy-instance',
+    why: 'retagging our service as managed by someone else',
+    allowed: request('ecs:TagResource', service('mdl-4-demo'), {
+      ...OURS(),
+      'aws:RequestTag/cost-centre': 'it-services',
+      'aws:TagKeys': ['cost-centre'],
+    }),
+    denied: request('ecs:TagResource', service('mdl-4-demo'), {
+      ...OURS(),
+      'aws:RequestTag/moodle-preview:managed-by': 'terraform',
+      'aws:TagKeys': ['moodle-preview:managed-by'],
+    }),
+  },
+  {
+    role: 'deploy-instance',
     why: 'running a task in another cluster',
     allowed: request('ecs:RunTask', arn('ecs', 'task-definition/mdl_sql_task-4-demo:1'), {
       ...OURS('aws:RequestTag'),

@@ -3,7 +3,9 @@
 // allowed exactly then, refused while prep is live — the records end up unambiguous (the old data
 // retired on 4-demo, prep's data "taken over by 4-demo"), and purge-retired drops only retired data
 // older than N days, never data a live site uses.
-import { existsSync, readFileSync } from 'node:fs';
+import { examplePlatform } from '../iam/policies.js';
+import { expectAllowedAs } from '../iam/replay.js';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -166,25 +168,17 @@ describe('purge-retired', () => {
     w.fake.server.resetCalls();
     const done = await purge(w, 3, later);
     expect(done.failed).toBe(0);
-    // docs/iam/purge-retired.json lists exactly the calls a purge makes.
-    const policy = JSON.parse(readFileSync('docs/iam/purge-retired.json', 'utf8')) as {
-      Statement: { Sid: string; Action: string[] }[];
-    };
-    const called = new Set(w.fake.server.calls.map((c) => `${c.service}:${c.action}`));
-    expect([...called].sort()).toEqual(
-      policy.Statement.find((x) => x.Sid === 'CalledByPurgeRetired')!.Action,
-    );
-    const implied = new Set(
-      [...called].flatMap((a) =>
-        a === 'ecs:RegisterTaskDefinition'
-          ? ['ecs:TagResource', 'iam:PassRole']
-          : a === 'ecs:RunTask'
-            ? ['iam:PassRole']
-            : [],
-      ),
-    );
-    expect([...implied].sort()).toEqual(
-      policy.Statement.find((x) => x.Sid === 'ImpliedByThoseCalls')!.Action,
+    // Every call of the purge is allowed by purge-retired's generated policy (IAM simulator replay).
+    const allowed = await expectAllowedAs(w.fake.server.calls, 'purge-retired', {
+      platform: examplePlatform(w.platformText),
+    });
+    expect(allowed.actions).toEqual(
+      expect.arrayContaining([
+        'ecs:RunTask',
+        'secretsmanager:DeleteSecret',
+        'ssm:PutParameter',
+        'iam:PassRole',
+      ]),
     );
     expect(summary(done).filter((s) => s.includes('→ purged'))).toEqual([
       '4-demo database moodle_42_demo: purge → purged',

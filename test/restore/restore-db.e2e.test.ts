@@ -1,13 +1,14 @@
 // restore-db end to end: the ncc bundle run the way the Actions runner runs it (node24, INPUT_*,
 // GITHUB_OUTPUT, the step summary), reading the Moodle dump from the S3 fake through a connection
 // that drops mid-body (the reader re-requests the rest with a Range) and the MIM dump from a file,
-// into the real MariaDB as a user without SUPER. Also: docs/iam/restore-db.json equals the S3 actions
-// the restore calls, in both directions.
+// into the real MariaDB as a user without SUPER. Also: every S3 call the restore makes is
+// allowed by restore-db's generated IAM policy (replayed through the IAM simulator).
 import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createAwsFake, type AwsFake } from '@moodle-preview/aws-fake';
 import { ConfigurationError, memoryLogger, restoreDatabase } from '@moodle-preview/core';
 import { runAction } from '../harness/run-action.js';
+import { expectAllowedAs, replay } from '../iam/replay.js';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
 import { checksums, connectAs, type DumpFiles, prepareRestoreFixture } from './dump-fixture.js';
 
@@ -33,13 +34,6 @@ afterAll(async () => {
   await fake?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-interface Policy {
-  Statement: { Sid: string; Action: string[] }[];
-}
-
-/** The IAM action that authorises each S3 API call (HeadObject is authorised by s3:GetObject). */
-const IAM_OF: Record<string, string> = { GetObject: 's3:GetObject', HeadObject: 's3:GetObject' };
 
 describe('restore-db action', () => {
   it('restores Moodle from S3 across a dropped connection and MIM from a file, as the runner runs it', async () => {
@@ -134,7 +128,7 @@ describe('restore-db action', () => {
     expect(schemas).toEqual([]);
   }, 60_000);
 
-  it('docs/iam/restore-db.json lists exactly the S3 actions the restore calls', async () => {
+  it('is allowed every S3 call by its IAM policy for the dump bucket, and by no other', async () => {
     // Every path of the S3 reader in-process too: a missing object, and a read after a drop.
     const s = mariadb();
     const env = fake.env();
@@ -161,12 +155,14 @@ describe('restore-db action', () => {
     } finally {
       process.env = saved;
     }
-    const policy = JSON.parse(await readFile('docs/iam/restore-db.json', 'utf8')) as Policy;
-    const documented = policy.Statement.find((st) => st.Sid === 'CalledByRestoreDb')!.Action;
+    // Every S3 call is allowed by restore-db's policy for the dump bucket (HeadObject is authorised as
+    // s3:GetObject), and by nothing broader: for another bucket the same calls are denied.
     const calls = fake.server.calls.filter((c) => c.service === 's3');
     expect(new Set(calls.map((c) => c.action))).toEqual(new Set(['HeadObject', 'GetObject']));
-    const needed = [...new Set(calls.map((c) => IAM_OF[c.action] ?? `unmapped:${c.action}`))].sort();
-    expect(needed).toEqual([...documented].sort());
+    const r = await expectAllowedAs(calls, 'restore-db', { iam: { dumpBuckets: ['moodle-dumps'] } });
+    expect(r.actions).toEqual(['s3:GetObject']);
+    const elsewhere = await replay(calls, 'restore-db', { iam: { dumpBuckets: ['other-dumps'] } });
+    expect(elsewhere.problems).toHaveLength(elsewhere.authorizations);
     expect(calls.filter((c) => c.mutating)).toEqual([]);
   }, 60_000);
 });

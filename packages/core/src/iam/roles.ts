@@ -289,7 +289,9 @@ function adopt(s: IamScope): Grant[] {
     ),
     // Adopt takes over what Terraform built, under the names it chose (--service, --target-group).
     grant('ReadPlatformServices', ['ecs:DescribeServices'], arns.anyService(s)),
-    grant('TagAdoptedServicesAsOurs', ['ecs:TagResource'], arns.anyService(s), { condition: onlyOurTags }),
+    grant('TagAdoptedEcsResourcesAsOurs', ['ecs:TagResource'], [...arns.anyService(s), ...arns.families(s)], {
+      condition: onlyOurTags,
+    }),
     grant(
       'TagAdoptedLoadBalancingAsOurs',
       ['elasticloadbalancing:AddTags'],
@@ -416,7 +418,8 @@ function restoreDb(s: IamScope): Grant[] {
 function upgradeDb(s: IamScope): Grant[] {
   return [
     grant('ReadTaskDefinitions', ['ecs:DescribeTaskDefinition'], '*', { why: WHY.reads }),
-    ...oneOffTasks(s, ['mdl_sql_task-', 'mdl_upgrade_task-'], 'Upgrade'),
+    // The SQL task, the upgrade task, and the site's own family for config and cache purges.
+    ...oneOffTasks(s, ['mdl_ecs_task_def-', 'mdl_sql_task-', 'mdl_upgrade_task-'], 'Upgrade'),
     grant('StopUpgradeTasks', ['ecs:StopTask'], arns.tasks(s), { condition: inCluster(s) }),
     readSecrets(s),
     grant('ReadRegistryEntries', ['ssm:GetParameter'], arns.registryEntries(s)),
@@ -430,7 +433,7 @@ function purgeRetired(s: IamScope): Grant[] {
       condition: inRegion(s),
       why: WHY.deregister,
     }),
-    ...oneOffTasks(s, ['mdl_sql_task-'], 'Sql'),
+    ...oneOffTasks(s, ['mdl_ecs_task_def-', 'mdl_sql_task-'], 'Purge'),
     readSecrets(s),
     grant('DeleteOurSiteSecrets', ['secretsmanager:DeleteSecret'], arns.siteSecrets(s), { condition: OURS }),
     readRegistry(s),
