@@ -48,6 +48,24 @@ async function simulate(
       identityPolicies: [{ name: 'suite', policy }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      // A KMS key is usable only when its key policy allows it: this is the default key policy, which
+      // lets the account's IAM policies decide (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+      ...(request.action.startsWith('kms:')
+        ? {
+            resourcePolicy: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'Enable IAM User Permissions',
+                  Effect: 'Allow',
+                  Principal: { AWS: `arn:aws:iam::${caller.account}:root` },
+                  Action: 'kms:*',
+                  Resource: '*',
+                },
+              ],
+            },
+          }
+        : {}),
       request: {
         action: request.action,
         principal: caller.principal,

@@ -31377,11 +31377,14 @@ function describeError(err) {
             parts.push(current.message ? `${current.message} (${inner})` : inner);
             break;
         }
-        const text = current instanceof Error ? current.message || current.name : String(current);
+        // Duck-typed, not `instanceof Error`: errors made in another realm (Node's fetch under a VM
+        // context, as in jest) are errors all the same.
+        const e = typeof current === 'object' ? current : {};
+        const text = typeof e.message === 'string' ? e.message || String(e.name) : String(current);
         const code = current.code;
         // Node's system errors carry the code in their message already; others (undici's) only in `code`.
         parts.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
-        current = current instanceof Error ? current.cause : undefined;
+        current = e.cause;
     }
     return parts.join(': ');
 }

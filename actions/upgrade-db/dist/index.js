@@ -78756,7 +78756,7 @@ const STATE = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9301);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7115);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4967);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4550);
 // Entry point of the bundle, for the main step and the post step alike (the post runs the same file
 // with the state the main step saved): all logic is in main.ts and post.ts so tests can import it.
@@ -78770,7 +78770,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7115:
+/***/ 4967:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78871,39 +78871,8 @@ async function runAction(body) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/dist/naming.js
-// Every AWS and MySQL name the suite derives from a site's preview_link, and the limits they impose.
-// One place, so the validator, the planner and later the adopt/destroy code agree on them.
-/** Target group names are at most 32 characters (ELBv2 CreateTargetGroup) and ours are `mdl-<link>`. */
-const TARGET_GROUP_PREFIX = 'mdl-';
-const MAX_TARGET_GROUP_NAME = 32;
-const MAX_PREVIEW_LINK_LENGTH = MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.length;
-/** MySQL 8: database names up to 64 characters, user names up to 32. */
-const naming_MAX_DB_NAME_LENGTH = 64;
-const naming_MAX_DB_USER_LENGTH = 32;
-const naming_SUITE_NAME = 'moodle-preview-actions';
-const naming_TAG_SITE = 'moodle-preview:site';
-const naming_TAG_MANAGED_BY = 'moodle-preview:managed-by';
-/** A lowercase DNS label (RFC 1123), as used in `<preview_link>.<domain>`. */
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-/** An unquoted MySQL identifier that needs no quoting anywhere we use it (no `$`, not all digits). */
-const naming_MYSQL_IDENTIFIER = /^(?![0-9]+$)[A-Za-z0-9_]+$/;
-function naming_siteNames(previewLink) {
-    const ident = previewLink.replace(/-/g, '_');
-    return {
-        taskFamily: `mdl_ecs_task_def-${previewLink}`,
-        containerName: previewLink,
-        serviceName: `mdl-${previewLink}`,
-        targetGroupName: `${TARGET_GROUP_PREFIX}${previewLink}`,
-        scalingPolicyName: `mdl-${previewLink}-cpu`,
-        dbSecretName: `moodle-preview/sites/${previewLink}/db`,
-        registryParameter: `/moodle-preview/sites/${previewLink}`,
-        defaultDbName: `mdl_${ident}`,
-        defaultDbUser: `mdl_${ident}`,
-        defaultRedisPrefix: `mdl_${previewLink}`,
-    };
-}
-
+// EXTERNAL MODULE: ../../packages/core/dist/naming.js
+var naming = __nccwpck_require__(6088);
 ;// CONCATENATED MODULE: ../../packages/core/dist/destroy/destroy-target.js
 // What a destroy works on, with no I/O. On branch deletion the settings.yml is gone, so the names
 // come from the preview_link (siteNames), the host from the platform's domain, and the data — DB
@@ -78914,9 +78883,9 @@ function naming_siteNames(previewLink) {
 
 /** Refuses a preview_link that cannot be a site's before anything reads AWS. */
 function checkPreviewLink(link) {
-    if (!DNS_LABEL.test(link) || link.length > MAX_PREVIEW_LINK_LENGTH)
+    if (!naming/* DNS_LABEL */.HR.test(link) || link.length > naming/* MAX_PREVIEW_LINK_LENGTH */.iw)
         throw new errors/* ConfigurationError */.j1(`preview-link ${JSON.stringify(link)} is not a site name: a lowercase DNS label (letters, digits and -, ` +
-            `starting and ending with a letter or digit) of at most ${MAX_PREVIEW_LINK_LENGTH} characters`);
+            `starting and ending with a letter or digit) of at most ${naming/* MAX_PREVIEW_LINK_LENGTH */.iw} characters`);
 }
 const unique = (names) => [
     ...new Set(names.filter((n) => Boolean(n))),
@@ -89230,7 +89199,7 @@ const registryEntrySchema = looseObject({
     logGroup: schemas_string(),
     cron: cronSchema.optional(),
     retired: array(retiredSchema).default([]),
-    managedBy: schemas_string().default(naming_SUITE_NAME),
+    managedBy: schemas_string().default(naming/* SUITE_NAME */.tb),
     /** Set by destroy-instance when it removed the site but kept its data (retired): ISO date. */
     destroyedAt: schemas_string().optional(),
     updatedAt: schemas_string().optional(),
@@ -89298,8 +89267,8 @@ class SiteRegistry {
                 ? {}
                 : {
                     Tags: [
-                        { Key: naming_TAG_SITE, Value: entry.previewLink },
-                        { Key: naming_TAG_MANAGED_BY, Value: naming_SUITE_NAME },
+                        { Key: naming/* TAG_SITE */.lR, Value: entry.previewLink },
+                        { Key: naming/* TAG_MANAGED_BY */.RJ, Value: naming/* SUITE_NAME */.tb },
                     ],
                 }),
         }));
@@ -89391,7 +89360,7 @@ function withImage(site, image, tags) {
         ...(td.memory ? { memory: td.memory } : {}),
         ...(td.runtimePlatform ? { runtimePlatform: td.runtimePlatform } : {}),
         ...(td.ephemeralStorage ? { ephemeralStorage: td.ephemeralStorage } : {}),
-        tags: Object.entries({ ...tags, [naming_TAG_SITE]: site.entry.previewLink, [naming_TAG_MANAGED_BY]: naming_SUITE_NAME }).map(([key, value]) => ({ key, value })),
+        tags: Object.entries({ ...tags, [naming/* TAG_SITE */.lR]: site.entry.previewLink, [naming/* TAG_MANAGED_BY */.RJ]: naming/* SUITE_NAME */.tb }).map(([key, value]) => ({ key, value })),
     };
 }
 /** The ARN of a task definition running `image` for the site: its own, or a (reused) copy. */
@@ -89402,7 +89371,7 @@ async function taskDefinitionFor(ecs, site, image, tags, log) {
     try {
         const out = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: input.family, include: ['TAGS'] }));
         const { tags: _t, family: _f, ...wanted } = input;
-        const ours = normalise_tagRecord(out.tags)[naming_TAG_SITE] === site.entry.previewLink;
+        const ours = normalise_tagRecord(out.tags)[naming/* TAG_SITE */.lR] === site.entry.previewLink;
         const td = out.taskDefinition;
         if (ours && td?.status === 'ACTIVE' && normalise_driftPaths(wanted, td).length === 0)
             return td.taskDefinitionArn;
@@ -89588,18 +89557,18 @@ const site_schema_hostname = (what) => schemas_string().regex(HOSTNAME, { error:
 const port = () => schemas_int().min(1).max(65535);
 const mysqlIdentifier = (max) => schemas_string()
     .max(max, { error: `must be at most ${max} characters (MySQL limit)` })
-    .regex(naming_MYSQL_IDENTIFIER, {
+    .regex(naming/* MYSQL_IDENTIFIER */.$V, {
     error: 'must be a MySQL identifier: letters, digits and _ only, not all digits',
 });
 const site_schema_siteSchema = strictObject({
     preview_link: schemas_string()
-        .max(MAX_PREVIEW_LINK_LENGTH, {
-        error: `must be at most ${MAX_PREVIEW_LINK_LENGTH} characters (target group name mdl-<preview_link> is limited to 32)`,
+        .max(naming/* MAX_PREVIEW_LINK_LENGTH */.iw, {
+        error: `must be at most ${naming/* MAX_PREVIEW_LINK_LENGTH */.iw} characters (target group name mdl-<preview_link> is limited to 32)`,
     })
-        .regex(DNS_LABEL, {
+        .regex(naming/* DNS_LABEL */.HR, {
         error: 'must be a DNS label: lowercase letters, digits and -, starting and ending with a letter or digit',
     })
-        .describe(`The site's name: a DNS label (a-z, 0-9, -; at most ${MAX_PREVIEW_LINK_LENGTH} characters). The site is served at https://<preview_link>.<domain>.`),
+        .describe(`The site's name: a DNS label (a-z, 0-9, -; at most ${naming/* MAX_PREVIEW_LINK_LENGTH */.iw} characters). The site is served at https://<preview_link>.<domain>.`),
     site_folder: schemas_string()
         .regex(FOLDER, { error: 'must be a folder name: letters, digits, ., _ and - (no /)' })
         .optional()
@@ -89620,13 +89589,13 @@ const site_schema_siteSchema = strictObject({
         .optional()
         .describe("Read replica host for Moodle's dboptions readonly; true uses the platform's db.read_replica_host; absent or false: none."),
     preview_db_port: port().optional().describe("Database port. Default: the platform's db.port (3306)."),
-    preview_db_name: mysqlIdentifier(naming_MAX_DB_NAME_LENGTH)
+    preview_db_name: mysqlIdentifier(naming/* MAX_DB_NAME_LENGTH */.nU)
         .optional()
         .describe('Moodle database name (MySQL identifier). Default: mdl_<preview_link with - as _>.'),
-    preview_db_user: mysqlIdentifier(naming_MAX_DB_USER_LENGTH)
+    preview_db_user: mysqlIdentifier(naming/* MAX_DB_USER_LENGTH */.fS)
         .optional()
         .describe('Database user of the site (MySQL identifier, at most 32). Default: mdl_<preview_link with - as _>.'),
-    mim_db_name: mysqlIdentifier(naming_MAX_DB_NAME_LENGTH)
+    mim_db_name: mysqlIdentifier(naming/* MAX_DB_NAME_LENGTH */.nU)
         .optional()
         .describe('Name of the MIM integration database; setting it gives the site a MIM database. Default: none.'),
     redis_host: site_schema_hostname('the Redis endpoint')
@@ -90314,9 +90283,9 @@ function registrySqlTaskSite(entry, platform) {
         dbHost: entry.dbHost,
         dbPort: platform.db.port,
         adminSecretArn: platform.db.admin_secret_arn,
-        siteSecret: naming_siteNames(entry.previewLink).dbSecretName,
+        siteSecret: (0,naming/* siteNames */.qf)(entry.previewLink).dbSecretName,
         siteDbUser: entry.dbUser,
-        tags: { ...platform.tags, [naming_TAG_SITE]: entry.previewLink, [naming_TAG_MANAGED_BY]: naming_SUITE_NAME },
+        tags: { ...platform.tags, [naming/* TAG_SITE */.lR]: entry.previewLink, [naming/* TAG_MANAGED_BY */.RJ]: naming/* SUITE_NAME */.tb },
     };
 }
 function sql_task_sqlTaskDefinition(site) {
@@ -90805,7 +90774,7 @@ async function purgeTaskDefinition(ecs, site) {
         const out = await ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: input.family, include: ['TAGS'] }));
         const { tags: _t, ...wanted } = input;
         const tags = normalise_tagRecord(out.tags);
-        const ours = tags[naming_TAG_MANAGED_BY] === naming_SUITE_NAME && tags[naming_TAG_SITE] === site.previewLink;
+        const ours = tags[naming/* TAG_MANAGED_BY */.RJ] === naming/* SUITE_NAME */.tb && tags[naming/* TAG_SITE */.lR] === site.previewLink;
         const td = out.taskDefinition;
         if (ours && td?.status === 'ACTIVE' && normalise_driftPaths(wanted, td).length === 0 && td.taskDefinitionArn)
             return { arn: td.taskDefinitionArn, registered: false };
@@ -90877,7 +90846,7 @@ function dbPurger(mode, deps) {
 
 /** The one query: two rows, `name<TAB>value`. */
 function versionQuery(database, tablePrefix) {
-    if (!naming_MYSQL_IDENTIFIER.test(database))
+    if (!naming/* MYSQL_IDENTIFIER */.$V.test(database))
         throw new errors/* ConfigurationError */.j1(`database name "${database}" must be letters, digits and _`);
     if (!/^[a-z][a-z0-9_]{0,9}$/.test(tablePrefix))
         throw new errors/* ConfigurationError */.j1(`table prefix "${tablePrefix}" must be lowercase letters, digits and _ (e.g. mdl_)`);
@@ -103317,13 +103286,66 @@ function describeError(err) {
             parts.push(current.message ? `${current.message} (${inner})` : inner);
             break;
         }
-        const text = current instanceof Error ? current.message || current.name : String(current);
+        // Duck-typed, not `instanceof Error`: errors made in another realm (Node's fetch under a VM
+        // context, as in jest) are errors all the same.
+        const e = typeof current === 'object' ? current : {};
+        const text = typeof e.message === 'string' ? e.message || String(e.name) : String(current);
         const code = current.code;
         // Node's system errors carry the code in their message already; others (undici's) only in `code`.
         parts.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
-        current = current instanceof Error ? current.cause : undefined;
+        current = e.cause;
     }
     return parts.join(': ');
+}
+
+
+/***/ }),
+
+/***/ 6088:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $V: () => (/* binding */ MYSQL_IDENTIFIER),
+/* harmony export */   HR: () => (/* binding */ DNS_LABEL),
+/* harmony export */   RJ: () => (/* binding */ TAG_MANAGED_BY),
+/* harmony export */   fS: () => (/* binding */ MAX_DB_USER_LENGTH),
+/* harmony export */   iw: () => (/* binding */ MAX_PREVIEW_LINK_LENGTH),
+/* harmony export */   lR: () => (/* binding */ TAG_SITE),
+/* harmony export */   nU: () => (/* binding */ MAX_DB_NAME_LENGTH),
+/* harmony export */   qf: () => (/* binding */ siteNames),
+/* harmony export */   tb: () => (/* binding */ SUITE_NAME)
+/* harmony export */ });
+/* unused harmony exports TARGET_GROUP_PREFIX, MAX_TARGET_GROUP_NAME */
+// Every AWS and MySQL name the suite derives from a site's preview_link, and the limits they impose.
+// One place, so the validator, the planner and later the adopt/destroy code agree on them.
+/** Target group names are at most 32 characters (ELBv2 CreateTargetGroup) and ours are `mdl-<link>`. */
+const TARGET_GROUP_PREFIX = 'mdl-';
+const MAX_TARGET_GROUP_NAME = 32;
+const MAX_PREVIEW_LINK_LENGTH = MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.length;
+/** MySQL 8: database names up to 64 characters, user names up to 32. */
+const MAX_DB_NAME_LENGTH = 64;
+const MAX_DB_USER_LENGTH = 32;
+const SUITE_NAME = 'moodle-preview-actions';
+const TAG_SITE = 'moodle-preview:site';
+const TAG_MANAGED_BY = 'moodle-preview:managed-by';
+/** A lowercase DNS label (RFC 1123), as used in `<preview_link>.<domain>`. */
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** An unquoted MySQL identifier that needs no quoting anywhere we use it (no `$`, not all digits). */
+const MYSQL_IDENTIFIER = /^(?![0-9]+$)[A-Za-z0-9_]+$/;
+function siteNames(previewLink) {
+    const ident = previewLink.replace(/-/g, '_');
+    return {
+        taskFamily: `mdl_ecs_task_def-${previewLink}`,
+        containerName: previewLink,
+        serviceName: `mdl-${previewLink}`,
+        targetGroupName: `${TARGET_GROUP_PREFIX}${previewLink}`,
+        scalingPolicyName: `mdl-${previewLink}-cpu`,
+        dbSecretName: `moodle-preview/sites/${previewLink}/db`,
+        registryParameter: `/moodle-preview/sites/${previewLink}`,
+        defaultDbName: `mdl_${ident}`,
+        defaultDbUser: `mdl_${ident}`,
+        defaultRedisPrefix: `mdl_${previewLink}`,
+    };
 }
 
 
@@ -103346,9 +103368,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 var dist_cjs = __nccwpck_require__(1107);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __nccwpck_require__(4224);
+// EXTERNAL MODULE: ../../packages/core/dist/naming.js
+var naming = __nccwpck_require__(6088);
 ;// CONCATENATED MODULE: ../../packages/core/dist/ecs/one-off-task.js
 // One-off Fargate tasks (moodledata preparation, SQL tasks, Moodle's CLI): run a task with its
 // command overridden, wait for it to stop with the SDK's waiter, and read its log lines back.
+
 
 
 
@@ -103362,6 +103387,9 @@ async function startFargateTask(ecs, input) {
         launchType: 'FARGATE',
         count: 1,
         startedBy: input.startedBy,
+        // Tagged as the suite's: the IAM policies let the suite run only tasks it tags so (RunTask's
+        // aws:RequestTag), and the tag says whose a task is in the console.
+        tags: [{ key: naming/* TAG_MANAGED_BY */.RJ, value: naming/* SUITE_NAME */.tb }],
         networkConfiguration: {
             awsvpcConfiguration: {
                 subnets: input.network.subnet_ids,
