@@ -34,6 +34,17 @@ const templateRegex = (template: string) =>
 beforeAll(completeIamData);
 
 describe('generated IAM policies', () => {
+  it('give each statement of a policy its own Sid (AWS refuses a policy that repeats one)', () => {
+    for (const role of IAM_ROLES) {
+      const sids = policyOf(role).Statement.map((st) => st.Sid);
+      expect({ role, repeated: sids.filter((sid, i) => sids.indexOf(sid) !== i) }).toEqual({
+        role,
+        repeated: [],
+      });
+      for (const sid of sids) expect(sid).toMatch(/^[A-Za-z0-9]+$/);
+    }
+  });
+
   it('name only actions that exist', async () => {
     const unknown: string[] = [];
     for (const { role, g } of grants)
