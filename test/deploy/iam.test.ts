@@ -3,7 +3,6 @@
 // call is replayed through the IAM simulator.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { useMariaDb } from '../servers/mariadb.js';
-import { examplePlatform } from '../iam/policies.js';
 import { expectAllowedAs } from '../iam/replay.js';
 import { createWorld, EXAMPLE_SETTINGS, LISTENER_ARN, type World } from './world.js';
 
@@ -79,7 +78,7 @@ describe("deploy-instance's IAM policy", () => {
     // Every call of every path, and what each implies (tags on create, roles passed, alarms), is
     // allowed by deploy-instance's generated policy; and the run exercised the policy's writes.
     const r = await expectAllowedAs(w.fake.server.calls, 'deploy-instance', {
-      platform: examplePlatform(w.platformText),
+      platformText: w.platformText,
     });
     expect(r.actions).toEqual(
       expect.arrayContaining([

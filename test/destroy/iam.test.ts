@@ -2,7 +2,6 @@
 // keep, purge by task and direct, a draining service, a refused purge, a site never deployed) is
 // driven here against the fake and each recorded call replayed through the IAM simulator.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { examplePlatform } from '../iam/policies.js';
 import { expectAllowedAs } from '../iam/replay.js';
 import { useMariaDb } from '../servers/mariadb.js';
 import { createWorld, minimalSettings, type World } from '../deploy/world.js';
@@ -36,7 +35,7 @@ describe("destroy-instance's IAM policy", () => {
     // Every call (and what it implies: the SQL task's roles, target tracking's alarms) is allowed by
     // destroy-instance's generated policy, replayed through the IAM simulator.
     const r = await expectAllowedAs(w.fake.server.calls, 'destroy-instance', {
-      platform: examplePlatform(w.platformText),
+      platformText: w.platformText,
     });
     expect(r.actions).toEqual(
       expect.arrayContaining([

@@ -16,7 +16,11 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-2';
 export const EXAMPLE_PLATFORM_FILE = 'workflows-examples/platform.yml';
 
-export function examplePlatform(text = readFileSync(EXAMPLE_PLATFORM_FILE, 'utf8')): Platform {
+let example: Platform | undefined;
+
+/** The platform of `text` (a test world's), or the example platform, read once. */
+export function examplePlatform(text?: string): Platform {
+  if (text === undefined) return (example ??= examplePlatform(readFileSync(EXAMPLE_PLATFORM_FILE, 'utf8')));
   const loaded = checkPlatformText(EXAMPLE_PLATFORM_FILE, text);
   if (!loaded.value) throw new Error(`the example platform is invalid: ${JSON.stringify(loaded.problems)}`);
   return loaded.value;

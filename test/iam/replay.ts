@@ -1,7 +1,7 @@
 // Replays the calls a test run made against the AWS fake through the IAM simulator, against one
 // role's generated policy: what the suite does must be what its policy lets it do, call by call.
 import { expect } from '@jest/globals';
-import type { AuthorizationRequest, CallRecord } from '@moodle-preview/aws-fake';
+import type { CallRecord } from '@moodle-preview/aws-fake';
 import type { IamOptions, IamRole, Platform } from '@moodle-preview/core';
 import { describeRequest, evaluate } from './evaluate.js';
 import { callerAs, examplePlatform, policyOf } from './policies.js';
@@ -18,9 +18,17 @@ export interface Replay {
 export async function replay(
   calls: readonly CallRecord[],
   role: IamRole,
-  options: { iam?: IamOptions; platform?: Platform; context?: Record<string, string> } = {},
+  options: {
+    iam?: IamOptions;
+    /** The platform the run used, as its text (a test world's, whose admin secret ARN is the fake's). */
+    platformText?: string;
+    platform?: Platform;
+    context?: Record<string, string>;
+  } = {},
 ): Promise<Replay> {
-  const policy = policyOf(role, options.iam, options.platform ?? examplePlatform());
+  const platform =
+    options.platform ?? (options.platformText ? examplePlatform(options.platformText) : examplePlatform());
+  const policy = policyOf(role, options.iam, platform);
   const caller = callerAs(role, options.context);
   const problems: string[] = [];
   const actions = new Set<string>();
@@ -55,5 +63,3 @@ export async function expectAllowedAs(
   expect(r.authorizations).toBeGreaterThan(0);
   return r;
 }
-
-export type { AuthorizationRequest };

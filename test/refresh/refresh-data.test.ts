@@ -3,7 +3,6 @@
 // allowed exactly then, refused while prep is live — the records end up unambiguous (the old data
 // retired on 4-demo, prep's data "taken over by 4-demo"), and purge-retired drops only retired data
 // older than N days, never data a live site uses.
-import { examplePlatform } from '../iam/policies.js';
 import { expectAllowedAs } from '../iam/replay.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -170,7 +169,7 @@ describe('purge-retired', () => {
     expect(done.failed).toBe(0);
     // Every call of the purge is allowed by purge-retired's generated policy (IAM simulator replay).
     const allowed = await expectAllowedAs(w.fake.server.calls, 'purge-retired', {
-      platform: examplePlatform(w.platformText),
+      platformText: w.platformText,
     });
     expect(allowed.actions).toEqual(
       expect.arrayContaining([
