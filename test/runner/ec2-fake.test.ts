@@ -53,6 +53,43 @@ describe('EC2 fake', () => {
     expect(a.Instances![0]!.LaunchTime).toBeInstanceOf(Date);
   });
 
+  it('the same client token with other parameters is IdempotentParameterMismatch, and launches nothing', async () => {
+    const first = await launch('tok-2', { started: '10:00' });
+    const before = fake.ec2.instances.size;
+    const err = await launch('tok-2', { started: '10:05' }).catch((e: Error) => e);
+    expect(err).toMatchObject({ name: 'IdempotentParameterMismatch', $metadata: { httpStatusCode: 400 } });
+    expect(fake.ec2.instances.size).toBe(before);
+    // The token still answers its own launch.
+    expect((await launch('tok-2', { started: '10:00' })).Instances![0]!.InstanceId).toBe(
+      first.Instances![0]!.InstanceId,
+    );
+  });
+
+  it('throttles as EC2 does (RequestLimitExceeded, 503), which the SDK retries', async () => {
+    fake.server.setThrottle(1);
+    const refused = await ec2.send(new DescribeInstancesCommand({})).catch((e: Error) => e);
+    fake.server.setThrottle(0);
+    expect(refused).toMatchObject({ name: 'RequestLimitExceeded', $metadata: { httpStatusCode: 503 } });
+
+    // One call per 200 ms: the SDK's retry (throttling backoff) waits and gets through.
+    fake.server.setRateLimits([
+      { name: 'ec2 describe', service: 'ec2', actions: ['DescribeInstances'], burst: 1, refillPerSecond: 5 },
+    ]);
+    const retrying = createEc2Client({ region: fake.server.region, maxAttempts: 8 });
+    try {
+      await ec2.send(new DescribeInstancesCommand({})); // takes the one token
+      fake.server.resetCalls();
+      await retrying.send(new DescribeInstancesCommand({}));
+    } finally {
+      fake.server.setRateLimits([]);
+      retrying.destroy();
+    }
+    const answers = fake.server.calls.map((c) => c.error ?? 'ok');
+    expect(answers[0]).toBe('RequestLimitExceeded');
+    expect(answers.at(-1)).toBe('ok');
+    expect(new Set(answers.slice(0, -1))).toEqual(new Set(['RequestLimitExceeded']));
+  });
+
   it('describes by tag and state filters, paged', async () => {
     for (let n = 0; n < 7; n++) await launch(`page-${n}`, { group: 'paged' });
     const ids: string[] = [];

@@ -248,6 +248,29 @@ describe('start: interrupted and started again', () => {
     expect(w.fake.ec2.instances.get(r.instanceId)!.ClientToken).not.toBe(orphan!.ClientToken);
   });
 
+  it('died after RunInstances, its instance ended before the next start: a new launch with its own client token', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    w.fake.server.interruptAfterMutations(1); // RunInstances
+    w.github.refuse = 500;
+    w.github.refuseMatching = /^DELETE /;
+    await expect(startRunner(w.deps(), w.startOptions({ lease: l }))).rejects.toThrow(/interrupted/);
+    w.fake.server.interruptAfterMutations(undefined);
+    w.github.refuse = undefined;
+    const [ended] = liveOf(label);
+    w.fake.ec2.setState(ended!.InstanceId, 'terminated');
+    w.clock.now += 120_000; // the next start comes two minutes later
+
+    // Reusing the first launch's token would be refused by EC2 (the tags name another start time) —
+    // or, were the parameters equal, answer the terminated instance.
+    simulateBoots(w, { labels: [label] });
+    const r = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    expect(r).toMatchObject({ reused: false });
+    expect(r.instanceId).not.toBe(ended!.InstanceId);
+    expect(liveOf(label).map((i) => i.InstanceId)).toEqual([r.instanceId]);
+    expect(w.fake.server.calls.filter((c) => c.error === 'IdempotentParameterMismatch')).toEqual([]);
+  });
+
   it('died after PutParameter: the next start keeps the instance, which takes the waiting config; nothing is written twice', async () => {
     const l = lease();
     const label = leaseLabel(l);

@@ -235,11 +235,11 @@ export class AwsFakeServer {
         (this.rateLimiter && !this.rateLimiter.take(handler.signingName, action))
       ) {
         record.throttled = true;
-        throw new AwsServiceError(
-          handler.protocol === 'query' ? 'Throttling' : 'ThrottlingException',
-          'Rate exceeded',
-          400,
-        );
+        const { code, status } = handler.throttling ?? {
+          code: handler.protocol === 'json' ? 'ThrottlingException' : 'Throttling',
+          status: 400,
+        };
+        throw new AwsServiceError(code, 'Rate exceeded', status);
       }
       this.beforeHandle?.(handler.signingName, action, params);
       const result = handler.handle(action, params, this.ctx);

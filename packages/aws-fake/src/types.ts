@@ -22,6 +22,11 @@ export interface ServiceHandler {
   /** For the query protocol: the API version and XML namespace of responses. */
   apiVersion?: string;
   xmlNamespace?: string;
+  /**
+   * How this service answers a throttled call, when not as its protocol usually does (JSON:
+   * `ThrottlingException`, query: `Throttling`, both 400).
+   */
+  throttling?: { code: string; status: number };
   /** True for calls that change state (the rest only read). */
   isMutating(action: string): boolean;
   /** Answer one call: a JSON-able result, or throw AwsServiceError. */

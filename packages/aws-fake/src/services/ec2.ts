@@ -46,6 +46,8 @@ export interface Ec2Instance {
   InstanceInitiatedShutdownBehavior: string | undefined;
   IamInstanceProfile: Record<string, unknown> | undefined;
   ClientToken: string | undefined;
+  /** The RunInstances parameters but the token, to tell a retry from a reuse of the token. */
+  request: string;
   ReservationId: string;
   /** Console output the test lets the instance print (raw text; sent base64 as EC2 does). */
   consoleOutput: string;
@@ -86,6 +88,11 @@ const asRecord = (v: unknown): Record<string, unknown> | undefined =>
 export class Ec2Fake implements ServiceHandler {
   readonly signingName = 'ec2';
   readonly protocol = 'ec2' as const;
+  /**
+   * EC2 throttles with its own code, a 503 (the EC2 Developer Guide, "Request throttling for the
+   * Amazon EC2 API": "you get the RequestLimitExceeded error code"); the SDK's retry knows it.
+   */
+  readonly throttling = { code: 'RequestLimitExceeded', status: 503 };
   readonly apiVersion = '2016-11-15';
   readonly xmlNamespace = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
@@ -273,8 +280,15 @@ export class Ec2Fake implements ServiceHandler {
     const clientToken = p.ClientToken === undefined ? undefined : String(p.ClientToken);
     // Idempotency: the same client token answers the same reservation, launching nothing new.
     // https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
+    // The same token with other parameters is refused, not answered with the earlier launch.
+    const request = JSON.stringify(Object.entries(p).filter(([k]) => k !== 'ClientToken').sort());
     if (clientToken) {
       const earlier = [...this.instances.values()].find((i) => i.ClientToken === clientToken);
+      if (earlier && earlier.request !== request)
+        throw invalid(
+          'IdempotentParameterMismatch',
+          `The client token ${clientToken} was used before with different parameters`,
+        );
       if (earlier) return this.reservation(earlier.ReservationId);
     }
     const attempt: (typeof this.launches)[number] = { instanceType, subnetId, market };
@@ -324,6 +338,7 @@ export class Ec2Fake implements ServiceHandler {
           : String(p.InstanceInitiatedShutdownBehavior),
       IamInstanceProfile: asRecord(p.IamInstanceProfile),
       ClientToken: clientToken,
+      request,
       ReservationId: reservationId,
       consoleOutput: '',
     };

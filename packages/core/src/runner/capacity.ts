@@ -69,7 +69,8 @@ export class NoCapacityError extends Error {
 
 /**
  * Try each option in turn with `base` + the option. The client token makes an SDK retry of the same
- * attempt (a lost answer) return the first launch instead of a second instance.
+ * attempt (a lost answer) return the first launch instead of a second instance; `tokenSeed` must be
+ * new for every start (EC2 answers a reused token with other parameters IdempotentParameterMismatch).
  */
 export async function launchWithFallback(
   ec2: EC2Client,

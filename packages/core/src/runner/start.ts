@@ -255,8 +255,10 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
         ],
       },
       launchOptions(o.marketType, o.instanceTypes, o.subnetIds),
-      // A replacement is a new request: the first launch's client tokens would answer the ended instance.
-      replaced ? `${label}/after/${replaced}` : label,
+      // Each start is its own request: a retry of its own RunInstances answers its launch, but a later
+      // start's tokens are new (EC2 refuses an old token with other tags, or answers an ended instance),
+      // and so are a replacement's.
+      `${label}@${startedAt.toISOString()}${replaced ? `/after/${replaced}` : ''}`,
       log,
     );
   } catch (err) {
