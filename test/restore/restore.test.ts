@@ -158,10 +158,16 @@ describe('restoreDatabase', () => {
       { kind: 'commit-sent', nth: 9 },
       { kind: 'commit-sent', nth: 15 },
     ] as const;
+    const killer = await adminConnection(mariadb());
     for (const [i, at] of points.entries()) {
       const log = memoryLogger();
+      // The server ends the loading connection (KILL CONNECTION from another session) at that point.
+      const onCrashPoint: RestoreOptions['onCrashPoint'] = (p) => {
+        if (p.kind === at.kind && p.nthOfKind === at.nth && p.connectionId !== undefined)
+          void killer.query(`KILL CONNECTION ${p.connectionId}`).catch(() => undefined);
+      };
       const result = await restoreDatabase(
-        options(`rst_drop${i}`, dumps.mariadb, { dropConnectionAt: at, log }),
+        options(`rst_drop${i}`, dumps.mariadb, { onCrashPoint, log }),
       );
       // KILL CONNECTION races the statement: the chunk in flight is redone, or (its COMMIT having
       // landed) found by its checkpoint; or the connection dies idle and its next chunk reconnects.
@@ -174,6 +180,7 @@ describe('restoreDatabase', () => {
       expect(await look((c) => checksums(c, `rst_drop${i}`))).toEqual(reference);
       expect(result.chunks).toBeGreaterThan(20);
     }
+    await killer.end();
   });
 
   it('reads gzip and zstd by their magic bytes (the file names say nothing)', async () => {

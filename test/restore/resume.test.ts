@@ -1,5 +1,5 @@
-// Resume after kill -9: `mdl-preview restore` runs as a child process that SIGKILLs itself at a
-// seeded crash point (mid-DDL, mid-chunk, after a COMMIT is sent, during views/triggers, …), then
+// Resume after kill -9: `mdl-preview restore` runs as a child process (restore-child.mjs: the compiled
+// CLI with the engine's crash points watched) that SIGKILLs itself at a seeded crash point (mid-DDL, mid-chunk, after a COMMIT is sent, during views/triggers, …), then
 // `--if-exists resume` finishes the job. Each result is compared with a `mariadb` client restore of
 // the same dump: CHECKSUM TABLE per table and SELECT COUNT(*) on the server.
 import { execFile, spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import {
 } from './dump-fixture.js';
 
 const mariadb = useMariaDb();
-const CLI = 'packages/cli/bin/mdl-preview.js';
+const CLI = 'test/restore/restore-child.mjs';
 let dir = '';
 let dumps: DumpFiles;
 let restorer: { user: string; password: string };
@@ -87,6 +87,13 @@ function cli(database: string, extra: string[], env: Record<string, string> = {}
   });
 }
 
+/** The crash points a TRACE run passed, in order. */
+function crashTrace(run: CliRun): string[] {
+  const line = run.stderr.split('\n').find((l) => l.startsWith('crash-points: '));
+  if (!line) throw new Error(`no crash-points line in:\n${run.stderr}`);
+  return JSON.parse(line.slice('crash-points: '.length)) as string[];
+}
+
 async function state(db: string) {
   const conn = await adminConnection(mariadb());
   try {
@@ -135,17 +142,12 @@ async function checkpointRows(db: string): Promise<number> {
 
 describe('restore resume after kill -9', () => {
   it('finishes exactly as a clean restore from every seeded crash point', async () => {
-    const clean = await cli('rst_clean', [], { MDL_RESTORE_TEST_TRACE: '1' });
+    const clean = await cli('rst_clean', [], { TRACE: '1' });
     expect(clean.stderr).not.toContain(restorer.password);
     expect(clean.code).toBe(0);
-    const summary = JSON.parse(clean.stdout) as {
-      rows: number;
-      crashPoints: number;
-      databases: { crashTrace: string[] }[];
-    };
+    const summary = JSON.parse(clean.stdout) as { rows: number };
     expect(await state('rst_clean')).toEqual(reference);
-    const trace = summary.databases[0]!.crashTrace;
-    expect(trace.length).toBe(summary.crashPoints);
+    const trace = crashTrace(clean);
 
     // Seeded points of every kind, named by kind and occurrence (`mid-chunk:7`), so a point is the
     // same whatever order the two loading connections happen to run in; the rest by overall position.
@@ -165,7 +167,7 @@ describe('restore resume after kill -9', () => {
     let n = 0;
     for (const point of points) {
       const db = `rst_kill_${++n}`;
-      const killed = await cli(db, [], { MDL_RESTORE_TEST_KILL_AT: point });
+      const killed = await cli(db, [], { KILL_AT: point });
       expect({ point, signal: killed.signal, stderr: killed.signal ? '' : killed.stderr }).toEqual({
         point,
         signal: 'SIGKILL',
@@ -191,10 +193,9 @@ describe('restore resume after kill -9', () => {
   }, 240_000);
 
   it('resumes from mid-chunk and mid-index crashes to the same table definitions', async () => {
-    const clean = await cli('rst_dclean', ['--defer-indexes'], { MDL_RESTORE_TEST_TRACE: '1' });
+    const clean = await cli('rst_dclean', ['--defer-indexes'], { TRACE: '1' });
     expect(clean.code).toBe(0);
-    const trace = (JSON.parse(clean.stdout) as { databases: { crashTrace: string[] }[] }).databases[0]!
-      .crashTrace;
+    const trace = crashTrace(clean);
     // Index builds run beside the loading: points are named by kind, the first and the last build.
     const builds = trace.filter((k) => k === 'mid-index').length;
     expect(builds).toBeGreaterThanOrEqual(2);
@@ -203,7 +204,7 @@ describe('restore resume after kill -9', () => {
     await admin.end();
     for (const [i, point] of ['mid-index:1', `mid-index:${builds}`, 'mid-chunk:5'].entries()) {
       const db = `rst_dkill_${i}`;
-      const killed = await cli(db, ['--defer-indexes'], { MDL_RESTORE_TEST_KILL_AT: point });
+      const killed = await cli(db, ['--defer-indexes'], { KILL_AT: point });
       expect(killed.signal).toBe('SIGKILL');
       // The resume is not told to defer: the interrupted run's choice is kept.
       const resumed = await cli(db, ['--if-exists', 'resume']);
@@ -216,12 +217,12 @@ describe('restore resume after kill -9', () => {
   }, 90_000);
 
   it('survives being killed again while resuming', async () => {
-    const first = await cli('rst_twice', [], { MDL_RESTORE_TEST_KILL_AT: '150' });
+    const first = await cli('rst_twice', [], { KILL_AT: '150' });
     expect({ signal: first.signal, stderr: first.signal ? '' : first.stderr }).toEqual({
       signal: 'SIGKILL',
       stderr: '',
     });
-    const second = await cli('rst_twice', ['--if-exists', 'resume'], { MDL_RESTORE_TEST_KILL_AT: '40' });
+    const second = await cli('rst_twice', ['--if-exists', 'resume'], { KILL_AT: '40' });
     expect(second.signal).toBe('SIGKILL');
     const third = await cli('rst_twice', ['--if-exists', 'resume']);
     expect(third.code).toBe(0);

@@ -16,9 +16,6 @@ import { EXIT, UsageError, type CliIO } from '../io.js';
 
 const IF_EXISTS: readonly IfExists[] = ['fail', 'drop', 'resume'];
 const DEFAULT_ADMIN_PASSWORD_ENV = 'MDL_DB_ADMIN_PASSWORD';
-/** Tests only: SIGKILL the process at the n-th crash point of the engine. */
-const CRASH_ENV = 'MDL_RESTORE_TEST_KILL_AT';
-const TRACE_ENV = 'MDL_RESTORE_TEST_TRACE';
 
 function secretFromEnv(io: CliIO, name: string, what: string): string {
   const v = io.env[name];
@@ -118,7 +115,6 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => parseAccount(s, '--readonly-users'));
-  const crash = io.env[CRASH_ENV];
   const log = lineLogger((line) => io.stderr(`${line}\n`), { debug: Boolean(io.env.MDL_PREVIEW_DEBUG) });
   const common = {
     server,
@@ -139,14 +135,7 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
     loadData: !values['insert-only'],
     progressIntervalMs: wholeNumber(values['progress-seconds'], 'progress-seconds', 30, 0, 3600) * 1000,
     ...(values.region ? { region: values.region } : {}),
-    ...(crash
-      ? {
-          crashAt: /^\d+$/.test(crash)
-            ? Number(crash)
-            : { kind: crash.split(':')[0]!, nth: Number(crash.split(':')[1]) },
-        }
-      : {}),
-    ...(io.env[TRACE_ENV] ? { traceCrashPoints: true } : {}),
+    ...(io.seams?.restore ?? {}),
     log,
   };
   const postRestoreSql = values['post-restore-sql-file']
@@ -187,7 +176,6 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
         compressedBytes: results.reduce((n, r) => n + r.compressedBytes, 0),
         resumed: results.some((r) => r.resumed),
         skippedChunks: results.reduce((n, r) => n + r.skippedChunks, 0),
-        crashPoints: results.reduce((n, r) => n + r.crashPoints, 0),
         databases: results.map(({ slowest, ...r }) => ({ ...r, slowest: slowest.slice(0, 5) })),
       })}\n`,
     );

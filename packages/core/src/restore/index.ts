@@ -6,6 +6,7 @@ export {
   restoreDatabase,
   RestoreError,
   splitScript,
+  type CrashPoint,
   type IfExists,
   type RestoreAccount,
   type RestoreOptions,

@@ -104,17 +104,22 @@ export interface RestoreOptions {
   busyWaitMs?: number;
   log?: Logger;
   /**
-   * Tests only: SIGKILL this process at the n-th crash point, or at the n-th point of one kind
-   * (`{ kind: 'mid-chunk', nth: 3 }`), which stays the same whatever order the connections run in.
+   * Called at every crash point: a place where an interrupted restore must still resume exactly
+   * (mid-DDL, mid-chunk, after a COMMIT was sent, …). The engine only reports it; what a caller does
+   * there is its own (the resume tests kill the process or end the loading connection).
    */
-  crashAt?: number | { kind: string; nth: number };
-  /**
-   * Tests only: have the server end a loading connection (KILL CONNECTION from the control
-   * connection) at the n-th `mid-chunk` or `commit-sent` point; the restore reconnects and goes on.
-   */
-  dropConnectionAt?: { kind: 'mid-chunk' | 'commit-sent'; nth: number };
-  /** Tests only: list what each crash point was (`mid-ddl`, `mid-chunk`, …) in the result. */
-  traceCrashPoints?: boolean;
+  onCrashPoint?: (point: CrashPoint) => void;
+}
+
+/** One crash point passed: its kind, its position overall and among its kind, and on which connection. */
+export interface CrashPoint {
+  kind: string;
+  /** 1-based, over the whole restore. */
+  n: number;
+  /** 1-based among the points of its kind: the same whatever order the connections run in. */
+  nthOfKind: number;
+  /** The server's id of the loading connection, at the points inside a chunk's load. */
+  connectionId?: number;
 }
 
 export interface TableStat {
@@ -150,9 +155,6 @@ export interface RestoreResult {
   notes: string[];
   /** Slowest tables first (time spent loading their rows, summed over connections). */
   slowest: TableStat[];
-  /** Crash points passed (tests pick interruption points from it). */
-  crashPoints: number;
-  crashTrace?: string[];
 }
 
 export class RestoreError extends Error {
@@ -306,21 +308,17 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     }
   };
   let crashPoints = 0;
-  const crashTrace: string[] = [];
   const kindCounts = new Map<string, number>();
-  const crashPoint = (where: string) => {
+  const crashPoint = (kind: string, conn?: Connection) => {
     crashPoints++;
-    const nthOfKind = (kindCounts.get(where) ?? 0) + 1;
-    kindCounts.set(where, nthOfKind);
-    if (options.traceCrashPoints) crashTrace.push(where);
-    const at = options.crashAt;
-    if (
-      at !== undefined &&
-      (typeof at === 'number' ? crashPoints === at : at.kind === where && at.nth === nthOfKind)
-    ) {
-      log.info(`test crash point ${crashPoints}: ${where}`);
-      process.kill(process.pid, 'SIGKILL');
-    }
+    const nthOfKind = (kindCounts.get(kind) ?? 0) + 1;
+    kindCounts.set(kind, nthOfKind);
+    options.onCrashPoint?.({
+      kind,
+      n: crashPoints,
+      nthOfKind,
+      ...(conn ? { connectionId: conn.threadId } : {}),
+    });
   };
 
   const source = await openDumpSource(options.source, { region: options.region, log: (l) => log.info(l) });
@@ -386,14 +384,6 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
 
   const control = await connect();
   const closers: Connection[] = [control];
-  const dropCounts = new Map<string, number>();
-  const dropPoint = (where: 'mid-chunk' | 'commit-sent', conn: Connection) => {
-    const nth = (dropCounts.get(where) ?? 0) + 1;
-    dropCounts.set(where, nth);
-    const at = options.dropConnectionAt;
-    if (at && at.kind === where && at.nth === nth)
-      void control.query(`KILL CONNECTION ${conn.threadId}`).catch(() => undefined);
-  };
   const pool = new ChunkPool(
     Math.max(2, parallel) * (options.chunkBytes ?? DEFAULT_CHUNK),
     options.spreadTables ?? true,
@@ -492,8 +482,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
                     session ??= await loadDataSession(conn);
                     const { rowsAt, columns } = job.loadData!;
                     const sent = loadRows(conn, job.table, columns, job.sql.subarray(rowsAt), session);
-                    crashPoint('mid-chunk'); // the statement and rows are on the wire, nothing committed
-                    dropPoint('mid-chunk', conn);
+                    crashPoint('mid-chunk', conn); // the statement and rows are on the wire, nothing committed
                     const loaded = await sent;
                     if (loaded.header === undefined) {
                       disableLoadData(loaded.refused);
@@ -513,15 +502,13 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
                     inserted = loaded.header;
                   } else {
                     const insert = conn.query(job.sql.toString('latin1'));
-                    crashPoint('mid-chunk'); // the INSERT is on the wire, nothing committed
-                    dropPoint('mid-chunk', conn);
+                    crashPoint('mid-chunk', conn); // the INSERT is on the wire, nothing committed
                     [inserted] = (await insert) as [ResultSetHeader, unknown];
                   }
                   crashPoint('chunk-inserted');
                   await conn.query(checkpointSql(job.table, job.index, inserted.affectedRows, job.crc));
                   const commit = conn.query('COMMIT');
-                  crashPoint('commit-sent'); // the answer not read: the chunk may or may not be in
-                  dropPoint('commit-sent', conn);
+                  crashPoint('commit-sent', conn); // the answer not read: the chunk may or may not be in
                   await commit;
                   result = inserted;
                 } catch (err) {
@@ -973,8 +960,6 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
       postDataStatements: postData.length,
       notes: [...notes],
       slowest: stats.sort((a, b) => b.seconds - a.seconds).slice(0, 10),
-      crashPoints,
-      ...(options.traceCrashPoints ? { crashTrace } : {}),
     };
     log.info(
       `restored ${db}: ${result.tables} tables, ${result.rows} rows, ${(result.bytes / 1e6).toFixed(1)} MB of SQL ` +
