@@ -1,7 +1,10 @@
 // SqlTask without AWS: the task definition and override it would get, and its shell script run here
 // with `sh -c` and the real mysql client against a real MariaDB, with the environment ECS would give it.
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from '@jest/globals';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import {
   PASSWORD_PLACEHOLDER,
   parseSqlTaskLog,
@@ -28,19 +31,40 @@ interface ScriptRun {
 }
 
 /**
- * Runs the container's command here: ECS starts entryPoint + command, `sh -c SCRIPT`, with the
- * override's environment plus the three secrets the task definition maps in.
+ * Every program the script starts goes through a wrapper that writes its arguments to a log first:
+ * what `ps` (or /proc/<pid>/cmdline) would show anyone in the container. A password must never be
+ * there, only in the environment.
  */
-function runLikeEcs(override: SqlTaskOverride, secrets: Record<string, string>): Promise<ScriptRun> {
+const wrappers = mkdtempSync(join(tmpdir(), 'sql-task-argv-'));
+const argvLog = join(wrappers, 'argv.log');
+for (const program of ['sed', 'awk', 'grep', 'base64', 'cat', 'rm', 'mysql', 'mariadb', 'head', 'tr']) {
+  const path = join(wrappers, program);
+  writeFileSync(
+    path,
+    `#!/bin/sh\nprintf '%s\\n' "${program} $*" >>'${argvLog}'\nPATH=\${PATH#*:} exec ${program} "$@"\n`,
+  );
+  chmodSync(path, 0o755);
+}
+afterAll(() => rmSync(wrappers, { recursive: true, force: true }));
+/** The arguments of every program the last run started, one line each. */
+let lastArgv = '';
+
+/**
+ * Runs the container's command here: ECS starts entryPoint + command, `sh -c SCRIPT`, with the
+ * override's environment plus the three secrets the task definition maps in. Fails when a secret
+ * appears in the arguments of any program the script ran.
+ */
+async function runLikeEcs(override: SqlTaskOverride, secrets: Record<string, string>): Promise<ScriptRun> {
   // The image has `mysql` on its PATH; here it comes from mariadb-client.
   const clientDir = mariadbProgram('mysql').replace(/\/mysql$/, '');
   const env: Record<string, string> = {
-    PATH: `${clientDir}:/usr/bin:/bin`,
+    PATH: `${wrappers}:${clientDir}:/usr/bin:/bin`,
     HOME: '/nonexistent',
     ...secrets,
   };
   for (const { name, value } of override.environment) env[name] = value;
-  return new Promise((resolve, reject) => {
+  writeFileSync(argvLog, '');
+  const run = await new Promise<ScriptRun>((resolve, reject) => {
     const child = spawn('sh', ['-c', ...override.command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -49,6 +73,15 @@ function runLikeEcs(override: SqlTaskOverride, secrets: Record<string, string>):
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+  const argv = readFileSync(argvLog, 'utf8');
+  lastArgv = argv;
+  for (const [name, value] of Object.entries(secrets))
+    if (/PASSWORD|PWD/.test(name) && value)
+      expect({ secret: name, inArguments: argv.includes(value) }).toEqual({
+        secret: name,
+        inArguments: false,
+      });
+  return run;
 }
 
 /** What CloudWatch would hold: one event per line of the container's output. */
@@ -197,6 +230,8 @@ describe('the SqlTask script, run with sh -c and the mysql client against a real
 
     const first = await runLikeEcs(override, secrets);
     expect(first.code).toBe(0);
+    // The argument log saw the client twice (the SQL, the site login) and the password in neither.
+    expect(lastArgv.match(/^(mysql|mariadb) /gm)).toHaveLength(2);
     const firstLog = parseSqlTaskLog(logEvents(first));
     expect(firstLog).toMatchObject({ exitCode: 0, errors: [], siteLogin: 'ok' });
     expect(provisionResultFromTask(t, firstLog)).toEqual({

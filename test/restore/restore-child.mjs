@@ -17,7 +17,10 @@ const code = await main(process.argv.slice(2), {
     restore: {
       onCrashPoint(p) {
         trace.push(p.kind);
-        if (killAt && (kindAt ? p.kind === kindAt && p.nthOfKind === Number(nthAt) : p.n === Number(killAt))) {
+        if (
+          killAt &&
+          (kindAt ? p.kind === kindAt && p.nthOfKind === Number(nthAt) : p.n === Number(killAt))
+        ) {
           writeSync(2, `test crash point ${p.n}: ${p.kind}\n`);
           process.kill(process.pid, 'SIGKILL');
         }

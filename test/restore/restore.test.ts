@@ -166,9 +166,7 @@ describe('restoreDatabase', () => {
         if (p.kind === at.kind && p.nthOfKind === at.nth && p.connectionId !== undefined)
           void killer.query(`KILL CONNECTION ${p.connectionId}`).catch(() => undefined);
       };
-      const result = await restoreDatabase(
-        options(`rst_drop${i}`, dumps.mariadb, { onCrashPoint, log }),
-      );
+      const result = await restoreDatabase(options(`rst_drop${i}`, dumps.mariadb, { onCrashPoint, log }));
       // KILL CONNECTION races the statement: the chunk in flight is redone, or (its COMMIT having
       // landed) found by its checkpoint; or the connection dies idle and its next chunk reconnects.
       expect({

@@ -33,6 +33,7 @@ export * from './plan/site-plan.js';
 export { renderPlan } from './plan/render.js';
 export { diffPlans, type PlanChange } from './plan/diff.js';
 export * from './logger.js';
+export { isCredentialName, isPasswordName, redactSecrets, secretForms } from './secrets.js';
 export * from './github/action-io.js';
 export {
   awsClientConfig,

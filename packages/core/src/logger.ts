@@ -1,5 +1,6 @@
 // The log the suite writes to: an action passes one backed by @actions/core, the CLI one backed by
 // its streams, tests a recording one. Core code never writes to the console itself.
+import { secretForms } from './secrets.js';
 
 export interface Logger {
   info(message: string): void;
@@ -12,10 +13,10 @@ export interface Logger {
   mask(secret: string): void;
 }
 
-/** A logger that writes plain lines to a sink and hides masked values itself. */
+/** A logger that writes plain lines to a sink and hides masked values itself (also inside base64). */
 export function lineLogger(write: (line: string) => void, options: { debug?: boolean } = {}): Logger {
-  const secrets: string[] = [];
-  const hide = (s: string) => secrets.reduce((text, secret) => text.split(secret).join('***'), s);
+  let forms: string[] = []; // every masked secret's forms, longest first
+  const hide = (s: string) => forms.reduce((text, form) => text.split(form).join('***'), s);
   return {
     info: (m) => write(hide(m)),
     warning: (m) => write(hide(`warning: ${m}`)),
@@ -28,7 +29,8 @@ export function lineLogger(write: (line: string) => void, options: { debug?: boo
       return fn();
     },
     mask: (secret) => {
-      if (secret) secrets.push(secret);
+      if (secret)
+        forms = [...new Set([...forms, ...secretForms(secret)])].sort((a, b) => b.length - a.length);
     },
   };
 }

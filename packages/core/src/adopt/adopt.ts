@@ -1,6 +1,7 @@
 // Adopt a site that Terraform built: find its resources by today's names, report how each differs
 // from the plan, and only when asked tag them as the suite's and write its site registry entry, so
 // the next deploy converges them instead of refusing them. Nothing else is created, changed or deleted.
+import { isPasswordName } from '../secrets.js';
 import {
   ListTagsForResourceCommand as ListScalingTagsCommand,
   TagResourceCommand as TagScalingCommand,
@@ -149,9 +150,9 @@ function ownershipOf(
 async function passwordSource(clients: AwsClients, family: string): Promise<string> {
   const out = await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
   const containers = out.taskDefinition?.containerDefinitions ?? [];
-  const fromSecret = containers.flatMap((c) => c.secrets ?? []).find((s) => /pass/i.test(s.name ?? ''));
+  const fromSecret = containers.flatMap((c) => c.secrets ?? []).find((s) => isPasswordName(s.name ?? ''));
   if (fromSecret) return ` (${family} reads ${fromSecret.name} from ${fromSecret.valueFrom})`;
-  const plain = containers.flatMap((c) => c.environment ?? []).find((e) => /pass/i.test(e.name ?? ''));
+  const plain = containers.flatMap((c) => c.environment ?? []).find((e) => isPasswordName(e.name ?? ''));
   return plain ? ` (${family} has ${plain.name} in plain text in its environment)` : '';
 }
 

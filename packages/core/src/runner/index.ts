@@ -7,7 +7,6 @@ export { RUNNER_BOOT_SCRIPT } from './boot-script.js';
 export {
   bashQuote,
   CONFIG_WAIT_SECONDS,
-  redactSecrets,
   runnerUserData,
   type BootSettings,
 } from './user-data.js';

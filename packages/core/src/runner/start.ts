@@ -34,7 +34,8 @@ import {
   type LeaseId,
 } from './lease.js';
 import { resolveRunnerRelease, type ResolvedRunnerRelease } from './runner-versions.js';
-import { redactSecrets, runnerUserData } from './user-data.js';
+import { redactSecrets } from '../secrets.js';
+import { runnerUserData } from './user-data.js';
 
 export interface RunnerDeps {
   ec2: EC2Client;

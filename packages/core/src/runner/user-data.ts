@@ -1,7 +1,7 @@
 // The instance's user data: the boot script with its settings in front. It names the SSM path where
 // the runner's JIT config will wait under the instance's own id (a SecureString written once the
-// instance exists) and never holds a secret itself; `redactSecrets` hides the secrets in text that
-// leaves the instance (its console output) in every encoding they may take.
+// instance exists) and never holds a secret itself (start hides the JIT config in the console output
+// it logs with `redactSecrets`, ../secrets.ts).
 import { RUNNER_BOOT_SCRIPT } from './boot-script.js';
 import { RUNNER_PARAMETER_PATH } from './lease.js';
 
@@ -45,22 +45,4 @@ export function runnerUserData(settings: BootSettings): string {
     ...header,
     ...body,
   ].join('\n');
-}
-
-/** Every form a secret may take in text: itself, base64 and base64url of it. */
-function secretForms(secret: string): string[] {
-  const forms = new Set([
-    secret,
-    Buffer.from(secret).toString('base64'),
-    Buffer.from(secret).toString('base64url'),
-  ]);
-  return [...forms].filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
-}
-
-/** Replace each secret (and its base64 forms) with ***. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets.filter(Boolean))
-    for (const form of secretForms(secret)) out = out.split(form).join('***');
-  return out;
 }

@@ -1,5 +1,6 @@
 // The site's task definition: a new revision only when the latest ACTIVE one differs from the plan
 // (compared on the keys we set, so keys AWS fills in never cause a new revision on every run).
+import { isCredentialName } from '../../secrets.js';
 import {
   ClientException,
   DescribeTaskDefinitionCommand,
@@ -59,9 +60,6 @@ function currentComparable(td: TaskDefinition): unknown {
   };
 }
 
-/** Names of environment variables that hold credentials; today's revisions carry some in plain text. */
-const CREDENTIAL_NAME = /pass|secret|token|key/i;
-
 /** A revision as a diff shows it: credentials in its environment never reach a log line. */
 function withoutCredentials(td: unknown): unknown {
   const t = td as { containerDefinitions?: { environment?: { name?: string; value?: string }[] }[] };
@@ -69,9 +67,7 @@ function withoutCredentials(td: unknown): unknown {
     ...t,
     containerDefinitions: (t.containerDefinitions ?? []).map((c) => ({
       ...c,
-      environment: c.environment?.map((e) =>
-        CREDENTIAL_NAME.test(e.name ?? '') ? { ...e, value: '***' } : e,
-      ),
+      environment: c.environment?.map((e) => (isCredentialName(e.name ?? '') ? { ...e, value: '***' } : e)),
     })),
   };
 }
