@@ -129,6 +129,11 @@ export class AwsFakeServer {
     this.mutationBudget = n;
   }
 
+  /** The simulated clock's time. */
+  now(): Date {
+    return this.ctx.now();
+  }
+
   /** Advance the simulated clock. */
   tick(ms: number): void {
     this.clock += ms;
