@@ -88,8 +88,11 @@ async function runHere(
 ): Promise<OneOffOutcome> {
   const taskDefinition = td as TaskDefinition;
   const overrides = taskOverrides as TaskOverride;
-  const container = taskDefinition.containerDefinitions?.[0];
-  const override = overrides.containerOverrides?.find((o) => o.name === container?.name);
+  // The container the override names runs the command (its sidecars are not run here).
+  const override = overrides.containerOverrides?.[0];
+  const container =
+    taskDefinition.containerDefinitions?.find((c) => c.name === override?.name) ??
+    taskDefinition.containerDefinitions?.[0];
   const env: Record<string, string> = {
     PATH: `${path.dirname(mariadbProgram('mysql'))}:/usr/bin:/bin`,
     HOME: '/nonexistent',

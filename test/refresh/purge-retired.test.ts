@@ -4,7 +4,7 @@
 // are kept, rewritten or deleted, and that bad input changes nothing.
 import { mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import {
   CreateSecretCommand,
@@ -29,6 +29,7 @@ import {
 } from '@moodle-preview/core';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
 import { createWorld, type World } from '../deploy/world.js';
+import { AwsServiceError } from '@moodle-preview/aws-fake';
 
 const mariadb = useMariaDb();
 let w: World;
@@ -116,8 +117,20 @@ const ours = (link: string) => ({
   'moodle-preview:site': link,
 });
 
-async function siteFamily(link: string): Promise<void> {
+/** The site's task definition; `sidecar` puts another container first, `logs` where the site's logs go. */
+async function siteFamily(
+  link: string,
+  options: { sidecar?: boolean; logGroup?: string; streamPrefix?: string } = {},
+): Promise<void> {
   const ecs = new ECSClient({ region: REGION });
+  const awslogs = (prefix: string) => ({
+    logDriver: 'awslogs' as const,
+    options: {
+      'awslogs-group': options.logGroup ?? `/moodle-preview/sites/${link}`,
+      'awslogs-region': REGION,
+      'awslogs-stream-prefix': prefix,
+    },
+  });
   await ecs.send(
     new RegisterTaskDefinitionCommand({
       family: `mdl_ecs_task_def-${link}`,
@@ -126,18 +139,14 @@ async function siteFamily(link: string): Promise<void> {
       cpu: '256',
       memory: '512',
       containerDefinitions: [
+        ...(options.sidecar
+          ? [{ name: 'metrics', image: 'exporter:1', essential: false, logConfiguration: awslogs('sidecar') }]
+          : []),
         {
           name: link,
           image: 'moodle:latest',
           essential: true,
-          logConfiguration: {
-            logDriver: 'awslogs',
-            options: {
-              'awslogs-group': `/moodle-preview/sites/${link}`,
-              'awslogs-region': REGION,
-              'awslogs-stream-prefix': 'moodle',
-            },
-          },
+          logConfiguration: awslogs(options.streamPrefix ?? 'moodle'),
         },
       ],
       tags: Object.entries(ours(link)).map(([key, value]) => ({ key, value })),
@@ -147,11 +156,9 @@ async function siteFamily(link: string): Promise<void> {
 }
 
 /** The site's log group, which destroy keeps (the one-off tasks log to it). */
-async function logGroup(link: string): Promise<void> {
+async function logGroup(link: string, name = `/moodle-preview/sites/${link}`): Promise<void> {
   const logs = new CloudWatchLogsClient({ region: REGION });
-  await logs.send(
-    new CreateLogGroupCommand({ logGroupName: `/moodle-preview/sites/${link}`, tags: ours(link) }),
-  );
+  await logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: ours(link) }));
   logs.destroy();
 }
 
@@ -349,6 +356,7 @@ describe('purge-retired, registry entries', () => {
     const r = await purge({ sites: ['p-b'] });
     expect(outcomes(r)).toEqual(['p-b db-secret moodle-preview/sites/p-b/db: purge → purged']);
     expect(stored('p-a')!.retired).toHaveLength(1);
+    expect(stored('p-a')!.updatedBy).toBeUndefined(); // not even rewritten
     expect(w.fake.secrets.secrets.get('moodle-preview/sites/p-a/db')!.DeletedDate).toBeUndefined();
   });
 
@@ -417,29 +425,37 @@ describe('purge-retired, databases and moodledata', () => {
     expect(stored('p-dbfail')!.retired).toHaveLength(1);
   });
 
-  it('removes retired folders with a task of the site’s family; a missing folder is already gone', async () => {
-    await siteFamily('p-md');
-    await logGroup('p-md');
+  it('removes retired folders with a task of the site’s container; a missing folder is already gone', async () => {
+    // A long link, the site's container after a sidecar, its logs where its task definition says.
+    const link = 'p-md-with-a-rather-long-link';
+    await siteFamily(link, { sidecar: true, logGroup: '/moodle/p-md-logs', streamPrefix: 'site' });
+    await logGroup(link, '/moodle/p-md-logs');
     mkdirSync(path.join(w.efsRoot, 'p-md-old', 'filedir'), { recursive: true });
+    mkdirSync(path.join(w.efsRoot, '.p-md-hidden'), { recursive: true });
     mkdirSync(path.join(w.efsRoot, 'p-md-now'), { recursive: true });
     await putEntries(
-      entry('p-md', {
+      entry(link, {
+        logGroup: '/moodle-preview/sites/not-this-one',
         retired: [
           { kind: 'moodledata', name: 'p-md-old', since: OLD, reason: 'refreshed' },
+          { kind: 'moodledata', name: '.p-md-hidden', since: OLD, reason: 'refreshed' },
           { kind: 'moodledata', name: 'p-md-never', since: OLD, reason: 'refreshed' },
         ],
       }),
     );
     const r = await purge();
     expect(outcomes(r)).toEqual([
-      'p-md moodledata p-md-old: purge → purged',
-      'p-md moodledata p-md-never: purge → already gone',
+      `${link} moodledata p-md-old: purge → purged`,
+      `${link} moodledata .p-md-hidden: purge → purged`,
+      `${link} moodledata p-md-never: purge → already gone`,
     ]);
     expect(existsSync(path.join(w.efsRoot, 'p-md-old'))).toBe(false);
+    expect(existsSync(path.join(w.efsRoot, '.p-md-hidden'))).toBe(false);
     expect(existsSync(path.join(w.efsRoot, 'p-md-now'))).toBe(true);
-    const run = w.fake.server.calls.filter((c) => c.action === 'RunTask');
-    expect(run).toHaveLength(1);
-    expect(stored('p-md')!.retired).toEqual([]);
+    const runs = [...w.fake.ecs.tasks.values()].filter((t) => t.startedBy?.startsWith('mdl-purge/'));
+    expect(runs.map((t) => t.startedBy)).toEqual(['mdl-purge/p-md-with-a-rather-long-li']);
+    expect(runs[0]!.overrides.containerOverrides?.map((o) => o.name)).toEqual([link]);
+    expect(stored(link)!.retired).toEqual([]);
   });
 
   it('without an ACTIVE task definition of the site, folders are skipped with what to do by hand', async () => {
@@ -476,5 +492,120 @@ describe('purge-retired, databases and moodledata', () => {
       w.fake.ecs.onRunTask = runHere;
     }
     expect(stored('p-mdfail')!.retired).toHaveLength(1);
+  });
+});
+
+describe('purge-retired, what AWS answers', () => {
+  /** Answer the first calls of `action` with `code` (as AWS would), then let calls through. */
+  function refuse(action: string, code: string, times = 1): void {
+    let left = times;
+    w.fake.server.beforeHandle = (_service, a) => {
+      if (a === action && left-- > 0) throw new AwsServiceError(code, `${code} (test)`, 400);
+    };
+  }
+  afterEach(() => {
+    w.fake.server.beforeHandle = undefined;
+  });
+
+  it('a secret that cannot be read fails (it is not "already gone"), and stays recorded', async () => {
+    await secret('moodle-preview/sites/p-deny/db', ours('p-deny'));
+    await putEntries(
+      entry('p-deny', {
+        destroyedAt: OLD,
+        retired: [{ kind: 'db-secret', name: 'moodle-preview/sites/p-deny/db', since: OLD, reason: 'r' }],
+      }),
+    );
+    refuse('DescribeSecret', 'AccessDeniedException');
+    const r = await purge();
+    expect(outcomes(r)).toEqual(['p-deny db-secret moodle-preview/sites/p-deny/db: purge → failed']);
+    expect(r.items[0]!.note).toMatch(/AccessDeniedException/);
+    expect(stored('p-deny')!.retired).toHaveLength(1);
+  });
+
+  it('a secret scheduled for deletion between the look and the delete is already gone; another refusal fails', async () => {
+    await secret('moodle-preview/sites/p-race/db', ours('p-race'));
+    await secret('moodle-preview/sites/p-race2/db', ours('p-race2'));
+    const rec = (link: string) => ({
+      kind: 'db-secret' as const,
+      name: `moodle-preview/sites/${link}/db`,
+      since: OLD,
+      reason: 'r',
+    });
+    await putEntries(entry('p-race', { destroyedAt: OLD, retired: [rec('p-race')] }));
+    refuse('DeleteSecret', 'InvalidRequestException');
+    expect(outcomes(await purge())).toEqual([
+      'p-race db-secret moodle-preview/sites/p-race/db: purge → already gone',
+    ]);
+    expect(stored('p-race')).toBeUndefined();
+
+    await putEntries(entry('p-race2', { destroyedAt: OLD, retired: [rec('p-race2')] }));
+    refuse('DeleteSecret', 'AccessDeniedException');
+    expect(outcomes(await purge())).toEqual([
+      'p-race2 db-secret moodle-preview/sites/p-race2/db: purge → failed',
+    ]);
+    expect(stored('p-race2')!.retired).toHaveLength(1);
+  });
+
+  it('a task definition that cannot be read fails the folders (they are not skipped as if there were none)', async () => {
+    await siteFamily('p-tdeny');
+    await putEntries(
+      entry('p-tdeny', { retired: [{ kind: 'moodledata', name: 'p-tdeny-old', since: OLD, reason: 'r' }] }),
+    );
+    refuse('DescribeTaskDefinition', 'AccessDeniedException');
+    const r = await purge();
+    expect(outcomes(r)).toEqual(['p-tdeny moodledata p-tdeny-old: purge → failed']);
+    expect(r.items[0]!.note).toMatch(/AccessDeniedException/);
+  });
+
+  it('a removal task that exits non-zero fails the folders even when it printed its end marker', async () => {
+    await siteFamily('p-exit');
+    await logGroup('p-exit');
+    await putEntries(
+      entry('p-exit', { retired: [{ kind: 'moodledata', name: 'p-exit-old', since: OLD, reason: 'r' }] }),
+    );
+    const runHere = w.fake.ecs.onRunTask;
+    w.fake.ecs.onRunTask = async () => ({
+      exitCode: 1,
+      logLines: ['one', 'two', 'moodledata-removed p-exit-old', 'moodledata-purge-done'],
+    });
+    try {
+      const r = await purge();
+      expect(outcomes(r)).toEqual(['p-exit moodledata p-exit-old: purge → failed']);
+      expect(r.items[0]!.note).toMatch(
+        /^removing moodledata failed \(task \S+, exit 1\): two \| moodledata-removed p-exit-old \| moodledata-purge-done$/,
+      );
+    } finally {
+      w.fake.ecs.onRunTask = runHere;
+    }
+  });
+
+  it('a destroyed entry whose other records are handed over or in use is deleted: nothing is left for it to purge', async () => {
+    await secret('moodle-preview/sites/p-d3/db', ours('p-d3'));
+    await secret('moodle-preview/sites/p-d4/db', ours('p-d4'));
+    await putEntries(
+      entry('p-keeper'),
+      entry('p-d3', {
+        destroyedAt: OLD,
+        retired: [
+          { kind: 'db-secret', name: 'moodle-preview/sites/p-d3/db', since: OLD, reason: 'destroyed' },
+          { kind: 'database', name: 'moodle_p_keeper_next', since: OLD, reason: 'taken over by p-keeper' },
+        ],
+      }),
+      entry('p-d4', {
+        destroyedAt: OLD,
+        retired: [
+          { kind: 'db-secret', name: 'moodle-preview/sites/p-d4/db', since: OLD, reason: 'destroyed' },
+          { kind: 'database', name: 'moodle_p_keeper', since: OLD, reason: 'destroyed' },
+        ],
+      }),
+    );
+    const log = memoryLogger();
+    const r = await purge({ log });
+    expect(r.deletedEntries.sort()).toEqual(['p-d3', 'p-d4']);
+    // Only sites with something to purge get a section in the log.
+    expect(log.lines.filter((l) => l.startsWith('── purging retired data of '))).toEqual([
+      '── purging retired data of p-d3',
+      '── purging retired data of p-d4',
+    ]);
   });
 });

@@ -112,6 +112,20 @@ describe('selectRetired', () => {
     ]);
   });
 
+  it('a record is in use only by what the live site uses as that kind', () => {
+    const live = entry('live', { moodledataFolder: 'shared-name', dbUser: 'shared_user' });
+    const old = entry('old', {
+      retired: [
+        rec('db-user', 'moodle_live', '2020-01-01'), // a user named like the live site's database
+        rec('database', 'shared_user', '2020-01-01'), // a database named like its user
+        rec('moodledata', 'moodle_live', '2020-01-01'), // a folder named like its database
+        rec('database', 'shared-name', '2020-01-01'), // a database named like its folder
+        rec('moodledata', 'moodle-preview/sites/live/db', '2020-01-01'), // a folder named like its secret
+      ],
+    });
+    expect(decisions([live, old]).every((d) => d.endsWith(': purge'))).toBe(true);
+  });
+
   it('a destroyed site uses nothing', () => {
     const gone = entry('gone', { destroyedAt: '2027-02-01' });
     const old = entry('old', { retired: [rec('database', 'moodle_gone', '2020-01-01')] });
@@ -146,6 +160,12 @@ describe('selectRetired', () => {
 });
 
 describe('retiredFolderScript', () => {
+  it('takes folder names that start with a dot, and a mount path with trailing slashes', () => {
+    const script = retiredFolderScript('/mnt/efs//', ['.trash', '..old']);
+    expect(script).toContain("rm -rf -- '/mnt/efs/.trash'");
+    expect(script).toContain("rm -rf -- '/mnt/efs/..old'");
+  });
+
   it('removes exactly <mount>/<folder> for each folder, and says which were there', () => {
     const script = retiredFolderScript('/var/www/moodledata/', ['a-2026', 'b.old']);
     expect(script.split('\n')).toEqual([
@@ -166,8 +186,15 @@ describe('retiredFolderScript', () => {
     ['a relative mount', 'mnt/efs', ['a']],
     ['a mount with ..', '/mnt/../etc', ['a']],
     ['the root as mount', '/', ['a']],
+    ['a mount with a command after it', '/mnt/efs; rm -rf /', ['a']],
   ])('refuses %s', (_what, mount, folders) => {
     expect(() => retiredFolderScript(mount, folders)).toThrow(/refusing to remove moodledata/);
+  });
+
+  it('says what is wrong with the mount path', () => {
+    expect(() => retiredFolderScript('mnt/efs', ['a'])).toThrow(
+      'refusing to remove moodledata: mount path mnt/efs must be absolute',
+    );
   });
 
   it('names every bad folder', () => {

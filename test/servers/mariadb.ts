@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll } from '@jest/globals';
+import type * as JestGlobals from '@jest/globals';
 import mysql from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
 
@@ -188,14 +188,44 @@ async function tail(file: string): Promise<string> {
 }
 
 /**
+ * Mutation runs start jest hundreds of times: scripts/mutation.mjs starts one server for them all and
+ * names it here (JSON of host, port, admin user and password, socket). Each test file then gets it as
+ * a fresh server would be: every database and account the tests made before is dropped first.
+ */
+export const SHARED_ENV = 'MDL_TEST_SHARED_MARIADB';
+const SYSTEM_SCHEMAS = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
+const SYSTEM_USERS = new Set(['root', 'admin', 'mariadb.sys', 'PUBLIC', '']);
+
+async function sharedServer(json: string): Promise<MariaDbServer> {
+  const s = JSON.parse(json) as Omit<MariaDbServer, 'stop' | 'startMs'>;
+  const conn = await mysql.createConnection({ socketPath: s.socket, user: 'root' });
+  try {
+    const [schemas] = (await conn.query(
+      'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA',
+    )) as unknown as [{ s: string }[]];
+    for (const { s: name } of schemas)
+      if (!SYSTEM_SCHEMAS.has(name)) await conn.query(`DROP DATABASE \`${name.replace(/`/g, '``')}\``);
+    const [users] = (await conn.query('SELECT User AS u, Host AS h FROM mysql.user')) as unknown as [
+      { u: string; h: string }[],
+    ];
+    for (const { u, h } of users) if (!SYSTEM_USERS.has(u)) await conn.query('DROP USER ?@?', [u, h]);
+  } finally {
+    await conn.end();
+  }
+  return { ...s, startMs: 0, stop: async () => undefined };
+}
+
+/**
  * One server for the calling test file: started in its beforeAll, stopped in its afterAll. (Jest gives
  * each test file its own module registry, so a module-level singleton lives exactly that long.)
  * Returns a getter, valid inside tests.
  */
 export function useMariaDb(): () => MariaDbServer {
+  // Jest's own globals (this module is also loaded outside Jest: scripts/mutation.mjs starts a server).
+  const { beforeAll, afterAll } = globalThis as unknown as typeof JestGlobals;
   let server: MariaDbServer | undefined;
   beforeAll(async () => {
-    server = await startMariaDb();
+    server = process.env[SHARED_ENV] ? await sharedServer(process.env[SHARED_ENV]) : await startMariaDb();
   }, 60_000);
   afterAll(async () => {
     await server?.stop();

@@ -129,6 +129,12 @@ export class AwsFakeServer {
     this.mutationBudget = n;
   }
 
+  /**
+   * Simulated time each request takes (default a second). 0 freezes the clock: only `tick` moves it,
+   * and with it ECS's world.
+   */
+  msPerRequest = 1000;
+
   /** The simulated clock's time. */
   now(): Date {
     return this.ctx.now();
@@ -216,7 +222,7 @@ export class AwsFakeServer {
     } else {
       ({ action, params } = parseQueryRequest(body));
     }
-    this.clock += 1000;
+    this.clock += this.msPerRequest;
     const record: CallRecord = {
       seq: this.calls.length + 1,
       service: handler.signingName,

@@ -1,6 +1,8 @@
 // Fake ECS (JSON 1.1, `AmazonEC2ContainerServiceV20141113`): task definitions, Fargate services with
 // rolling deployments and the circuit breaker, service and one-off tasks. Time is simulated: the world
-// moves one step on each DescribeServices / DescribeTasks call, so waiters and pollers really poll.
+// moves one step for each `stepMs` of the fake's clock that has passed when ECS is next called (the
+// clock moves a second per request unless a test freezes it, and by what a test advances it), so a
+// poller sees what time has done, not how often it asked.
 import { AwsServiceError } from '../errors.js';
 import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
 import { authz, passRoles, requestTags, resourceTags, tagMap } from '../authorization.js';
@@ -301,8 +303,12 @@ export class EcsFake implements ServiceHandler {
   readonly tasks = new Map<string, Task>();
   /** Tags of every taggable resource, by ARN. */
   readonly tags = new Map<string, EcsTag[]>();
-  /** Steps the world has taken (one per DescribeServices / DescribeTasks, or `step()`). */
+  /** Steps the world has taken (one per `stepMs` of simulated time, or `step()`). */
   steps = 0;
+  /** Simulated time per step: a task moves PROVISIONING → PENDING → RUNNING in two. */
+  stepMs = 1000;
+  /** The simulated time the world was last brought up to. */
+  private steppedTo: number | undefined;
 
   /** Decides a one-off task's outcome; without it one-off tasks run until StopTask. */
   onRunTask: RunTaskHook | undefined;
@@ -522,6 +528,24 @@ export class EcsFake implements ServiceHandler {
     for (const service of this.services.values()) this.advanceService(service, now);
   }
 
+  /**
+   * Take the steps the clock has moved since the last call. Once a step changes nothing the world
+   * waits for a call that changes it, so a long jump of the clock costs no more than settling.
+   */
+  private catchUp(): void {
+    const now = this.ctx.now().getTime();
+    this.steppedTo ??= now;
+    while (now - this.steppedTo >= this.stepMs) {
+      this.steppedTo += this.stepMs;
+      const before = this.changes;
+      this.step();
+      if (this.changes === before) {
+        this.steppedTo = now - ((now - this.steppedTo) % this.stepMs);
+        break;
+      }
+    }
+  }
+
   /** Step until nothing changes (or `limit` steps): every deployment finished, failed or stuck. */
   settle(limit = 200): number {
     for (let n = 1; n <= limit; n++) {
@@ -533,6 +557,7 @@ export class EcsFake implements ServiceHandler {
   }
 
   handle(action: string, params: Record<string, unknown>): unknown {
+    this.catchUp();
     const m = new RequestMembers(params, 'InvalidParameterException');
     switch (action) {
       case 'RegisterTaskDefinition':
@@ -565,7 +590,6 @@ export class EcsFake implements ServiceHandler {
       case 'UpdateService':
         return toWire({ service: this.updateService(m) });
       case 'DescribeServices':
-        this.step();
         return toWire(this.describeServices(m));
       case 'ListServices':
         return this.listServices(m);
@@ -592,7 +616,6 @@ export class EcsFake implements ServiceHandler {
       case 'ListTasks':
         return this.listTasks(m);
       case 'DescribeTasks':
-        this.step();
         return toWire(this.describeTasks(m));
       case 'RunTask':
         return toWire(this.runTask(m));
@@ -1250,7 +1273,7 @@ export class EcsFake implements ServiceHandler {
           if (task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED') return;
           const now = this.ctx.now();
           this.markStarted(task, td, now);
-          const target = this.logTarget(td, task);
+          const target = this.logTarget(td, task, overrides.containerOverrides?.[0]?.name);
           if (target && this.logs) this.logs.append(target.group, target.stream, outcome.logLines);
           this.stop(
             task,
@@ -1450,8 +1473,17 @@ export class EcsFake implements ServiceHandler {
   }
 
   /** The awslogs stream of a task's first container that logs there. */
-  private logTarget(td: TaskDefinition, task: Task): { group: string; stream: string } | undefined {
-    const container = td.containerDefinitions.find((c) => c.logConfiguration?.logDriver === 'awslogs');
+  /** Where a container's output goes: the named one's (the one a one-off task's override ran), else the first that logs. */
+  private logTarget(
+    td: TaskDefinition,
+    task: Task,
+    containerName?: string,
+  ): { group: string; stream: string } | undefined {
+    const logs = (c: ContainerDefinition) => c.logConfiguration?.logDriver === 'awslogs';
+    const container =
+      containerName === undefined
+        ? td.containerDefinitions.find(logs)
+        : td.containerDefinitions.find((c) => c.name === containerName && logs(c));
     const options = container?.logConfiguration?.options ?? {};
     const group = options['awslogs-group'];
     if (!container || !group) return undefined;

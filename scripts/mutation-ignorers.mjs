@@ -1,0 +1,40 @@
+// A Stryker ignorer: no mutants inside a call that only writes a message (logger.info/warn/debug,
+// core.info/warning/notice/debug, console.*). Their texts are for people; what a run decides is
+// mutated everywhere else, error messages included when a test reads them.
+import { PluginKind, declareValuePlugin } from '@stryker-mutator/api/plugin';
+
+const LOG_METHODS = new Set([
+  'info',
+  'warn',
+  'warning',
+  'notice',
+  'debug',
+  'log',
+  'error',
+  'group',
+  'startGroup',
+]);
+const LOG_OBJECTS = new Set(['logger', 'log', 'core', 'console']);
+
+function calleeName(node) {
+  if (node.type === 'Identifier') return node.name;
+  if (node.type === 'ThisExpression') return 'this';
+  if (node.type === 'MemberExpression' && !node.computed)
+    return `${calleeName(node.object)}.${node.property.name}`;
+  return undefined;
+}
+
+export const strykerPlugins = [
+  declareValuePlugin(PluginKind.Ignore, 'log-messages', {
+    shouldIgnore(path) {
+      if (!path.isCallExpression()) return undefined;
+      const callee = path.node.callee;
+      if (callee.type !== 'MemberExpression' || callee.computed) return undefined;
+      const object = calleeName(callee.object);
+      const method = callee.property.name;
+      if (object && LOG_OBJECTS.has(object.split('.').pop()) && LOG_METHODS.has(method))
+        return 'a log message';
+      return undefined;
+    },
+  }),
+];

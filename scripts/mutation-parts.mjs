@@ -1,0 +1,82 @@
+// The parts of packages/core/src whose decisions guard data or money, each with the files Stryker
+// mutates and the in-process tests its mutants are tried against. Tests that start a bundle or the
+// built CLI in a child process (`*.e2e.test.ts`, the kill-and-resume tests) run the committed
+// JavaScript, not the mutated source, so they cannot kill a mutant and only cost time: left out.
+const src = (part) => [`packages/core/src/${part}/**/*.ts`];
+
+export const PARTS = {
+  deploy: {
+    mutate: src('deploy'),
+    tests: [
+      'test/deploy/deploy.test.ts',
+      'test/deploy/rollback.test.ts',
+      'test/deploy/iam.test.ts',
+      'test/refresh/refresh-data.test.ts',
+      'test/unit/plan.test.ts',
+    ],
+  },
+  destroy: {
+    mutate: src('destroy'),
+    tests: [
+      'test/destroy/destroy.test.ts',
+      'test/destroy/iam.test.ts',
+      'test/destroy/purge-sql.test.ts',
+      'test/refresh/refresh-data.test.ts',
+    ],
+  },
+  adopt: { mutate: src('adopt'), tests: ['test/adopt/adopt.test.ts', 'test/deploy/deploy.test.ts'] },
+  restore: {
+    mutate: src('restore'),
+    tests: ['test/restore/restore.test.ts', 'test/restore/pool.test.ts', 'test/restore/splitter.test.ts'],
+  },
+  exec: {
+    mutate: src('exec'),
+    tests: [
+      'test/exec/data-channel.test.ts',
+      'test/exec/run-command.test.ts',
+      'test/exec/kms.test.ts',
+      'test/exec/golden.test.ts',
+      'test/exec/cli-exec.test.ts',
+      'test/exec/cli-shell.test.ts',
+      'test/exec/cli-sites-logs.test.ts',
+    ],
+  },
+  cron: {
+    mutate: src('cron'),
+    tests: [
+      'test/cron/fanout.test.ts',
+      'test/cron/pacer.test.ts',
+      'test/cron/last-run.test.ts',
+      'test/cron/loop-shard.test.ts',
+      'test/cron/registry-cron.test.ts',
+      'test/cron/cli-cron.test.ts',
+    ],
+  },
+  runner: {
+    mutate: src('runner'),
+    tests: [
+      'test/runner/boot-script.test.ts',
+      'test/runner/cli-runner.test.ts',
+      'test/runner/ec2-fake.test.ts',
+      'test/runner/iam.test.ts',
+      'test/runner/lease.test.ts',
+      'test/runner/reap.test.ts',
+    ],
+  },
+  entra: { mutate: src('entra'), tests: ['test/entra/redirects.test.ts', 'test/entra/entra-list.test.ts'] },
+  upgrade: {
+    mutate: src('upgrade'),
+    tests: [
+      'test/upgrade/upgrade.test.ts',
+      'test/upgrade/versions.test.ts',
+      'test/upgrade/credentials.test.ts',
+      'test/upgrade/sts-web-identity.test.ts',
+      'test/upgrade/iam.test.ts',
+      'test/upgrade/cli-upgrade.test.ts',
+    ],
+  },
+  retired: {
+    mutate: src('retired'),
+    tests: ['test/refresh/retired-select.test.ts', 'test/refresh/purge-retired.test.ts'],
+  },
+};
