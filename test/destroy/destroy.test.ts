@@ -393,6 +393,8 @@ describe('waiting', () => {
   it('without wait leaves the service draining, and a later run with wait sees it gone', async () => {
     world = await createWorld(mariadb());
     await world.deploy(minimalSettings('site-w'));
+    // The fake's clock stands still for the two quick runs: its tasks are still stopping.
+    world.fake.server.msPerRequest = 0;
     const quick = await destroy(world, 'site-w', { wait: false });
     expect(quick.changed).toBe(true);
     expect(world.fake.ecs.service('moodle_cluster', 'mdl-site-w')?.status).toBe('DRAINING');
@@ -410,6 +412,7 @@ describe('waiting', () => {
     });
     expect(world.fake.server.count({ mutating: true })).toBe(0);
 
+    world.fake.server.msPerRequest = 1000;
     const waited = await destroy(world, 'site-w');
     expect(waited.rows.find((r) => r.resource === 'service')!.outcome).toBe('removed');
     expect(world.fake.ecs.service('moodle_cluster', 'mdl-site-w')?.status).toBe('INACTIVE');

@@ -33228,20 +33228,17 @@ async function restoreDatabase(options) {
         }
     };
     let crashPoints = 0;
-    const crashTrace = [];
     const kindCounts = new Map();
-    const crashPoint = (where) => {
+    const crashPoint = (kind, conn) => {
         crashPoints++;
-        const nthOfKind = (kindCounts.get(where) ?? 0) + 1;
-        kindCounts.set(where, nthOfKind);
-        if (options.traceCrashPoints)
-            crashTrace.push(where);
-        const at = options.crashAt;
-        if (at !== undefined &&
-            (typeof at === 'number' ? crashPoints === at : at.kind === where && at.nth === nthOfKind)) {
-            log.info(`test crash point ${crashPoints}: ${where}`);
-            process.kill(process.pid, 'SIGKILL');
-        }
+        const nthOfKind = (kindCounts.get(kind) ?? 0) + 1;
+        kindCounts.set(kind, nthOfKind);
+        options.onCrashPoint?.({
+            kind,
+            n: crashPoints,
+            nthOfKind,
+            ...(conn ? { connectionId: conn.threadId } : {}),
+        });
     };
     const source = await openDumpSource(options.source, { region: options.region, log: (l) => log.info(l) });
     const mysql = await loadMysql();
@@ -33303,14 +33300,6 @@ async function restoreDatabase(options) {
     };
     const control = await connect();
     const closers = [control];
-    const dropCounts = new Map();
-    const dropPoint = (where, conn) => {
-        const nth = (dropCounts.get(where) ?? 0) + 1;
-        dropCounts.set(where, nth);
-        const at = options.dropConnectionAt;
-        if (at && at.kind === where && at.nth === nth)
-            void control.query(`KILL CONNECTION ${conn.threadId}`).catch(() => undefined);
-    };
     const pool = new ChunkPool(Math.max(2, parallel) * (options.chunkBytes ?? DEFAULT_CHUNK), options.spreadTables ?? true);
     const progress = new ProgressReporter(source, log, options.progressIntervalMs ?? 30_000);
     try {
@@ -33394,8 +33383,7 @@ async function restoreDatabase(options) {
                                     session ??= await loadDataSession(conn);
                                     const { rowsAt, columns } = job.loadData;
                                     const sent = loadRows(conn, job.table, columns, job.sql.subarray(rowsAt), session);
-                                    crashPoint('mid-chunk'); // the statement and rows are on the wire, nothing committed
-                                    dropPoint('mid-chunk', conn);
+                                    crashPoint('mid-chunk', conn); // the statement and rows are on the wire, nothing committed
                                     const loaded = await sent;
                                     if (loaded.header === undefined) {
                                         disableLoadData(loaded.refused);
@@ -33414,15 +33402,13 @@ async function restoreDatabase(options) {
                                 }
                                 else {
                                     const insert = conn.query(job.sql.toString('latin1'));
-                                    crashPoint('mid-chunk'); // the INSERT is on the wire, nothing committed
-                                    dropPoint('mid-chunk', conn);
+                                    crashPoint('mid-chunk', conn); // the INSERT is on the wire, nothing committed
                                     [inserted] = (await insert);
                                 }
                                 crashPoint('chunk-inserted');
                                 await conn.query(checkpointSql(job.table, job.index, inserted.affectedRows, job.crc));
                                 const commit = conn.query('COMMIT');
-                                crashPoint('commit-sent'); // the answer not read: the chunk may or may not be in
-                                dropPoint('commit-sent', conn);
+                                crashPoint('commit-sent', conn); // the answer not read: the chunk may or may not be in
                                 await commit;
                                 result = inserted;
                             }
@@ -33812,8 +33798,6 @@ async function restoreDatabase(options) {
             postDataStatements: postData.length,
             notes: [...notes],
             slowest: stats.sort((a, b) => b.seconds - a.seconds).slice(0, 10),
-            crashPoints,
-            ...(options.traceCrashPoints ? { crashTrace } : {}),
         };
         log.info(`restored ${db}: ${result.tables} tables, ${result.rows} rows, ${(result.bytes / 1e6).toFixed(1)} MB of SQL ` +
             `in ${result.seconds.toFixed(1)} s${resumed ? ` (resumed: ${chunksSkipped} chunk(s) skipped)` : ''}; ` +

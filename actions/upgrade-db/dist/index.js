@@ -90325,10 +90325,10 @@ function sql_task_sqlTaskDefinition(site) {
 /**
  * Runs in the container as `sh -c SCRIPT` (POSIX sh: the client image may be Debian or busybox).
  * Everything variable arrives by environment. The SQL is decoded, the password placeholder replaced
- * with the quoted `$SITE_DB_PASSWORD` — a plain sed substitution, safe because the password is
- * checked to be letters and digits first — and piped into the client, so the password is never in
- * the task's overrides, never on disk and never in the log (client output is scrubbed of it too).
- * The last line is the exit marker; an optional login as SITE_DB_USER reports password drift.
+ * with the quoted `$SITE_DB_PASSWORD` — an awk substitution that reads it from the environment, safe
+ * because the password is checked to be letters and digits first — and piped into the client, so the
+ * password is never a program's argument, never in the task's overrides, never on disk and never in
+ * the log (client output is scrubbed of it too). The last line is the exit marker; an optional login as SITE_DB_USER reports password drift.
  */
 const SQL_TASK_SCRIPT = `set -u
 M='${SQL_TASK_MARKER}'
@@ -90349,8 +90349,11 @@ case "$sql" in
   *'${PASSWORD_PLACEHOLDER}'*) [ -n "$pw" ] || fail 'the SQL sets a password but SITE_DB_PASSWORD is empty' ;;
 esac
 tmp=\${TMPDIR:-/tmp}/mdl-sql.$$
-scrub() { if [ -n "$pw" ]; then sed "s/$pw/***/g"; else cat; fi; }
-printf '%s\\n' "$sql" | sed "s/${PASSWORD_PLACEHOLDER}/'$pw'/g" |
+# awk reads the password from its environment (ENVIRON): as a sed or awk -v argument it would show in
+# ps and /proc/<pid>/cmdline of the container. Letters and digits only, so it is safe as a pattern.
+scrub() { awk '{ p = ENVIRON["SITE_DB_PASSWORD"]; if (p != "") gsub(p, "***"); print }'; }
+printf '%s\\n' "$sql" |
+  awk '{ gsub(/${PASSWORD_PLACEHOLDER}/, "\\047" ENVIRON["SITE_DB_PASSWORD"] "\\047"); print }' |
   "$client" --batch --skip-column-names --connect-timeout=10 --default-character-set=utf8mb4 \\
     --host="$DB_HOST" --port="$DB_PORT" --user="$ADMIN_USER" >"$tmp.out" 2>"$tmp.err"
 rc=$?
@@ -90592,6 +90595,7 @@ function loadMysql() {
 
 
 
+
 /** `valueFrom` of a Secrets Manager JSON key: `<secret ARN>:<json key>::` (ECS developer guide, "secrets"). */
 const task_definition_secretValueFrom = (secretArn, ref) => `${secretArn}:${ref.jsonKey}::`;
 /** The reverse, for comparison: a secret's name and key from its valueFrom (ARN suffix `-AbCdEf` dropped). */
@@ -90628,8 +90632,6 @@ function currentComparable(td) {
         })),
     };
 }
-/** Names of environment variables that hold credentials; today's revisions carry some in plain text. */
-const CREDENTIAL_NAME = /pass|secret|token|key/i;
 /** A revision as a diff shows it: credentials in its environment never reach a log line. */
 function withoutCredentials(td) {
     const t = td;
@@ -90637,7 +90639,7 @@ function withoutCredentials(td) {
         ...t,
         containerDefinitions: (t.containerDefinitions ?? []).map((c) => ({
             ...c,
-            environment: c.environment?.map((e) => CREDENTIAL_NAME.test(e.name ?? '') ? { ...e, value: '***' } : e),
+            environment: c.environment?.map((e) => (isCredentialName(e.name ?? '') ? { ...e, value: '***' } : e)),
         })),
     };
 }

@@ -307,6 +307,11 @@ export class EcsFake implements ServiceHandler {
   steps = 0;
   /** Simulated time per step: a task moves PROVISIONING → PENDING → RUNNING in two. */
   stepMs = 1000;
+  /**
+   * Simulated time from STOPPING to STOPPED: the agent's SIGTERM and the app's exit, within the
+   * container's stop timeout (30 s by default on AWS). A service draining waits for it.
+   */
+  stopMs = 10_000;
   /** The simulated time the world was last brought up to. */
   private steppedTo: number | undefined;
 
@@ -1586,6 +1591,11 @@ export class EcsFake implements ServiceHandler {
         task.lastStatus = 'STOPPING';
         task.version++;
         this.changes++;
+      } else if (
+        task.lastStatus === 'STOPPING' &&
+        now.getTime() - (task.stoppingAt ?? now).getTime() < this.stopMs
+      ) {
+        // Still stopping: the container has until its stop timeout to exit.
       } else {
         // SIGTERM from the agent: the process exits 143 unless it handles the signal.
         this.stop(task, now, why.code, why.reason, task.startedAt ? 143 : undefined);
