@@ -281,7 +281,11 @@ export class Ec2Fake implements ServiceHandler {
     // Idempotency: the same client token answers the same reservation, launching nothing new.
     // https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
     // The same token with other parameters is refused, not answered with the earlier launch.
-    const request = JSON.stringify(Object.entries(p).filter(([k]) => k !== 'ClientToken').sort());
+    const request = JSON.stringify(
+      Object.entries(p)
+        .filter(([k]) => k !== 'ClientToken')
+        .sort(),
+    );
     if (clientToken) {
       const earlier = [...this.instances.values()].find((i) => i.ClientToken === clientToken);
       if (earlier && earlier.request !== request)

@@ -4,12 +4,7 @@ export * from './runner-versions.js';
 export * from './lease.js';
 export * from './capacity.js';
 export { RUNNER_BOOT_SCRIPT } from './boot-script.js';
-export {
-  bashQuote,
-  CONFIG_WAIT_SECONDS,
-  runnerUserData,
-  type BootSettings,
-} from './user-data.js';
+export { bashQuote, CONFIG_WAIT_SECONDS, runnerUserData, type BootSettings } from './user-data.js';
 export {
   checkStartOptions,
   startRunner,
