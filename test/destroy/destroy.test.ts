@@ -393,7 +393,8 @@ describe('waiting', () => {
   it('without wait leaves the service draining, and a later run with wait sees it gone', async () => {
     world = await createWorld(mariadb());
     await world.deploy(minimalSettings('site-w'));
-    // The fake's clock stands still for the two quick runs: its tasks are still stopping.
+    // Its tasks take 10 s to stop, and the fake's clock stands still for the two quick runs.
+    world.fake.ecs.stopMs = 10_000;
     world.fake.server.msPerRequest = 0;
     const quick = await destroy(world, 'site-w', { wait: false });
     expect(quick.changed).toBe(true);

@@ -309,9 +309,11 @@ export class EcsFake implements ServiceHandler {
   stepMs = 1000;
   /**
    * Simulated time from STOPPING to STOPPED: the agent's SIGTERM and the app's exit, within the
-   * container's stop timeout (30 s by default on AWS). A service draining waits for it.
+   * container's stop timeout (30 s by default on AWS). A service draining waits for it. One step by
+   * default: the bundles' SDK waiters wait in wall time (15 s between looks) while the clock moves a
+   * second per request, so a longer default would make a bundle's 2-minute wait run out.
    */
-  stopMs = 10_000;
+  stopMs = 1000;
   /** The simulated time the world was last brought up to. */
   private steppedTo: number | undefined;
 
