@@ -72,14 +72,18 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   const asUser = process.getuid?.() === 0 ? ['--user=root'] : [];
   try {
     // --no-defaults first: /etc/mysql/my.cnf would point at the system datadir and socket.
-    await run(installDb, [
-      '--no-defaults',
-      `--datadir=${datadir}`,
-      ...asUser,
-      '--auth-root-authentication-method=normal',
-      '--skip-test-db',
-      '--skip-name-resolve',
-    ]);
+    await run(
+      installDb,
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        ...asUser,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        '--skip-name-resolve',
+      ],
+      { env: { ...process.env, TMPDIR: dir } },
+    ); // its bootstrap's temp tables: not a /tmp shared with other servers
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`mariadb-install-db failed: ${(err as Error).message}`);
