@@ -29,6 +29,7 @@ import {
 } from '@moodle-preview/core';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
 import { createWorld, type World } from '../deploy/world.js';
+import { registryEntry, secretRecord } from './registry-records.js';
 import { AwsServiceError } from '@moodle-preview/aws-fake';
 
 const mariadb = useMariaDb();
@@ -58,26 +59,15 @@ beforeEach(async () => {
   w.fake.server.resetCalls();
 });
 
-function entry(link: string, over: Partial<SiteRegistryEntry> = {}): SiteRegistryEntry {
-  const u = link.replace(/-/g, '_');
-  return {
-    schemaVersion: 1,
-    previewLink: link,
-    url: `https://${link}.example.ac.uk`,
+/** An entry on the world's platform (its cluster and DB host). */
+const entry = (link: string, over: Partial<SiteRegistryEntry> = {}): SiteRegistryEntry =>
+  registryEntry(link, {
     cluster: platform.cluster,
-    service: `mdl-${link}`,
-    taskFamily: `mdl_ecs_task_def-${link}`,
-    container: link,
-    databases: { moodle: `moodle_${u}` },
-    dbUser: `mdl_${u}`,
+    databases: { moodle: `moodle_${link.replace(/-/g, '_')}` },
     dbHost: platform.db.writer_host,
     moodledataFolder: `${link}-now`,
-    logGroup: `/moodle-preview/sites/${link}`,
-    retired: [],
-    managedBy: 'moodle-preview-actions',
     ...over,
-  };
-}
+  });
 
 async function putEntries(...entries: SiteRegistryEntry[]): Promise<void> {
   const client = ssm();
@@ -343,12 +333,7 @@ describe('purge-retired, registry entries', () => {
   it('only the named sites', async () => {
     await secret('moodle-preview/sites/p-a/db', ours('p-a'));
     await secret('moodle-preview/sites/p-b/db', ours('p-b'));
-    const rec = (link: string) => ({
-      kind: 'db-secret' as const,
-      name: `moodle-preview/sites/${link}/db`,
-      since: OLD,
-      reason: 'r',
-    });
+    const rec = (link: string) => secretRecord(link, OLD, 'r');
     await putEntries(
       entry('p-a', { destroyedAt: OLD, retired: [rec('p-a')] }),
       entry('p-b', { destroyedAt: OLD, retired: [rec('p-b')] }),
@@ -525,12 +510,7 @@ describe('purge-retired, what AWS answers', () => {
   it('a secret scheduled for deletion between the look and the delete is already gone; another refusal fails', async () => {
     await secret('moodle-preview/sites/p-race/db', ours('p-race'));
     await secret('moodle-preview/sites/p-race2/db', ours('p-race2'));
-    const rec = (link: string) => ({
-      kind: 'db-secret' as const,
-      name: `moodle-preview/sites/${link}/db`,
-      since: OLD,
-      reason: 'r',
-    });
+    const rec = (link: string) => secretRecord(link, OLD, 'r');
     await putEntries(entry('p-race', { destroyedAt: OLD, retired: [rec('p-race')] }));
     refuse('DeleteSecret', 'InvalidRequestException');
     expect(outcomes(await purge())).toEqual([

@@ -1,42 +1,20 @@
 // What purge-retired decides, without AWS: which retired records are purged, which are too recent,
 // in use by a live site or handed over, how old a record is, and the only rm its task may run.
 import { describe, expect, it } from '@jest/globals';
-import { ageInDays, retiredFolderScript, selectRetired, type SiteRegistryEntry } from '@moodle-preview/core';
+import {
+  ageInDays,
+  retiredFolderScript,
+  selectRetired,
+  type RetiredData,
+  type SiteRegistryEntry,
+} from '@moodle-preview/core';
+import { registryEntry, retiredRecord } from './registry-records.js';
 
 const TODAY = new Date('2027-03-10T15:30:00Z');
 
-function entry(link: string, over: Partial<SiteRegistryEntry> = {}): SiteRegistryEntry {
-  const u = link.replace(/-/g, '_');
-  return {
-    schemaVersion: 1,
-    previewLink: link,
-    url: `https://${link}.example.ac.uk`,
-    cluster: 'moodle_cluster',
-    service: `mdl-${link}`,
-    taskFamily: `mdl_ecs_task_def-${link}`,
-    container: link,
-    databases: { moodle: `moodle_${u}`, mim: `mim_${u}` },
-    dbUser: `mdl_${u}`,
-    dbHost: 'db-a.internal',
-    moodledataFolder: `${link}-data`,
-    logGroup: `/moodle-preview/sites/${link}`,
-    retired: [],
-    managedBy: 'moodle-preview-actions',
-    ...over,
-  };
-}
-
-const rec = (
-  kind: 'database' | 'db-user' | 'db-secret' | 'moodledata',
-  name: string,
-  since = '2027-03-01',
-  reason = 'replaced',
-) => ({
-  kind,
-  name,
-  since,
-  reason,
-});
+const entry = registryEntry;
+const rec = (kind: RetiredData['kind'], name: string, since = '2027-03-01', reason = 'replaced') =>
+  retiredRecord(kind, name, since, reason);
 
 const decisions = (entries: SiteRegistryEntry[], days = 7) =>
   selectRetired(entries, TODAY, days).map(
