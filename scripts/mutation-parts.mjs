@@ -63,7 +63,16 @@ export const PARTS = {
       'test/runner/reap.test.ts',
     ],
   },
-  entra: { mutate: src('entra'), tests: ['test/entra/redirects.test.ts', 'test/entra/entra-list.test.ts'] },
+  entra: {
+    mutate: src('entra'),
+    tests: [
+      'test/entra/redirects.test.ts',
+      'test/entra/entra-list.test.ts',
+      'test/entra/graph-client.test.ts',
+      'test/entra/graph-token.test.ts',
+      'test/entra/redirect-plan.test.ts',
+    ],
+  },
   upgrade: {
     mutate: src('upgrade'),
     tests: [

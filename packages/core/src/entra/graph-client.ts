@@ -103,7 +103,8 @@ export class GraphClient {
     let detail = '';
     try {
       const e = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-      if (e) detail = ` (${[e.code, e.message].filter(Boolean).join(': ')})`;
+      const parts = [e?.code, e?.message].filter(Boolean);
+      if (parts.length > 0) detail = ` (${parts.join(': ')})`;
     } catch {
       detail = '';
     }

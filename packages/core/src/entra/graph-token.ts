@@ -103,7 +103,11 @@ export async function acquireGraphToken(signIn: GraphSignIn): Promise<string> {
     return body.access_token;
   }
   // Entra's first line names the AADSTS code; the rest is trace ids.
-  const why = (body.error_description ?? body.error ?? `HTTP ${res.status}`).split(/\r?\n/)[0]!;
+  const why = (
+    body.error_description ??
+    body.error ??
+    (res.ok ? 'the answer has no access_token' : `HTTP ${res.status}`)
+  ).split(/\r?\n/)[0]!;
   if (why.startsWith('AADSTS70021') || why.startsWith('AADSTS700213')) {
     const subject = assertion ? jwtSubject(assertion) : undefined;
     throw new ConfigurationError(
