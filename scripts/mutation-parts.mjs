@@ -18,6 +18,8 @@ export const PARTS = {
   destroy: {
     mutate: src('destroy'),
     tests: [
+      'test/destroy/destroy-target.test.ts',
+      'test/destroy/data-rows.test.ts',
       'test/destroy/destroy.test.ts',
       'test/destroy/iam.test.ts',
       'test/destroy/purge-sql.test.ts',
