@@ -63,6 +63,7 @@ export const PARTS = {
       'test/runner/iam.test.ts',
       'test/runner/lease.test.ts',
       'test/runner/reap.test.ts',
+      'test/runner/lease-names.test.ts',
     ],
   },
   entra: {

@@ -111,6 +111,104 @@ describe('decideReap', () => {
     );
   });
 
+  it('at the boundaries: expiry at this very minute ends it, so does the end of the grace, and a missing start falls back to the launch', () => {
+    const decide = (i: LeaseInstance, runners: ReturnType<typeof runner>[] = []) =>
+      decideReap({
+        now,
+        graceMinutes: 15,
+        instances: [i],
+        runners,
+        parameters: [],
+        parameterInstances: [],
+      })[0]!;
+    expect(decide(instance('mdl-ec2-1-1-a', 600, { expiresAt: now }))).toMatchObject({
+      action: 'terminate',
+      reason: `past expires-at ${now.toISOString()}`,
+    });
+    expect(decide(instance('mdl-ec2-1-1-a', 1, { expiresAt: undefined }))).toMatchObject({
+      action: 'terminate',
+      reason: 'no valid expires-at tag',
+    });
+    // An expired lease goes even while its runner is online and busy: the lifetime is the cost cap.
+    expect(
+      decide(instance('mdl-ec2-1-1-a', 600, { expiresAt: new Date(now.getTime() - MIN) }), [
+        runner('mdl-ec2-1-1-a', 'online', true),
+      ]).action,
+    ).toBe('terminate');
+    expect(decide(instance('mdl-ec2-1-1-a', 15))).toMatchObject({
+      action: 'terminate',
+      reason: 'no online runner 15 min after start (grace 15 min; runner not registered)',
+    });
+    expect(decide(instance('mdl-ec2-1-1-a', 14))).toMatchObject({
+      action: 'keep',
+      reason: 'starting (14 min old, within grace)',
+    });
+    expect(decide(instance('mdl-ec2-1-1-a', 600, { startedAt: undefined })).action).toBe('terminate');
+    expect(
+      decide(
+        instance('mdl-ec2-1-1-a', 5, { startedAt: undefined, launchTime: new Date(now.getTime() - 5 * MIN) }),
+      ).action,
+    ).toBe('keep');
+    // Neither: taken as just started, so the grace protects it.
+    expect(decide(instance('mdl-ec2-1-1-a', 0, { startedAt: undefined, launchTime: undefined })).action).toBe(
+      'keep',
+    );
+    expect(decide(instance('mdl-ec2-1-1-a', 1, { state: 'stopping' }))).toMatchObject({
+      action: 'terminate',
+      reason: 'stopping: a stopped runner runs no job',
+    });
+    expect(decide(instance('mdl-ec2-1-1-a', 600), [runner('mdl-ec2-1-1-a', 'online')]).reason).toBe(
+      'runner online',
+    );
+    expect(decide(instance('mdl-ec2-1-1-a', 600), [runner('mdl-ec2-1-1-a', 'online', true)]).reason).toBe(
+      'runner online and busy',
+    );
+    // Another runner online does not keep this instance.
+    expect(decide(instance('mdl-ec2-1-1-a', 600), [runner('mdl-ec2-2-1-b', 'online')]).action).toBe(
+      'terminate',
+    );
+  });
+
+  it("an online runner of the suite is kept even when its instance is not this reap's; an unlabelled kept instance keeps no runner", () => {
+    const decisions = decideReap({
+      now,
+      graceMinutes: 15,
+      instances: [instance('mdl-ec2-1-1-a', 1, { label: undefined })],
+      runners: [runner('mdl-ec2-7-1-x', 'online'), runner('mdl-ec2-8-1-y', 'offline')],
+      parameters: [],
+      parameterInstances: [],
+    });
+    expect(decisions.map((d) => [d.kind, d.id, d.action, d.reason])).toEqual([
+      ['instance', 'i-mdl-ec2-1-1-a', 'keep', 'starting (1 min old, within grace)'],
+      ['runner', 'mdl-ec2-7-1-x', 'keep', 'online (its instance is elsewhere or ending)'],
+      ['runner', 'mdl-ec2-8-1-y', 'remove', 'offline and no live instance of its lease'],
+    ]);
+  });
+
+  it('a parameter without a modification date is old, and one exactly the grace old is deleted', () => {
+    const decisions = decideReap({
+      now,
+      graceMinutes: 15,
+      instances: [],
+      runners: [],
+      parameters: [
+        {
+          name: jitParameterName('i-00000000000000009'),
+          instanceId: 'i-00000000000000009',
+          lastModified: undefined,
+        },
+        {
+          name: jitParameterName('i-0000000000000000a'),
+          instanceId: 'i-0000000000000000a',
+          lastModified: new Date(now.getTime() - 15 * MIN),
+        },
+        { name: '/moodle-preview/runners/old-style', instanceId: undefined, lastModified: undefined },
+      ],
+      parameterInstances: [],
+    });
+    expect(decisions.map((d) => d.action)).toEqual(['delete', 'delete', 'delete']);
+  });
+
   it('keeps every JIT config whose instance is still there, and deletes those of ended or unknown ones', () => {
     const id = (n: number) => `i-0000000000000000${n}`;
     const param = (name: string, ageMin: number): RunnerParameter => ({
