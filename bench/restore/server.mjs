@@ -90,14 +90,18 @@ export async function startServer({ settings = SMALL_SERVER_SETTINGS, parent = t
   // As root the server must be told to run as root; as another user it runs as that user anyway.
   const asUser = process.getuid?.() === 0 ? ['--user=root'] : [];
   try {
-    await run(installDb, [
-      '--no-defaults',
-      `--datadir=${datadir}`,
-      ...asUser,
-      '--auth-root-authentication-method=normal',
-      '--skip-test-db',
-      '--skip-name-resolve',
-    ]);
+    await run(
+      installDb,
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        ...asUser,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        '--skip-name-resolve',
+      ],
+      { env: { ...process.env, TMPDIR: dir } },
+    ); // its bootstrap's temp tables stay in its own folder
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`mariadb-install-db failed: ${err.message}`);
