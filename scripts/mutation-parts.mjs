@@ -46,6 +46,7 @@ export const PARTS = {
   cron: {
     mutate: src('cron'),
     tests: [
+      'test/cron/cron-choices.test.ts',
       'test/cron/fanout.test.ts',
       'test/cron/pacer.test.ts',
       'test/cron/last-run.test.ts',
