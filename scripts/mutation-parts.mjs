@@ -25,6 +25,7 @@ export const PARTS = {
     tests: [
       'test/destroy/destroy-target.test.ts',
       'test/destroy/data-rows.test.ts',
+      'test/destroy/data-records.test.ts',
       'test/destroy/destroy.test.ts',
       'test/destroy/iam.test.ts',
       'test/destroy/purge-sql.test.ts',

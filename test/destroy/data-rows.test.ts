@@ -276,6 +276,10 @@ describe('database rows', () => {
     const outcomes = await Promise.all(rows.filter((r) => r.apply).map((r) => r.apply!()));
     // The user vanished between the read and the purge: "already gone", not "removed".
     expect(outcomes).toEqual(['removed', 'removed', 'already gone']);
+    expect((env.log as unknown as { lines: string[] }).lines.filter((l) => /dropped/.test(l))).toEqual([
+      '  dropped database moodle_site_a',
+      '  dropped database moodle_old',
+    ]);
     expect(purges).toEqual([
       { databases: ['moodle_site_a', 'mim_site_a', 'moodle_old'], users: ['mdl_site_a'] },
     ]);

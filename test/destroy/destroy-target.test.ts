@@ -140,7 +140,7 @@ describe('destroyTarget', () => {
     const slashed = {
       ...platform,
       efs: { ...platform.efs, mount_path: '/mnt/efs//' },
-      logs: { ...platform.logs, group_prefix: '/p/sites/' },
+      logs: { ...platform.logs, group_prefix: '/p/sites//' },
     };
     const t = destroyTarget('x', slashed);
     expect(t.data.mountPath).toBe('/mnt/efs');
