@@ -21,6 +21,7 @@ import { readDbSecrets, readLogGroup } from '../../packages/core/src/destroy/dat
 import { registryRows } from '../../packages/core/src/destroy/registry-entry.js';
 import type { DestroyEnv } from '../../packages/core/src/destroy/types.js';
 import { registryEntry, retiredRecord } from '../refresh/registry-records.js';
+import { rejection } from '../harness/failure.js';
 
 const platform = checkPlatformText(
   'platform.yml',
@@ -92,12 +93,6 @@ const secret = (name: string, tags: Record<string, string>) =>
   );
 const logGroup = (name: string, tags: Record<string, string>) =>
   clients.logs.send(new CreateLogGroupCommand({ logGroupName: name, tags }));
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => new Error('no error'),
-    (e: unknown) => e as Error,
-  );
-
 describe('DB secrets', () => {
   it("gone when absent or scheduled for deletion; only the site's own secret being gone says the data is", async () => {
     const link = `sec-${++n}`;
@@ -153,14 +148,14 @@ describe('DB secrets', () => {
     await secret(`moodle-preview/sites/${e.link}/db`, OURS(e.link));
     const [row] = (await readDbSecrets(e)).rows;
     refuse('DeleteSecret', 'AccessDeniedException');
-    expect((await failure(row!.apply!())).name).toBe('AccessDeniedException');
+    expect((await rejection(row!.apply!())).name).toBe('AccessDeniedException');
   });
 
   it('a secret that cannot be read fails the read: it is not taken for gone', async () => {
     const e = env(true);
     await secret(`moodle-preview/sites/${e.link}/db`, OURS(e.link));
     refuse('DescribeSecret', 'AccessDeniedException');
-    expect((await failure(readDbSecrets(e))).name).toBe('AccessDeniedException');
+    expect((await rejection(readDbSecrets(e))).name).toBe('AccessDeniedException');
   });
 });
 
@@ -208,7 +203,7 @@ describe('the log group', () => {
     await logGroup(`/moodle-preview/sites/${e.link}`, OURS(e.link));
     const row = await readLogGroup(e);
     refuse('DeleteLogGroup', 'AccessDeniedException');
-    expect((await failure(row.apply!())).name).toBe('AccessDeniedException');
+    expect((await rejection(row.apply!())).name).toBe('AccessDeniedException');
   });
 });
 

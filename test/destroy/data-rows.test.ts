@@ -23,6 +23,7 @@ import {
 } from '../../packages/core/src/destroy/data.js';
 import type { DestroyEnv } from '../../packages/core/src/destroy/types.js';
 import { registryEntry, retiredRecord } from '../refresh/registry-records.js';
+import { thrown } from '../harness/failure.js';
 
 const sh = promisify(execFile);
 const platform = checkPlatformText(
@@ -36,15 +37,6 @@ beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'mdl-efs-'));
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
-
-const failure = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  return new Error('no error');
-};
 
 describe('the moodledata removal script', () => {
   it('removes exactly each folder and the cron log, says what it found, and is harmless run again', async () => {
@@ -86,7 +78,7 @@ describe('the moodledata removal script', () => {
     ['/mnt/../etc', 'EFS mount path "/mnt/../etc" must be an absolute path other than /'],
     ["/mnt/it's", 'EFS mount path "/mnt/it\'s" must be an absolute path other than /'],
   ])('refuses the mount path %j', (mount, problem) => {
-    const err = failure(() => moodledataRemovalScript(mount, ['a'], `${mount}/cron_logs/cron_a.log`));
+    const err = thrown(() => moodledataRemovalScript(mount, ['a'], `${mount}/cron_logs/cron_a.log`));
     expect(err).toBeInstanceOf(ConfigurationError);
     expect(err.message).toContain(`- ${problem}`);
   });
@@ -94,7 +86,7 @@ describe('the moodledata removal script', () => {
   it.each(['', '.', '..', 'a/b', 'cron_logs', "a'b", 'a b', 'x'.repeat(129)])(
     'refuses the folder %j',
     (folder) => {
-      const err = failure(() =>
+      const err = thrown(() =>
         moodledataRemovalScript('/mnt/efs', [folder], '/mnt/efs/cron_logs/cron_a.log'),
       );
       expect(err).toBeInstanceOf(ConfigurationError);
@@ -117,7 +109,7 @@ describe('the moodledata removal script', () => {
   it.each(['/mnt/efs/cron_a.log', '/mnt/other/cron_logs/cron_a.log', "/mnt/efs/cron_logs/a'; rm -rf /"])(
     'refuses the cron log %j',
     (log) => {
-      const err = failure(() => moodledataRemovalScript('/mnt/efs', ['a'], log));
+      const err = thrown(() => moodledataRemovalScript('/mnt/efs', ['a'], log));
       expect(err.message).toBe(
         `refusing to remove moodledata:\n- cron log ${JSON.stringify(log)} must be under /mnt/efs/cron_logs/`,
       );
@@ -125,7 +117,7 @@ describe('the moodledata removal script', () => {
   );
 
   it('lists every problem at once', () => {
-    const err = failure(() => moodledataRemovalScript('/', ['..', 'ok', 'cron_logs'], '/x'));
+    const err = thrown(() => moodledataRemovalScript('/', ['..', 'ok', 'cron_logs'], '/x'));
     expect(err.message.split('\n')).toHaveLength(1 + 4);
   });
 });

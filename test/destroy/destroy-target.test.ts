@@ -17,6 +17,7 @@ import {
 } from '@moodle-preview/core';
 import { destroyedEntry } from '../../packages/core/src/destroy/registry-entry.js';
 import { registryEntry, retiredRecord } from '../refresh/registry-records.js';
+import { thrown } from '../harness/failure.js';
 
 const PLATFORM_FILE = 'workflows-examples/platform.yml';
 const SETTINGS_FILE = 'workflows-examples/sites/4-demo/settings.yml';
@@ -31,15 +32,6 @@ function plan(): SitePlan {
 }
 const LINK = '4-demo';
 const WRITER = platform.db.writer_host;
-
-const failure = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  return new Error('no error');
-};
 
 describe('destroyTarget', () => {
   it('with names only (no entry, no settings): the platform defaults, named after the link', () => {
@@ -123,10 +115,10 @@ describe('destroyTarget', () => {
   });
 
   it('refuses a settings file of another site, or one that puts the databases on another server', () => {
-    const other = failure(() => destroyTarget('other-site', platform, undefined, plan()));
+    const other = thrown(() => destroyTarget('other-site', platform, undefined, plan()));
     expect(other).toBeInstanceOf(ConfigurationError);
     expect(other.message).toMatch(/^the settings file is for site 4-demo, not other-site/);
-    const moved = failure(() =>
+    const moved = thrown(() =>
       destroyTarget(LINK, platform, registryEntry(LINK, { dbHost: 'db-b.internal' }), plan()),
     );
     expect(moved).toBeInstanceOf(ConfigurationError);
@@ -156,7 +148,7 @@ describe('destroyTarget', () => {
     ['has_underscore', false],
     ['', false],
   ])('preview link %j is a site name: %s', (link, ok) => {
-    const err = failure(() => destroyTarget(link, platform));
+    const err = thrown(() => destroyTarget(link, platform));
     if (ok) expect(err.message).toBe('no error');
     else {
       expect(err).toBeInstanceOf(ConfigurationError);
@@ -205,7 +197,7 @@ describe('data a live site uses is never purged', () => {
       registryEntry('taker2', { dbUser: 'mdl_4_demo' }),
       registryEntry('taker3', { databases: { moodle: 'mim_4_demo', mim: 'z' } }),
     ];
-    const err = failure(() => guardPurge(LINK, mine, entries));
+    const err = thrown(() => guardPurge(LINK, mine, entries));
     expect(err).toBeInstanceOf(ConfigurationError);
     expect(err.message).toBe(
       "refusing to purge 4-demo's data: live sites use some of it: database moodle_4_demo (used by site taker), " +
@@ -217,7 +209,7 @@ describe('data a live site uses is never purged', () => {
 
   it('names a site once in the advice however much of the data it uses', () => {
     const entries = [registryEntry('taker', { databases: { moodle: 'moodle_4_demo', mim: 'mim_4_demo' } })];
-    expect(failure(() => guardPurge(LINK, mine, entries)).message).toMatch(/or destroy taker first/);
+    expect(thrown(() => guardPurge(LINK, mine, entries)).message).toMatch(/or destroy taker first/);
   });
 });
 

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConfigurationError, GraphAccessError, GraphClient, memoryLogger } from '@moodle-preview/core';
 import { startScriptedServer, type ScriptedServer } from '../servers/scripted-http.js';
+import { rejection } from '../harness/failure.js';
 
 const APP = '0a0a0a0a-0000-4000-8000-000000000001';
 const TOKEN = 'graph-access-token';
@@ -34,12 +35,6 @@ const client = (extra: Partial<ConstructorParameters<typeof GraphClient>[0]> = {
     },
     ...extra,
   });
-
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => new Error('no error'),
-    (e: unknown) => e as Error,
-  );
 
 describe('requests', () => {
   it('reads the application by appId with only the fields it uses, as the bearer of the token', async () => {
@@ -150,7 +145,7 @@ describe('throttling', () => {
 
     sleeps.length = 0;
     server.answer(...five, throttled(429, '1'), { status: 200, body: FULL });
-    const err = await failure(client().getApplication(APP));
+    const err = await rejection(client().getApplication(APP));
     expect(err.message).toBe(`Graph answered 429 to GET on application ${APP} (TooManyRequests: slow down)`);
     expect(sleeps).toHaveLength(5);
     expect(server.requests).toHaveLength(6 + 6);
@@ -158,14 +153,14 @@ describe('throttling', () => {
 
   it('retries as many times as it is told', async () => {
     server.answer(throttled(429, '1'), throttled(429, '1'), { status: 200, body: FULL });
-    const err = await failure(client({ maxRetries: 1 }).getApplication(APP));
+    const err = await rejection(client({ maxRetries: 1 }).getApplication(APP));
     expect(err.message).toMatch(/^Graph answered 429/);
     expect(sleeps).toEqual([1000]);
   });
 
   it('does not retry a server error that is not throttling', async () => {
     server.answer({ status: 500, body: 'upstream failed' }, { status: 200, body: FULL });
-    const err = await failure(client().setRedirectUris(APP, []));
+    const err = await rejection(client().setRedirectUris(APP, []));
     expect(err).not.toBeInstanceOf(ConfigurationError);
     expect(err.message).toBe(`Graph answered 500 to PATCH on application ${APP}`);
     expect(sleeps).toEqual([]);
@@ -179,7 +174,7 @@ describe('refusals say what to fix', () => {
       status,
       body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },
     });
-    const err = await failure(client().getApplication(APP));
+    const err = await rejection(client().getApplication(APP));
     expect(err).toBeInstanceOf(GraphAccessError);
     expect((err as GraphAccessError).status).toBe(status);
     expect(err.message).toBe(
@@ -192,7 +187,7 @@ describe('refusals say what to fix', () => {
 
   it('404: a wrong appId or an app the automation does not own', async () => {
     server.answer({ status: 404, body: { error: { code: 'Request_ResourceNotFound' } } });
-    const err = await failure(client().getApplication(APP));
+    const err = await rejection(client().getApplication(APP));
     expect(err).toBeInstanceOf(GraphAccessError);
     expect((err as GraphAccessError).status).toBe(404);
     expect(err.message).toBe(
@@ -209,7 +204,7 @@ describe('refusals say what to fix', () => {
     ['an error with neither', { error: {} }, ''],
   ])('another status with %s', async (_what, body, detail) => {
     server.answer({ status: 400, body });
-    const err = await failure(client().getApplication(APP));
+    const err = await rejection(client().getApplication(APP));
     expect(err).not.toBeInstanceOf(ConfigurationError);
     expect(err.message).toBe(`Graph answered 400 to GET on application ${APP}${detail}`);
   });

@@ -12,6 +12,7 @@ import {
   type Logger,
 } from '@moodle-preview/core';
 import { startScriptedServer, type ScriptedServer } from '../servers/scripted-http.js';
+import { rejection } from '../harness/failure.js';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const CLIENT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -40,12 +41,6 @@ const signIn = (extra: Partial<GraphSignIn>): GraphSignIn => ({
   ...extra,
 });
 const form = (i = 0) => Object.fromEntries(new URLSearchParams(server.requests[i]!.body));
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => new Error('no error'),
-    (e: unknown) => e as Error,
-  );
-
 describe('the credential', () => {
   it('prefers the OIDC token to a client secret when it has both, and sends no secret', async () => {
     const token = await acquireGraphToken(signIn({ oidcToken: async () => OIDC, clientSecret: SECRET }));
@@ -73,7 +68,7 @@ describe('the credential', () => {
   });
 
   it('says how to give the job an OIDC token when fetching it fails, and sends nothing', async () => {
-    const err = await failure(
+    const err = await rejection(
       acquireGraphToken(
         signIn({
           oidcToken: async () => {
@@ -92,7 +87,7 @@ describe('the credential', () => {
   });
 
   it('refuses to go on with no credential at all, and sends nothing', async () => {
-    const err = await failure(acquireGraphToken(signIn({ clientSecret: '' })));
+    const err = await rejection(acquireGraphToken(signIn({ clientSecret: '' })));
     expect(err).toBeInstanceOf(ConfigurationError);
     expect(err.message).toMatch(/^no way to sign in to Entra ID/);
     expect(server.requests).toEqual([]);
@@ -120,7 +115,7 @@ describe('where it goes', () => {
     ['tenant?x=1', false],
     ['', false],
   ])('tenant-id %j accepted: %s (checked before any request)', async (tenantId, ok) => {
-    const err = await failure(acquireGraphToken(signIn({ tenantId, clientSecret: SECRET })));
+    const err = await rejection(acquireGraphToken(signIn({ tenantId, clientSecret: SECRET })));
     if (ok) {
       expect(err.message).toBe('no error');
       expect(server.requests).toHaveLength(1);
@@ -154,7 +149,7 @@ describe('where it goes', () => {
   });
 
   it('checks the Graph URL too before sending the credential anywhere', async () => {
-    const err = await failure(
+    const err = await rejection(
       acquireGraphToken(signIn({ graphUrl: 'http://graph.example.com/v1.0', clientSecret: SECRET })),
     );
     expect(err.message).toBe('graph-url "http://graph.example.com/v1.0" must be an https URL');
@@ -172,7 +167,7 @@ describe('refusals of the token endpoint', () => {
         error: 'invalid_client',
         error_description: `${code}: No matching federated identity record.\r\nTrace ID: 1`,
       });
-      const err = await failure(acquireGraphToken(signIn({ oidcToken: async () => OIDC })));
+      const err = await rejection(acquireGraphToken(signIn({ oidcToken: async () => OIDC })));
       expect(err).toBeInstanceOf(ConfigurationError);
       expect(err.message).toBe(
         `Entra ID has no federated credential for this job (${code}: No matching federated identity record.): ` +
@@ -188,7 +183,7 @@ describe('refusals of the token endpoint', () => {
     ['a JWT whose subject is not text', jwt({ sub: 42 })],
   ])('shows the subject pattern for %s', async (_what, token) => {
     refused(400, { error_description: 'AADSTS70021: No matching federated identity record.' });
-    const err = await failure(acquireGraphToken(signIn({ oidcToken: async () => token })));
+    const err = await rejection(acquireGraphToken(signIn({ oidcToken: async () => token })));
     expect(err.message).toMatch(/and subject repo:<owner>\/<repo>:environment:<name>$/);
   });
 
@@ -199,7 +194,7 @@ describe('refusals of the token endpoint', () => {
         error: 'invalid_client',
         error_description: 'AADSTS7000215: Invalid client secret.\nTrace ID: 2',
       });
-      const err = await failure(acquireGraphToken(signIn({ clientSecret: SECRET })));
+      const err = await rejection(acquireGraphToken(signIn({ clientSecret: SECRET })));
       expect(err).toBeInstanceOf(ConfigurationError);
       expect(err.message).toBe(
         `Entra ID refused to sign in ${CLIENT} in tenant ${TENANT}: AADSTS7000215: Invalid client secret.; ` +
@@ -211,20 +206,20 @@ describe('refusals of the token endpoint', () => {
 
   it('another status is not a configuration error, and reads the error code when there is no description', async () => {
     refused(503, { error: 'temporarily_unavailable' });
-    const err = await failure(acquireGraphToken(signIn({ clientSecret: SECRET })));
+    const err = await rejection(acquireGraphToken(signIn({ clientSecret: SECRET })));
     expect(err).not.toBeInstanceOf(ConfigurationError);
     expect(err.message).toBe('the token endpoint answered 503: temporarily_unavailable');
   });
 
   it('an answer that is not JSON is reported by its status', async () => {
     refused(502, '<html>bad gateway</html>');
-    const err = await failure(acquireGraphToken(signIn({ clientSecret: SECRET })));
+    const err = await rejection(acquireGraphToken(signIn({ clientSecret: SECRET })));
     expect(err.message).toBe('the token endpoint answered 502: HTTP 502');
   });
 
   it('a 200 without an access token is not a sign-in', async () => {
     refused(200, { token_type: 'Bearer' });
-    const err = await failure(acquireGraphToken(signIn({ clientSecret: SECRET })));
+    const err = await rejection(acquireGraphToken(signIn({ clientSecret: SECRET })));
     expect(err.message).toBe('the token endpoint answered 200: the answer has no access_token');
     expect(log.masks).toEqual([SECRET]);
   });

@@ -16,6 +16,7 @@ import {
   suiteRedirectSite,
   type GraphApplication,
 } from '@moodle-preview/core';
+import { rejection } from '../harness/failure.js';
 
 const DOMAIN = 'preview-moodle.example.ac.uk';
 const uriOf = (link: string) => `https://${link}.${DOMAIN}/auth/oidc/`;
@@ -44,12 +45,6 @@ function memoryGraph(apps: Record<string, string[]>, lag = 0) {
     },
   };
 }
-
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => new Error('no error'),
-    (e: unknown) => e as Error,
-  );
 
 describe('which URIs are the suite’s', () => {
   it.each([
@@ -133,7 +128,7 @@ describe('applying changes', () => {
     const many = (n: number, p: string) =>
       Array.from({ length: n }, (_, i) => `https://${p}${i}.example.org/cb`);
     const graph = memoryGraph({ one: [], two: many(256, 'b'), three: many(255, 'c') });
-    const err = await failure(
+    const err = await rejection(
       applyRedirectChanges(
         { graph, appIds: ['one', 'two', 'three'], dryRun: false, log: memoryLogger() },
         () => ({
@@ -217,7 +212,7 @@ describe('applying changes', () => {
 
   it('reads a removal back until it is gone, eight times unless told', async () => {
     const graph = memoryGraph({ one: [uriOf('a')] }, 8);
-    const err = await failure(
+    const err = await rejection(
       applyRedirectChanges(
         {
           graph,
@@ -254,7 +249,7 @@ describe('reconcile and list', () => {
     const long = 'a'.repeat(63);
     const domain = `${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(60)}.example`;
     const graph = memoryGraph({ one: [] });
-    const err = await failure(
+    const err = await rejection(
       reconcileRedirects({
         graph,
         appIds: ['one'],

@@ -7,6 +7,7 @@ import { ConfigurationError, memoryLogger } from '@moodle-preview/core';
 import { prepareDatabase, type IfExists } from '../../packages/core/src/restore/target.js';
 import { readIdentity } from '../../packages/core/src/restore/checkpoint.js';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
+import { rejection } from '../harness/failure.js';
 
 const mariadb = useMariaDb();
 const IDENTITY = {
@@ -55,12 +56,6 @@ async function prepare(
   );
   return { result, log };
 }
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => new Error('no error'),
-    (e: unknown) => e as Error,
-  );
-
 /** A database as an interrupted restore leaves it: checkpoint tables, one chunk in, a table of the dump. */
 async function interrupted(
   db: string,
@@ -104,7 +99,7 @@ describe('the target database', () => {
         await c.query(`CREATE DATABASE ${db}`);
         await c.query(`CREATE TABLE ${db}.mdl_course (id INT PRIMARY KEY)`);
       });
-      const err = await failure(prepare(db, ifExists));
+      const err = await rejection(prepare(db, ifExists));
       expect(err).toBeInstanceOf(ConfigurationError);
       expect(err.message).toBe(
         ifExists === 'fail'
@@ -120,13 +115,13 @@ describe('the target database', () => {
       await c.query('CREATE DATABASE tgt_routine');
       await c.query('CREATE PROCEDURE tgt_routine.p() SELECT 1');
     });
-    const err = await failure(prepare('tgt_routine', 'fail'));
+    const err = await rejection(prepare('tgt_routine', 'fail'));
     expect(err.message).toMatch(/^database tgt_routine exists and is not empty \(1 tables\/routines\)/);
   });
 
   it('an interrupted restore under if-exists: fail says how to finish or restart it', async () => {
     await interrupted('tgt_int_fail');
-    const err = await failure(prepare('tgt_int_fail', 'fail'));
+    const err = await rejection(prepare('tgt_int_fail', 'fail'));
     expect(err.message).toBe(
       'database tgt_int_fail exists and is not empty (3 tables/routines): it holds an interrupted restore; ' +
         'use if-exists: resume to finish it, or drop to start again',
@@ -170,7 +165,7 @@ describe('resume', () => {
 
   it('refuses a resume with another dump, changing nothing', async () => {
     await interrupted('tgt_other');
-    const err = await failure(prepare('tgt_other', 'resume', { fingerprint: 'e'.repeat(64) }));
+    const err = await rejection(prepare('tgt_other', 'resume', { fingerprint: 'e'.repeat(64) }));
     expect(err).toBeInstanceOf(ConfigurationError);
     expect(err.message).toBe(
       'database tgt_other holds an interrupted restore of another dump (s3://dumps/moodle.sql.zst): its first MiB differs; ' +
@@ -202,7 +197,7 @@ describe('resume', () => {
     await interrupted('tgt_busy');
     const busy = await adminConnection(mariadb(), 'tgt_busy');
     try {
-      const err = await failure(prepare('tgt_busy', 'resume'));
+      const err = await rejection(prepare('tgt_busy', 'resume'));
       expect(err).toBeInstanceOf(ConfigurationError);
       expect(err.message).toMatch(
         /^database tgt_busy is still in use by session\(s\) \d+ \(Sleep, \d+ s\): another restore may still be running into it/,

@@ -15,15 +15,7 @@ import {
   RUNNER_TAGS,
   toLeaseInstance,
 } from '@moodle-preview/core';
-
-const failure = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  return new Error('no error');
-};
+import { thrown } from '../harness/failure.js';
 
 describe('lease ids', () => {
   it.each([
@@ -78,7 +70,7 @@ describe('lease ids', () => {
       'lease must be 1-20 of a-z, 0-9 and -, starting and ending with a letter or digit, got ""',
     ],
   ])('refuses %j', (input, message) => {
-    const err = failure(() => checkLeaseId(input));
+    const err = thrown(() => checkLeaseId(input));
     expect(err).toBeInstanceOf(ConfigurationError);
     expect(err.message).toBe(message);
   });

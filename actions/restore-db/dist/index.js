@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3572);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5231);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3572:
+/***/ 5231:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33088,11 +33088,117 @@ function dumpFingerprint(head) {
     return (0,external_node_crypto_.createHash)('sha256').update(head).digest('hex');
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/restore/target.js
+
+
+
+/**
+ * Polls the server's sessions matching `where` (inline SQL: loading connections send text as it is)
+ * until none is left or `waitMs` has passed; answers those still there. The server ends a session
+ * whose client went away once its statement is done.
+ */
+async function sessionsLeft(conn, where, waitMs, onWait) {
+    const started = Date.now();
+    for (let first = true;; first = false) {
+        const [rows] = (await conn.query('SELECT ID AS id, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST ' +
+            `WHERE ${where} AND ID <> CONNECTION_ID()`));
+        if (rows.length === 0 || Date.now() - started >= waitMs)
+            return rows;
+        if (first)
+            onWait?.(rows);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+/**
+ * A resume must not read the checkpoints while a session of the interrupted run is still at work on
+ * the server: a killed client's COMMIT that was on the wire still commits, and its chunk would then
+ * be loaded twice (the checkpoint row's key refuses that, but the run would fail). The server ends
+ * such sessions as soon as their statement is done; a session that stays is another live restore
+ * (or a dead client's socket the server has not noticed yet), and the resume stops without a change.
+ * Only the account's own sessions are visible without the PROCESS privilege, which is the case here.
+ */
+async function waitForEarlierSessions(control, db, log, waitMs) {
+    const rows = await sessionsLeft(control, `DB = ${control.escape(db)}`, waitMs, (r) => log.info(`waiting for ${r.length} earlier session(s) on ${db} to end before resuming`));
+    if (rows.length)
+        throw new errors_ConfigurationError(`database ${db} is still in use by session(s) ${rows.map((r) => `${r.id} (${r.command}, ${r.seconds} s)`).join(', ')}: ` +
+            'another restore may still be running into it; stop it, or end those sessions (KILL <id>) and resume again');
+}
+async function prepareDatabase(control, db, ifExists, identityBase, options) {
+    const qdb = quoteIdentifier(db);
+    const [schemas] = (await control.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db]));
+    const exists = schemas.length > 0;
+    let objects = [];
+    if (exists) {
+        const [rows] = (await control.query('SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ' +
+            'UNION ALL SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?', [db, db]));
+        objects = rows.map((r) => r.n);
+    }
+    const partial = objects.includes(STATE_TABLE);
+    const fresh = async () => {
+        await control.query(`CREATE DATABASE IF NOT EXISTS ${qdb} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+        for (const sql of createCheckpointTables)
+            await control.query(sql.replace('CREATE TABLE IF NOT EXISTS ', `CREATE TABLE IF NOT EXISTS ${qdb}.`));
+        await control.query(`USE ${qdb}`);
+        await writeIdentity(control, { ...identityBase, chunkBytes: options.chunkBytes });
+        return {
+            resumed: false,
+            checkpoints: new Map(),
+            chunkBytes: options.chunkBytes,
+            deferIndexes: Boolean(identityBase.deferIndexes),
+        };
+    };
+    if (!exists || objects.length === 0)
+        return fresh();
+    if (ifExists === 'fail')
+        throw new errors_ConfigurationError(`database ${db} exists and is not empty (${objects.length} tables/routines)` +
+            (partial
+                ? ': it holds an interrupted restore; use if-exists: resume to finish it, or drop to start again'
+                : '; use if-exists: drop to replace it'));
+    if (ifExists === 'drop') {
+        options.log.info(`dropping the existing database ${db} (if-exists: drop)`);
+        await control.query(`DROP DATABASE ${qdb}`);
+        return fresh();
+    }
+    // resume
+    if (!partial)
+        throw new errors_ConfigurationError(`database ${db} is not empty and holds no interrupted restore (${STATE_TABLE} is absent): nothing to resume; ` +
+            'use if-exists: drop to replace it');
+    await waitForEarlierSessions(control, db, options.log, options.busyWaitMs);
+    await control.query(`USE ${qdb}`);
+    for (const sql of createCheckpointTables)
+        await control.query(sql);
+    const identity = await readIdentity(control);
+    if (!identity) {
+        // Interrupted before the dump's name was written: no dump statement has run yet.
+        await writeIdentity(control, { ...identityBase, chunkBytes: options.chunkBytes });
+        return {
+            resumed: true,
+            checkpoints: await readCheckpoints(control),
+            chunkBytes: options.chunkBytes,
+            deferIndexes: Boolean(identityBase.deferIndexes),
+        };
+    }
+    if (identity.fingerprint !== identityBase.fingerprint)
+        throw new errors_ConfigurationError(`database ${db} holds an interrupted restore of another dump (${identity.source ?? 'unknown'}): its first MiB differs; ` +
+            'use if-exists: drop to start again');
+    if (identity.compressedSize !== identityBase.compressedSize)
+        options.log.warning(`the dump's size differs from the interrupted run's (${identity.compressedSize} vs ${identityBase.compressedSize} bytes); ` +
+            'its first MiB matches, and every chunk already loaded is compared by checksum as it is read again');
+    return {
+        resumed: true,
+        checkpoints: await readCheckpoints(control),
+        chunkBytes: identity.chunkBytes ?? options.chunkBytes,
+        // The interrupted run's choice holds: its tables were created with or without their indexes.
+        deferIndexes: Boolean(identity.deferIndexes),
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/restore/restore.js
 // restoreDatabase: source → decompress → DumpSplitter → per-table chunks → N connections in parallel,
 // with checkpoints in the target database so that `if-exists: resume` finishes an interrupted run.
 // Schema statements run in dump order on a control connection; rows go to the pool; views, triggers
 // and routines run after every row is in; then verification, users, grants and post-restore SQL.
+
 
 
 
@@ -33124,23 +33230,6 @@ const lostConnection = (err) => {
     const e = err;
     return e.fatal === true || LOST_CODES.has(e.code ?? '');
 };
-/**
- * Polls the server's sessions matching `where` (inline SQL: loading connections send text as it is)
- * until none is left or `waitMs` has passed; answers those still there. The server ends a session
- * whose client went away once its statement is done.
- */
-async function sessionsLeft(conn, where, waitMs, onWait) {
-    const started = Date.now();
-    for (let first = true;; first = false) {
-        const [rows] = (await conn.query('SELECT ID AS id, COMMAND AS command, TIME AS seconds FROM information_schema.PROCESSLIST ' +
-            `WHERE ${where} AND ID <> CONNECTION_ID()`));
-        if (rows.length === 0 || Date.now() - started >= waitMs)
-            return rows;
-        if (first)
-            onWait?.(rows);
-        await new Promise((r) => setTimeout(r, 100));
-    }
-}
 const HEAD_BYTES = 1024 * 1024;
 const DB_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 const ACCOUNT_PART = /^[A-Za-z0-9_.%:-]{1,80}$/;
@@ -33865,89 +33954,6 @@ function checkLooksLikeSql(head, source) {
     const text = first.kind === 'rows' ? 'INSERT' : statementHead(first.sql, 200);
     if (!/^(SET|CREATE|DROP|INSERT|REPLACE|LOCK|UNLOCK|USE|ALTER|START|BEGIN|COMMIT|SELECT)\b/i.test(text))
         throw new errors_ConfigurationError(`${source.name} is not a SQL dump: its first statement at byte ${first.offset} is ${preview(first.kind === 'rows' ? first.prefix : first.sql)}`);
-}
-/**
- * A resume must not read the checkpoints while a session of the interrupted run is still at work on
- * the server: a killed client's COMMIT that was on the wire still commits, and its chunk would then
- * be loaded twice (the checkpoint row's key refuses that, but the run would fail). The server ends
- * such sessions as soon as their statement is done; a session that stays is another live restore
- * (or a dead client's socket the server has not noticed yet), and the resume stops without a change.
- * Only the account's own sessions are visible without the PROCESS privilege, which is the case here.
- */
-async function waitForEarlierSessions(control, db, log, waitMs) {
-    const rows = await sessionsLeft(control, `DB = ${control.escape(db)}`, waitMs, (r) => log.info(`waiting for ${r.length} earlier session(s) on ${db} to end before resuming`));
-    if (rows.length)
-        throw new errors_ConfigurationError(`database ${db} is still in use by session(s) ${rows.map((r) => `${r.id} (${r.command}, ${r.seconds} s)`).join(', ')}: ` +
-            'another restore may still be running into it; stop it, or end those sessions (KILL <id>) and resume again');
-}
-async function prepareDatabase(control, db, ifExists, identityBase, options) {
-    const qdb = quoteIdentifier(db);
-    const [schemas] = (await control.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db]));
-    const exists = schemas.length > 0;
-    let objects = [];
-    if (exists) {
-        const [rows] = (await control.query('SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ' +
-            'UNION ALL SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?', [db, db]));
-        objects = rows.map((r) => r.n);
-    }
-    const partial = objects.includes(STATE_TABLE);
-    const fresh = async () => {
-        await control.query(`CREATE DATABASE IF NOT EXISTS ${qdb} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-        for (const sql of createCheckpointTables)
-            await control.query(sql.replace('CREATE TABLE IF NOT EXISTS ', `CREATE TABLE IF NOT EXISTS ${qdb}.`));
-        await control.query(`USE ${qdb}`);
-        await writeIdentity(control, { ...identityBase, chunkBytes: options.chunkBytes });
-        return {
-            resumed: false,
-            checkpoints: new Map(),
-            chunkBytes: options.chunkBytes,
-            deferIndexes: Boolean(identityBase.deferIndexes),
-        };
-    };
-    if (!exists || objects.length === 0)
-        return fresh();
-    if (ifExists === 'fail')
-        throw new errors_ConfigurationError(`database ${db} exists and is not empty (${objects.length} tables/routines)` +
-            (partial
-                ? ': it holds an interrupted restore; use if-exists: resume to finish it, or drop to start again'
-                : '; use if-exists: drop to replace it'));
-    if (ifExists === 'drop') {
-        options.log.info(`dropping the existing database ${db} (if-exists: drop)`);
-        await control.query(`DROP DATABASE ${qdb}`);
-        return fresh();
-    }
-    // resume
-    if (!partial)
-        throw new errors_ConfigurationError(`database ${db} is not empty and holds no interrupted restore (${STATE_TABLE} is absent): nothing to resume; ` +
-            'use if-exists: drop to replace it');
-    await waitForEarlierSessions(control, db, options.log, options.busyWaitMs);
-    await control.query(`USE ${qdb}`);
-    for (const sql of createCheckpointTables)
-        await control.query(sql);
-    const identity = await readIdentity(control);
-    if (!identity) {
-        // Interrupted before the dump's name was written: no dump statement has run yet.
-        await writeIdentity(control, { ...identityBase, chunkBytes: options.chunkBytes });
-        return {
-            resumed: true,
-            checkpoints: await readCheckpoints(control),
-            chunkBytes: options.chunkBytes,
-            deferIndexes: Boolean(identityBase.deferIndexes),
-        };
-    }
-    if (identity.fingerprint !== identityBase.fingerprint)
-        throw new errors_ConfigurationError(`database ${db} holds an interrupted restore of another dump (${identity.source ?? 'unknown'}): its first MiB differs; ` +
-            'use if-exists: drop to start again');
-    if (identity.compressedSize !== identityBase.compressedSize)
-        options.log.warning(`the dump's size differs from the interrupted run's (${identity.compressedSize} vs ${identityBase.compressedSize} bytes); ` +
-            'its first MiB matches, and every chunk already loaded is compared by checksum as it is read again');
-    return {
-        resumed: true,
-        checkpoints: await readCheckpoints(control),
-        chunkBytes: identity.chunkBytes ?? options.chunkBytes,
-        // The interrupted run's choice holds: its tables were created with or without their indexes.
-        deferIndexes: Boolean(identity.deferIndexes),
-    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/restore/summary.js
