@@ -147,6 +147,11 @@ export class AwsFakeServer {
 
   async listen(): Promise<string> {
     this.server = createServer((req, res) => void this.onRequest(req, res));
+    // Node closes an idle keep-alive connection after 5 s by default; a client reusing it at that
+    // moment gets ECONNRESET and the SDK sends the call again — a second attempt a test counting
+    // attempts would see under load. AWS endpoints keep idle connections far longer; so does the fake.
+    this.server.keepAliveTimeout = 120_000;
+    this.server.headersTimeout = 125_000; // above keepAliveTimeout, below the 300 s requestTimeout
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this.endpoint;
   }
