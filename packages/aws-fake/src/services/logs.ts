@@ -76,7 +76,12 @@ export class LogsFake implements ServiceHandler {
   }
 
   inventory(): ResourceRecord[] {
-    return [...this.groups.keys()].map((name) => ({ kind: 'logs:log-group', name }));
+    return [...this.groups.values()].map((g) => ({
+      kind: 'logs:log-group',
+      name: g.logGroupName,
+      tags: { ...g.tags },
+      retentionInDays: g.retentionInDays,
+    }));
   }
 
   /** What IAM authorises: the log group (`log-group:<name>`) or stream (`…:log-stream:<name>`). */
