@@ -188,6 +188,42 @@ describe('streams and events', () => {
     expect(before.events!.map((e) => e.message)).toEqual(['three', 'four']);
   });
 
+  it('delivers container output late by deliveryDelayMs of its clock; PutLogEvents callers see theirs at once', async () => {
+    const stream = 'web/moodle/late';
+    const read = async (filter = false) =>
+      filter
+        ? (
+            await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNames: [stream] }))
+          ).events!.map((e) => e.message)
+        : (
+            await logs.send(
+              new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, startFromHead: true }),
+            )
+          ).events!.map((e) => e.message);
+    fake.server.msPerRequest = 0;
+    fake.logs.deliveryDelayMs = 5000;
+    try {
+      fake.logs.append(GROUP, stream, ['written at the stop']);
+      await logs.send(
+        new PutLogEventsCommand({
+          logGroupName: GROUP,
+          logStreamName: stream,
+          logEvents: [{ timestamp: fake.server.now().getTime() - 1, message: 'put by a client' }],
+        }),
+      );
+      expect(await read()).toEqual(['put by a client']);
+      expect(await read(true)).toEqual(['put by a client']);
+      fake.server.tick(4999);
+      expect(await read()).toEqual(['put by a client']);
+      fake.server.tick(1);
+      expect(await read()).toEqual(['put by a client', 'written at the stop']);
+      expect(await read(true)).toEqual(['put by a client', 'written at the stop']);
+    } finally {
+      fake.logs.deliveryDelayMs = 0;
+      fake.server.msPerRequest = 1000;
+    }
+  });
+
   it('FilterLogEvents interleaves streams, filters by stream, time and pattern, and pages', async () => {
     await logs.send(
       new PutLogEventsCommand({

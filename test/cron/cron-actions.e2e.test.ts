@@ -2,7 +2,9 @@
 // INPUT_*, file commands) against the AWS fake and the exec test agent; every call they make is replayed
 // through the IAM simulator against their generated policies.
 import { readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { runAction } from '../harness/run-action.js';
 import { examplePlatform } from '../iam/policies.js';
@@ -28,8 +30,17 @@ describe('run-cron-fanout bundle', () => {
       { link: 'off', enabled: false },
     ]);
     world.fake.server.resetCalls();
+    // A platform with a retention other than the default and a second tag: the cron run log gets both.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cron-platform-'));
+    const ownPlatform = path.join(dir, 'platform.yml');
+    await writeFile(
+      ownPlatform,
+      readFileSync(PLATFORM, 'utf8')
+        .replace('retention_days: 30', 'retention_days: 14')
+        .replace(/^tags:\n/m, 'tags:\n  project: previews\n'),
+    );
     const r = await runAction('actions/run-cron-fanout', {
-      inputs: { platform: PLATFORM, concurrency: '2', 'fail-on': 'any' },
+      inputs: { platform: ownPlatform, concurrency: '2', 'fail-on': 'any' },
       env: world.fake.env(),
       keepTemp: true,
       timeoutMs: 60_000,
@@ -51,6 +62,16 @@ describe('run-cron-fanout bundle', () => {
     expect(r.summary).toContain('1 succeeded, 2 failed, 1 skipped');
     expect(r.summary).toContain('<td>off</td><td>skipped</td>');
     expect(r.commands.find((c) => c.command === 'error')?.message).toMatch(/cron failed on 2 site\(s\)/);
+    expect(world.fake.server.resources().find((g) => g.name === '/moodle-preview/cron')).toMatchObject({
+      kind: 'logs:log-group',
+      retentionInDays: 14,
+      tags: {
+        'moodle-preview:managed-by': 'moodle-preview-actions',
+        'cost-centre': 'digital-education',
+        project: 'previews',
+      },
+    });
+    await rm(dir, { recursive: true, force: true });
     const allowed = await expectAllowedAs(world.fake.server.calls, 'run-cron-fanout', {
       platform: platform(),
     });
@@ -130,6 +151,14 @@ describe('register-cron bundle', () => {
     expect(entry).toMatchObject({
       managedBy: 'register-cron',
       cron: { service: 'legacy-svc', container: 'web', command: '/data/runcron.sh', updatedBy: 'octocat' },
+    });
+    // Its parameter carries the platform's tags beside the suite's.
+    expect(
+      world.fake.server.resources().find((p) => p.name === '/moodle-preview/sites/outside')?.tags,
+    ).toEqual({
+      'moodle-preview:managed-by': 'moodle-preview-actions',
+      'moodle-preview:site': 'outside',
+      'cost-centre': 'digital-education',
     });
 
     const listed = await runAction('actions/register-cron', {

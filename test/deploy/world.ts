@@ -25,6 +25,7 @@ import {
   type DeployResult,
   type SitePlan,
 } from '@moodle-preview/core';
+import { TEST_TASK_LOGS } from '../harness/task-logs.js';
 import { mariadbProgram, type MariaDbServer } from '../servers/mariadb.js';
 
 export const EXAMPLE_SETTINGS = readFileSync('workflows-examples/sites/4-demo/settings.yml', 'utf8');
@@ -75,6 +76,8 @@ export interface DeployCall {
   takeover?: string;
   platformText?: string;
   retry?: ConfiguredRetryStrategy;
+  /** How long a stopped one-off task's log is waited for (TEST_TASK_LOGS: 200 ms). */
+  logGraceMs?: number;
 }
 
 const SECRET_NAME = /:secret:(.+)-[A-Za-z0-9]{6}:([^:]+)::$/;
@@ -170,7 +173,11 @@ export async function createWorld(
         retryStrategy: call.retry ?? new ConfiguredRetryStrategy(8, (attempt) => 2 * attempt),
       });
       const waiter = { minDelay: 0.001, maxDelay: 0.004 };
-      const tasks = oneOffTaskRunner(clients, { waiter });
+      const tasks = oneOffTaskRunner(clients, {
+        waiter,
+        ...TEST_TASK_LOGS,
+        ...(call.logGraceMs !== undefined ? { logGraceMs: call.logGraceMs } : {}),
+      });
       try {
         const result = await deploySite({
           clients,

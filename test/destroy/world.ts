@@ -15,9 +15,12 @@ import {
   type SitePlan,
 } from '@moodle-preview/core';
 import type { World } from '../deploy/world.js';
+import { TEST_TASK_LOGS } from '../harness/task-logs.js';
 
 export interface DestroyCall {
   purge?: boolean;
+  /** How long a stopped one-off task's log is waited for (TEST_TASK_LOGS: 200 ms). */
+  logGraceMs?: number;
   confirm?: string;
   dryRun?: boolean;
   wait?: boolean;
@@ -64,7 +67,11 @@ export async function destroy(
       wait: call.wait ?? true,
       waitMinutes: 1,
       dbAccess: call.db ?? 'task',
-      tasks: oneOffTaskRunner(clients, { waiter }),
+      tasks: oneOffTaskRunner(clients, {
+        waiter,
+        ...TEST_TASK_LOGS,
+        ...(call.logGraceMs !== undefined ? { logGraceMs: call.logGraceMs } : {}),
+      }),
       actor: 'test',
       waiter,
     });

@@ -31,6 +31,7 @@ import { adminConnection, useMariaDb } from '../servers/mariadb.js';
 import { createWorld, type World } from '../deploy/world.js';
 import { registryEntry, secretRecord } from './registry-records.js';
 import { AwsServiceError } from '@moodle-preview/aws-fake';
+import { TEST_TASK_LOGS } from '../harness/task-logs.js';
 
 const mariadb = useMariaDb();
 let w: World;
@@ -183,7 +184,7 @@ async function purge(over: Partial<PurgeRetiredOptions> = {}): Promise<PurgeReti
       olderThanDays: 30,
       dryRun: false,
       dbAccess: 'task',
-      tasks: oneOffTaskRunner(clients, { waiter: { minDelay: 0.001, maxDelay: 0.004 } }),
+      tasks: oneOffTaskRunner(clients, { waiter: { minDelay: 0.001, maxDelay: 0.004 }, ...TEST_TASK_LOGS }),
       log: memoryLogger(),
       actor: 'ops',
       now: () => TODAY,
@@ -471,7 +472,7 @@ describe('purge-retired, databases and moodledata', () => {
       const r = await purge();
       expect(outcomes(r)).toEqual(['p-mdfail moodledata p-mdfail-old: purge → failed']);
       expect(r.items[0]!.note).toMatch(
-        /^removing moodledata failed \(task \S+, exit 0\): moodledata-removed p-mdfail-old$/,
+        /^removing moodledata failed \(task \S+, exit 0, Essential container in task exited; its log showed no end within 200 ms of the stop \(1 line\(s\) read from \/moodle-preview\/sites\/p-mdfail moodle\/p-mdfail\/\w+\); CloudWatch may not have delivered the rest yet\): moodledata-removed p-mdfail-old$/,
       );
     } finally {
       w.fake.ecs.onRunTask = runHere;
@@ -552,7 +553,7 @@ describe('purge-retired, what AWS answers', () => {
       const r = await purge();
       expect(outcomes(r)).toEqual(['p-exit moodledata p-exit-old: purge → failed']);
       expect(r.items[0]!.note).toMatch(
-        /^removing moodledata failed \(task \S+, exit 1\): two \| moodledata-removed p-exit-old \| moodledata-purge-done$/,
+        /^removing moodledata failed \(task \S+, exit 1, Essential container in task exited\): two \| moodledata-removed p-exit-old \| moodledata-purge-done$/,
       );
     } finally {
       w.fake.ecs.onRunTask = runHere;

@@ -20,6 +20,7 @@ import {
 import { adminConnection, useMariaDb, type MariaDbServer } from '../servers/mariadb.js';
 import { EXAMPLE_SETTINGS, createWorld, minimalSettings, type World } from '../deploy/world.js';
 import { destroy } from '../destroy/world.js';
+import { TEST_TASK_LOGS } from '../harness/task-logs.js';
 
 const mariadb = useMariaDb();
 let world: World | undefined;
@@ -80,7 +81,7 @@ async function purge(w: World, days: number, at: Date, dryRun = false): Promise<
       olderThanDays: days,
       dryRun,
       dbAccess: 'task',
-      tasks: oneOffTaskRunner(clients, { waiter: { minDelay: 0.001, maxDelay: 0.004 } }),
+      tasks: oneOffTaskRunner(clients, { waiter: { minDelay: 0.001, maxDelay: 0.004 }, ...TEST_TASK_LOGS }),
       log: memoryLogger(),
       actor: 'test',
       now: () => at,

@@ -70,6 +70,14 @@ it('start leases a runner and outputs its label; stop with that label ends it, a
   const userData = Buffer.from(fake.ec2.instances.get(instanceId)!.UserData!, 'base64').toString();
   expect(userData).not.toContain(jit);
   expect(userData).not.toContain(github.token);
+  // The user's tags (input tags) are on the instance and on its JIT config parameter, beside the suite's.
+  const held = fake.server
+    .resources()
+    .filter((r) => r.name === instanceId || r.name.endsWith(`/${instanceId}`));
+  expect(held.map((r) => [r.kind, r.tags?.['cost-centre'], r.tags?.['moodle-preview:managed-by']])).toEqual([
+    ['ec2:instance', 'digital-education', 'moodle-preview-actions'],
+    ['ssm:parameter', 'digital-education', 'moodle-preview-actions'],
+  ]);
 
   const stopped = await runAction(ACTION, {
     inputs: { mode: 'stop', 'github-token': github.token, label },

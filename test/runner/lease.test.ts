@@ -112,6 +112,7 @@ describe('start: the JIT flow', () => {
         Tier: 'Intelligent-Tiering',
         Description: `JIT config of runner ${label}; only its instance may read it, and deletes it at boot`,
         Tags: [
+          { Key: 'cost-centre', Value: 'digital-education' },
           { Key: 'moodle-preview:managed-by', Value: 'moodle-preview-actions' },
           { Key: 'moodle-preview:component', Value: 'ec2-runner' },
           {

@@ -1,6 +1,6 @@
 // describeError: the message of an error and of every error it wraps, so "fetch failed" says why.
 import { describe, expect, it } from '@jest/globals';
-import { describeError } from '@moodle-preview/core';
+import { ConfigurationError, describeError, runAction } from '@moodle-preview/core';
 
 describe('describeError', () => {
   it('follows the cause chain, adding a code the message does not already hold', () => {
@@ -34,5 +34,34 @@ describe('describeError', () => {
     expect(describeError(b)).toBe('b: a');
     expect(describeError('plain')).toBe('plain');
     expect(describeError(undefined)).toBe('');
+  });
+});
+
+describe("an action's failure message", () => {
+  it('carries the cause of what it wraps, as the ::error:: command the runner shows', async () => {
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    const exitCode = process.exitCode;
+    try {
+      const dns = Object.assign(new Error('getaddrinfo ENOTFOUND graph.example'), { code: 'ENOTFOUND' });
+      await runAction(async () => {
+        throw new TypeError('fetch failed', { cause: dns });
+      });
+      await runAction(async () => {
+        throw new ConfigurationError('the platform file cannot be read', { cause: new Error('EACCES') });
+      });
+    } finally {
+      process.stdout.write = write;
+      process.exitCode = exitCode;
+    }
+    const errors = written.filter((l) => l.startsWith('::error::')).map((l) => l.trim());
+    expect(errors).toEqual([
+      '::error::fetch failed: getaddrinfo ENOTFOUND graph.example',
+      '::error::the platform file cannot be read: EACCES',
+    ]);
   });
 });

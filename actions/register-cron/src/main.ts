@@ -84,7 +84,7 @@ export function run(): Promise<void> {
     const platform = loaded.value;
     const log = actionLogger();
     const clients = createAwsClients({ region: platform.region });
-    const registry = new SiteRegistry(clients.ssm);
+    const registry = new SiteRegistry(clients.ssm, undefined, platform.tags);
     const actor = process.env.GITHUB_ACTOR ?? 'github-actions';
     try {
       if (inputs.mode === 'list') {

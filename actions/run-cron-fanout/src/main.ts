@@ -100,8 +100,9 @@ export function run(): Promise<void> {
     const inputs = getInputs();
     const loaded = await loadPlatformFile(inputs.platform);
     if (!loaded.value) throw new SettingsError(loaded.problems);
+    const platform = loaded.value;
     const log = actionLogger();
-    const clients = createAwsClients({ region: loaded.value.region });
+    const clients = createAwsClients({ region: platform.region });
     try {
       // Lines are appended as sites finish (a cancelled loop keeps what ran), then the file is
       // rewritten in tick and site order.
@@ -113,6 +114,8 @@ export function run(): Promise<void> {
           concurrency: inputs.concurrency,
           maxTimeoutSeconds: inputs.timeoutSeconds,
           logGroup: inputs.logGroup,
+          logRetentionDays: platform.logs.retention_days,
+          tags: platform.tags,
           sites: inputs.sites,
           shard: inputs.shard,
           durationSeconds: inputs.durationSeconds,

@@ -8,7 +8,7 @@ import { AwsServiceError } from './errors.js';
 import { parseQueryRequest, queryErrorBody, queryResponseBody } from './protocols/query.js';
 import { ec2ErrorBody, ec2ResponseBody } from './services/ec2.js';
 import { RateLimiter, type RateLimitBucket } from './rate-limit.js';
-import type { CallRecord, FakeContext, ServiceHandler } from './types.js';
+import type { CallRecord, FakeContext, ResourceRecord, ServiceHandler } from './types.js';
 
 export interface AwsFakeOptions {
   region?: string;
@@ -92,6 +92,13 @@ export class AwsFakeServer {
    * Every live resource of every registered service, by kind, names sorted: one `toEqual` shows that
    * a run left exactly the resources it should.
    */
+  /** Every resource the fake holds, with its tags (and a log group's retention). */
+  resources(): ResourceRecord[] {
+    return [...this.handlers.values()]
+      .flatMap((h) => h.inventory?.() ?? [])
+      .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  }
+
   inventory(): Record<string, string[]> {
     const byKind: Record<string, string[]> = {};
     for (const handler of this.handlers.values()) {

@@ -44,6 +44,10 @@ export interface ServiceHandler {
 export interface ResourceRecord {
   kind: string;
   name: string;
+  /** The resource's tags, for services that tag it (an inventory of what carries which tags). */
+  tags?: Record<string, string>;
+  /** Log groups: their retention in days (undefined: kept forever). */
+  retentionInDays?: number;
 }
 
 export interface CallRecord {

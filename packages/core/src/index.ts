@@ -54,7 +54,8 @@ export type {
   OneOffTaskRunner,
   ResourceAction,
 } from './deploy/types.js';
-export { oneOffTaskRunner, taskLogStream } from './ecs/one-off-task.js';
+export { describeOneOffEnd, oneOffTaskRunner, taskLogStream } from './ecs/one-off-task.js';
+export * from './ecs/task-log.js';
 export * from './db/index.js';
 export {
   dbProvisioner,

@@ -176,6 +176,7 @@ export class AutoscalingFake implements ServiceHandler {
       ...[...this.targets.values()].map((t) => ({
         kind: 'application-autoscaling:scalable-target',
         name: `${t.ServiceNamespace}:${t.ResourceId}:${t.ScalableDimension}`,
+        tags: { ...this.tags.get(t.ScalableTargetARN) },
       })),
       ...[...this.policies.values()].map((p) => ({
         kind: 'application-autoscaling:scaling-policy',

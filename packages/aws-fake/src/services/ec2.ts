@@ -116,7 +116,7 @@ export class Ec2Fake implements ServiceHandler {
   inventory(): ResourceRecord[] {
     return [...this.instances.values()]
       .filter((i) => i.State !== 'terminated')
-      .map((i) => ({ kind: 'ec2:instance', name: i.InstanceId }));
+      .map((i) => ({ kind: 'ec2:instance', name: i.InstanceId, tags: tagMap(i.Tags) }));
   }
 
   /** Make matching launches fail with a capacity error (InsufficientInstanceCapacity by default). */

@@ -472,13 +472,25 @@ export class EcsFake implements ServiceHandler {
 
   inventory(): ResourceRecord[] {
     return [
-      ...[...this.clusters.keys()].map((name) => ({ kind: 'ecs:cluster', name })),
+      ...[...this.clusters.entries()].map(([name, c]) => ({
+        kind: 'ecs:cluster',
+        name,
+        tags: tagMap(this.tagsOf(c.clusterArn)),
+      })),
       ...[...this.taskDefinitions.values()]
         .filter((td) => td.status === 'ACTIVE')
-        .map((td) => ({ kind: 'ecs:task-definition', name: `${td.family}:${td.revision}` })),
+        .map((td) => ({
+          kind: 'ecs:task-definition',
+          name: `${td.family}:${td.revision}`,
+          tags: tagMap(this.tagsOf(td.taskDefinitionArn)),
+        })),
       ...[...this.services.values()]
         .filter((s) => s.status !== 'INACTIVE')
-        .map((s) => ({ kind: 'ecs:service', name: `${this.clusterNameOf(s.clusterArn)}/${s.serviceName}` })),
+        .map((s) => ({
+          kind: 'ecs:service',
+          name: `${this.clusterNameOf(s.clusterArn)}/${s.serviceName}`,
+          tags: tagMap(this.tagsOf(s.serviceArn)),
+        })),
     ];
   }
 

@@ -131,6 +131,7 @@ export interface Elbv2InventoryEntry {
   kind: 'elbv2:load-balancer' | 'elbv2:listener' | 'elbv2:rule' | 'elbv2:target-group';
   name: string;
   arn: string;
+  tags: Record<string, string>;
 }
 
 export interface SeedLoadBalancerOptions {
@@ -500,11 +501,21 @@ export class Elbv2Fake implements ServiceHandler {
   inventory(): Elbv2InventoryEntry[] {
     const entries: Elbv2InventoryEntry[] = [];
     for (const lb of this.loadBalancers()) {
-      entries.push({ kind: 'elbv2:load-balancer', name: lb.LoadBalancerName, arn: lb.LoadBalancerArn });
+      entries.push({
+        kind: 'elbv2:load-balancer',
+        name: lb.LoadBalancerName,
+        arn: lb.LoadBalancerArn,
+        tags: this.tagsAt(lb.LoadBalancerArn),
+      });
     }
     for (const l of this.sortedListeners()) {
       const lb = this.balancers.get(l.loadBalancerArn)!;
-      entries.push({ kind: 'elbv2:listener', name: `${lb.view.LoadBalancerName}:${l.port}`, arn: l.arn });
+      entries.push({
+        kind: 'elbv2:listener',
+        name: `${lb.view.LoadBalancerName}:${l.port}`,
+        arn: l.arn,
+        tags: this.tagsAt(l.arn),
+      });
       for (const rule of this.rules(l.arn)) {
         if (rule.IsDefault) continue;
         const hosts = rule.Conditions.flatMap((c) => c.HostHeaderConfig?.Values ?? []);
@@ -512,13 +523,23 @@ export class Elbv2Fake implements ServiceHandler {
           kind: 'elbv2:rule',
           name: `${lb.view.LoadBalancerName}:${l.port}/${rule.Priority}${hosts.length ? ` ${hosts.join(',')}` : ''}`,
           arn: rule.RuleArn,
+          tags: this.tagsAt(rule.RuleArn),
         });
       }
     }
     for (const g of this.sortedGroups()) {
-      entries.push({ kind: 'elbv2:target-group', name: g.settings.TargetGroupName, arn: g.arn });
+      entries.push({
+        kind: 'elbv2:target-group',
+        name: g.settings.TargetGroupName,
+        arn: g.arn,
+        tags: this.tagsAt(g.arn),
+      });
     }
     return entries;
+  }
+
+  private tagsAt(arn: string): Record<string, string> {
+    return Object.fromEntries(this.tagsByArn.get(arn) ?? []);
   }
 
   // ---- what IAM authorises (ELBv2's page of the Service Authorization Reference) ----

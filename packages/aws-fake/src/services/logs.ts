@@ -60,6 +60,15 @@ export class LogsFake implements ServiceHandler {
   readonly groups = new Map<string, LogGroup>();
   private eventIds = 0;
 
+  /**
+   * How long (simulated ms) the lines a container writes take to become readable. The awslogs driver
+   * sends its buffer in batches (every 5 s by default: moby's daemon/logger/awslogs,
+   * `batchPublishFrequency`) and CloudWatch ingests asynchronously, so on AWS a task's last lines can
+   * arrive after DescribeTasks already shows it STOPPED. 0 (the default) delivers them at once.
+   * Applies to `append` (the fake ECS's container output); PutLogEvents callers see their own events.
+   */
+  deliveryDelayMs = 0;
+
   constructor(private readonly ctx: FakeContext) {}
 
   isMutating(action: string): boolean {
@@ -67,7 +76,12 @@ export class LogsFake implements ServiceHandler {
   }
 
   inventory(): ResourceRecord[] {
-    return [...this.groups.keys()].map((name) => ({ kind: 'logs:log-group', name }));
+    return [...this.groups.values()].map((g) => ({
+      kind: 'logs:log-group',
+      name: g.logGroupName,
+      tags: { ...g.tags },
+      retentionInDays: g.retentionInDays,
+    }));
   }
 
   /** What IAM authorises: the log group (`log-group:<name>`) or stream (`…:log-stream:<name>`). */
@@ -165,8 +179,13 @@ export class LogsFake implements ServiceHandler {
     this.insert(
       stream,
       lines.map((message) => ({ timestamp: timestamp ?? now, message })),
-      now,
+      now + this.deliveryDelayMs,
     );
+  }
+
+  /** Whether an event has arrived by the fake's clock (see `deliveryDelayMs`). */
+  private arrived(e: LogEvent): boolean {
+    return e.ingestionTime <= this.ctx.now().getTime();
   }
 
   /** The messages of a stream, in order (for assertions). */
@@ -456,6 +475,7 @@ export class LogsFake implements ServiceHandler {
     const startTime = m.optNumber('startTime');
     const endTime = m.optNumber('endTime');
     const inWindow = (e: LogEvent) =>
+      this.arrived(e) &&
       (startTime === undefined || e.timestamp >= startTime) &&
       (endTime === undefined || e.timestamp < endTime);
     const indexes = stream.events.flatMap((e, i) => (inWindow(e) ? [i] : []));
@@ -512,6 +532,7 @@ export class LogsFake implements ServiceHandler {
       .flatMap((s) => s.events.map((e) => ({ stream: s.logStreamName, e })))
       .filter(
         ({ e }) =>
+          this.arrived(e) &&
           (startTime === undefined || e.timestamp >= startTime) &&
           (endTime === undefined || e.timestamp <= endTime) &&
           matches(e.message),

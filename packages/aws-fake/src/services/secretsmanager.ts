@@ -65,7 +65,7 @@ export class SecretsFake implements ServiceHandler {
   inventory(): ResourceRecord[] {
     return [...this.secrets.values()]
       .filter((s) => !s.DeletedDate)
-      .map((s) => ({ kind: 'secretsmanager:secret', name: s.Name }));
+      .map((s) => ({ kind: 'secretsmanager:secret', name: s.Name, tags: tagMap(s.Tags) }));
   }
 
   /** The AWSCURRENT string of a secret (for assertions). */

@@ -71,7 +71,11 @@ export class SsmFake implements ServiceHandler {
   }
 
   inventory(): ResourceRecord[] {
-    return [...this.parameters.keys()].map((name) => ({ kind: 'ssm:parameter', name }));
+    return [...this.parameters.keys()].map((name) => ({
+      kind: 'ssm:parameter',
+      name,
+      tags: tagMap(this.tags.get(name)),
+    }));
   }
 
   /** What IAM authorises: each parameter's ARN (`parameter/<name without its leading slash>`) with its tags. */

@@ -60,7 +60,7 @@ async function cronRun(args: string[], io: CliIO, make: typeof createAwsClients)
   const execRate = positiveNumber('exec-rate', values['exec-rate']);
   const execBurst =
     values['exec-burst'] === undefined ? undefined : positiveInteger('exec-burst', values['exec-burst'], 1);
-  const { region } = await sitePlatform(values.platform, io);
+  const { region, tags, logRetentionDays } = await sitePlatform(values.platform, io);
   const clients: AwsClients = make({ region });
   try {
     if (sites.length) {
@@ -81,6 +81,8 @@ async function cronRun(args: string[], io: CliIO, make: typeof createAwsClients)
       concurrency,
       maxTimeoutSeconds: timeout,
       logGroup: values['log-group'] || undefined,
+      logRetentionDays,
+      tags,
       sites: sites.length ? sites : undefined,
       execRate: { ratePerSecond: execRate, burst: execBurst },
     });

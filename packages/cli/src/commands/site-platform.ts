@@ -7,13 +7,17 @@ import type { CliIO } from '../io.js';
 export interface SitePlatform {
   region: string;
   cluster: string;
+  /** The platform's extra tags and log retention, for what a command creates. */
+  tags: Record<string, string>;
+  logRetentionDays: number;
 }
 
 export async function sitePlatform(file: string | undefined, io: CliIO): Promise<SitePlatform> {
   const platformFile = findPlatformFile(path.resolve('settings.yml'), file, io.env);
   const platform = await loadPlatformFile(platformFile);
   if (!platform.value) throw new SettingsError(platform.problems);
-  return { region: platform.value.region, cluster: platform.value.cluster };
+  const { region, cluster, tags, logs } = platform.value;
+  return { region, cluster, tags, logRetentionDays: logs.retention_days };
 }
 
 /** Rows as aligned columns, two spaces apart, no trailing blanks. */

@@ -210,7 +210,7 @@ export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
     );
   await checkCredentials(clients);
 
-  const registry = new SiteRegistry(clients.ssm);
+  const registry = new SiteRegistry(clients.ssm, undefined, platform.tags);
   const entries = await registry.list();
   const previousEntry = entries.find((e) => e.previewLink === plan.site);
   const blockers: string[] = [];

@@ -70,6 +70,10 @@ export interface CronFanoutOptions {
   maxTimeoutSeconds?: number;
   /** Log group for one stream per site; absent: nothing goes to CloudWatch Logs. */
   logGroup?: string;
+  /** When the group is created: its retention (the platform's `logs.retention_days`; default 30). */
+  logRetentionDays?: number;
+  /** When the group is created: the platform's tags, beside the suite's own. */
+  tags?: Readonly<Record<string, string>>;
   /** Only these sites (preview links); absent: every registered site. */
   sites?: readonly string[];
   /** Output lines kept in the joblog (default 5). */
@@ -277,6 +281,7 @@ export class CronRunLog {
   constructor(
     private readonly logs: CloudWatchLogsClient,
     readonly logGroup: string,
+    private readonly group: { retentionInDays?: number; tags?: Readonly<Record<string, string>> } = {},
   ) {}
 
   async write(line: CronJoblogLine, output: string): Promise<void> {
@@ -305,17 +310,21 @@ export class CronRunLog {
   }
 
   private ensureGroup(): Promise<void> {
-    // Created as the suite's (its IAM policy allows no other create) and kept for CRON_LOG_RETENTION_DAYS.
+    // Created as the suite's (its IAM policy allows no other create; the suite's tag wins over a
+    // platform tag of the same key) with the platform's tags, and kept for the platform's retention.
     this.groupReady ??= this.ignoreExisting(
       this.logs.send(
-        new CreateLogGroupCommand({ logGroupName: this.logGroup, tags: { [TAG_MANAGED_BY]: SUITE_NAME } }),
+        new CreateLogGroupCommand({
+          logGroupName: this.logGroup,
+          tags: { ...this.group.tags, [TAG_MANAGED_BY]: SUITE_NAME },
+        }),
       ),
     )
       .then(() =>
         this.logs.send(
           new PutRetentionPolicyCommand({
             logGroupName: this.logGroup,
-            retentionInDays: CRON_LOG_RETENTION_DAYS,
+            retentionInDays: this.group.retentionInDays ?? CRON_LOG_RETENTION_DAYS,
           }),
         ),
       )
@@ -332,7 +341,7 @@ export class CronRunLog {
   }
 }
 
-/** How long cron's run log keeps each site's runs (a CloudWatch Logs retention value). */
+/** How long cron's run log keeps each site's runs without a platform's `logs.retention_days`. */
 export const CRON_LOG_RETENTION_DAYS = 30;
 
 function checkConcurrency(concurrency: number): void {
@@ -455,7 +464,10 @@ async function startTick(
 
   const runLog =
     options.logGroup && options.clients.logs
-      ? new CronRunLog(options.clients.logs, options.logGroup)
+      ? new CronRunLog(options.clients.logs, options.logGroup, {
+          ...(options.logRetentionDays !== undefined ? { retentionInDays: options.logRetentionDays } : {}),
+          ...(options.tags ? { tags: options.tags } : {}),
+        })
       : undefined;
   const tick = state.tick;
   // Marked busy synchronously here, so a later tick sees every run this one queued.

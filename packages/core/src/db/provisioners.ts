@@ -19,7 +19,8 @@ import { provisionTarget, type ProvisionResult } from './provision-sql.js';
 import {
   SQL_TASK_CONTAINER,
   SQL_TASK_LOG_PREFIX,
-  parseSqlTaskLog,
+  isSqlTaskEnd,
+  sqlTaskOutput,
   provisionResultFromTask,
   provisionTaskOverride,
   sqlTaskDefinition,
@@ -144,12 +145,9 @@ export function sqlTaskProvisioner(deps: ProvisionerDeps): DbProvisioner {
         startedBy: `mdl-sql/${deps.plan.site}`.slice(0, 36),
         logGroup: site.logGroupName,
         logStreamPrefix: SQL_TASK_LOG_PREFIX,
+        endLine: isSqlTaskEnd,
       });
-      const output = parseSqlTaskLog(result.logLines);
-      if (output.exitCode !== 0) {
-        const why = output.errors.slice(-3).join(' | ') || result.stoppedReason || `exit ${result.exitCode}`;
-        throw new Error(`the SQL task ${result.taskArn} failed: ${why}`);
-      }
+      const output = sqlTaskOutput(result, 'the SQL task');
       return report(provisionResultFromTask(target, output), deps.log);
     },
   };

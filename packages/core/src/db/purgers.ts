@@ -27,7 +27,8 @@ import {
 import {
   SQL_TASK_CONTAINER,
   SQL_TASK_LOG_PREFIX,
-  parseSqlTaskLog,
+  isSqlTaskEnd,
+  sqlTaskOutput,
   sqlTaskDefinition,
   sqlTaskOverride,
   type SqlTaskSite,
@@ -150,12 +151,9 @@ export function sqlTaskPurger(deps: PurgerDeps): DbPurger {
         startedBy: `mdl-sql/${site.previewLink}`.slice(0, 36),
         logGroup: site.logGroupName,
         logStreamPrefix: SQL_TASK_LOG_PREFIX,
+        endLine: isSqlTaskEnd,
       });
-      const output = parseSqlTaskLog(result.logLines);
-      if (output.exitCode !== 0) {
-        const why = output.errors.slice(-3).join(' | ') || result.stoppedReason || `exit ${result.exitCode}`;
-        throw new Error(`the purging SQL task ${result.taskArn} failed: ${why}`);
-      }
+      const output = sqlTaskOutput(result, 'the purging SQL task');
       return purgeResult(target, parsePurgeState(output.rows));
     },
   };

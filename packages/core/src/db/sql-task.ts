@@ -2,6 +2,7 @@
 // without secrets, the shell script the container runs, and the parser of what it logs back.
 import { ConfigurationError } from '../errors.js';
 import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE, siteNames } from '../naming.js';
+import type { OneOffTaskResult } from '../deploy/types.js';
 import type { SiteRegistryEntry } from '../registry/site-registry.js';
 import type { Platform } from '../settings/platform-schema.js';
 import type { SecretRef, SitePlan, Tags } from '../plan/site-plan.js';
@@ -269,6 +270,32 @@ export function parseSqlTaskLog(messages: readonly string[]): SqlTaskOutput {
     }
   }
   return out;
+}
+
+/** The SqlTask log's last line (`finish` prints it on every path): the log is read until it shows. */
+export const isSqlTaskEnd = (line: string): boolean => line.startsWith(`${SQL_TASK_MARKER} exit=`);
+
+/**
+ * A finished SqlTask's output, or an error saying why it cannot be trusted. The container's exit code
+ * (ECS's) decides failure; the log gives the rows, and without its exit marker (CloudWatch had not
+ * delivered it within the grace) a run that exited 0 has no result to read, which is said as such.
+ */
+export function sqlTaskOutput(result: OneOffTaskResult, what: string): SqlTaskOutput {
+  const output = parseSqlTaskLog(result.logLines);
+  if (result.exitCode !== 0 || (output.exitCode !== undefined && output.exitCode !== 0)) {
+    const why =
+      output.errors.slice(-3).join(' | ') ||
+      result.stoppedReason ||
+      result.logIncomplete ||
+      'no error output';
+    throw new Error(`${what} ${result.taskArn} failed (exit ${result.exitCode}): ${why}`);
+  }
+  if (output.exitCode === undefined)
+    throw new Error(
+      `${what} ${result.taskArn} exited 0, but ${result.logIncomplete ?? 'its log has no exit marker'}; ` +
+        'its result is unknown: run it again (it is idempotent)',
+    );
+  return output;
 }
 
 /** `mysql --batch` writes tab, newline, NUL and backslash in a value as \t, \n, \0 and \\. */

@@ -74,7 +74,7 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
   const { clients, plan, log } = options;
   const now = options.now ?? (() => new Date());
   await checkCredentials(clients);
-  const registry = new SiteRegistry(clients.ssm);
+  const registry = new SiteRegistry(clients.ssm, undefined, options.platform.tags);
   const entries = await registry.list();
   const previousEntry = entries.find((e) => e.previewLink === plan.site);
   const takenOver = guardConflicts(plan, entries, options.takeover, now().toISOString().slice(0, 10));

@@ -54,7 +54,19 @@ export interface OneOffTaskRunner {
     startedBy: string;
     logGroup: string;
     logStreamPrefix: string;
-  }): Promise<{ exitCode: number; taskArn: string; logLines: string[]; stoppedReason?: string }>;
+    /** The line that ends the task's output: the log is read until it shows (within a grace). */
+    endLine?: (line: string) => boolean;
+  }): Promise<OneOffTaskResult>;
+}
+
+export interface OneOffTaskResult {
+  /** The container's exit code (ECS's, the authority on success); -1 when ECS reported none. */
+  exitCode: number;
+  taskArn: string;
+  logLines: string[];
+  /** Set when the log did not show its end line within the grace: says so, with the stream. */
+  logIncomplete?: string;
+  stoppedReason?: string;
 }
 
 export interface DeployEnv {

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { PurgeResult, PurgeState, PurgeTarget } from '../db/purge-sql.js';
 import { tagRecord } from '../deploy/normalise.js';
+import { describeOneOffEnd } from '../ecs/one-off-task.js';
 import { ConfigurationError } from '../errors.js';
 import type { DestroyEnv, Removal, RemovalOutcome } from './types.js';
 import { ownedBy } from './types.js';
@@ -168,6 +169,9 @@ export function databaseRows(
   });
 }
 
+/** The removal script's last line: everything before it ran (`set -e`). */
+export const PURGE_DONE = 'moodledata-purge-done';
+
 /** A folder name the rm may take: one path segment, never `.`/`..`, never the shared cron log folder. */
 const FOLDER = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
 const MOUNT = /^(\/[A-Za-z0-9._-]+)+$/;
@@ -196,7 +200,7 @@ export function moodledataRemovalScript(
       `else echo 'moodledata-absent ${f}'; fi`,
   );
   const cron = `if [ -e '${cronLog}' ]; then rm -f -- '${cronLog}' && echo cron-log-removed; else echo cron-log-absent; fi`;
-  return ['set -eu', ...lines, cron, 'echo moodledata-purge-done'].join('\n');
+  return ['set -eu', ...lines, cron, `echo ${PURGE_DONE}`].join('\n');
 }
 
 /** A task definition revision of the site to run the rm with: an ACTIVE one, or a fresh copy. */
@@ -237,11 +241,10 @@ export function moodledataRows(
       logGroup: logOptions['awslogs-group'] ?? data.logGroup,
       // Stryker disable next-line StringLiteral: equivalent — on Fargate the awslogs driver requires awslogs-stream-prefix, so the fallback is never used
       logStreamPrefix: logOptions['awslogs-stream-prefix'] ?? 'moodle',
+      endLine: (l) => l === PURGE_DONE,
     });
-    if (result.exitCode !== 0 || !result.logLines.includes('moodledata-purge-done'))
-      throw new Error(
-        `removing moodledata failed (task ${result.taskArn}, exit ${result.exitCode}${result.stoppedReason ? `, ${result.stoppedReason}` : ''}): ${result.logLines.slice(-5).join(' | ')}`,
-      );
+    if (result.exitCode !== 0 || !result.logLines.includes(PURGE_DONE))
+      throw new Error(`removing moodledata failed ${describeOneOffEnd(result)}`);
     return {
       folders: new Set(
         result.logLines.filter((l) => l.startsWith('moodledata-removed ')).map((l) => l.slice(19)),

@@ -1,6 +1,5 @@
 // One-off Fargate tasks (moodledata preparation, SQL tasks, Moodle's CLI): run a task with its
 // command overridden, wait for it to stop with the SDK's waiter, and read its log lines back.
-import { GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeTasksCommand,
   RunTaskCommand,
@@ -10,14 +9,21 @@ import {
 } from '@aws-sdk/client-ecs';
 import { WaiterState, createWaiter } from '@smithy/core/client';
 import type { AwsClients } from '../aws/clients.js';
-import type { OneOffTaskRunner } from '../deploy/types.js';
+import type { OneOffTaskResult, OneOffTaskRunner } from '../deploy/types.js';
 import type { Platform } from '../settings/platform-schema.js';
 import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
+import { LOG_GRACE_MS, LogFollower, readToEnd } from './task-log.js';
 
 export interface OneOffTaskOptions {
   /** Longest wait for the task to stop, in seconds. */
   maxWaitSeconds?: number;
   waiter?: { minDelay: number; maxDelay: number };
+  /** Longest wait for the task's last log lines after it stopped, in ms (default LOG_GRACE_MS). */
+  logGraceMs?: number;
+  /** A log without its end line is complete once quiet this long, in ms (default LOG_QUIET_MS). */
+  logQuietMs?: number;
+  /** Between two reads of a stopped task's log, in ms (default a second). */
+  logPollMs?: number;
 }
 
 /** The awslogs stream of a task's container: `<prefix>/<container>/<task id>` (ECS awslogs driver). */
@@ -103,33 +109,54 @@ export function oneOffTaskRunner(clients: AwsClients, options: OneOffTaskOptions
         throw new Error(`one-off task ${taskArn} did not stop within ${maxWait} s (${waited.state})`);
       }
       const container = task?.containers?.find((c) => c.name === input.container);
-      const logLines: string[] = [];
-      try {
-        let token: string | undefined;
-        for (;;) {
-          const page = await clients.logs.send(
-            new GetLogEventsCommand({
-              logGroupName: input.logGroup,
-              logStreamName: taskLogStream(input.logStreamPrefix, input.container, taskArn),
-              startFromHead: true,
-              nextToken: token,
-            }),
-          );
-          logLines.push(...(page.events ?? []).map((e) => e.message ?? ''));
-          // GetLogEvents returns the same forward token when there is nothing more.
-          if (!page.nextForwardToken || page.nextForwardToken === token || (page.events ?? []).length === 0)
-            break;
-          token = page.nextForwardToken;
-        }
-      } catch (err) {
-        if (!(err instanceof ResourceNotFoundException)) throw err;
-      }
+      // The exit code is read from ECS; the log only says what the task did, and its last lines can
+      // arrive after STOPPED. A container that never ran wrote nothing: one read. One that exited 0 is
+      // read until the caller's end line shows; a failed one (which may stop before its end line) until
+      // the stream goes quiet — each within the grace.
+      const follower = new LogFollower(
+        clients.logs,
+        input.logGroup,
+        taskLogStream(input.logStreamPrefix, input.container, taskArn),
+      );
+      const ran = container?.exitCode !== undefined;
+      const graceMs = ran ? (options.logGraceMs ?? LOG_GRACE_MS) : 0;
+      const endLine = container?.exitCode === 0 ? input.endLine : undefined;
+      const end = await readToEnd(follower, {
+        graceMs,
+        ...(endLine ? { endLine } : {}),
+        ...(options.logQuietMs !== undefined ? { quietMs: options.logQuietMs } : {}),
+        ...(options.logPollMs !== undefined ? { pollMs: options.logPollMs } : {}),
+      });
+      const logLines = follower.lines;
       return {
         taskArn,
         exitCode: container?.exitCode ?? -1,
         logLines,
+        ...(end.complete || !ran ? {} : { logIncomplete: logIncompleteNote(follower, graceMs) }),
         ...(task?.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
       };
     },
   };
+}
+
+/** What a caller says when a task's log did not show its end within the grace. */
+function logIncompleteNote(follower: LogFollower, graceMs: number): string {
+  return (
+    `its log showed no end within ${graceMs >= 1000 ? `${Math.round(graceMs / 1000)} s` : `${graceMs} ms`} of the stop ` +
+    `(${follower.lines.length} line(s) read from ${follower.group} ${follower.stream}); ` +
+    'CloudWatch may not have delivered the rest yet'
+  );
+}
+
+/**
+ * How a one-off task ended, for an error: `(task ARN, exit 1, <stopped reason>): <last log lines>`,
+ * and, when its log did not show its end line, that it did not (the exit code may be 0 then).
+ */
+export function describeOneOffEnd(r: OneOffTaskResult, lastLines = 5): string {
+  const tail = r.logLines.slice(-lastLines).join(' | ');
+  return (
+    `(task ${r.taskArn}, exit ${r.exitCode}${r.stoppedReason ? `, ${r.stoppedReason}` : ''}` +
+    (r.logIncomplete ? `; ${r.logIncomplete}` : '') +
+    `)${tail ? `: ${tail}` : ''}`
+  );
 }

@@ -1,7 +1,7 @@
 // The glue every action shares: a Logger backed by @actions/core, typed input readers that turn bad
 // values into ConfigurationErrors, and the one place an action's error becomes `core.setFailed`.
 import * as core from '@actions/core';
-import { ConfigurationError, SettingsError, formatProblem } from '../errors.js';
+import { ConfigurationError, SettingsError, describeError, formatProblem } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export function actionLogger(): Logger {
@@ -75,11 +75,12 @@ export async function runAction(body: () => Promise<void>): Promise<void> {
         .write();
       core.setFailed(`${err.problems.length} problem(s) in the settings; each is annotated at its line`);
     } else if (err instanceof ConfigurationError) {
-      core.setFailed(err.message);
+      core.setFailed(describeError(err));
     } else {
       const e = err instanceof Error ? err : new Error(String(err));
       core.debug(e.stack ?? '');
-      core.setFailed(e.message);
+      // With what it wraps: `fetch failed` alone does not say `getaddrinfo ENOTFOUND …`.
+      core.setFailed(describeError(e));
     }
   }
 }

@@ -81,9 +81,14 @@ export function sameEntry(a: SiteRegistryEntry | undefined, b: SiteRegistryEntry
 }
 
 export class SiteRegistry {
+  /**
+   * `tags`: the platform's tags (cost centre …), put on an entry's parameter when it is created,
+   * beside the suite's own (which win on a clash, as on every other resource).
+   */
   constructor(
     private readonly ssm: SSMClient,
     private readonly prefix = REGISTRY_PREFIX,
+    private readonly tags: Readonly<Record<string, string>> = {},
   ) {}
 
   parameterName(previewLink: string): string {
@@ -127,10 +132,11 @@ export class SiteRegistry {
         ...(exists
           ? {}
           : {
-              Tags: [
-                { Key: TAG_SITE, Value: entry.previewLink },
-                { Key: TAG_MANAGED_BY, Value: SUITE_NAME },
-              ],
+              Tags: Object.entries({
+                ...this.tags,
+                [TAG_SITE]: entry.previewLink,
+                [TAG_MANAGED_BY]: SUITE_NAME,
+              }).map(([Key, Value]) => ({ Key, Value })),
             }),
       }),
     );

@@ -20,7 +20,8 @@ import { dbPurger } from '../db/purgers.js';
 import { registrySqlTaskSite } from '../db/sql-task.js';
 import { tagRecord } from '../deploy/normalise.js';
 import type { OneOffTaskRunner } from '../deploy/types.js';
-import { SECRET_RECOVERY_DAYS } from '../destroy/data.js';
+import { PURGE_DONE, SECRET_RECOVERY_DAYS } from '../destroy/data.js';
+import { describeOneOffEnd } from '../ecs/one-off-task.js';
 import { ownedBy } from '../destroy/types.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -136,7 +137,7 @@ export function retiredFolderScript(mountPath: string, folders: readonly string[
       (f) =>
         `if [ -e '${mount}/${f}' ]; then rm -rf -- '${mount}/${f}' && echo 'moodledata-removed ${f}'; else echo 'moodledata-absent ${f}'; fi`,
     ),
-    'echo moodledata-purge-done',
+    `echo ${PURGE_DONE}`,
   ].join('\n');
 }
 
@@ -306,11 +307,10 @@ async function removeFolders(
     startedBy: `mdl-purge/${entry.previewLink}`.slice(0, 36),
     logGroup: logOptions['awslogs-group'] ?? entry.logGroup,
     logStreamPrefix: logOptions['awslogs-stream-prefix'] ?? 'moodle',
+    endLine: (l) => l === PURGE_DONE,
   });
-  if (r.exitCode !== 0 || !r.logLines.includes('moodledata-purge-done'))
-    throw new Error(
-      `removing moodledata failed (task ${r.taskArn}, exit ${r.exitCode}): ${r.logLines.slice(-3).join(' | ')}`,
-    );
+  if (r.exitCode !== 0 || !r.logLines.includes(PURGE_DONE))
+    throw new Error(`removing moodledata failed ${describeOneOffEnd(r, 3)}`);
   for (const i of items) {
     i.outcome = r.logLines.includes(`moodledata-removed ${i.record.name}`) ? 'purged' : 'already gone';
     o.log.info(`  ${i.outcome}: moodledata ${i.record.name}`);

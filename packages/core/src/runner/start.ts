@@ -277,6 +277,7 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
       value: jit.encodedJitConfig,
       instanceArn: instanceArn(o.region, ownerId, instanceId),
       label,
+      tags: o.tags,
     });
   } catch (err) {
     log.warning(
@@ -317,7 +318,7 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
  */
 async function putJitConfig(
   deps: Pick<RunnerDeps, 'ssm' | 'log'>,
-  p: { name: string; value: string; instanceArn: string; label: string },
+  p: { name: string; value: string; instanceArn: string; label: string; tags: Record<string, string> },
 ): Promise<void> {
   try {
     await deps.ssm.send(
@@ -327,7 +328,11 @@ async function putJitConfig(
         Value: p.value,
         Tier: 'Intelligent-Tiering',
         Description: `JIT config of runner ${p.label}; only its instance may read it, and deletes it at boot`,
-        Tags: Object.entries(jitParameterTags(p.instanceArn)).map(([Key, Value]) => ({ Key, Value })),
+        // The user's tags (cost centre …) as on the instance; the suite's own win on a clash.
+        Tags: Object.entries({ ...p.tags, ...jitParameterTags(p.instanceArn) }).map(([Key, Value]) => ({
+          Key,
+          Value,
+        })),
       }),
     );
     deps.log.info(`stored the JIT config as ${p.name} for ${p.instanceArn}`);

@@ -2,11 +2,7 @@
 // DescribeTasks and GetLogEvents (nextForwardToken) in turn, every log line handed on as it arrives,
 // until the task is STOPPED or the wait is over (then the task is stopped). Hours-long runs
 // (upgrade.php) need no job or task time limit: only `maxWaitMs` bounds the wait.
-import {
-  GetLogEventsCommand,
-  ResourceNotFoundException,
-  type CloudWatchLogsClient,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeTasksCommand,
   StopTaskCommand,
@@ -15,6 +11,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { startFargateTask, taskLogStream } from '../ecs/one-off-task.js';
+import { LOG_QUIET_MS, LogFollower, readToEnd } from '../ecs/task-log.js';
 import type { Platform } from '../settings/platform-schema.js';
 
 export interface TaskClients {
@@ -61,6 +58,8 @@ export interface FollowedTaskResult {
   started: boolean;
   /** Every log line, in order. */
   lines: string[];
+  /** The stream went quiet after the stop within the grace (false: lines may still be on their way). */
+  logComplete: boolean;
   durationMs: number;
 }
 
@@ -69,54 +68,6 @@ export class TaskWaitTimeoutError extends Error {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Reads a log stream forward from a token, page by page; the stream may not exist yet. */
-export class LogFollower {
-  private token: string | undefined;
-  readonly lines: string[] = [];
-
-  constructor(
-    private readonly logs: CloudWatchLogsClient,
-    private readonly group: string,
-    private readonly stream: string,
-    private readonly onLine: (line: string) => void = () => {},
-  ) {}
-
-  /** Reads everything new; answers how many lines it got. */
-  async poll(): Promise<number> {
-    let got = 0;
-    for (;;) {
-      let page;
-      try {
-        page = await this.logs.send(
-          new GetLogEventsCommand({
-            logGroupName: this.group,
-            logStreamName: this.stream,
-            startFromHead: true,
-            ...(this.token ? { nextToken: this.token } : {}),
-          }),
-        );
-      } catch (err) {
-        // The awslogs driver creates the stream when the container starts.
-        if (err instanceof ResourceNotFoundException) return got;
-        throw err;
-      }
-      const events = page.events ?? [];
-      for (const e of events) {
-        for (const line of (e.message ?? '').replace(/\r?\n$/, '').split(/\r?\n/)) {
-          this.lines.push(line);
-          this.onLine(line);
-        }
-      }
-      got += events.length;
-      // GetLogEvents answers the same forward token at the end of the stream.
-      const next = page.nextForwardToken;
-      const end = !next || next === this.token || events.length === 0;
-      this.token = next ?? this.token;
-      if (end) return got;
-    }
-  }
-}
 
 export async function runFollowedTask(
   clients: TaskClients,
@@ -160,8 +111,14 @@ export async function runFollowedTask(
     }
     await sleep(pollMs);
   }
-  // Lines written just before the container exited may arrive a moment after STOPPED.
-  await follower.poll();
+  // Lines written just before the container exited may arrive seconds after STOPPED: the stream is
+  // read on until two polls in a row (at most the awslogs flush interval) bring nothing new.
+  const end = await readToEnd(follower, {
+    pollMs,
+    quietMs: Math.min(LOG_QUIET_MS, 2 * pollMs),
+    sleep,
+    now,
+  });
   const container = task.containers?.find((c) => c.name === input.container) ?? task.containers?.[0];
   return {
     taskArn,
@@ -170,6 +127,7 @@ export async function runFollowedTask(
     stoppedReason: task.stoppedReason ?? container?.reason,
     started: task.startedAt !== undefined,
     lines: follower.lines,
+    logComplete: end.complete,
     durationMs: now() - started,
   };
 }

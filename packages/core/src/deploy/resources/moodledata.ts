@@ -1,6 +1,7 @@
 // The site's moodledata folder on the shared EFS. Nothing outside the VPC can reach EFS, so the
 // folder is made by a one-off task of the site's own task definition (which mounts the EFS root).
 // A folder the site registry already records for this site exists.
+import { describeOneOffEnd } from '../../ecs/one-off-task.js';
 import type { DeployEnv, Inspection } from '../types.js';
 
 export function inspectMoodledata(env: DeployEnv): Inspection {
@@ -29,12 +30,11 @@ export function inspectMoodledata(env: DeployEnv): Inspection {
         startedBy: `mdl-preview/${env.plan.site}`.slice(0, 36),
         logGroup: env.plan.resources.logGroup.spec.logGroupName,
         logStreamPrefix: 'moodle',
+        endLine: (l) => l === 'moodledata-ready',
       });
-      if (result.exitCode !== 0) {
-        throw new Error(
-          `making ${spec.containerPath} failed (task ${result.taskArn}, exit ${result.exitCode}${result.stoppedReason ? `, ${result.stoppedReason}` : ''}): ${result.logLines.slice(-5).join(' | ')}`,
-        );
-      }
+      // The exit code decides: the folder exists once `test -w` passed, whatever the log has shown.
+      if (result.exitCode !== 0)
+        throw new Error(`making ${spec.containerPath} failed ${describeOneOffEnd(result)}`);
       return spec.containerPath;
     },
   };
