@@ -125,6 +125,25 @@ describe('deploy-instance engine', () => {
     expect(message).toMatch(/stopped tasks:\n.*Essential container in task exited/);
   });
 
+  it('records the repository and branch deployed from; a deploy without one keeps it', async () => {
+    world = await createWorld(mariadb());
+    const source = { repository: 'example-org/moodle-build', branch: 'feature-x' };
+    const entry = () =>
+      JSON.parse(world!.fake.ssm.parameters.get('/moodle-preview/sites/4-demo')!.Value) as {
+        deployedFrom?: unknown;
+      };
+    await world.deploy(EXAMPLE_SETTINGS, { source });
+    expect(entry().deployedFrom).toEqual(source);
+    const byHand = await world.deploy();
+    expect(changedIds(byHand)).toEqual([]);
+    expect(entry().deployedFrom).toEqual(source);
+    const moved = await world.deploy(EXAMPLE_SETTINGS, { source: { ...source, branch: 'feature-y' } });
+    expect(moved.inspections.find((i) => i.id === 'siteRegistration')?.changes).toEqual([
+      'deployed from: example-org/moodle-build@feature-x → example-org/moodle-build@feature-y',
+    ]);
+    expect(entry().deployedFrom).toEqual({ ...source, branch: 'feature-y' });
+  });
+
   it('switches cron off by removing the entry, and back on', async () => {
     world = await createWorld(mariadb());
     await world.deploy();

@@ -23,6 +23,7 @@ import {
   planSite,
   resolveSite,
   type DeployResult,
+  type DeploySource,
   type SitePlan,
 } from '@moodle-preview/core';
 import { TEST_TASK_LOGS } from '../harness/task-logs.js';
@@ -78,6 +79,8 @@ export interface DeployCall {
   retry?: ConfiguredRetryStrategy;
   /** How long a stopped one-off task's log is waited for (TEST_TASK_LOGS: 200 ms). */
   logGraceMs?: number;
+  /** The repository and branch deployed from, as deploy-instance passes them. */
+  source?: DeploySource;
 }
 
 const SECRET_NAME = /:secret:(.+)-[A-Za-z0-9]{6}:([^:]+)::$/;
@@ -191,6 +194,7 @@ export async function createWorld(
           waitMinutes: 1,
           takeover: call.takeover,
           actor: 'test',
+          ...(call.source ? { source: call.source } : {}),
           waiter,
         });
         return { ...result, log: log.lines, plan };

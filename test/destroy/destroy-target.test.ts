@@ -12,6 +12,8 @@ import {
   guardPurge,
   planSite,
   resolveSite,
+  siteOfBranch,
+  workflowSource,
   type Platform,
   type SitePlan,
 } from '@moodle-preview/core';
@@ -256,5 +258,93 @@ describe('the registry entry after a destroy that keeps the data', () => {
       ['db-user', 'moodle_4_demo'],
       ['database', 'moodle_4_demo'],
     ]);
+  });
+});
+
+describe('the site a deleted branch deployed', () => {
+  const REPO = 'example-org/moodle-build';
+  const from = (branch: string, repository = REPO) => ({ deployedFrom: { repository, branch } });
+
+  it('is the live site its repository and branch deployed; the same branch elsewhere is not it', () => {
+    const entries = [
+      registryEntry('site-a', from('feature-x', 'example-org/fork')),
+      registryEntry('site-b', from('feature-x')),
+      registryEntry('feature-x', from('main')),
+    ];
+    expect(siteOfBranch(entries, REPO, 'feature-x')).toEqual({
+      previewLink: 'site-b',
+      note: `deployed from branch feature-x of ${REPO}`,
+    });
+    expect(siteOfBranch(entries, 'example-org/fork', 'feature-x').previewLink).toBe('site-a');
+  });
+
+  it('a destroyed site is not destroyed again; a live one beside it is the one', () => {
+    const gone = registryEntry('site-old', { ...from('feature-x'), destroyedAt: '2026-11-30' });
+    expect(siteOfBranch([gone], REPO, 'feature-x')).toEqual({
+      note: `branch feature-x of ${REPO} deployed site-old, already destroyed on 2026-11-30`,
+    });
+    expect(
+      siteOfBranch([gone, registryEntry('site-new', from('feature-x'))], REPO, 'feature-x').previewLink,
+    ).toBe('site-new');
+  });
+
+  it('refuses two live sites of one branch, naming both', () => {
+    const err = thrown(() =>
+      siteOfBranch([registryEntry('site-a', from('x')), registryEntry('site-b', from('x'))], REPO, 'x'),
+    );
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect(err.message).toBe(
+      `branch x of ${REPO} deployed 2 sites that are up (site-a, site-b); name the one to destroy with preview-link`,
+    );
+  });
+
+  it('matches an entry written before branches were recorded by its name, and only such an entry', () => {
+    const legacy = registryEntry('feature-y');
+    expect(siteOfBranch([legacy], REPO, 'feature-y')).toEqual({
+      previewLink: 'feature-y',
+      note: `named like branch feature-y of ${REPO} (its registry entry predates branch records)`,
+    });
+    // Named like the branch but recorded as another branch's, or destroyed: not it.
+    for (const other of [
+      registryEntry('feature-y', from('main')),
+      registryEntry('feature-y', { destroyedAt: '2026-11-30' }),
+    ])
+      expect(siteOfBranch([other], REPO, 'feature-y')).toEqual({
+        note: `no site in the registry was deployed from branch feature-y of ${REPO}; nothing to destroy`,
+      });
+    // A recorded site of the branch wins over a legacy one of its name.
+    expect(
+      siteOfBranch([legacy, registryEntry('site-z', from('feature-y'))], REPO, 'feature-y').previewLink,
+    ).toBe('site-z');
+  });
+});
+
+describe('where a workflow run deploys from', () => {
+  it("is the PR's head branch, else the pushed branch; a tag or no repository is none", () => {
+    const repo = { GITHUB_REPOSITORY: 'o/r' };
+    expect(
+      workflowSource({
+        ...repo,
+        GITHUB_HEAD_REF: 'pr-branch',
+        GITHUB_REF: 'refs/pull/7/merge',
+        GITHUB_REF_NAME: '7/merge',
+      }),
+    ).toEqual({
+      repository: 'o/r',
+      branch: 'pr-branch',
+    });
+    expect(
+      workflowSource({
+        ...repo,
+        GITHUB_HEAD_REF: '',
+        GITHUB_REF: 'refs/heads/site-a',
+        GITHUB_REF_NAME: 'site-a',
+      }),
+    ).toEqual({
+      repository: 'o/r',
+      branch: 'site-a',
+    });
+    expect(workflowSource({ ...repo, GITHUB_REF: 'refs/tags/v1', GITHUB_REF_NAME: 'v1' })).toBeUndefined();
+    expect(workflowSource({ GITHUB_REF: 'refs/heads/site-a', GITHUB_REF_NAME: 'site-a' })).toBeUndefined();
   });
 });

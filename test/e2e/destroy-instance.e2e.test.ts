@@ -105,7 +105,10 @@ describe('destroy-instance bundle', () => {
         /confirm is "site-f" but the site being destroyed is site-e/,
       ],
       [{ 'preview-link': 'Site_E', platform }, /preview-link "Site_E" is not a site name/],
-      [{ 'preview-link': '', platform }, 'input preview-link is required: the site to destroy'],
+      [
+        { 'preview-link': '', platform },
+        'input preview-link (the site to destroy) or branch (the deleted branch whose site goes) is required',
+      ],
       [{ 'preview-link': 'site-e' }, /input platform is required when settings is not given/],
       [
         { 'preview-link': 'site-e', platform, 'db-access': 'ssh' },
@@ -119,4 +122,54 @@ describe('destroy-instance bundle', () => {
     }
     expect(world.fake.server.count()).toBe(0);
   }, 120_000);
+});
+
+describe('destroy-instance bundle on branch deletion', () => {
+  it('destroys the site the deleted branch deployed, and says so when it deployed none, changing nothing', async () => {
+    world = await createWorld(mariadb());
+    const repository = 'example-org/moodle-build';
+    await world.deploy(minimalSettings('site-f'), { source: { repository, branch: 'feature-x' } });
+    // The same branch name in another repository, and another branch of this one: not feature-x's site.
+    await world.deploy(minimalSettings('site-g'), {
+      source: { repository: 'example-org/other', branch: 'feature-x' },
+    });
+    await world.deploy(minimalSettings('feature-x'), { source: { repository, branch: 'main' } });
+    const platform = platformFile(world);
+    const env = { ...world.fake.env(), GITHUB_REPOSITORY: repository };
+    world.fake.server.resetCalls();
+
+    const destroyed = await runAction(ACTION, {
+      inputs: { branch: 'feature-x', platform, 'wait-minutes': '2' },
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(errorOf(destroyed)).toBeUndefined();
+    expect(destroyed.exitCode).toBe(0);
+    expect(destroyed.outputs).toMatchObject({ 'preview-link': 'site-f', changed: 'true', removed: '8' });
+    expect(destroyed.stdout).toContain(`destroying site-f: deployed from branch feature-x of ${repository}`);
+    expect(remainsOf(world, 'site-f')['ecs:service']).toBeUndefined();
+    expect(remainsOf(world, 'site-g')['ecs:service']).toEqual(['moodle_cluster/mdl-site-g']);
+    expect(remainsOf(world, 'feature-x')['ecs:service']).toEqual(['moodle_cluster/mdl-feature-x']);
+
+    for (const [branch, said] of [
+      ['feature-x', `branch feature-x of ${repository} deployed site-f, already destroyed on `],
+      ['work/no-site', `no site in the registry was deployed from branch work/no-site of ${repository}`],
+    ] as const) {
+      world.fake.server.resetCalls();
+      const none = await runAction(ACTION, { inputs: { branch, platform }, env });
+      expect(none.exitCode).toBe(0);
+      expect(none.outputs).toMatchObject({ 'preview-link': '', changed: 'false', removed: '0' });
+      expect(none.stdout).toContain(said);
+      expect(world.fake.server.count({ mutating: true })).toBe(0);
+    }
+
+    world.fake.server.resetCalls();
+    const both = await runAction(ACTION, {
+      inputs: { branch: 'main', 'preview-link': 'site-g', platform },
+      env,
+    });
+    expect(both.exitCode).toBe(1);
+    expect(errorOf(both)).toBe('inputs preview-link and branch name the site two ways: give one of them');
+    expect(world.fake.server.calls).toEqual([]);
+  });
 });

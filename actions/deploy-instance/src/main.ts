@@ -18,6 +18,7 @@ import {
   actionLogger,
   dbProvisioner,
   rollbackSite,
+  workflowSource,
 } from '@moodle-preview/core';
 
 export const INPUTS = {
@@ -102,6 +103,8 @@ export function run(): Promise<void> {
         return;
       }
       const tasks = oneOffTaskRunner(clients);
+      // Recorded in the registry: a deleted branch's destroy finds its site by it.
+      const source = workflowSource();
       const result = await deploySite({
         clients,
         plan,
@@ -114,6 +117,7 @@ export function run(): Promise<void> {
         waitMinutes: inputs.waitMinutes,
         takeover: inputs.takeover,
         actor: process.env.GITHUB_ACTOR ?? 'github-actions',
+        ...(source ? { source } : {}),
       });
       core.info(renderResult(result));
       core.setOutput(OUTPUTS.url, plan.url);

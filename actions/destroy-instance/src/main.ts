@@ -21,12 +21,16 @@ import {
   planSite,
   renderDestroyResult,
   runAction,
+  SiteRegistry,
+  siteOfBranch,
   SettingsError,
   type SitePlan,
 } from '@moodle-preview/core';
 
 export const INPUTS = {
   previewLink: 'preview-link',
+  branch: 'branch',
+  repository: 'repository',
   settings: 'settings',
   platform: 'platform',
   purgeData: 'purge-data',
@@ -38,13 +42,16 @@ export const INPUTS = {
 } as const;
 
 export const OUTPUTS = {
+  previewLink: 'preview-link',
   removed: 'removed',
   kept: 'kept',
   changed: 'changed',
 } as const;
 
 export interface Inputs {
-  previewLink: string;
+  /** The site, named; or found by the branch that deployed it. */
+  previewLink: string | undefined;
+  branch: { name: string; repository: string } | undefined;
   settings: string | undefined;
   platform: string | undefined;
   purgeData: boolean;
@@ -57,10 +64,23 @@ export interface Inputs {
 
 export function getInputs(): Inputs {
   const previewLink = optionalInput(INPUTS.previewLink);
-  if (!previewLink)
-    throw new ConfigurationError(`input ${INPUTS.previewLink} is required: the site to destroy`);
+  const branchName = optionalInput(INPUTS.branch);
+  if (previewLink && branchName)
+    throw new ConfigurationError(
+      `inputs ${INPUTS.previewLink} and ${INPUTS.branch} name the site two ways: give one of them`,
+    );
+  if (!previewLink && !branchName)
+    throw new ConfigurationError(
+      `input ${INPUTS.previewLink} (the site to destroy) or ${INPUTS.branch} (the deleted branch whose site goes) is required`,
+    );
+  const repository = optionalInput(INPUTS.repository) ?? process.env.GITHUB_REPOSITORY;
+  if (branchName && !repository)
+    throw new ConfigurationError(
+      `input ${INPUTS.repository} is required with ${INPUTS.branch} (or run in a workflow: GITHUB_REPOSITORY)`,
+    );
   return {
     previewLink,
+    branch: branchName ? { name: branchName, repository: repository! } : undefined,
     settings: optionalInput(INPUTS.settings),
     platform: optionalInput(INPUTS.platform),
     purgeData: booleanInput(INPUTS.purgeData, false),
@@ -101,10 +121,28 @@ export function run(): Promise<void> {
     const log = actionLogger();
     const clients = createAwsClients({ region: platform.region });
     try {
+      let previewLink = inputs.previewLink;
+      if (inputs.branch) {
+        const found = siteOfBranch(
+          await new SiteRegistry(clients.ssm).list(),
+          inputs.branch.repository,
+          inputs.branch.name,
+        );
+        log.info(found.previewLink ? `destroying ${found.previewLink}: ${found.note}` : found.note);
+        if (!found.previewLink) {
+          core.setOutput(OUTPUTS.previewLink, '');
+          core.setOutput(OUTPUTS.removed, '0');
+          core.setOutput(OUTPUTS.kept, '[]');
+          core.setOutput(OUTPUTS.changed, 'false');
+          await core.summary.addHeading('destroy', 3).addRaw(`<p>${found.note}</p>`).write();
+          return;
+        }
+        previewLink = found.previewLink;
+      }
       const result = await destroySite({
         clients,
         platform,
-        previewLink: inputs.previewLink,
+        previewLink: previewLink!,
         ...(plan ? { plan } : {}),
         log,
         purgeData: inputs.purgeData,
@@ -117,6 +155,7 @@ export function run(): Promise<void> {
         actor: process.env.GITHUB_ACTOR ?? 'github-actions',
       });
       core.info(renderDestroyResult(result));
+      core.setOutput(OUTPUTS.previewLink, result.previewLink);
       core.setOutput(OUTPUTS.removed, String(result.removed));
       core.setOutput(OUTPUTS.kept, JSON.stringify(result.kept));
       core.setOutput(OUTPUTS.changed, String(result.changed));

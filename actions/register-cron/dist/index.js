@@ -86953,14 +86953,26 @@ async function runAction(body) {
             setFailed(`${err.problems.length} problem(s) in the settings; each is annotated at its line`);
         }
         else if (err instanceof errors_ConfigurationError) {
-            setFailed(err.message);
+            setFailed(describeError(err));
         }
         else {
             const e = err instanceof Error ? err : new Error(String(err));
             core_debug(e.stack ?? '');
-            setFailed(e.message);
+            // With what it wraps: `fetch failed` alone does not say `getaddrinfo ENOTFOUND …`.
+            setFailed(describeError(e));
         }
     }
+}
+/**
+ * The repository and branch a workflow run deploys from, by the runner's default environment
+ * (docs.github.com "Variables" reference): GITHUB_HEAD_REF is the PR's source branch on
+ * pull_request events; otherwise GITHUB_REF_NAME when GITHUB_REF is a branch. Undefined for a tag or
+ * outside Actions.
+ */
+function workflowSource(env = process.env) {
+    const repository = env.GITHUB_REPOSITORY;
+    const branch = env.GITHUB_HEAD_REF || (env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF_NAME : undefined);
+    return repository && branch ? { repository, branch } : undefined;
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -97501,6 +97513,8 @@ const registryEntrySchema = looseObject({
     cron: cronSchema.optional(),
     retired: array(retiredSchema).default([]),
     managedBy: schemas_string().default(naming_SUITE_NAME),
+    /** The repository and branch whose settings.yml deploy-instance last deployed (absent: by hand). */
+    deployedFrom: object({ repository: schemas_string(), branch: schemas_string() }).optional(),
     /** Set by destroy-instance when it removed the site but kept its data (retired): ISO date. */
     destroyedAt: schemas_string().optional(),
     updatedAt: schemas_string().optional(),
@@ -97526,9 +97540,15 @@ function sameEntry(a, b) {
 class SiteRegistry {
     ssm;
     prefix;
-    constructor(ssm, prefix = REGISTRY_PREFIX) {
+    tags;
+    /**
+     * `tags`: the platform's tags (cost centre …), put on an entry's parameter when it is created,
+     * beside the suite's own (which win on a clash, as on every other resource).
+     */
+    constructor(ssm, prefix = REGISTRY_PREFIX, tags = {}) {
         this.ssm = ssm;
         this.prefix = prefix;
+        this.tags = tags;
     }
     parameterName(previewLink) {
         return `${this.prefix}/${previewLink}`;
@@ -97567,10 +97587,11 @@ class SiteRegistry {
             ...(exists
                 ? {}
                 : {
-                    Tags: [
-                        { Key: naming_TAG_SITE, Value: entry.previewLink },
-                        { Key: naming_TAG_MANAGED_BY, Value: naming_SUITE_NAME },
-                    ],
+                    Tags: Object.entries({
+                        ...this.tags,
+                        [naming_TAG_SITE]: entry.previewLink,
+                        [naming_TAG_MANAGED_BY]: naming_SUITE_NAME,
+                    }).map(([Key, Value]) => ({ Key, Value })),
                 }),
         }));
     }
@@ -98120,7 +98141,7 @@ function run() {
         const platform = loaded.value;
         const log = actionLogger();
         const clients = createAwsClients({ region: platform.region });
-        const registry = new SiteRegistry(clients.ssm);
+        const registry = new SiteRegistry(clients.ssm, undefined, platform.tags);
         const actor = process.env.GITHUB_ACTOR ?? 'github-actions';
         try {
             if (inputs.mode === 'list') {

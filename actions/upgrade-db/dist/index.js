@@ -78861,14 +78861,26 @@ async function runAction(body) {
             lib_core/* setFailed */.C1(`${err.problems.length} problem(s) in the settings; each is annotated at its line`);
         }
         else if (err instanceof errors/* ConfigurationError */.j1) {
-            lib_core/* setFailed */.C1(err.message);
+            lib_core/* setFailed */.C1((0,errors/* describeError */.Uc)(err));
         }
         else {
             const e = err instanceof Error ? err : new Error(String(err));
             lib_core/* debug */.Yz(e.stack ?? '');
-            lib_core/* setFailed */.C1(e.message);
+            // With what it wraps: `fetch failed` alone does not say `getaddrinfo ENOTFOUND …`.
+            lib_core/* setFailed */.C1((0,errors/* describeError */.Uc)(e));
         }
     }
+}
+/**
+ * The repository and branch a workflow run deploys from, by the runner's default environment
+ * (docs.github.com "Variables" reference): GITHUB_HEAD_REF is the PR's source branch on
+ * pull_request events; otherwise GITHUB_REF_NAME when GITHUB_REF is a branch. Undefined for a tag or
+ * outside Actions.
+ */
+function workflowSource(env = process.env) {
+    const repository = env.GITHUB_REPOSITORY;
+    const branch = env.GITHUB_HEAD_REF || (env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF_NAME : undefined);
+    return repository && branch ? { repository, branch } : undefined;
 }
 
 // EXTERNAL MODULE: ../../packages/core/dist/naming.js
@@ -78935,6 +78947,33 @@ function destroyTarget(link, platform, entry, plan) {
         tags: { ...platform.tags, [TAG_SITE]: link, [TAG_MANAGED_BY]: SUITE_NAME },
         data,
     };
+}
+/**
+ * The site a branch of a repository deployed, from the registry's `deployedFrom`. A destroyed site
+ * (data kept) is not one to destroy again; several live sites from one branch are refused, naming
+ * them, for the caller to say which. An entry written before branches were recorded is matched by
+ * its name, as the branch-named-like-its-site convention had it, only when no entry records the branch.
+ */
+function siteOfBranch(entries, repository, branch) {
+    const where = `branch ${branch} of ${repository}`;
+    const deployed = entries.filter((e) => e.deployedFrom?.repository === repository && e.deployedFrom.branch === branch);
+    const live = deployed.filter((e) => !e.destroyedAt);
+    if (live.length > 1)
+        throw new ConfigurationError(`${where} deployed ${live.length} sites that are up (${live.map((e) => e.previewLink).join(', ')}); ` +
+            'name the one to destroy with preview-link');
+    if (live.length === 1)
+        return { previewLink: live[0].previewLink, note: `deployed from ${where}` };
+    if (deployed.length > 0)
+        return {
+            note: `${where} deployed ${deployed.map((e) => e.previewLink).join(', ')}, already destroyed on ${deployed[0].destroyedAt}`,
+        };
+    const legacy = entries.find((e) => e.previewLink === branch && !e.deployedFrom && !e.destroyedAt);
+    if (legacy)
+        return {
+            previewLink: legacy.previewLink,
+            note: `named like ${where} (its registry entry predates branch records)`,
+        };
+    return { note: `no site in the registry was deployed from ${where}; nothing to destroy` };
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -89123,8 +89162,8 @@ function validate_sortProblems(problems) {
     return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
-// EXTERNAL MODULE: ../../packages/core/dist/upgrade/followed-task.js + 1 modules
-var followed_task = __nccwpck_require__(4944);
+// EXTERNAL MODULE: ../../packages/core/dist/upgrade/followed-task.js + 2 modules
+var followed_task = __nccwpck_require__(1266);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(4224);
 ;// CONCATENATED MODULE: ../../packages/core/dist/deploy/normalise.js
@@ -89200,6 +89239,8 @@ const registryEntrySchema = looseObject({
     cron: cronSchema.optional(),
     retired: array(retiredSchema).default([]),
     managedBy: schemas_string().default(naming/* SUITE_NAME */.tb),
+    /** The repository and branch whose settings.yml deploy-instance last deployed (absent: by hand). */
+    deployedFrom: object({ repository: schemas_string(), branch: schemas_string() }).optional(),
     /** Set by destroy-instance when it removed the site but kept its data (retired): ISO date. */
     destroyedAt: schemas_string().optional(),
     updatedAt: schemas_string().optional(),
@@ -89225,9 +89266,15 @@ function sameEntry(a, b) {
 class SiteRegistry {
     ssm;
     prefix;
-    constructor(ssm, prefix = REGISTRY_PREFIX) {
+    tags;
+    /**
+     * `tags`: the platform's tags (cost centre …), put on an entry's parameter when it is created,
+     * beside the suite's own (which win on a clash, as on every other resource).
+     */
+    constructor(ssm, prefix = REGISTRY_PREFIX, tags = {}) {
         this.ssm = ssm;
         this.prefix = prefix;
+        this.tags = tags;
     }
     parameterName(previewLink) {
         return `${this.prefix}/${previewLink}`;
@@ -89266,10 +89313,11 @@ class SiteRegistry {
             ...(exists
                 ? {}
                 : {
-                    Tags: [
-                        { Key: naming/* TAG_SITE */.lR, Value: entry.previewLink },
-                        { Key: naming/* TAG_MANAGED_BY */.RJ, Value: naming/* SUITE_NAME */.tb },
-                    ],
+                    Tags: Object.entries({
+                        ...this.tags,
+                        [naming/* TAG_SITE */.lR]: entry.previewLink,
+                        [naming/* TAG_MANAGED_BY */.RJ]: naming/* SUITE_NAME */.tb,
+                    }).map(([Key, Value]) => ({ Key, Value })),
                 }),
         }));
     }
@@ -90404,7 +90452,7 @@ function sql_task_provisionTaskOverride(site, target) {
     });
 }
 /** Log events of one SqlTask (CloudWatch messages, one line each, in order) back into a result. */
-function sql_task_parseSqlTaskLog(messages) {
+function parseSqlTaskLog(messages) {
     const out = { exitCode: undefined, lines: [], rows: [], errors: [] };
     const prefix = `${SQL_TASK_MARKER} `;
     for (const message of messages) {
@@ -90425,6 +90473,27 @@ function sql_task_parseSqlTaskLog(messages) {
         }
     }
     return out;
+}
+/** The SqlTask log's last line (`finish` prints it on every path): the log is read until it shows. */
+const sql_task_isSqlTaskEnd = (line) => line.startsWith(`${SQL_TASK_MARKER} exit=`);
+/**
+ * A finished SqlTask's output, or an error saying why it cannot be trusted. The container's exit code
+ * (ECS's) decides failure; the log gives the rows, and without its exit marker (CloudWatch had not
+ * delivered it within the grace) a run that exited 0 has no result to read, which is said as such.
+ */
+function sql_task_sqlTaskOutput(result, what) {
+    const output = parseSqlTaskLog(result.logLines);
+    if (result.exitCode !== 0 || (output.exitCode !== undefined && output.exitCode !== 0)) {
+        const why = output.errors.slice(-3).join(' | ') ||
+            result.stoppedReason ||
+            result.logIncomplete ||
+            'no error output';
+        throw new Error(`${what} ${result.taskArn} failed (exit ${result.exitCode}): ${why}`);
+    }
+    if (output.exitCode === undefined)
+        throw new Error(`${what} ${result.taskArn} exited 0, but ${result.logIncomplete ?? 'its log has no exit marker'}; ` +
+            'its result is unknown: run it again (it is idempotent)');
+    return output;
 }
 /** `mysql --batch` writes tab, newline, NUL and backslash in a value as \t, \n, \0 and \\. */
 function decodeBatchField(field) {
@@ -90568,12 +90637,9 @@ function sqlTaskProvisioner(deps) {
                 startedBy: `mdl-sql/${deps.plan.site}`.slice(0, 36),
                 logGroup: site.logGroupName,
                 logStreamPrefix: SQL_TASK_LOG_PREFIX,
+                endLine: isSqlTaskEnd,
             });
-            const output = parseSqlTaskLog(result.logLines);
-            if (output.exitCode !== 0) {
-                const why = output.errors.slice(-3).join(' | ') || result.stoppedReason || `exit ${result.exitCode}`;
-                throw new Error(`the SQL task ${result.taskArn} failed: ${why}`);
-            }
+            const output = sqlTaskOutput(result, 'the SQL task');
             return report(provisionResultFromTask(target, output), deps.log);
         },
     };
@@ -90820,12 +90886,9 @@ function sqlTaskPurger(deps) {
                 startedBy: `mdl-sql/${site.previewLink}`.slice(0, 36),
                 logGroup: site.logGroupName,
                 logStreamPrefix: SQL_TASK_LOG_PREFIX,
+                endLine: isSqlTaskEnd,
             });
-            const output = parseSqlTaskLog(result.logLines);
-            if (output.exitCode !== 0) {
-                const why = output.errors.slice(-3).join(' | ') || result.stoppedReason || `exit ${result.exitCode}`;
-                throw new Error(`the purging SQL task ${result.taskArn} failed: ${why}`);
-            }
+            const output = sqlTaskOutput(result, 'the purging SQL task');
             return purgeResult(target, parsePurgeState(output.rows));
         },
     };
@@ -90909,7 +90972,7 @@ async function readVersionByTask(r) {
         ...(r.pollMs !== undefined ? { pollMs: r.pollMs } : {}),
         ...(r.onStarted ? { onStarted: r.onStarted } : {}),
     });
-    const output = sql_task_parseSqlTaskLog(result.lines);
+    const output = parseSqlTaskLog(result.lines);
     if (output.exitCode !== 0) {
         const why = output.errors.slice(-3).join(' | ') || (0,followed_task/* describeTaskEnd */.O9)(result);
         throw new Error(`reading the Moodle version (SQL task ${result.taskArn}) failed: ${why}`);
@@ -91364,7 +91427,7 @@ function run() {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9301);
-/* harmony import */ var _moodle_preview_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4944);
+/* harmony import */ var _moodle_preview_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1266);
 /* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1137);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1731);
 // The post step (runs also when the job is cancelled): a task the main step started and did not see
@@ -103248,10 +103311,10 @@ function getIDToken(aud) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   GN: () => (/* binding */ SettingsError),
+/* harmony export */   Uc: () => (/* binding */ describeError),
 /* harmony export */   Vw: () => (/* binding */ formatProblem),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError)
 /* harmony export */ });
-/* unused harmony export describeError */
 // Typed errors: a ConfigurationError is the user's to fix (its message says how); anything else is
 // an internal failure and keeps its cause.
 /** A mistake in the input (settings, platform file, action inputs) that the user must fix. */
@@ -103353,7 +103416,7 @@ function siteNames(previewLink) {
 
 /***/ }),
 
-/***/ 4944:
+/***/ 1266:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -103364,12 +103427,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   S8: () => (/* binding */ stopTask)
 });
 
-// UNUSED EXPORTS: LogFollower, TaskWaitTimeoutError
+// UNUSED EXPORTS: TaskWaitTimeoutError
 
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1107);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var client_ecs_dist_cjs = __nccwpck_require__(4224);
+var dist_cjs = __nccwpck_require__(4224);
 // EXTERNAL MODULE: ../../packages/core/dist/naming.js
 var naming = __nccwpck_require__(6088);
 ;// CONCATENATED MODULE: ../../packages/core/dist/ecs/one-off-task.js
@@ -103383,7 +103444,7 @@ var naming = __nccwpck_require__(6088);
 const taskLogStream = (prefix, container, taskArn) => `${prefix}/${container}/${taskArn.split('/').pop()}`;
 /** RunTask of one Fargate task in the platform's subnets; answers its ARN or says why none started. */
 async function startFargateTask(ecs, input) {
-    const out = await ecs.send(new client_ecs_dist_cjs/* RunTaskCommand */._eD({
+    const out = await ecs.send(new dist_cjs/* RunTaskCommand */._eD({
         cluster: input.cluster,
         taskDefinition: input.taskDefinitionArn,
         launchType: 'FARGATE',
@@ -103442,51 +103503,61 @@ function oneOffTaskRunner(clients, options = {}) {
                 throw new Error(`one-off task ${taskArn} did not stop within ${maxWait} s (${waited.state})`);
             }
             const container = task?.containers?.find((c) => c.name === input.container);
-            const logLines = [];
-            try {
-                let token;
-                for (;;) {
-                    const page = await clients.logs.send(new GetLogEventsCommand({
-                        logGroupName: input.logGroup,
-                        logStreamName: taskLogStream(input.logStreamPrefix, input.container, taskArn),
-                        startFromHead: true,
-                        nextToken: token,
-                    }));
-                    logLines.push(...(page.events ?? []).map((e) => e.message ?? ''));
-                    // GetLogEvents returns the same forward token when there is nothing more.
-                    if (!page.nextForwardToken || page.nextForwardToken === token || (page.events ?? []).length === 0)
-                        break;
-                    token = page.nextForwardToken;
-                }
-            }
-            catch (err) {
-                if (!(err instanceof ResourceNotFoundException))
-                    throw err;
-            }
+            // The exit code is read from ECS; the log only says what the task did, and its last lines can
+            // arrive after STOPPED. A container that never ran wrote nothing: one read. One that exited 0 is
+            // read until the caller's end line shows; a failed one (which may stop before its end line) until
+            // the stream goes quiet — each within the grace.
+            const follower = new LogFollower(clients.logs, input.logGroup, taskLogStream(input.logStreamPrefix, input.container, taskArn));
+            const ran = container?.exitCode !== undefined;
+            const graceMs = ran ? (options.logGraceMs ?? LOG_GRACE_MS) : 0;
+            const endLine = container?.exitCode === 0 ? input.endLine : undefined;
+            const end = await readToEnd(follower, {
+                graceMs,
+                ...(endLine ? { endLine } : {}),
+                ...(options.logQuietMs !== undefined ? { quietMs: options.logQuietMs } : {}),
+                ...(options.logPollMs !== undefined ? { pollMs: options.logPollMs } : {}),
+            });
+            const logLines = follower.lines;
             return {
                 taskArn,
                 exitCode: container?.exitCode ?? -1,
                 logLines,
+                ...(end.complete || !ran ? {} : { logIncomplete: logIncompleteNote(follower, graceMs) }),
                 ...(task?.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
             };
         },
     };
 }
-
-;// CONCATENATED MODULE: ../../packages/core/dist/upgrade/followed-task.js
-// A one-off Fargate task followed live, as `ecspresso run --watch-container` does: RunTask, then
-// DescribeTasks and GetLogEvents (nextForwardToken) in turn, every log line handed on as it arrives,
-// until the task is STOPPED or the wait is over (then the task is stopped). Hours-long runs
-// (upgrade.php) need no job or task time limit: only `maxWaitMs` bounds the wait.
-
-
-
-class TaskWaitTimeoutError extends Error {
-    name = 'TaskWaitTimeoutError';
+/** What a caller says when a task's log did not show its end within the grace. */
+function logIncompleteNote(follower, graceMs) {
+    return (`its log showed no end within ${graceMs >= 1000 ? `${Math.round(graceMs / 1000)} s` : `${graceMs} ms`} of the stop ` +
+        `(${follower.lines.length} line(s) read from ${follower.group} ${follower.stream}); ` +
+        'CloudWatch may not have delivered the rest yet');
 }
-const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * How a one-off task ended, for an error: `(task ARN, exit 1, <stopped reason>): <last log lines>`,
+ * and, when its log did not show its end line, that it did not (the exit code may be 0 then).
+ */
+function describeOneOffEnd(r, lastLines = 5) {
+    const tail = r.logLines.slice(-lastLines).join(' | ');
+    return (`(task ${r.taskArn}, exit ${r.exitCode}${r.stoppedReason ? `, ${r.stoppedReason}` : ''}` +
+        (r.logIncomplete ? `; ${r.logIncomplete}` : '') +
+        `)${tail ? `: ${tail}` : ''}`);
+}
+
+// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(1107);
+;// CONCATENATED MODULE: ../../packages/core/dist/ecs/task-log.js
+// A task's awslogs stream read forward (GetLogEvents with nextForwardToken), and read to its end once
+// the task has stopped. The awslogs driver sends a container's output in batches (every 5 s by
+// default: moby's daemon/logger/awslogs, `batchPublishFrequency`) and CloudWatch ingests them
+// asynchronously, so a task's last lines can become readable seconds after DescribeTasks shows it
+// STOPPED. The container's exit code says whether the task succeeded; its log says what it did, and is
+// read until the line that ends it appears (or, for output without such a line, until the stream has
+// been quiet for a flush interval), within a bounded grace.
+
 /** Reads a log stream forward from a token, page by page; the stream may not exist yet. */
-class LogFollower {
+class task_log_LogFollower {
     logs;
     group;
     stream;
@@ -103499,13 +103570,13 @@ class LogFollower {
         this.stream = stream;
         this.onLine = onLine;
     }
-    /** Reads everything new; answers how many lines it got. */
+    /** Reads everything new; answers how many events it got. */
     async poll() {
         let got = 0;
         for (;;) {
             let page;
             try {
-                page = await this.logs.send(new dist_cjs/* GetLogEventsCommand */.h7S({
+                page = await this.logs.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({
                     logGroupName: this.group,
                     logStreamName: this.stream,
                     startFromHead: true,
@@ -103514,7 +103585,7 @@ class LogFollower {
             }
             catch (err) {
                 // The awslogs driver creates the stream when the container starts.
-                if (err instanceof dist_cjs/* ResourceNotFoundException */.lBX)
+                if (err instanceof client_cloudwatch_logs_dist_cjs/* ResourceNotFoundException */.lBX)
                     return got;
                 throw err;
             }
@@ -103535,8 +103606,50 @@ class LogFollower {
         }
     }
 }
+/** The awslogs driver's default flush interval: a stream quiet this long has sent what it had. */
+const LOG_QUIET_MS = 5000;
+/** How long after a task stopped its log is waited for, at most. */
+const task_log_LOG_GRACE_MS = 30_000;
+const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Reads a stopped task's stream until its output is complete or the grace is over. */
+async function task_log_readToEnd(follower, o = {}) {
+    const sleep = o.sleep ?? defaultSleep;
+    const now = o.now ?? Date.now;
+    const grace = o.graceMs ?? task_log_LOG_GRACE_MS;
+    const quiet = o.quietMs ?? LOG_QUIET_MS;
+    const pollMs = o.pollMs ?? 1000;
+    const started = now();
+    let lastNew = started;
+    let checked = 0; // lines already searched for the end line
+    await follower.poll();
+    for (;;) {
+        if (o.endLine) {
+            if (follower.lines.slice(checked).some(o.endLine))
+                return { complete: true, waitedMs: now() - started };
+            checked = follower.lines.length;
+        }
+        else if (now() - lastNew >= quiet) {
+            return { complete: true, waitedMs: now() - started };
+        }
+        const left = grace - (now() - started);
+        if (left <= 0)
+            return { complete: false, waitedMs: now() - started };
+        await sleep(Math.min(pollMs, left));
+        if ((await follower.poll()) > 0)
+            lastNew = now();
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/upgrade/followed-task.js
+
+
+
+class TaskWaitTimeoutError extends Error {
+    name = 'TaskWaitTimeoutError';
+}
+const followed_task_defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function runFollowedTask(clients, input, options) {
-    const sleep = options.sleep ?? defaultSleep;
+    const sleep = options.sleep ?? followed_task_defaultSleep;
     const now = options.now ?? Date.now;
     const pollMs = options.pollMs ?? 5000;
     const started = now();
@@ -103545,12 +103658,12 @@ async function runFollowedTask(clients, input, options) {
         startedBy: input.startedBy.slice(0, 36),
     });
     await options.onStarted?.(taskArn);
-    const follower = new LogFollower(clients.logs, input.logGroup, taskLogStream(input.logStreamPrefix, input.container, taskArn), options.onLine);
+    const follower = new task_log_LogFollower(clients.logs, input.logGroup, taskLogStream(input.logStreamPrefix, input.container, taskArn), options.onLine);
     let task;
     const every = options.progressEveryMs ?? 5 * 60_000;
     let nextProgress = started + every;
     for (;;) {
-        const described = await clients.ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster: input.cluster, tasks: [taskArn] }));
+        const described = await clients.ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: input.cluster, tasks: [taskArn] }));
         task = described.tasks?.[0];
         await follower.poll();
         if (task?.lastStatus === 'STOPPED')
@@ -103565,8 +103678,14 @@ async function runFollowedTask(clients, input, options) {
         }
         await sleep(pollMs);
     }
-    // Lines written just before the container exited may arrive a moment after STOPPED.
-    await follower.poll();
+    // Lines written just before the container exited may arrive seconds after STOPPED: the stream is
+    // read on until two polls in a row (at most the awslogs flush interval) bring nothing new.
+    const end = await task_log_readToEnd(follower, {
+        pollMs,
+        quietMs: Math.min(LOG_QUIET_MS, 2 * pollMs),
+        sleep,
+        now,
+    });
     const container = task.containers?.find((c) => c.name === input.container) ?? task.containers?.[0];
     return {
         taskArn,
@@ -103575,16 +103694,17 @@ async function runFollowedTask(clients, input, options) {
         stoppedReason: task.stoppedReason ?? container?.reason,
         started: task.startedAt !== undefined,
         lines: follower.lines,
+        logComplete: end.complete,
         durationMs: now() - started,
     };
 }
 /** Stops a task unless it is already stopped; answers whether this call stopped it. */
 async function stopTask(ecs, cluster, taskArn, reason) {
-    const described = await ecs.send(new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }));
+    const described = await ecs.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: [taskArn] }));
     const task = described.tasks?.[0];
     if (!task || task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED')
         return false;
-    await ecs.send(new client_ecs_dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason: reason.slice(0, 255) }));
+    await ecs.send(new dist_cjs/* StopTaskCommand */.PP1({ cluster, task: taskArn, reason: reason.slice(0, 255) }));
     return true;
 }
 /** "exit 1", or why the task never ran its command (e.g. CannotPullContainerError …). */

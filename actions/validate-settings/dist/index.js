@@ -31470,14 +31470,26 @@ async function runAction(body) {
             setFailed(`${err.problems.length} problem(s) in the settings; each is annotated at its line`);
         }
         else if (err instanceof errors_ConfigurationError) {
-            setFailed(err.message);
+            setFailed(describeError(err));
         }
         else {
             const e = err instanceof Error ? err : new Error(String(err));
             core_debug(e.stack ?? '');
-            setFailed(e.message);
+            // With what it wraps: `fetch failed` alone does not say `getaddrinfo ENOTFOUND …`.
+            setFailed(describeError(e));
         }
     }
+}
+/**
+ * The repository and branch a workflow run deploys from, by the runner's default environment
+ * (docs.github.com "Variables" reference): GITHUB_HEAD_REF is the PR's source branch on
+ * pull_request events; otherwise GITHUB_REF_NAME when GITHUB_REF is a branch. Undefined for a tag or
+ * outside Actions.
+ */
+function workflowSource(env = process.env) {
+    const repository = env.GITHUB_REPOSITORY;
+    const branch = env.GITHUB_HEAD_REF || (env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF_NAME : undefined);
+    return repository && branch ? { repository, branch } : undefined;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/naming.js

@@ -51,6 +51,7 @@ export type {
   DbProvisioner,
   DbChanges,
   Inspection,
+  DeploySource,
   OneOffTaskRunner,
   ResourceAction,
 } from './deploy/types.js';
@@ -86,6 +87,8 @@ export { destroyRows, destroyVerdict, renderDestroyResult, type DestroyRow } fro
 export {
   destroyTarget,
   checkPreviewLink,
+  siteOfBranch,
+  type BranchSite,
   type DestroyTarget,
   type SiteData,
 } from './destroy/destroy-target.js';

@@ -18,7 +18,7 @@ import { inspectRegistryEntry } from './resources/registry-entry.js';
 import { inspectScalingPolicy, inspectScalingTarget } from './resources/scaling.js';
 import { inspectService } from './resources/service.js';
 import { inspectTaskDefinition } from './resources/task-definition.js';
-import type { DbProvisioner, DeployEnv, Inspection, OneOffTaskRunner } from './types.js';
+import type { DbProvisioner, DeployEnv, DeploySource, Inspection, OneOffTaskRunner } from './types.js';
 import { waitForDeployment } from './wait.js';
 
 export interface DeployOptions {
@@ -34,6 +34,8 @@ export interface DeployOptions {
   /** A site whose data this site may take over (refresh), recorded as retired there. */
   takeover?: string;
   actor: string;
+  /** The repository and branch of the settings.yml (deploy-instance: the workflow run's). */
+  source?: DeploySource;
   now?: () => Date;
   waiter?: { minDelay: number; maxDelay: number };
 }
@@ -90,6 +92,7 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
     tasks: options.tasks,
     refs: new Map(),
     actor: options.actor,
+    ...(options.source ? { source: options.source } : {}),
     now,
     rulesPerLoadBalancer: options.platform.alb.rules_per_load_balancer,
     waiter: options.waiter ?? { minDelay: 5, maxDelay: 30 },

@@ -83,6 +83,8 @@ export interface DeployEnv {
   refs: Map<ResourceId, string>;
   /** Who deploys (GitHub actor or user), written into the registry. */
   actor: string;
+  /** The repository and branch deployed from (a workflow run), written into the registry. */
+  source?: DeploySource;
   now: () => Date;
   /** Rule limit per load balancer (ELB quota, default 100). */
   rulesPerLoadBalancer: number;
@@ -105,4 +107,10 @@ export interface OwnershipFinding {
   name: string;
   arn: string | undefined;
   tags: Record<string, string>;
+}
+
+/** Where a deploy's settings.yml came from: what destroy on branch deletion finds the site by. */
+export interface DeploySource {
+  repository: string;
+  branch: string;
 }

@@ -123,3 +123,46 @@ export function destroyTarget(
     data,
   };
 }
+
+/** What a deleted branch leaves to destroy: the site it deployed, or why there is none. */
+export interface BranchSite {
+  /** The site to destroy; absent when the branch deployed none that is still up. */
+  previewLink?: string;
+  /** How it was found, or why nothing is to be done: for the log and the summary. */
+  note: string;
+}
+
+/**
+ * The site a branch of a repository deployed, from the registry's `deployedFrom`. A destroyed site
+ * (data kept) is not one to destroy again; several live sites from one branch are refused, naming
+ * them, for the caller to say which. An entry written before branches were recorded is matched by
+ * its name, as the branch-named-like-its-site convention had it, only when no entry records the branch.
+ */
+export function siteOfBranch(
+  entries: readonly SiteRegistryEntry[],
+  repository: string,
+  branch: string,
+): BranchSite {
+  const where = `branch ${branch} of ${repository}`;
+  const deployed = entries.filter(
+    (e) => e.deployedFrom?.repository === repository && e.deployedFrom.branch === branch,
+  );
+  const live = deployed.filter((e) => !e.destroyedAt);
+  if (live.length > 1)
+    throw new ConfigurationError(
+      `${where} deployed ${live.length} sites that are up (${live.map((e) => e.previewLink).join(', ')}); ` +
+        'name the one to destroy with preview-link',
+    );
+  if (live.length === 1) return { previewLink: live[0]!.previewLink, note: `deployed from ${where}` };
+  if (deployed.length > 0)
+    return {
+      note: `${where} deployed ${deployed.map((e) => e.previewLink).join(', ')}, already destroyed on ${deployed[0]!.destroyedAt}`,
+    };
+  const legacy = entries.find((e) => e.previewLink === branch && !e.deployedFrom && !e.destroyedAt);
+  if (legacy)
+    return {
+      previewLink: legacy.previewLink,
+      note: `named like ${where} (its registry entry predates branch records)`,
+    };
+  return { note: `no site in the registry was deployed from ${where}; nothing to destroy` };
+}

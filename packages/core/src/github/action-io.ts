@@ -84,3 +84,18 @@ export async function runAction(body: () => Promise<void>): Promise<void> {
     }
   }
 }
+
+/**
+ * The repository and branch a workflow run deploys from, by the runner's default environment
+ * (docs.github.com "Variables" reference): GITHUB_HEAD_REF is the PR's source branch on
+ * pull_request events; otherwise GITHUB_REF_NAME when GITHUB_REF is a branch. Undefined for a tag or
+ * outside Actions.
+ */
+export function workflowSource(
+  env: NodeJS.ProcessEnv = process.env,
+): { repository: string; branch: string } | undefined {
+  const repository = env.GITHUB_REPOSITORY;
+  const branch =
+    env.GITHUB_HEAD_REF || (env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF_NAME : undefined);
+  return repository && branch ? { repository, branch } : undefined;
+}

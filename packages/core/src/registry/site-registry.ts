@@ -49,6 +49,8 @@ export const registryEntrySchema = z.looseObject({
   cron: cronSchema.optional(),
   retired: z.array(retiredSchema).default([]),
   managedBy: z.string().default(SUITE_NAME),
+  /** The repository and branch whose settings.yml deploy-instance last deployed (absent: by hand). */
+  deployedFrom: z.object({ repository: z.string(), branch: z.string() }).optional(),
   /** Set by destroy-instance when it removed the site but kept its data (retired): ISO date. */
   destroyedAt: z.string().optional(),
   updatedAt: z.string().optional(),

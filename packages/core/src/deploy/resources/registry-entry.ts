@@ -55,6 +55,9 @@ export function desiredEntry(env: DeployEnv): SiteRegistryEntry {
       !(r.kind === 'db-secret' && r.name === env.plan.resources.dbSecret.spec.name),
   );
   entry.retired = [...stillRetired, ...newlyRetired(previous, entry, today)];
+  // A deploy from a laptop (no source) keeps the branch a workflow recorded.
+  const from = env.source ?? previous?.deployedFrom;
+  if (from) entry.deployedFrom = { repository: from.repository, branch: from.branch };
   return entry;
 }
 
@@ -97,6 +100,9 @@ function describeEntryChanges(previous: SiteRegistryEntry, next: SiteRegistryEnt
       `databases: ${Object.values(previous.databases).join(', ')} → ${Object.values(next.databases).join(', ')}`,
     );
   }
+  const from = (e: SiteRegistryEntry) =>
+    e.deployedFrom ? `${e.deployedFrom.repository}@${e.deployedFrom.branch}` : 'unrecorded';
+  if (from(previous) !== from(next)) changes.push(`deployed from: ${from(previous)} → ${from(next)}`);
   if (!!previous.cron !== !!next.cron) changes.push(next.cron ? 'cron: registered' : 'cron: removed');
   else if (
     previous.cron &&
