@@ -111,3 +111,59 @@ describe('mdl-preview cron run --dry-run', () => {
     expect((await cli(['cron', 'run', '--platform', file, '--exec-rate', '0'])).code).toBe(2);
   });
 });
+
+describe('mdl-preview cron pause and resume', () => {
+  it('pauses with a reason, lists and skips the site as paused, resumes; refuses what it cannot do, writing nothing', async () => {
+    world = await createCronWorld();
+    await world.addSites([{ link: 'held' }]);
+    const file = platform();
+    const env = { USER: 'ana' };
+    const paused = await cliAs(
+      ['cron', 'pause', 'held', '--reason', 'database under repair', '--platform', file],
+      env,
+    );
+    expect(paused).toMatchObject({ code: 0, stderr: '' });
+    expect(paused.stdout).toMatch(
+      /^held: paused: database under repair \(since \S+, by ana \(by hand\)\)\n$/,
+    );
+    const listed = await cli(['cron', 'list', '--platform', file, '--log-group', '']);
+    expect(listed.stdout).toMatch(/PAUSED\n/);
+    expect(listed.stdout).toMatch(/held .*database under repair \(since \S+, by ana \(by hand\)\)\n/);
+    const run = await cli(['cron', 'run', '--platform', file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/held\s+skipped\s+-\s+-\s+0\.0\s+cron is paused: database under repair/);
+    expect((await cli(['cron', 'resume', 'held', '--platform', file])).stdout).toMatch(/^held: resumed: /);
+
+    world.fake.server.resetCalls();
+    for (const [args, code, said] of [
+      [['cron', 'pause', 'held', '--platform', file], 2, /cron pause needs --reason TEXT/],
+      [
+        ['cron', 'pause', 'Held!', '--reason', 'x', '--platform', file],
+        1,
+        /preview-link "Held!" is not a site name/,
+      ],
+      [['cron', 'resume', '--platform', file], 2, /cron resume takes one site/],
+      [
+        ['cron', 'pause', 'nowhere', '--reason', 'x', '--platform', file],
+        1,
+        /nowhere has no cron entry in the site registry/,
+      ],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toMatch(said);
+    }
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+  });
+});
+
+async function cliAs(args: string[], env: Record<string, string>) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { ...process.env, MDL_PREVIEW_PLATFORM: '', GITHUB_ACTOR: '', ...env },
+  });
+  return { code, stdout, stderr };
+}

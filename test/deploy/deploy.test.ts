@@ -1,7 +1,14 @@
 // deploy-instance's engine against the stateful AWS fake (SDK retry and waiters running) and a real
 // MariaDB: first deploy, no-op redeploy, updates, dry-run, and refusals that change nothing.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ConfigurationError, DeploymentFailedError, preferredRulePriority } from '@moodle-preview/core';
+import {
+  ConfigurationError,
+  createAwsClients,
+  DeploymentFailedError,
+  pauseCron,
+  preferredRulePriority,
+  SiteRegistry,
+} from '@moodle-preview/core';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
 import {
   createWorld,
@@ -142,6 +149,17 @@ describe('deploy-instance engine', () => {
       'deployed from: example-org/moodle-build@feature-x → example-org/moodle-build@feature-y',
     ]);
     expect(entry().deployedFrom).toEqual({ ...source, branch: 'feature-y' });
+  });
+
+  it('keeps a cron pause through a redeploy: only resume clears it', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy();
+    const registry = new SiteRegistry(createAwsClients({ region: 'eu-west-2' }).ssm);
+    await pauseCron(registry, '4-demo', { reason: 'upgrade to 4.5.3 under way', by: 'upgrade-db (run 9)' });
+    const again = await world.deploy(EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 3072'));
+    expect(changedIds(again)).toEqual(['service', 'taskDefinition']);
+    const after = await registry.get('4-demo');
+    expect(after?.cron?.paused).toMatchObject({ by: 'upgrade-db (run 9)' });
   });
 
   it('switches cron off by removing the entry, and back on', async () => {

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { pauseCron, SiteRegistry } from '@moodle-preview/core';
 import { runAction } from '../harness/run-action.js';
 import { useMariaDb } from '../servers/mariadb.js';
 import { startOidcServer, type OidcServer } from './oidc-server.js';
@@ -66,6 +67,9 @@ describe('upgrade-db end to end', () => {
       main.commands.some((c) => c.command === 'add-mask' && c.message.startsWith('eyJ.fake-oidc-token')),
     ).toBe(true);
     expect(main.state['task-arn']).toBeTruthy();
+    // Cron was paused on the site while each hop ran, and resumed after.
+    expect(w.cronPauseAtUpgrade).toEqual(['upgrade to 4.5.3 under way', 'upgrade to 4.5.3 under way']);
+    expect(w.cronPause()).toBeUndefined();
 
     w.fake.server.resetCalls();
     const post = await runAction(ACTION, { phase: 'post', state: main.state, env: env(w) });
@@ -97,9 +101,17 @@ describe('upgrade-db end to end', () => {
     const arn = main.state['task-arn']!;
     expect(w.fake.ecs.tasks.get(arn)?.desiredStatus).toBe('RUNNING');
     expect(main.stdout).toContain('-->System');
+    // Killed mid-upgrade: cron stays paused on the site until the post step resumes it.
+    expect(w.cronPause()).toMatchObject({
+      reason: 'upgrade to 4.2.3 under way',
+      by: 'upgrade-db (run 1)',
+    });
+    expect(main.state['cron-paused-site']).toBe(w.link);
 
     const post = await runAction(ACTION, { phase: 'post', state: main.state, env: env(w) });
     expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain(`cron on ${w.link}: resumed`);
+    expect(w.cronPause()).toBeUndefined();
     expect(w.fake.server.count({ service: 'ecs', action: 'StopTask' })).toBe(1);
     expect(w.fake.ecs.tasks.get(arn)?.desiredStatus).toBe('STOPPED');
     expect(post.commands).toContainEqual(
@@ -110,6 +122,41 @@ describe('upgrade-db end to end', () => {
         ),
       }),
     );
+  }, 60_000);
+
+  it('a failed upgrade resumes cron; a pause made by hand is left as it is, and stays', async () => {
+    world = await createUpgradeWorld(mariadb());
+    const w = world;
+    const inputs = {
+      'preview-link': w.link,
+      platform: w.platformFile,
+      'to-release': '4.2.3',
+      image: IMAGE('moodle-full-4.2.3-8.1'),
+      'db-access': 'direct',
+      'check-pending': 'false',
+      'poll-seconds': '0.1',
+    };
+    w.behaviour = { kind: 'exit', code: 1 };
+    const failed = await runAction(ACTION, { inputs, env: env(w) });
+    expect(failed.exitCode).toBe(1);
+    expect(w.cronPauseAtUpgrade).toEqual(['upgrade to 4.2.3 under way']);
+    expect(w.cronPause()).toBeUndefined();
+    // Nothing left for the post step: main resumed it.
+    expect(failed.state['cron-paused-site']).toBe('');
+
+    const registry = new SiteRegistry(w.clients.ssm);
+    await pauseCron(registry, w.link, { reason: 'database under repair', by: 'ops (by hand)' });
+    w.behaviour = { kind: 'succeed' };
+    const upgraded = await runAction(ACTION, { inputs, env: env(w) });
+    expect(upgraded.exitCode).toBe(0);
+    expect(upgraded.stdout).toMatch(
+      /cron on \S+ stays paused: database under repair \(since .+, by ops \(by hand\)\)/,
+    );
+    expect(w.cronPauseAtUpgrade.at(-1)).toBe('database under repair');
+    expect(w.cronPause()).toMatchObject({ reason: 'database under repair', by: 'ops (by hand)' });
+    const post = await runAction(ACTION, { phase: 'post', state: upgraded.state, env: env(w) });
+    expect(post.exitCode).toBe(0);
+    expect(w.cronPause()).toMatchObject({ by: 'ops (by hand)' });
   }, 60_000);
 
   it('applies the site config with cfg.php in one task and lists each value set', async () => {

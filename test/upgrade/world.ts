@@ -60,6 +60,10 @@ export interface UpgradeWorld {
   behaviour: UpgradeBehaviour;
   /** Every php invocation, in order: script and arguments. */
   php: { image: string; argv: string[] }[];
+  /** At each upgrade.php run: the site's cron pause in the registry then (undefined: not paused). */
+  cronPauseAtUpgrade: (string | undefined)[];
+  /** The site's cron pause in the registry now. */
+  cronPause(): { reason: string; by: string } | undefined;
   maintenance: boolean;
   /** argv of every call of the fake `php` program from a shell script (cfg.php), in order. */
   shellPhpCalls(): string[][];
@@ -154,6 +158,14 @@ export async function createUpgradeWorld(db: MariaDbServer, link = '4-demo-prep'
     dbHost: db.host,
     moodledataFolder: `${link}-2026-11`,
     logGroup,
+    cron: {
+      enabled: true,
+      cluster: 'moodle_cluster',
+      service: `mdl-${link}`,
+      container: link,
+      command: '/data/runcron.sh',
+      timeoutSeconds: 600,
+    },
     retired: [],
     managedBy: 'moodle-preview-actions',
   };
@@ -190,6 +202,11 @@ export async function createUpgradeWorld(db: MariaDbServer, link = '4-demo-prep'
     clients,
     behaviour: { kind: 'succeed' },
     php: [],
+    cronPauseAtUpgrade: [],
+    cronPause() {
+      const stored = fake.ssm.parameters.get(`/moodle-preview/sites/${link}`)?.Value;
+      return stored ? (JSON.parse(stored) as SiteRegistryEntry).cron?.paused : undefined;
+    },
     maintenance: false,
     shellPhpCalls() {
       let text = '';
@@ -289,6 +306,7 @@ async function simulate(
   await conn.end();
   const current = (rows as { value: string }[])[0]!.value;
   if (args.includes('--is-pending')) return { exitCode: current === target.version ? 0 : 2, logLines: [] };
+  world.cronPauseAtUpgrade.push(world.cronPause()?.reason);
   const b = world.behaviour;
   if (b.kind === 'never-start') throw Object.assign(new Error(b.reason), { stoppedReason: b.reason });
   if (b.kind === 'hang') {

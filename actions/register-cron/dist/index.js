@@ -97494,6 +97494,11 @@ const cronSchema = object({
     command: schemas_string(),
     timeoutSeconds: schemas_number(),
     logPath: schemas_string().optional(),
+    /**
+     * Set while cron must not run on the site (an upgrade has it in maintenance, or by hand): the
+     * fan-out skips it with the reason. `by` says who may clear it (upgrade-db clears only its own).
+     */
+    paused: object({ reason: schemas_string(), since: schemas_string(), by: schemas_string() }).optional(),
     updatedBy: schemas_string().optional(),
     updatedAt: schemas_string().optional(),
 });
@@ -97520,6 +97525,8 @@ const registryEntrySchema = looseObject({
     updatedAt: schemas_string().optional(),
     updatedBy: schemas_string().optional(),
 });
+/** How a cron pause reads in a skip, a listing or doctor: `<reason> (since <time>, by <who>)`. */
+const describePause = (p) => `${p.reason} (since ${p.since}, by ${p.by})`;
 /** Fields that say who wrote an entry when: they never make an entry "different". */
 const STAMPS = new Set(['updatedAt', 'updatedBy']);
 function withoutStamps(value) {
@@ -97966,6 +97973,8 @@ async function registerCron(registry, input, now = () => new Date()) {
         command: input.command ?? previous?.command ?? CRON_COMMAND,
         timeoutSeconds: input.timeoutSeconds ?? previous?.timeoutSeconds ?? CRON_TIMEOUT_SECONDS,
         ...(previous?.logPath ? { logPath: previous.logPath } : {}),
+        // A pause (an upgrade under way) outlives a change of the entry; only resume clears it.
+        ...(previous?.paused ? { paused: previous.paused } : {}),
         updatedBy: input.actor,
         updatedAt: stamp,
     };
@@ -98010,6 +98019,38 @@ async function deregisterCron(registry, previewLink, actor, now = () => new Date
         await registry.put({ ...rest, updatedAt: now().toISOString(), updatedBy: actor }, true);
     }
     return { previewLink, result: 'deregistered', cron: existing.cron };
+}
+/**
+ * Pause cron on a site: the fan-out skips it (with the reason) until it is resumed. A pause that is
+ * already there is kept as it is, whoever set it: an upgrade never takes over a pause made by hand.
+ */
+async function pauseCron(registry, previewLink, pause, now = () => new Date()) {
+    const existing = await registry.get(previewLink);
+    if (!existing?.cron)
+        return { previewLink, result: 'absent' };
+    if (existing.cron.paused)
+        return { previewLink, result: 'already paused', paused: existing.cron.paused };
+    const paused = { reason: pause.reason, since: now().toISOString(), by: pause.by };
+    await registry.put({ ...existing, cron: { ...existing.cron, paused } }, true);
+    return { previewLink, result: 'paused', paused };
+}
+/**
+ * Resume cron on a site. With `onlyBy`, only a pause that party set is cleared (upgrade-db's post
+ * step clears its own pause, never one made by hand); without it, any pause (`cron resume`).
+ */
+async function resumeCron(registry, previewLink, onlyBy) {
+    const existing = await registry.get(previewLink);
+    if (!existing?.cron)
+        return { previewLink, result: 'absent' };
+    const paused = existing.cron.paused;
+    if (!paused)
+        return { previewLink, result: 'not paused' };
+    if (onlyBy !== undefined && paused.by !== onlyBy)
+        return { previewLink, result: 'paused by another', paused };
+    const { paused: _cleared, ...cron } = existing.cron;
+    void _cleared;
+    await registry.put({ ...existing, cron }, true);
+    return { previewLink, result: 'resumed', paused };
 }
 /** Every cron entry, with its service's state (DescribeServices in batches of 10 per cluster). */
 async function listCron(registry, clients, logGroup) {

@@ -41,4 +41,7 @@ export const STATE = {
   purpose: 'purpose',
   roleToAssume: 'role-to-assume',
   audience: 'audience',
+  /** The site whose cron this run paused, and as whom: the post step resumes it if main could not. */
+  cronPausedSite: 'cron-paused-site',
+  cronPausedBy: 'cron-paused-by',
 } as const;

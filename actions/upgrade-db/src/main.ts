@@ -24,6 +24,11 @@ import {
   upgradeSite,
   type ApplyConfigResult,
   type ConfigItem,
+  describeError,
+  describePause,
+  pauseCron,
+  resumeCron,
+  SiteRegistry,
   type HopImage,
   type MoodleRelease,
   type UpgradeResult,
@@ -239,6 +244,23 @@ export function run(): Promise<void> {
         core.setOutput(OUTPUTS.durationSeconds, String(Math.round(r.durationMs / 1000)));
         return;
       }
+      // Cron would run cron.php into a site in maintenance with an upgrade pending: it is paused on the
+      // site for the run, and resumed after it — also when it fails; the post step resumes it when
+      // the job is cancelled. A pause made by hand is left as it is (and stays).
+      const registry = new SiteRegistry(clients.ssm);
+      const pausedBy = `upgrade-db (run ${process.env.GITHUB_RUN_ID ?? 'local'})`;
+      const pause = inputs.dryRun
+        ? undefined
+        : await pauseCron(registry, inputs.previewLink, {
+            reason: `upgrade to ${releaseText(inputs.toRelease!)} under way`,
+            by: pausedBy,
+          });
+      if (pause?.result === 'paused') {
+        core.saveState(STATE.cronPausedSite, inputs.previewLink);
+        core.saveState(STATE.cronPausedBy, pausedBy);
+        log.info(`cron paused on ${inputs.previewLink} for the upgrade`);
+      } else if (pause?.result === 'already paused')
+        log.info(`cron on ${inputs.previewLink} stays paused: ${describePause(pause.paused!)}`);
       try {
         const r = await upgradeSite({
           ...common,
@@ -264,6 +286,17 @@ export function run(): Promise<void> {
           await upgradeSummary(inputs.previewLink, err.result, err.message);
         }
         throw err;
+      } finally {
+        if (pause?.result === 'paused') {
+          // A resume that fails must not hide how the upgrade ended: it warns, and the post step tries again.
+          try {
+            const resumed = await resumeCron(registry, inputs.previewLink, pausedBy);
+            core.saveState(STATE.cronPausedSite, '');
+            log.info(`cron on ${inputs.previewLink}: ${resumed.result}`);
+          } catch (err) {
+            core.warning(`could not resume cron on ${inputs.previewLink}: ${describeError(err)}`);
+          }
+        }
       }
     } finally {
       destroyClients(clients);

@@ -2,13 +2,14 @@
 // stop — the job was cancelled or timed out mid-wait — is stopped, so an upgrade never runs on
 // unattended. It never fails the job: it warns.
 import * as core from '@actions/core';
-import { stopTask } from '@moodle-preview/core';
+import { describeError, resumeCron, SiteRegistry, stopTask } from '@moodle-preview/core';
 import { credentialsFor, destroyClients, upgradeClients } from './clients.js';
 import { STATE } from './constants.js';
 
 export async function post(): Promise<void> {
   const taskArn = core.getState(STATE.taskArn);
-  if (!taskArn) return;
+  const pausedSite = core.getState(STATE.cronPausedSite);
+  if (!taskArn && !pausedSite) return;
   const region = core.getState(STATE.region);
   const cluster = core.getState(STATE.cluster);
   const role = core.getState(STATE.roleToAssume);
@@ -26,6 +27,33 @@ export async function post(): Promise<void> {
     ),
   );
   try {
+    if (taskArn) await stopLeftTask(clients, cluster, taskArn);
+    // The main step paused cron on the site and did not get to resume it (cancelled, or its resume failed).
+    if (pausedSite) {
+      try {
+        const r = await resumeCron(
+          new SiteRegistry(clients.ssm),
+          pausedSite,
+          core.getState(STATE.cronPausedBy),
+        );
+        core.info(`cron on ${pausedSite}: ${r.result}`);
+      } catch (err) {
+        core.warning(
+          `could not resume cron on ${pausedSite}: ${describeError(err)}; run mdl-preview cron resume ${pausedSite}`,
+        );
+      }
+    }
+  } finally {
+    destroyClients(clients);
+  }
+}
+
+async function stopLeftTask(
+  clients: ReturnType<typeof upgradeClients>,
+  cluster: string,
+  taskArn: string,
+): Promise<void> {
+  try {
     const stopped = await stopTask(clients.ecs, cluster, taskArn, 'the GitHub job was cancelled or ended');
     if (stopped)
       core.warning(
@@ -37,7 +65,5 @@ export async function post(): Promise<void> {
     else core.info(`${taskArn} has stopped; nothing to clean up`);
   } catch (err) {
     core.warning(`could not check or stop ${taskArn}: ${(err as Error).message}`);
-  } finally {
-    destroyClients(clients);
   }
 }

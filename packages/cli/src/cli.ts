@@ -93,7 +93,8 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
       '         [--exec-rate N] [--exec-burst N] [--dry-run] [--json]\n' +
       '                                           one cron tick on every site (exit 3 when fail-on is exceeded);\n' +
       '                                           --dry-run shows the task each site would run in, runs nothing\n' +
-      '  cron list [--platform FILE] [--json]     every cron entry with its service state and last run',
+      '  cron list [--platform FILE] [--json]     every cron entry with its service state and last run\n' +
+      '  cron pause SITE --reason TEXT | cron resume SITE   hold cron off a site (shown where it is skipped)',
     run: (args, io) => cron(args, io),
   },
   restore: {

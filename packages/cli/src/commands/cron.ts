@@ -1,10 +1,15 @@
 // mdl-preview cron: `run` is one tick of the run-cron-fanout engine from a terminal (the joblog as a
-// table, exit 3 when fail-on is exceeded); `list` is register-cron's listing of every cron entry.
+// table, exit 3 when fail-on is exceeded); `list` is register-cron's listing of every cron entry;
+// `pause` and `resume` hold cron off a site (upgrade-db does it during an upgrade).
 import { parseArgs } from 'node:util';
 import {
+  checkPreviewLink,
   createAwsClients,
+  describePause,
   destroyAwsClients,
   joblogText,
+  pauseCron,
+  resumeCron,
   listCron,
   parseFailOn,
   planCronTick,
@@ -29,7 +34,51 @@ export async function cron(args: string[], io: CliIO, make = createAwsClients): 
   const [sub, ...rest] = args;
   if (sub === 'run') return cronRun(rest, io, make);
   if (sub === 'list') return cronList(rest, io, make);
-  throw new UsageError(`cron needs "run" or "list"${sub ? `, not "${sub}"` : ''}`);
+  if (sub === 'pause' || sub === 'resume') return cronPause(sub, rest, io, make);
+  throw new UsageError(`cron needs "run", "list", "pause" or "resume"${sub ? `, not "${sub}"` : ''}`);
+}
+
+/**
+ * `cron pause SITE --reason TEXT` and `cron resume SITE`: the pause upgrade-db sets during an
+ * upgrade, by hand (a site under repair). A pause already there is kept; resume clears any pause.
+ */
+async function cronPause(
+  sub: 'pause' | 'resume',
+  args: string[],
+  io: CliIO,
+  make: typeof createAwsClients,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { platform: { type: 'string' }, reason: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError(`cron ${sub} takes one site (its preview_link)`);
+  const link = positionals[0]!;
+  checkPreviewLink(link);
+  const reason = values.reason?.trim();
+  if (sub === 'pause' && !reason)
+    throw new UsageError('cron pause needs --reason TEXT: it is shown where cron is skipped');
+  if (sub === 'resume' && values.reason !== undefined) throw new UsageError('cron resume takes no --reason');
+  const { region } = await sitePlatform(values.platform, io);
+  const clients: AwsClients = make({ region });
+  try {
+    const registry = new SiteRegistry(clients.ssm);
+    const by = `${io.env.GITHUB_ACTOR || io.env.USER || 'someone'} (by hand)`;
+    const r =
+      sub === 'pause'
+        ? await pauseCron(registry, link, { reason: reason!, by })
+        : await resumeCron(registry, link);
+    if (r.result === 'absent') {
+      io.stderr(`error: ${link} has no cron entry in the site registry; nothing runs cron there\n`);
+      return EXIT.invalid;
+    }
+    const what = r.paused ? `: ${describePause(r.paused)}` : '';
+    io.stdout(`${link}: ${r.result}${what}\n`);
+    return EXIT.ok;
+  } finally {
+    destroyAwsClients(clients);
+  }
 }
 
 async function cronRun(args: string[], io: CliIO, make: typeof createAwsClients): Promise<number> {
@@ -179,7 +228,7 @@ async function cronList(args: string[], io: CliIO, make: typeof createAwsClients
     else
       io.stdout(
         formatTable([
-          ['SITE', 'ENABLED', 'SERVICE', 'STATE', 'RUNNING', 'COMMAND', 'TIMEOUT', 'LAST RUN'],
+          ['SITE', 'ENABLED', 'SERVICE', 'STATE', 'RUNNING', 'COMMAND', 'TIMEOUT', 'LAST RUN', 'PAUSED'],
           ...listing.map((l) => [
             l.previewLink,
             l.cron.enabled ? 'yes' : 'no',
@@ -189,6 +238,7 @@ async function cronList(args: string[], io: CliIO, make: typeof createAwsClients
             l.cron.command,
             `${l.cron.timeoutSeconds}s`,
             l.lastRun ?? '-',
+            l.cron.paused ? describePause(l.cron.paused) : '-',
           ]),
         ]),
       );

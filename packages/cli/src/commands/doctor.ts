@@ -9,6 +9,7 @@ import {
 import {
   createAwsClients,
   describeError,
+  describePause,
   destroyAwsClients,
   listSiteTasks,
   runCommand,
@@ -221,6 +222,9 @@ export async function diagnoseSite(
   results.push(
     await check('cron', async () => {
       if (!entry?.cron) return { status: 'unknown', evidence: 'cron is not registered for this site' };
+      // Paused on purpose (an upgrade under way, or by hand): not a failure, and said first.
+      if (entry.cron.paused)
+        return { status: 'unknown', evidence: `paused: ${describePause(entry.cron.paused)}` };
       // run-cron-fanout writes each run's joblog line to the site's stream in the cron log group.
       const last = await lastCronRun(clients.logs, cronLogGroup, link);
       if (!last)

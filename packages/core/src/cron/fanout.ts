@@ -15,7 +15,7 @@ import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
 import type { Logger } from '../logger.js';
 import { ExecTimeoutError, runCommand, type RunCommandResult } from '../exec/run-command.js';
 import type { DataChannelTuning } from '../exec/data-channel.js';
-import { SiteRegistry, type CronEntry } from '../registry/site-registry.js';
+import { SiteRegistry, describePause, type CronEntry } from '../registry/site-registry.js';
 import { paceExecuteCommand, Pacer, type PacerOptions, type PacerStats } from './pacer.js';
 
 const EXEC_AGENT = 'ExecuteCommandAgent';
@@ -403,13 +403,15 @@ async function findTargets(
 
   let discoveryCalls = 0;
   const byCluster = new Map<string, Task[]>();
-  for (const cluster of new Set(targets.filter((t) => t.cron.enabled).map((t) => t.cron.cluster))) {
+  const runnable = targets.filter((t) => t.cron.enabled && !t.cron.paused);
+  for (const cluster of new Set(runnable.map((t) => t.cron.cluster))) {
     const found = await runningTasks(options.clients.ecs, cluster);
     discoveryCalls += found.calls;
     byCluster.set(cluster, found.tasks);
   }
   for (const t of targets) {
     if (!t.cron.enabled) t.skip = 'cron is disabled in the registry entry';
+    else if (t.cron.paused) t.skip = `cron is paused: ${describePause(t.cron.paused)}`;
     else if (busy.has(t.site)) t.skip = STILL_RUNNING;
     else Object.assign(t, pickCronTask(byCluster.get(t.cron.cluster) ?? [], t.cron));
   }

@@ -63,6 +63,8 @@ export async function registerCron(
     command: input.command ?? previous?.command ?? CRON_COMMAND,
     timeoutSeconds: input.timeoutSeconds ?? previous?.timeoutSeconds ?? CRON_TIMEOUT_SECONDS,
     ...(previous?.logPath ? { logPath: previous.logPath } : {}),
+    // A pause (an upgrade under way) outlives a change of the entry; only resume clears it.
+    ...(previous?.paused ? { paused: previous.paused } : {}),
     updatedBy: input.actor,
     updatedAt: stamp,
   };
@@ -114,6 +116,62 @@ export async function deregisterCron(
     );
   }
   return { previewLink, result: 'deregistered', cron: existing.cron };
+}
+
+export interface CronPause {
+  /** Why cron must not run now: shown by the fan-out, `cron list` and `doctor`. */
+  reason: string;
+  /** Who pauses: a resume names it to clear only its own pause (`upgrade-db`, or a person). */
+  by: string;
+}
+
+export interface CronPauseChange {
+  previewLink: string;
+  /**
+   * paused; already paused (an earlier pause stands, untouched — see `paused`); resumed; not paused;
+   * paused by another (left as it is); absent (no cron entry: nothing runs cron there).
+   */
+  result: 'paused' | 'already paused' | 'resumed' | 'not paused' | 'paused by another' | 'absent';
+  paused?: NonNullable<CronEntry['paused']>;
+}
+
+/**
+ * Pause cron on a site: the fan-out skips it (with the reason) until it is resumed. A pause that is
+ * already there is kept as it is, whoever set it: an upgrade never takes over a pause made by hand.
+ */
+export async function pauseCron(
+  registry: SiteRegistry,
+  previewLink: string,
+  pause: CronPause,
+  now: () => Date = () => new Date(),
+): Promise<CronPauseChange> {
+  const existing = await registry.get(previewLink);
+  if (!existing?.cron) return { previewLink, result: 'absent' };
+  if (existing.cron.paused) return { previewLink, result: 'already paused', paused: existing.cron.paused };
+  const paused = { reason: pause.reason, since: now().toISOString(), by: pause.by };
+  await registry.put({ ...existing, cron: { ...existing.cron, paused } }, true);
+  return { previewLink, result: 'paused', paused };
+}
+
+/**
+ * Resume cron on a site. With `onlyBy`, only a pause that party set is cleared (upgrade-db's post
+ * step clears its own pause, never one made by hand); without it, any pause (`cron resume`).
+ */
+export async function resumeCron(
+  registry: SiteRegistry,
+  previewLink: string,
+  onlyBy?: string,
+): Promise<CronPauseChange> {
+  const existing = await registry.get(previewLink);
+  if (!existing?.cron) return { previewLink, result: 'absent' };
+  const paused = existing.cron.paused;
+  if (!paused) return { previewLink, result: 'not paused' };
+  if (onlyBy !== undefined && paused.by !== onlyBy)
+    return { previewLink, result: 'paused by another', paused };
+  const { paused: _cleared, ...cron } = existing.cron;
+  void _cleared;
+  await registry.put({ ...existing, cron }, true);
+  return { previewLink, result: 'resumed', paused };
 }
 
 export interface CronListing {

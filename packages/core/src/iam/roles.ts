@@ -423,6 +423,9 @@ function upgradeDb(s: IamScope): Grant[] {
     grant('StopUpgradeTasks', ['ecs:StopTask'], arns.tasks(s), { condition: inCluster(s) }),
     readSecrets(s),
     grant('ReadRegistryEntries', ['ssm:GetParameter'], arns.registryEntries(s)),
+    // Cron is paused on the site while it upgrades, and resumed after: an overwrite of an entry the
+    // suite wrote (and tagged), never a new one.
+    grant('PauseCronInTheSiteRegistry', ['ssm:PutParameter'], arns.registryEntries(s), { condition: OURS }),
   ];
 }
 

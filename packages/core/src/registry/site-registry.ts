@@ -29,6 +29,11 @@ const cronSchema = z.object({
   command: z.string(),
   timeoutSeconds: z.number(),
   logPath: z.string().optional(),
+  /**
+   * Set while cron must not run on the site (an upgrade has it in maintenance, or by hand): the
+   * fan-out skips it with the reason. `by` says who may clear it (upgrade-db clears only its own).
+   */
+  paused: z.object({ reason: z.string(), since: z.string(), by: z.string() }).optional(),
   updatedBy: z.string().optional(),
   updatedAt: z.string().optional(),
 });
@@ -58,6 +63,10 @@ export const registryEntrySchema = z.looseObject({
 });
 
 export type SiteRegistryEntry = z.output<typeof registryEntrySchema>;
+
+/** How a cron pause reads in a skip, a listing or doctor: `<reason> (since <time>, by <who>)`. */
+export const describePause = (p: { reason: string; since: string; by: string }): string =>
+  `${p.reason} (since ${p.since}, by ${p.by})`;
 export type CronEntry = z.output<typeof cronSchema>;
 export type RetiredData = z.output<typeof retiredSchema>;
 

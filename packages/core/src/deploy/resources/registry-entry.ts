@@ -44,6 +44,8 @@ export function desiredEntry(env: DeployEnv): SiteRegistryEntry {
     const { enabled, cluster, service, container, command, timeoutSeconds, logPath } = cron;
     const keep = previous?.cron;
     entry.cron = { enabled, cluster, service, container, command, timeoutSeconds, logPath };
+    // A pause (an upgrade under way) outlives a redeploy; only resume clears it.
+    if (keep?.paused) entry.cron.paused = keep.paused;
     // Keep who last changed cron when nothing about it changes.
     if (keep && sameEntry({ ...entry, cron: keep }, entry)) entry.cron = keep;
   }
