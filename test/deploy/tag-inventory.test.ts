@@ -108,5 +108,14 @@ describe('tags and retention of everything the suite creates', () => {
       '/moodle-preview/sites/life-b',
     ]);
     expect(problems(resources, 14)).toEqual([]);
+    // Tasks are gone by now; each one-off task (SQL, moodledata) was started with both tags.
+    const runTasks = world.fake.server.calls.filter((c) => c.action === 'RunTask' && !c.throttled);
+    expect(runTasks.length).toBeGreaterThanOrEqual(4);
+    for (const call of runTasks)
+      expect(call.authorizations?.find((a) => a.action === 'ecs:RunTask')?.context).toMatchObject({
+        'aws:RequestTag/cost-centre': 'digital-education',
+        'aws:RequestTag/project': 'previews',
+        [`aws:RequestTag/${TAG_MANAGED_BY}`]: SUITE_NAME,
+      });
   });
 });

@@ -79762,6 +79762,7 @@ function runMoodleCli(r) {
         command,
         ...(r.environment ? { environment: r.environment } : {}),
         network: r.platform.network,
+        tags: r.platform.tags,
         startedBy: `mdl-cli/${r.site.entry.previewLink}`,
         logGroup: r.site.logGroup,
         logStreamPrefix: r.site.logStreamPrefix,
@@ -81282,6 +81283,7 @@ async function readVersionByTask(r) {
         command: override.command,
         environment: override.environment,
         network: r.platform.network,
+        tags: r.platform.tags,
         startedBy: `mdl-sql/${r.site.previewLink}`,
         logGroup: r.site.logGroupName,
         logStreamPrefix: sql_task_SQL_TASK_LOG_PREFIX,
@@ -103751,7 +103753,10 @@ async function startFargateTask(ecs, input) {
         startedBy: input.startedBy,
         // Tagged as the suite's: the IAM policies let the suite run only tasks it tags so (RunTask's
         // aws:RequestTag), and the tag says whose a task is in the console.
-        tags: [{ key: naming/* TAG_MANAGED_BY */.RJ, value: naming/* SUITE_NAME */.tb }],
+        tags: Object.entries({ ...input.tags, [naming/* TAG_MANAGED_BY */.RJ]: naming/* SUITE_NAME */.tb }).map(([key, value]) => ({
+            key,
+            value,
+        })),
         networkConfiguration: {
             awsvpcConfiguration: {
                 subnets: input.network.subnet_ids,
@@ -103784,6 +103789,7 @@ function oneOffTaskRunner(clients, options = {}) {
                 taskDefinitionArn: input.taskDefinitionArn,
                 startedBy: input.startedBy,
                 network: input.platform.network,
+                tags: input.platform.tags,
                 container: input.container,
                 command: input.command,
                 environment: input.environment,

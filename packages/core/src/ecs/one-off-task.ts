@@ -39,6 +39,8 @@ export interface FargateTaskStart {
   container: string;
   command: string[];
   environment?: KeyValuePair[];
+  /** The platform's tags (cost centre …), beside the suite's own, which win on a clash. */
+  tags?: Readonly<Record<string, string>>;
 }
 
 /** RunTask of one Fargate task in the platform's subnets; answers its ARN or says why none started. */
@@ -52,7 +54,10 @@ export async function startFargateTask(ecs: ECSClient, input: FargateTaskStart):
       startedBy: input.startedBy,
       // Tagged as the suite's: the IAM policies let the suite run only tasks it tags so (RunTask's
       // aws:RequestTag), and the tag says whose a task is in the console.
-      tags: [{ key: TAG_MANAGED_BY, value: SUITE_NAME }],
+      tags: Object.entries({ ...input.tags, [TAG_MANAGED_BY]: SUITE_NAME }).map(([key, value]) => ({
+        key,
+        value,
+      })),
       networkConfiguration: {
         awsvpcConfiguration: {
           subnets: input.network.subnet_ids,
@@ -87,6 +92,7 @@ export function oneOffTaskRunner(clients: AwsClients, options: OneOffTaskOptions
         taskDefinitionArn: input.taskDefinitionArn,
         startedBy: input.startedBy,
         network: input.platform.network,
+        tags: input.platform.tags,
         container: input.container,
         command: input.command,
         environment: input.environment,

@@ -26,6 +26,8 @@ export interface FollowedTaskInput {
   command: string[];
   environment?: KeyValuePair[];
   network: Platform['network'];
+  /** The platform's tags, put on the task beside the suite's. */
+  tags?: Readonly<Record<string, string>>;
   startedBy: string;
   /** The container's awslogs group and stream prefix: the stream is `<prefix>/<container>/<task id>`. */
   logGroup: string;

@@ -105,6 +105,7 @@ export async function readVersionByTask(r: TaskVersionRead): Promise<MoodleVersi
       command: override.command,
       environment: override.environment,
       network: r.platform.network,
+      tags: r.platform.tags,
       startedBy: `mdl-sql/${r.site.previewLink}`,
       logGroup: r.site.logGroupName,
       logStreamPrefix: SQL_TASK_LOG_PREFIX,

@@ -169,6 +169,7 @@ export function runMoodleCli(r: CliRun): Promise<FollowedTaskResult> {
       command,
       ...(r.environment ? { environment: r.environment } : {}),
       network: r.platform.network,
+      tags: r.platform.tags,
       startedBy: `mdl-cli/${r.site.entry.previewLink}`,
       logGroup: r.site.logGroup,
       logStreamPrefix: r.site.logStreamPrefix,
