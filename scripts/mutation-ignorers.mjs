@@ -16,20 +16,22 @@ const LOG_METHODS = new Set([
 ]);
 const LOG_OBJECTS = new Set(['logger', 'log', 'core', 'console']);
 
+const MEMBER = new Set(['MemberExpression', 'OptionalMemberExpression']);
+
 function calleeName(node) {
   if (node.type === 'Identifier') return node.name;
   if (node.type === 'ThisExpression') return 'this';
-  if (node.type === 'MemberExpression' && !node.computed)
-    return `${calleeName(node.object)}.${node.property.name}`;
+  if (MEMBER.has(node.type) && !node.computed) return `${calleeName(node.object)}.${node.property.name}`;
   return undefined;
 }
 
 export const strykerPlugins = [
   declareValuePlugin(PluginKind.Ignore, 'log-messages', {
     shouldIgnore(path) {
-      if (!path.isCallExpression()) return undefined;
+      // `log.info(…)` and `options.log?.info(…)` (an OptionalCallExpression in Babel's tree) alike.
+      if (!path.isCallExpression() && !path.isOptionalCallExpression()) return undefined;
       const callee = path.node.callee;
-      if (callee.type !== 'MemberExpression' || callee.computed) return undefined;
+      if (!MEMBER.has(callee.type) || callee.computed) return undefined;
       const object = calleeName(callee.object);
       const method = callee.property.name;
       if (object && LOG_OBJECTS.has(object.split('.').pop()) && LOG_METHODS.has(method))

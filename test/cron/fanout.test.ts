@@ -4,8 +4,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { joblogText, parseFailOn, runCronTick, tickFailed, type CronJoblogLine } from '@moodle-preview/core';
+import { CreateLogGroupCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  ConfigurationError,
+  CronRunLog,
+  joblogText,
+  parseFailOn,
+  planCronTick,
+  runCronTick,
+  tickFailed,
+  type CronJoblogLine,
+} from '@moodle-preview/core';
+import { rejection } from '../harness/failure.js';
 import { createCronWorld, type CronWorld } from './cron-world.js';
 
 let world: CronWorld | undefined;
@@ -128,5 +138,68 @@ describe('runCronTick', () => {
     expect(lines.hangs!.reason).toMatch(/did not finish within/);
     expect(lines.quick!.status).toBe('succeeded');
     expect(world.fake.ssm.terminatedSessions.length).toBe(1);
+  });
+});
+
+describe('the fan-out at scale and at its edges', () => {
+  it('pages ListTasks and batches DescribeTasks by 100 when a cluster runs more tasks than that', async () => {
+    world = await createCronWorld();
+    await world.addSites(Array.from({ length: 205 }, (_, i) => ({ link: `s${String(i).padStart(3, '0')}` })));
+    world.fake.server.resetCalls();
+    const plan = await planCronTick({ clients: world.clients });
+    expect(plan.lines).toHaveLength(205);
+    expect(plan.lines.filter((l) => l.task).length).toBe(205);
+    expect(world.fake.server.count({ action: 'ListTasks' })).toBe(3);
+    expect(world.fake.server.count({ action: 'DescribeTasks' })).toBe(3);
+    expect(plan.discoveryCalls).toBe(6);
+  });
+
+  it.each([
+    [{ index: 0, count: 3 }],
+    [{ index: 4, count: 3 }],
+    [{ index: 1.5, count: 3 }],
+    [{ index: 1, count: 2.5 }],
+  ])('refuses shard %j given as an object, before any call', async (shard) => {
+    world = await createCronWorld();
+    world.fake.server.resetCalls();
+    const err = await rejection(planCronTick({ clients: world.clients, shard }));
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect(err.message).toBe(`shard must be i/n with 1 ≤ i ≤ n, got ${shard.index}/${shard.count}`);
+    expect(await rejection(runCronTick({ clients: world.clients, shard }))).toBeInstanceOf(
+      ConfigurationError,
+    );
+    expect(world.fake.server.calls).toEqual([]);
+  });
+
+  it('writes only the tail of a huge output, and takes a log group another writer made meanwhile', async () => {
+    world = await createCronWorld();
+    const group = '/moodle-preview/cron-edge';
+    const log = new CronRunLog(world.clients.logs, group);
+    // Made by someone else before this writer's first write: its CreateLogGroup answers it exists.
+    const line = {
+      site: 'big',
+      cluster: 'moodle_cluster',
+      service: 'mdl-big',
+      status: 'succeeded' as const,
+      start: '2026-12-04T10:00:00.000Z',
+      durationMs: 10,
+      exitCode: 0,
+      bytes: 300_000,
+      tail: [],
+    };
+    const huge = `${'a'.repeat(150_000)}${'z'.repeat(150_000)}`;
+    await world.clients.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    world.fake.server.resetCalls();
+    await log.write(line, huge);
+    expect(world.fake.server.calls.filter((c) => c.error).map((c) => `${c.action} ${c.error}`)).toEqual([
+      'PutLogEvents ResourceNotFoundException',
+      'CreateLogGroup ResourceAlreadyExistsException',
+    ]);
+    const events = await world.clients.logs.send(
+      new GetLogEventsCommand({ logGroupName: group, logStreamName: 'big', startFromHead: true }),
+    );
+    const [output, record] = events.events!.map((e) => e.message!);
+    expect(output).toBe(`…${'a'.repeat(50_000)}${'z'.repeat(150_000)}`);
+    expect(JSON.parse(record!)).toMatchObject({ site: 'big', exitCode: 0 });
   });
 });

@@ -107,14 +107,14 @@ export function parseShard(text: string): CronShard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count || count > 1000)
+  if (!m || index < 1 || index > count || count > 1000)
     throw new ConfigurationError(`shard must be i/n with 1 ≤ i ≤ n (e.g. 2/3), got "${text}"`);
   return { index, count };
 }
 
 function checkShard(shard: CronShard): void {
   const { index, count } = shard;
-  if (!Number.isInteger(count) || !Number.isInteger(index) || count < 1 || index < 1 || index > count)
+  if (!Number.isInteger(count) || !Number.isInteger(index) || index < 1 || index > count)
     throw new ConfigurationError(`shard must be i/n with 1 ≤ i ≤ n, got ${index}/${count}`);
 }
 
