@@ -18,13 +18,13 @@ function platform(): string {
   return file;
 }
 
-async function cli(args: string[]) {
+async function cli(args: string[], env: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    env: { ...process.env, MDL_PREVIEW_PLATFORM: '' },
+    env: { ...process.env, MDL_PREVIEW_PLATFORM: '', ...env },
   });
   return { code, stdout, stderr };
 }
@@ -117,8 +117,8 @@ describe('mdl-preview cron pause and resume', () => {
     world = await createCronWorld();
     await world.addSites([{ link: 'held' }]);
     const file = platform();
-    const env = { USER: 'ana' };
-    const paused = await cliAs(
+    const env = { USER: 'ana', GITHUB_ACTOR: '' };
+    const paused = await cli(
       ['cron', 'pause', 'held', '--reason', 'database under repair', '--platform', file],
       env,
     );
@@ -156,14 +156,3 @@ describe('mdl-preview cron pause and resume', () => {
     expect(world.fake.server.count({ mutating: true })).toBe(0);
   });
 });
-
-async function cliAs(args: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: { ...process.env, MDL_PREVIEW_PLATFORM: '', GITHUB_ACTOR: '', ...env },
-  });
-  return { code, stdout, stderr };
-}

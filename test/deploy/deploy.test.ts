@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   createAwsClients,
   DeploymentFailedError,
+  destroyAwsClients,
   pauseCron,
   preferredRulePriority,
   SiteRegistry,
@@ -154,12 +155,17 @@ describe('deploy-instance engine', () => {
   it('keeps a cron pause through a redeploy: only resume clears it', async () => {
     world = await createWorld(mariadb());
     await world.deploy();
-    const registry = new SiteRegistry(createAwsClients({ region: 'eu-west-2' }).ssm);
-    await pauseCron(registry, '4-demo', { reason: 'upgrade to 4.5.3 under way', by: 'upgrade-db (run 9)' });
-    const again = await world.deploy(EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 3072'));
-    expect(changedIds(again)).toEqual(['service', 'taskDefinition']);
-    const after = await registry.get('4-demo');
-    expect(after?.cron?.paused).toMatchObject({ by: 'upgrade-db (run 9)' });
+    const clients = createAwsClients({ region: 'eu-west-2' });
+    try {
+      const registry = new SiteRegistry(clients.ssm);
+      await pauseCron(registry, '4-demo', { reason: 'upgrade to 4.5.3 under way', by: 'upgrade-db (run 9)' });
+      const again = await world.deploy(EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 3072'));
+      expect(changedIds(again)).toEqual(['service', 'taskDefinition']);
+      const after = await registry.get('4-demo');
+      expect(after?.cron?.paused).toMatchObject({ by: 'upgrade-db (run 9)' });
+    } finally {
+      destroyAwsClients(clients);
+    }
   });
 
   it('switches cron off by removing the entry, and back on', async () => {
