@@ -32,10 +32,13 @@ export interface RunnerWorld {
   close(): Promise<void>;
 }
 
-export async function createRunnerWorld(): Promise<RunnerWorld> {
-  const fake = createAwsFake();
-  await fake.listen();
-  Object.assign(process.env, fake.env());
+/** `fake`: share a running fake (another world's), which this world's close leaves running. */
+export async function createRunnerWorld(options: { fake?: AwsFake } = {}): Promise<RunnerWorld> {
+  const fake = options.fake ?? createAwsFake();
+  if (!options.fake) {
+    await fake.listen();
+    Object.assign(process.env, fake.env());
+  }
   const github = await startGitHubRunnersServer();
   const region = fake.server.region;
   const ec2 = createEc2Client({ region, maxAttempts: 2 });
@@ -89,7 +92,7 @@ export async function createRunnerWorld(): Promise<RunnerWorld> {
       ec2.destroy();
       ssm.destroy();
       await github.close();
-      await fake.close();
+      if (!options.fake) await fake.close();
     },
   };
 }

@@ -233,3 +233,62 @@ describe('upgrading', () => {
     void TaskWaitTimeoutError;
   });
 });
+
+describe('a log CloudWatch delivers late', () => {
+  /**
+   * The tasks are followed on the fake's clock alone: requests take no simulated time, a poll's wait
+   * moves it by pollMs (2 s), and the fake delivers what a container wrote 3 s later. So STOPPED is
+   * seen 0–2 s after the container exited, always before its last lines arrive (a single read after
+   * STOPPED misses them), and they arrive before two quiet polls (4 s) end the reading.
+   */
+  function onFakeClock(w: UpgradeWorld): Partial<UpgradeOptions> {
+    w.fake.server.msPerRequest = 0;
+    w.fake.logs.deliveryDelayMs = 3000;
+    return {
+      pollMs: 2000,
+      now: () => w.fake.server.now().getTime(),
+      sleep: async (ms) => {
+        w.fake.server.tick(ms);
+        await new Promise((r) => setTimeout(r, 5));
+      },
+    };
+  }
+
+  it('shows the lines a task wrote last, though they arrive seconds after it stopped', async () => {
+    world = await createUpgradeWorld(mariadb());
+    world.behaviour = { kind: 'succeed', lines: 3, stepMs: 5 };
+    const o = options(world, {
+      dbAccess: 'direct',
+      checkPending: false,
+      maintenance: false,
+      purgeCaches: false,
+      target: { release: parseRelease('4.1.12'), image: IMAGE('moodle-full-4.1.12-8.0') },
+      ...onFakeClock(world),
+    });
+    const r = await upgradeSite(o);
+    expect(r.exitCode).toBe(0);
+    // The container's last line is written as it exits: on AWS it can arrive after STOPPED.
+    expect(o.log.lines.filter((l) => l.startsWith('-->mod_step') || l.startsWith('Command line'))).toEqual([
+      '-->mod_step1 upgrading to 4.1.12',
+      '-->mod_step2 upgrading to 4.1.12',
+      '-->mod_step3 upgrading to 4.1.12',
+      'Command line upgrade from 3.11 completed successfully',
+    ]);
+    expect(o.log.lines.filter((l) => l.startsWith('warning:'))).toEqual([]);
+  });
+
+  it('shows why a failed upgrade failed when its error line arrives after the stop', async () => {
+    world = await createUpgradeWorld(mariadb());
+    world.behaviour = { kind: 'exit', code: 1 };
+    const o = options(world, {
+      dbAccess: 'direct',
+      checkPending: false,
+      target: { release: parseRelease('4.1.12'), image: IMAGE('moodle-full-4.1.12-8.0') },
+      ...onFakeClock(world),
+    });
+    const error = await upgradeSite(o).catch((e: unknown) => e);
+    expect((error as UpgradeFailedError).result.exitCode).toBe(1);
+    expect(o.log.lines).toContain('Default exception handler: Error writing to database');
+    expect(world.maintenance).toBe(false);
+  });
+});

@@ -172,14 +172,7 @@ export async function createUpgradeWorld(db: MariaDbServer, link = '4-demo-prep'
   await new SiteRegistry(ssm).put(entry, false);
   ssm.destroy();
 
-  const fakeBin = mkdtempSync(path.join(os.tmpdir(), 'fake-php-'));
-  const phpLog = path.join(fakeBin, 'calls');
-  // cfg.php as a real program the config script calls: each call appends its argv, one per line.
-  writeFileSync(
-    path.join(fakeBin, 'php'),
-    `#!/bin/sh\nfor a in "$@"; do printf '%s\\037' "$a"; done >> '${phpLog}'\nprintf '\\n' >> '${phpLog}'\nexit 0\n`,
-  );
-  chmodSync(path.join(fakeBin, 'php'), 0o755);
+  const { fakeBin, phpLog } = fakePhpBin();
 
   const retry = new ConfiguredRetryStrategy(4, () => 5);
   const config = { region: fake.server.region, retryStrategy: retry };
@@ -233,7 +226,7 @@ export async function createUpgradeWorld(db: MariaDbServer, link = '4-demo-prep'
   };
 
   fake.ecs.onRunTask = async (task, taskDefinition, overrides) =>
-    simulate(
+    simulateMoodleTask(
       world,
       fakeBin,
       task,
@@ -241,6 +234,21 @@ export async function createUpgradeWorld(db: MariaDbServer, link = '4-demo-prep'
       overrides as unknown as TaskOverride,
     );
   return world;
+}
+
+/**
+ * A folder with `php` as a real program for shell scripts (the config's cfg.php calls): each call
+ * appends its argv to `phpLog`, one call per line, arguments ended by \x1f.
+ */
+export function fakePhpBin(): { fakeBin: string; phpLog: string } {
+  const fakeBin = mkdtempSync(path.join(os.tmpdir(), 'fake-php-'));
+  const phpLog = path.join(fakeBin, 'calls');
+  writeFileSync(
+    path.join(fakeBin, 'php'),
+    `#!/bin/sh\nfor a in "$@"; do printf '%s\\037' "$a"; done >> '${phpLog}'\nprintf '\\n' >> '${phpLog}'\nexit 0\n`,
+  );
+  chmodSync(path.join(fakeBin, 'php'), 0o755);
+  return { fakeBin, phpLog };
 }
 
 async function runShell(argv: string[], env: Record<string, string>): Promise<OneOffOutcome> {
@@ -252,8 +260,18 @@ async function runShell(argv: string[], env: Record<string, string>): Promise<On
   return { exitCode, logLines: out.split('\n').filter(Boolean) };
 }
 
-async function simulate(
-  world: UpgradeWorld,
+/** What the simulated Moodle behind RunTask reads and records: an upgrade world, or a deployed site's. */
+export type MoodleSimulation = Pick<
+  UpgradeWorld,
+  'fake' | 'db' | 'database' | 'behaviour' | 'php' | 'maintenance' | 'cronPauseAtUpgrade' | 'cronPause'
+>;
+
+/**
+ * One task as the site's image would run it: the SQL task's and the config's shell scripts for real,
+ * Moodle's CLI scripts (upgrade.php, maintenance.php, purge_caches.php) as `world.behaviour` says.
+ */
+export async function simulateMoodleTask(
+  world: MoodleSimulation,
   fakeBin: string,
   task: Task,
   td: TaskDefinition,

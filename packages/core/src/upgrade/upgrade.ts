@@ -209,6 +209,11 @@ export async function upgradeSite(o: UpgradeOptions): Promise<UpgradeResult> {
         ...(o.progressEveryMs !== undefined ? { progressEveryMs: o.progressEveryMs } : {}),
       }),
     );
+    // The exit code decides; a log that was still arriving when the grace ended is only incomplete.
+    if (!r.logComplete)
+      log.warning(
+        `${purpose}: CloudWatch was still delivering the task's log when the wait for it ended; the lines above may miss its last ones (the whole log: ${site.logGroup})`,
+      );
     steps.push({
       purpose,
       taskArn: r.taskArn,
