@@ -81411,6 +81411,9 @@ async function upgradeSite(o) {
             onProgress: (status, ms, lines) => log.info(`… ${purpose}: task ${status} for ${Math.round(ms / 60_000)} min, ${lines} log line(s) so far`),
             ...(o.progressEveryMs !== undefined ? { progressEveryMs: o.progressEveryMs } : {}),
         }));
+        // The exit code decides; a log that was still arriving when the grace ended is only incomplete.
+        if (!r.logComplete)
+            log.warning(`${purpose}: CloudWatch was still delivering the task's log when the wait for it ended; the lines above may miss its last ones (the whole log: ${site.logGroup})`);
         steps.push({
             purpose,
             taskArn: r.taskArn,
