@@ -46,6 +46,7 @@ export const PARTS = {
     mutate: files('exec', ['client-message', 'run-command']),
     tests: [
       'test/exec/client-message.test.ts',
+      'test/exec/exec-output.test.ts',
       'test/exec/data-channel.test.ts',
       'test/exec/run-command.test.ts',
       'test/exec/kms.test.ts',

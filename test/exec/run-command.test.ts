@@ -1,7 +1,15 @@
 // runCommand end to end: preflight through the AWS fake's DescribeTasks, ExecuteCommand with its
 // retry, the data channel to the test agent, the exit code, timeouts and TerminateSession.
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { ConfigurationError, ExecTimeoutError, runCommand } from '@moodle-preview/core';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { AwsServiceError } from '@moodle-preview/aws-fake';
+import {
+  ConfigurationError,
+  DataChannelError,
+  ExecTimeoutError,
+  memoryLogger,
+  openExecSession,
+  runCommand,
+} from '@moodle-preview/core';
 import { createExecWorld, type ExecWorld } from './ecs-world.js';
 
 let world: ExecWorld | undefined;
@@ -105,5 +113,122 @@ describe('runCommand', () => {
     );
     task.lastStatus = 'STOPPED';
     await expect(call(world.tasks[0]!)).rejects.toThrow(/is STOPPED, not RUNNING/);
+  });
+
+  it('backs off with full jitter, doubling from connect-backoff, and retries nothing else', async () => {
+    world = await createExecWorld();
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    try {
+      world.fake.ecs.execNotConnected = 10;
+      const delays: number[] = [];
+      const err = await runCommand({
+        clients: world.clients,
+        cluster: world.cluster,
+        task: world.tasks[0]!,
+        command: 'true',
+        connectBackoffMs: 100,
+        sleep: async (ms) => void delays.push(ms),
+      }).catch((e: unknown) => e);
+      // Five attempts by default: four waits of random × 100 ms × 2^(attempt − 1).
+      expect((err as Error).message).toMatch(/did not connect after 5 attempts/);
+      expect(err).toBeInstanceOf(ConfigurationError);
+      expect(delays).toEqual([50, 100, 200, 400]);
+    } finally {
+      random.mockRestore();
+    }
+    // Another refusal is not a target that is still connecting: it fails at once, as AWS said it.
+    world.fake.ecs.execNotConnected = 0;
+    world.fake.server.beforeHandle = (_service, action) => {
+      if (action === 'ExecuteCommand')
+        throw new AwsServiceError('AccessDeniedException', 'not allowed to exec', 400);
+    };
+    const delays: number[] = [];
+    const denied = await runCommand({
+      clients: world.clients,
+      cluster: world.cluster,
+      task: world.tasks[0]!,
+      command: 'true',
+      sleep: async (ms) => void delays.push(ms),
+    }).catch((e: unknown) => e);
+    expect((denied as Error).name).toBe('AccessDeniedException');
+    expect(denied).not.toBeInstanceOf(ConfigurationError);
+    expect(delays).toEqual([]);
+    expect(world.fake.server.count({ service: 'ecs', action: 'ExecuteCommand' })).toBe(5 + 1);
+  });
+
+  it('takes the exit status from the marker though the socket drops right after it', async () => {
+    // The agent sends the marker's frame (the command prints nothing else) and kills the socket.
+    world = await createExecWorld({ agent: { killAfterOutputFrames: 1 } });
+    const r = await runCommand({
+      clients: world.clients,
+      cluster: world.cluster,
+      task: world.tasks[0]!,
+      command: 'exit 7',
+    });
+    expect(r).toMatchObject({ exitCode: 7, output: '' });
+    expect(world.agent.sessions[0]!.outputFramesSent).toBe(1);
+  });
+
+  it('fails when the session ends before the command reported its status, with what the service said', async () => {
+    world = await createExecWorld();
+    const seen: string[] = [];
+    const running = runCommand({
+      clients: world.clients,
+      cluster: world.cluster,
+      task: world.tasks[0]!,
+      command: 'echo started; sleep 30',
+      onOutput: (t) => {
+        seen.push(t);
+        // Session Manager ends the session (ssm:TerminateSession by someone else, an idle timeout).
+        if (t.includes('started')) world!.agent.terminate(world!.agent.sessions[0]!.sessionId);
+      },
+    });
+    const err = await running.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataChannelError);
+    expect((err as Error).message).toMatch(
+      /^exec session \S+ ended before the command reported its exit status: Session \S+ terminated\.$/,
+    );
+    expect(seen.join('')).toBe('started\n');
+  });
+
+  it('terminates an abandoned session through Session Manager, and only warns when that fails', async () => {
+    world = await createExecWorld();
+    const log = memoryLogger();
+    const open = () =>
+      openExecSession({
+        clients: world!.clients,
+        cluster: world!.cluster,
+        task: world!.tasks[0]!,
+        command: 'sleep 30',
+        onOutput: () => undefined,
+        log,
+      });
+    const session = await open();
+    await session.terminate();
+    expect(world.fake.ssm.terminatedSessions).toEqual([session.sessionId]);
+    expect(world.agent.sessions[0]!.terminated).toBe(true);
+
+    world.fake.server.beforeHandle = (_service, action) => {
+      if (action === 'TerminateSession')
+        throw new AwsServiceError('AccessDeniedException', 'not allowed to terminate', 400);
+    };
+    const second = await open();
+    await expect(second.terminate()).resolves.toBeUndefined();
+    expect(log.lines).toContain(
+      `warning: could not terminate exec session ${second.sessionId}: not allowed to terminate`,
+    );
+    // Without an SSM client the channel is closed and nothing is asked of Session Manager.
+    world.fake.server.beforeHandle = undefined;
+    world.fake.server.resetCalls();
+    const third = await openExecSession({
+      clients: { ecs: world.clients.ecs },
+      cluster: world.cluster,
+      task: world.tasks[0]!,
+      command: 'sleep 30',
+      onOutput: () => undefined,
+    });
+    await third.terminate();
+    expect(world.fake.server.count({ service: 'ssm', action: 'TerminateSession' })).toBe(0);
+    await expect(third.channel.ended).resolves.toEqual({ by: 'client' });
   });
 });

@@ -322,7 +322,15 @@ function playAgent(
     finished = true;
     session.closed = true;
     clearInterval(resendTimer);
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    // The whole process group, as the end of a pty session ends everything the command started (a
+    // `sleep` left behind would keep the output pipe, and the test process, open).
+    if (child?.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }
   };
   const maybeClose = () => {
     if (childDone && outgoing.size === 0 && !finished)
@@ -336,7 +344,10 @@ function playAgent(
   const startCommand = () => {
     const argv = shlexSplit(session.command);
     // On a pty stdout and stderr are one device, so their order is kept; `2>&1` gives the same here.
-    child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'pty', ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'pty', ...argv], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true, // its own process group, ended as a whole by stop()
+    });
     // A pty would turn \n into \r\n (onlcr); the agent sends what the pty gives it.
     const forward = (data: Buffer) => {
       const text = Buffer.from(data.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
