@@ -140,3 +140,5 @@ export * from './retired/purge-retired.js';
 export { claimRetired } from './deploy/conflict-guard.js';
 export * from './restore/index.js';
 export * from './iam/index.js';
+export * from './fleet/awake-schedule.js';
+export * from './fleet/cost-estimate.js';
