@@ -1,15 +1,18 @@
 // The Application Auto Scaling fake through a real client reached only through the fake's environment:
-// scalable targets as upserts that own an ECS service's desired count, scaling policies by name,
-// AWS's error shapes, paging, and retry under throttling.
+// scalable targets as upserts that own an ECS service's desired count, scaling policies and scheduled
+// actions by name, AWS's error shapes, paging, and retry under throttling.
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import {
   ApplicationAutoScalingClient,
   DeleteScalingPolicyCommand,
+  DeleteScheduledActionCommand,
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
   ObjectNotFoundException,
   PutScalingPolicyCommand,
+  PutScheduledActionCommand,
   RegisterScalableTargetCommand,
   ValidationException,
   paginateDescribeScalingPolicies,
@@ -204,6 +207,96 @@ describe('scaling policies', () => {
   });
 });
 
+describe('scheduled actions', () => {
+  const put = (name: string, extra: Partial<PutScheduledActionCommand['input']> = {}) =>
+    scaling.send(
+      new PutScheduledActionCommand({
+        ...target,
+        ScheduledActionName: name,
+        Schedule: 'cron(0 20 ? * MON-FRI *)',
+        Timezone: 'Europe/London',
+        ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 0 },
+        ...extra,
+      }),
+    );
+  const desired = () => fake.ecs.services.get([...fake.ecs.services.keys()][0]!)!.desiredCount;
+
+  it('needs a registered target (ObjectNotFoundException)', async () => {
+    await scaling.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 1, MaxCapacity: 3 }));
+    const err = await put('sleep', { ResourceId: 'service/previews/ghost' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ObjectNotFoundException);
+  });
+
+  it('refuses a schedule or a time zone AWS would not take (ValidationException)', async () => {
+    for (const bad of [
+      { Schedule: 'cron(0 20 * * MON-FRI)' },
+      { Schedule: 'every evening' },
+      { Schedule: 'rate(0 minutes)' },
+      { Timezone: 'Mars/Olympus_Mons' },
+      { ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 1 } },
+    ]) {
+      const err = await put('sleep', bad).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationException);
+    }
+    expect(fake.autoscaling.scheduledActions.size).toBe(0);
+    await put('at-once', { Schedule: 'at(2026-12-07T18:00:00)' });
+    await put('hourly', { Schedule: 'rate(1 hour)' });
+  });
+
+  it('upserts by name: the same ARN, and an update keeps what it leaves out', async () => {
+    await put('sleep');
+    const first = await scaling.send(
+      new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ScheduledActionNames: ['sleep'] }),
+    );
+    await scaling.send(
+      new PutScheduledActionCommand({
+        ...target,
+        ScheduledActionName: 'sleep',
+        Schedule: 'cron(0 21 ? * * *)',
+      }),
+    );
+    const { ScheduledActions } = await scaling.send(
+      new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ScheduledActionNames: ['sleep'] }),
+    );
+    expect(ScheduledActions).toHaveLength(1);
+    expect(ScheduledActions![0]).toMatchObject({
+      ScheduledActionARN: first.ScheduledActions![0]!.ScheduledActionARN,
+      Schedule: 'cron(0 21 ? * * *)',
+      Timezone: 'Europe/London',
+      ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 0 },
+    });
+    expect(ScheduledActions![0]!.ScheduledActionARN).toMatch(
+      /^arn:aws:autoscaling:eu-west-2:123456789012:scheduledAction:[0-9a-f-]{36}:resource\/ecs\/service\/previews\/site-a:scheduledActionName\/sleep$/,
+    );
+  });
+
+  it("when its time comes its bounds become the target's and move the desired count; a one-time action is then gone", async () => {
+    expect(desired()).toBeGreaterThanOrEqual(1);
+    fake.autoscaling.fire(RESOURCE, 'sleep');
+    expect(fake.autoscaling.target(RESOURCE)).toMatchObject({ MinCapacity: 0, MaxCapacity: 0 });
+    expect(desired()).toBe(0);
+    await put('at-once', {
+      Schedule: 'at(2026-12-07T18:00:00)',
+      ScalableTargetAction: { MinCapacity: 2, MaxCapacity: 3 },
+    });
+    fake.autoscaling.fire(RESOURCE, 'at-once');
+    expect(desired()).toBe(2);
+    expect([...fake.autoscaling.scheduledActionsOf(RESOURCE).keys()].sort()).toEqual(['hourly', 'sleep']);
+    // A recurring one stays.
+    fake.autoscaling.fire(RESOURCE, 'sleep');
+    expect(fake.autoscaling.scheduledActionsOf(RESOURCE).has('sleep')).toBe(true);
+  });
+
+  it('deletes by name (ObjectNotFoundException when absent); deregistering the target removes the rest', async () => {
+    const remove = new DeleteScheduledActionCommand({ ...target, ScheduledActionName: 'hourly' });
+    await scaling.send(remove);
+    await expect(scaling.send(remove)).rejects.toBeInstanceOf(ObjectNotFoundException);
+    expect(fake.inventory()['application-autoscaling:scheduled-action']).toEqual([`${RESOURCE}:sleep`]);
+    await scaling.send(new DeregisterScalableTargetCommand(target));
+    expect(fake.autoscaling.scheduledActions.size).toBe(0);
+  });
+});
+
 describe('retry', () => {
   it("converges through the SDK's standard retry with a third of calls throttled", async () => {
     fake.server.setThrottle(1 / 3, 5);
@@ -232,10 +325,13 @@ describe('retry', () => {
       'DeregisterScalableTarget',
       'PutScalingPolicy',
       'DeleteScalingPolicy',
+      'PutScheduledAction',
+      'DeleteScheduledAction',
     ]) {
       expect(fake.autoscaling.isMutating(a)).toBe(true);
     }
     expect(fake.autoscaling.isMutating('DescribeScalableTargets')).toBe(false);
     expect(fake.autoscaling.isMutating('DescribeScalingPolicies')).toBe(false);
+    expect(fake.autoscaling.isMutating('DescribeScheduledActions')).toBe(false);
   });
 });

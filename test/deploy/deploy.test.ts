@@ -113,7 +113,11 @@ describe('deploy-instance engine', () => {
     world = await createWorld(mariadb());
     const dry = await world.deploy(EXAMPLE_SETTINGS, { dryRun: true });
     expect(dry.changed).toBe(true);
-    expect(dry.inspections.filter((i) => i.action === 'none').map((i) => i.id)).toEqual(['redis']);
+    // Only what needs no call to make: redis (shared), and the schedule of a site awake always.
+    expect(dry.inspections.filter((i) => i.action === 'none').map((i) => i.id)).toEqual([
+      'redis',
+      'scheduledActions',
+    ]);
     expect(world.fake.server.count({ mutating: true })).toBe(0);
     expect(world.fake.server.count()).toBeGreaterThan(0);
     expect(world.fake.inventory()['ecs:service']).toBeUndefined();

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { useMariaDb } from '../servers/mariadb.js';
 import { expectAllowedAs } from '../iam/replay.js';
-import { createWorld, EXAMPLE_SETTINGS, LISTENER_ARN, type World } from './world.js';
+import { createWorld, EXAMPLE_SETTINGS, LISTENER_ARN, minimalSettings, type World } from './world.js';
 
 const mariadb = useMariaDb();
 let world: World | undefined;
@@ -75,6 +75,11 @@ describe("deploy-instance's IAM policy", () => {
       )
       .catch(() => undefined);
 
+    // A site on the platform's schedule: its wake and sleep actions put, changed, then removed.
+    await w.deploy(minimalSettings('nightly'));
+    await w.deploy(minimalSettings('nightly', 'awake: Mon-Sat 08:00-18:00\n'));
+    await w.deploy(minimalSettings('nightly', 'awake: always\n'));
+
     // Every call of every path, and what each implies (tags on create, roles passed, alarms), is
     // allowed by deploy-instance's generated policy; and the run exercised the policy's writes.
     const r = await expectAllowedAs(w.fake.server.calls, 'deploy-instance', {
@@ -99,6 +104,8 @@ describe("deploy-instance's IAM policy", () => {
         'ssm:PutParameter',
         'application-autoscaling:RegisterScalableTarget',
         'application-autoscaling:PutScalingPolicy',
+        'application-autoscaling:PutScheduledAction',
+        'application-autoscaling:DeleteScheduledAction',
         'cloudwatch:PutMetricAlarm',
       ]),
     );

@@ -48,7 +48,10 @@ const SEEDED = new Set([
   's3:object moodle-dumps/prod/life-a.sql',
 ]);
 /** AWS has no tags on these (the Service Authorization Reference lists no tag condition keys for them). */
-const UNTAGGABLE = new Set(['application-autoscaling:scaling-policy']);
+const UNTAGGABLE = new Set([
+  'application-autoscaling:scaling-policy',
+  'application-autoscaling:scheduled-action',
+]);
 
 /** Resources the suite made that lack a required tag, or log groups without the platform's retention. */
 function problems(resources: ResourceRecord[], retention: number): string[] {

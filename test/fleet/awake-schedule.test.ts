@@ -10,13 +10,12 @@ import {
   isTimeZone,
   parseAwake,
   scheduledActionsFor,
-  type AwakeSchedule,
 } from '@moodle-preview/core';
 
 const LONDON = 'Europe/London';
-const window = (text: string): AwakeSchedule => {
+const window = (text: string) => {
   const r = parseAwake(text, LONDON);
-  if (!r.schedule) throw new Error(r.problem);
+  if (r.schedule?.kind !== 'window') throw new Error(r.problem ?? 'not a window');
   return r.schedule;
 };
 

@@ -34,6 +34,10 @@ const RUNNER_TAGGED = {
 const TASK_ROLE = 'arn:aws:iam::123456789012:role/moodle-preview-task';
 const ECS_TASKS = { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' };
 const ONE = instance('i-0123456789abcdef0');
+const ECS_SCALING = {
+  'application-autoscaling:service-namespace': 'ecs',
+  'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+};
 const OTHER = instance('i-0fedcba9876543210');
 
 const CASES: Case[] = [
@@ -73,6 +77,20 @@ const CASES: Case[] = [
       'elasticloadbalancing:CreateRule',
       arn('elasticloadbalancing', 'listener/app/intranet/1968662235abcdef/0123456789abcdef'),
       OURS('aws:RequestTag'),
+    ),
+  },
+  {
+    role: 'deploy-instance',
+    why: 'scheduling the scaling of a scalable target that is not ours',
+    allowed: request(
+      'application-autoscaling:PutScheduledAction',
+      arn('application-autoscaling', 'scalable-target/0ec1a2b3c4d5e6f708192a3b4c5d6e7f8091'),
+      { ...OURS(), ...ECS_SCALING },
+    ),
+    denied: request(
+      'application-autoscaling:DeleteScheduledAction',
+      arn('application-autoscaling', 'scalable-target/0ec1a2b3c4d5e6f708192a3b4c5d6e7f8091'),
+      { 'aws:ResourceTag/team': 'payroll', ...ECS_SCALING },
     ),
   },
   {

@@ -113,6 +113,7 @@ const KEY_CHANGES: [key: string, value: unknown, changed: ResourceId[]][] = [
   ['auto_scaling_min', 2, ['service', 'scalingTarget']],
   ['auto_scaling_max', 6, ['scalingTarget']],
   ['auto_scaling_cpu_target', 70, ['scalingPolicy']],
+  ['awake', 'Mon-Fri 07:00-20:00', ['scheduledActions']],
 ];
 
 describe('each settings key moves exactly its resources', () => {
@@ -143,8 +144,57 @@ describe('each settings key moves exactly its resources', () => {
     );
     expect(moved('retention_days: 30', 'retention_days: 90')).toEqual(['logGroup']);
     expect(moved('cluster: moodle_cluster', 'cluster: other_cluster')).toEqual(
-      ['cronRegistration', 'scalingPolicy', 'scalingTarget', 'service', 'siteRegistration'].sort(),
+      [
+        'cronRegistration',
+        'scalingPolicy',
+        'scalingTarget',
+        'scheduledActions',
+        'service',
+        'siteRegistration',
+      ].sort(),
     );
+  });
+
+  it("puts a site without awake on the platform's schedule, in the platform's time zone", () => {
+    const { awake: _always, ...withoutAwake } = baseSettings;
+    const plan = planOf(withoutAwake);
+    expect(plan.resources.scheduledActions.spec.awake).toBe('Mon-Fri 07:00-20:00 Europe/London');
+    expect(plan.resources.scheduledActions.spec.actions.map((a) => [a.name, a.schedule, a.timezone])).toEqual(
+      [
+        ['mdl-4-demo-wake', 'cron(0 7 ? * MON,TUE,WED,THU,FRI *)', 'Europe/London'],
+        ['mdl-4-demo-sleep', 'cron(0 20 ? * MON,TUE,WED,THU,FRI *)', 'Europe/London'],
+      ],
+    );
+    // Asleep the estimate counts 65 of 168 hours a week.
+    expect(plan.estimate.awakeHours).toBe(282.6);
+    expect(plan.estimate.monthly).toBeLessThan(basePlan.estimate.monthly / 2);
+    // The wake action brings the site's own bounds back; a change of them moves it.
+    expect(plan.resources.scheduledActions.spec.actions[0]).toMatchObject({ minCapacity: 1, maxCapacity: 4 });
+    const changed = diffPlans(plan, planOf({ ...withoutAwake, auto_scaling_min: 2 })).map((c) => c.resource);
+    expect(changed.sort()).toEqual(['scalingTarget', 'scheduledActions', 'service']);
+    const moved = planOf(
+      withoutAwake,
+      platformText.replace('timezone: Europe/London', 'timezone: Europe/Dublin'),
+    );
+    expect(diffPlans(plan, moved).map((c) => c.resource)).toEqual(['scheduledActions']);
+  });
+
+  it('refuses an awake schedule it cannot keep, and a time zone AWS does not know, at their lines', () => {
+    const text = stringify({ ...baseSettings, awake: 'Mon-Fri 20:00-07:00' });
+    const site = checkSiteText('settings.yml', text);
+    const awakeLine = text.split('\n').findIndex((l) => l.startsWith('awake:')) + 1;
+    expect(site.problems.map((p) => [p.key, p.line, p.message.split('. Allowed:')[0]])).toEqual([
+      [
+        'awake',
+        awakeLine,
+        'must wake before it sleeps on the same day (20:00 is not before 07:00); a window over midnight is not supported',
+      ],
+    ]);
+    const platform = checkPlatformText('platform.yml', platformText.replace('Europe/London', 'Europe/Londn'));
+    const zoneLine = platformText.split('\n').findIndex((l) => l.includes('timezone: Europe/London')) + 1;
+    expect(platform.problems.map((p) => [p.key, p.line, p.message.split('. Allowed:')[0]])).toEqual([
+      ['schedule.timezone', zoneLine, 'must be an IANA time zone such as Europe/London'],
+    ]);
   });
 });
 

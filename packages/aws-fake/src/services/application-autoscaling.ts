@@ -1,5 +1,6 @@
-// Fake Application Auto Scaling (JSON 1.1, `AnyScaleFrontendService`): scalable targets and scaling
-// policies. Registering an ECS target moves the service's desired count into [min, max], as AWS does.
+// Fake Application Auto Scaling (JSON 1.1, `AnyScaleFrontendService`): scalable targets, scaling
+// policies and scheduled actions. Registering an ECS target moves the service's desired count into
+// [min, max], as AWS does; a scheduled action does the same when a test says its time came (`fire`).
 import { AwsServiceError } from '../errors.js';
 import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
 import { authz, requestTags, resourceTags } from '../authorization.js';
@@ -40,6 +41,21 @@ export interface ScalingPolicy {
   CreationTime: Date;
 }
 
+export interface ScheduledAction {
+  ScheduledActionName: string;
+  ScheduledActionARN: string;
+  ServiceNamespace: string;
+  /** `at(yyyy-mm-ddThh:mm:ss)`, `rate(value unit)` or `cron(six fields)`. */
+  Schedule: string;
+  Timezone?: string;
+  ResourceId: string;
+  ScalableDimension: string;
+  StartTime?: Date;
+  EndTime?: Date;
+  ScalableTargetAction?: { MinCapacity?: number; MaxCapacity?: number };
+  CreationTime: Date;
+}
+
 export interface AutoscalingFakeOptions {
   /**
    * Called when a target's capacity must move (registering bounds that exclude it, or `scale()`):
@@ -55,6 +71,8 @@ const MUTATING = new Set([
   'DeregisterScalableTarget',
   'PutScalingPolicy',
   'DeleteScalingPolicy',
+  'PutScheduledAction',
+  'DeleteScheduledAction',
   'TagResource',
   'UntagResource',
 ]);
@@ -72,6 +90,8 @@ export class AutoscalingFake implements ServiceHandler {
   readonly policies = new Map<string, ScalingPolicy>();
   /** Tags of scalable targets, by ARN. */
   readonly tags = new Map<string, Record<string, string>>();
+  /** Scheduled actions by `namespace|resourceId|dimension|name`. */
+  readonly scheduledActions = new Map<string, ScheduledAction>();
 
   constructor(
     private readonly ctx: FakeContext,
@@ -111,7 +131,11 @@ export class AutoscalingFake implements ServiceHandler {
     switch (action) {
       case 'DescribeScalableTargets':
       case 'DescribeScalingPolicies':
+      case 'DescribeScheduledActions':
         return [own('*')];
+      case 'PutScheduledAction':
+      case 'DeleteScheduledAction':
+        return [own(targetArn, scaling, resourceTags(this.tags.get(targetArn)))];
       case 'RegisterScalableTarget':
         return [
           own(targetArn, scaling, target ? resourceTags(this.tags.get(targetArn)) : {}, requestTags(tags)),
@@ -182,7 +206,38 @@ export class AutoscalingFake implements ServiceHandler {
         kind: 'application-autoscaling:scaling-policy',
         name: `${p.ResourceId}:${p.PolicyName}`,
       })),
+      ...[...this.scheduledActions.values()].map((a) => ({
+        kind: 'application-autoscaling:scheduled-action',
+        name: `${a.ResourceId}:${a.ScheduledActionName}`,
+      })),
     ];
+  }
+
+  /** The scheduled actions of a target, by name. */
+  scheduledActionsOf(resourceId: string, namespace = 'ecs', dimension = 'ecs:service:DesiredCount') {
+    const prefix = `${key(namespace, resourceId, dimension)}|`;
+    return new Map(
+      [...this.scheduledActions].filter(([k]) => k.startsWith(prefix)).map(([, a]) => [a.ScheduledActionName, a]),
+    );
+  }
+
+  /**
+   * A scheduled action's time came: its bounds become the target's and the capacity moves into them,
+   * as Application Auto Scaling does; a one-time `at(...)` action is then gone.
+   */
+  fire(resourceId: string, name: string, namespace = 'ecs', dimension = 'ecs:service:DesiredCount'): void {
+    const k = `${key(namespace, resourceId, dimension)}|${name}`;
+    const action = this.scheduledActions.get(k);
+    const target = this.target(resourceId, namespace, dimension);
+    if (!action || !target) throw new Error(`no scheduled action ${name} on ${resourceId}`);
+    const t = action.ScalableTargetAction ?? {};
+    target.MinCapacity = t.MinCapacity ?? target.MinCapacity;
+    target.MaxCapacity = t.MaxCapacity ?? target.MaxCapacity;
+    if (target.MinCapacity > target.MaxCapacity) target.MinCapacity = target.MaxCapacity;
+    const current = this.options.capacityOf?.(target);
+    if (current !== undefined && (current < target.MinCapacity || current > target.MaxCapacity))
+      this.options.onCapacity?.(target, Math.min(target.MaxCapacity, Math.max(target.MinCapacity, current)));
+    if (action.Schedule.startsWith('at(')) this.scheduledActions.delete(k);
   }
 
   /** The target of an ECS service (`service/<cluster>/<name>`), if registered. */
@@ -235,9 +290,11 @@ export class AutoscalingFake implements ServiceHandler {
         }
         this.targets.delete(k);
         this.tags.delete(target.ScalableTargetARN);
-        // Deregistering a target deletes its policies too.
+        // Deregistering a target deletes its policies and scheduled actions too.
         for (const [pk, p] of this.policies)
           if (key(p.ServiceNamespace, p.ResourceId, p.ScalableDimension) === k) this.policies.delete(pk);
+        for (const [ak, a] of this.scheduledActions)
+          if (key(a.ServiceNamespace, a.ResourceId, a.ScalableDimension) === k) this.scheduledActions.delete(ak);
         return {};
       }
       case 'PutScalingPolicy':
@@ -267,6 +324,36 @@ export class AutoscalingFake implements ServiceHandler {
           );
         }
         this.policies.delete(k);
+        return {};
+      }
+      case 'PutScheduledAction':
+        this.putScheduledAction(m);
+        return {};
+      case 'DescribeScheduledActions': {
+        const namespace = m.string('ServiceNamespace');
+        const names = m.optList<string>('ScheduledActionNames');
+        const resourceId = m.optString('ResourceId');
+        const dimension = m.optString('ScalableDimension');
+        const all = [...this.scheduledActions.values()].filter(
+          (a) =>
+            a.ServiceNamespace === namespace &&
+            (names === undefined || names.length === 0 || names.includes(a.ScheduledActionName)) &&
+            (resourceId === undefined || a.ResourceId === resourceId) &&
+            (dimension === undefined || a.ScalableDimension === dimension),
+        );
+        const page = this.page(m, all, 50);
+        return toWire({ ScheduledActions: page.items, NextToken: page.nextToken });
+      }
+      case 'DeleteScheduledAction': {
+        const name = m.string('ScheduledActionName');
+        const k = `${this.targetKey(m)}|${name}`;
+        if (!this.scheduledActions.has(k)) {
+          throw new AwsServiceError(
+            'ObjectNotFoundException',
+            `No scheduled action found for service namespace: ${m.string('ServiceNamespace')}, resource ID: ${m.string('ResourceId')}, scalable dimension: ${m.string('ScalableDimension')}, scheduled action name: ${name}`,
+          );
+        }
+        this.scheduledActions.delete(k);
         return {};
       }
       case 'TagResource': {
@@ -369,6 +456,58 @@ export class AutoscalingFake implements ServiceHandler {
     return { ScalableTargetARN: target.ScalableTargetARN };
   }
 
+  /**
+   * An upsert. The schedule is `at(…)`, `rate(…)` or a six-field `cron(…)`, the time zone an IANA name
+   * (ValidationException otherwise, as AWS answers); what an update leaves out stays as it was.
+   */
+  private putScheduledAction(m: RequestMembers): void {
+    const name = m.string('ScheduledActionName');
+    const namespace = m.string('ServiceNamespace');
+    const resourceId = m.string('ResourceId');
+    const dimension = m.string('ScalableDimension');
+    const k = `${key(namespace, resourceId, dimension)}|${name}`;
+    if (!/^[^|:/]{1,256}$/.test(name)) throw m.invalid(`Invalid scheduled action name: ${name}`);
+    if (!this.targets.has(key(namespace, resourceId, dimension))) {
+      throw new AwsServiceError(
+        'ObjectNotFoundException',
+        `No scalable target registered for service namespace: ${namespace}, resource ID: ${resourceId}, scalable dimension: ${dimension}`,
+      );
+    }
+    const existing = this.scheduledActions.get(k);
+    const schedule = m.optString('Schedule') ?? existing?.Schedule;
+    if (schedule === undefined) throw m.invalid('Schedule is required when creating a scheduled action.');
+    if (!validSchedule(schedule)) throw m.invalid(`Invalid schedule expression: ${schedule}`);
+    const timezone = m.optString('Timezone') ?? existing?.Timezone;
+    if (timezone !== undefined && !validTimeZone(timezone)) throw m.invalid(`Invalid timezone: ${timezone}`);
+    const targetAction = m.optRecord<number>('ScalableTargetAction') ?? existing?.ScalableTargetAction;
+    const min = targetAction?.MinCapacity;
+    const max = targetAction?.MaxCapacity;
+    if ((min !== undefined && min < 0) || (max !== undefined && max < 0))
+      throw m.invalid('Capacity cannot be negative.');
+    if (min !== undefined && max !== undefined && min > max)
+      throw m.invalid('Minimum capacity cannot be greater than maximum capacity');
+    const startTime = m.optNumber('StartTime');
+    const endTime = m.optNumber('EndTime');
+    this.scheduledActions.set(k, {
+      ScheduledActionName: name,
+      ScheduledActionARN:
+        existing?.ScheduledActionARN ??
+        this.ctx.arn(
+          'autoscaling',
+          `scheduledAction:${uuidOf(this.ctx.id(32))}:resource/${namespace}/${resourceId}:scheduledActionName/${name}`,
+        ),
+      ServiceNamespace: namespace,
+      Schedule: schedule,
+      ...(timezone !== undefined ? { Timezone: timezone } : {}),
+      ResourceId: resourceId,
+      ScalableDimension: dimension,
+      ...(startTime !== undefined ? { StartTime: new Date(startTime * 1000) } : {}),
+      ...(endTime !== undefined ? { EndTime: new Date(endTime * 1000) } : {}),
+      ...(targetAction ? { ScalableTargetAction: { ...targetAction } } : {}),
+      CreationTime: existing?.CreationTime ?? this.ctx.now(),
+    });
+  }
+
   private putPolicy(m: RequestMembers): { PolicyARN: string; Alarms: Alarm[] } {
     const name = m.string('PolicyName');
     const namespace = m.string('ServiceNamespace');
@@ -432,4 +571,21 @@ function key(namespace: string, resourceId: string, dimension: string): string {
 
 function uuidOf(h: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Application Auto Scaling's three schedule forms (cron has six fields: minutes … year). */
+function validSchedule(schedule: string): boolean {
+  if (/^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/.test(schedule)) return true;
+  if (/^rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)$/.test(schedule)) return true;
+  const cron = /^cron\((.*)\)$/.exec(schedule);
+  return cron !== null && cron[1]!.trim().split(/\s+/).length === 6;
+}
+
+function validTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return name.length > 0;
+  } catch {
+    return false;
+  }
 }

@@ -15,7 +15,7 @@ import { inspectListenerRule, inspectTargetGroup } from './resources/load-balanc
 import { inspectLogGroup } from './resources/log-group.js';
 import { inspectMoodledata } from './resources/moodledata.js';
 import { inspectRegistryEntry } from './resources/registry-entry.js';
-import { inspectScalingPolicy, inspectScalingTarget } from './resources/scaling.js';
+import { inspectScalingPolicy, inspectScalingTarget, inspectScheduledActions } from './resources/scaling.js';
 import { inspectService } from './resources/service.js';
 import { inspectTaskDefinition } from './resources/task-definition.js';
 import type { DbProvisioner, DeployEnv, DeploySource, Inspection, OneOffTaskRunner } from './types.js';
@@ -112,6 +112,7 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
       inspectService(env, taskDefinition, targetGroup),
       inspectScalingTarget(env),
       inspectScalingPolicy(env),
+      inspectScheduledActions(env),
       dbs.then((d) => d.databases),
       dbs.then((d) => d.dbUser),
       inspectMoodledata(env),

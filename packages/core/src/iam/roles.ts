@@ -101,6 +101,7 @@ function deployInstance(s: IamScope): Grant[] {
       [
         'application-autoscaling:DescribeScalableTargets',
         'application-autoscaling:DescribeScalingPolicies',
+        'application-autoscaling:DescribeScheduledActions',
         'ecs:DescribeTaskDefinition',
         'elasticloadbalancing:DescribeRules',
         'elasticloadbalancing:DescribeTags',
@@ -191,6 +192,13 @@ function deployInstance(s: IamScope): Grant[] {
     grant('TagScalableTargetsAsOurs', ['application-autoscaling:TagResource'], arns.scalableTargets(s), {
       condition: TAGGED_AS_OURS,
     }),
+    // The awake schedule: only on the suite's own (tagged) scalable targets.
+    grant(
+      'ScheduleOurSiteServices',
+      ['application-autoscaling:DeleteScheduledAction', 'application-autoscaling:PutScheduledAction'],
+      arns.scalableTargets(s),
+      { condition: allOf(ecsScaling, OURS) },
+    ),
     // Target tracking creates and removes its alarms with the caller's permissions.
     grant(
       'TargetTrackingAlarmsOfSiteServices',
@@ -276,6 +284,7 @@ function adopt(s: IamScope): Grant[] {
       [
         'application-autoscaling:DescribeScalableTargets',
         'application-autoscaling:DescribeScalingPolicies',
+        'application-autoscaling:DescribeScheduledActions',
         'ecs:DescribeTaskDefinition',
         'elasticloadbalancing:DescribeRules',
         'elasticloadbalancing:DescribeTags',

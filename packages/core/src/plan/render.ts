@@ -1,4 +1,5 @@
 // The plan as text for people: one block per resource, in apply order, with the facts that matter.
+import { money } from '../fleet/cost-estimate.js';
 import { applyOrder, type ResourceId, type SitePlan } from './site-plan.js';
 
 const LABEL: Record<ResourceId, string> = {
@@ -16,6 +17,7 @@ const LABEL: Record<ResourceId, string> = {
   service: 'service',
   scalingTarget: 'scaling target',
   scalingPolicy: 'scaling policy',
+  scheduledActions: 'schedule',
 };
 
 function details(plan: SitePlan, id: ResourceId): string[] {
@@ -102,6 +104,14 @@ function details(plan: SitePlan, id: ResourceId): string[] {
       return [`${r.scalingTarget.spec.minCapacity} to ${r.scalingTarget.spec.maxCapacity} tasks`];
     case 'scalingPolicy':
       return [`target tracking: average CPU ${r.scalingPolicy.spec.targetValue} %`];
+    case 'scheduledActions': {
+      const actions = r.scheduledActions.spec.actions;
+      return actions.length
+        ? actions.map(
+            (a) => `${a.name}: ${a.schedule} ${a.timezone} → ${a.minCapacity} to ${a.maxCapacity} tasks`,
+          )
+        : ['awake always: no scheduled actions'];
+    }
   }
 }
 
@@ -113,8 +123,10 @@ export function renderPlan(plan: SitePlan): string {
     lines.push(`  ${LABEL[id].padEnd(width)}  ${plan.resources[id].name}`);
     for (const d of [first, ...rest]) if (d) lines.push(`  ${''.padEnd(width)}    ${d}`);
   }
+  const e = plan.estimate;
   lines.push(
     '',
+    `Estimated Fargate cost: ${money(e.monthly, e.currency)} a month (${e.tasks} task(s) × ${e.awakeHours} h awake: ${e.vcpuHours} vCPU-h, ${e.gbHours} GB-h)`,
     `Tags on every resource: ${Object.entries(plan.tags)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}`,

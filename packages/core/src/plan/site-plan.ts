@@ -3,6 +3,8 @@
 import type { Platform } from '../settings/platform-schema.js';
 import type { ResolvedSite } from '../settings/load.js';
 import { siteNames, SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
+import { describeAwake, scheduledActionsFor, type ScheduledActionSpec } from '../fleet/awake-schedule.js';
+import { estimateMonthlyCost, type CostEstimate } from '../fleet/cost-estimate.js';
 
 export type Tags = Record<string, string>;
 
@@ -31,6 +33,8 @@ export interface SitePlan {
   host: string;
   tags: Tags;
   resources: PlannedResources;
+  /** The site's Fargate baseline a month (minimum tasks while awake, at the platform's prices). */
+  estimate: CostEstimate;
 }
 
 export interface PlannedResources {
@@ -100,6 +104,15 @@ export interface PlannedResources {
     predefinedMetricType: 'ECSServiceAverageCPUUtilization';
     scaleOutCooldown: number;
     scaleInCooldown: number;
+  }>;
+  /** When the site sleeps: Application Auto Scaling scheduled actions on its scalable target. */
+  scheduledActions: Planned<{
+    serviceNamespace: 'ecs';
+    resourceId: string;
+    scalableDimension: 'ecs:service:DesiredCount';
+    /** The schedule in one form (`always`: no actions). */
+    awake: string;
+    actions: ScheduledActionSpec[];
   }>;
 }
 
@@ -489,8 +502,27 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
         scaleInCooldown: 300,
       },
     },
+    scheduledActions: {
+      name: describeAwake(site.awake),
+      dependsOn: ['scalingTarget'],
+      spec: {
+        serviceNamespace: 'ecs',
+        resourceId: serviceResourceId,
+        scalableDimension: 'ecs:service:DesiredCount',
+        awake: describeAwake(site.awake),
+        actions: scheduledActionsFor(site.previewLink, site.awake, site.scaling),
+      },
+    },
   };
-  return { planVersion: 1, site: site.previewLink, url: site.url, host: site.host, tags, resources };
+  const estimate = estimateMonthlyCost(
+    { cpu: site.cpu, memory: site.memory, minTasks: site.scaling.min, awake: site.awake },
+    {
+      vcpuHour: platform.fargate_prices.vcpu_hour,
+      gbHour: platform.fargate_prices.gb_hour,
+      currency: platform.fargate_prices.currency,
+    },
+  );
+  return { planVersion: 1, site: site.previewLink, url: site.url, host: site.host, tags, resources, estimate };
 }
 
 /** Resource ids in an order where every resource comes after what it depends on. */

@@ -2,6 +2,7 @@
 // templates, platform capabilities), and layer the site over the platform into a ResolvedSite.
 import { readFile } from 'node:fs/promises';
 import { SettingsError, type SettingsProblem } from '../errors.js';
+import { parseAwake, type AwakeSchedule } from '../fleet/awake-schedule.js';
 import { siteNames } from '../naming.js';
 import { platformSchema, type Platform } from './platform-schema.js';
 import { fargateMemoryOptions, siteSchema, type SiteSettings } from './site-schema.js';
@@ -110,6 +111,8 @@ export interface ResolvedSite {
   cpu: number;
   memory: number;
   scaling: { min: number; max: number; cpuTarget: number };
+  /** When the site runs (its `awake`, else the platform's), in the platform's time zone. */
+  awake: AwakeSchedule;
 }
 
 /** Layer checked site settings over a checked platform; problems point into the settings file. */
@@ -154,7 +157,9 @@ export function resolveSite(
       ),
     );
   }
-  if (problems.length) return { site: undefined, problems };
+  const awake = parseAwake(settings.awake ?? platform.schedule.awake, platform.schedule.timezone);
+  if (awake.problem) problems.push(problemAt(settingsSource, ['awake'], awake.problem));
+  if (problems.length || !awake.schedule) return { site: undefined, problems };
   const siteFolder = settings.site_folder ?? settings.preview_link;
   const moodledataFolder = settings.moodledata_folder ?? settings.preview_link;
   return {
@@ -195,6 +200,7 @@ export function resolveSite(
         max: settings.auto_scaling_max,
         cpuTarget: settings.auto_scaling_cpu_target,
       },
+      awake: awake.schedule,
     },
   };
 }

@@ -1,7 +1,8 @@
 // The schema of the platform file: the shared parts (cluster, ALB, network, EFS, roles, Aurora, Redis,
 // images) that the organisation's infrastructure code owns. Site settings are layered over it.
 import { z } from 'zod';
-import { hostname, port, PHP_VERSIONS } from './site-schema.js';
+import { AWAKE_SYNTAX, isTimeZone } from '../fleet/awake-schedule.js';
+import { awakeText, hostname, port, PHP_VERSIONS } from './site-schema.js';
 
 const arn = (service: string, resource: string, example: string) =>
   z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:${resource}`), {
@@ -180,6 +181,39 @@ export const platformSchema = z
         port: port().default(6379).describe('Default Redis port. Default 6379.'),
       })
       .describe('The shared Redis.'),
+    schedule: z
+      .strictObject({
+        timezone: z
+          .string()
+          .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/London' })
+          .default('UTC')
+          .describe('IANA time zone of every awake schedule, e.g. Europe/London. Default UTC.'),
+        awake: awakeText()
+          .default('always')
+          .describe(`When sites run unless their settings say otherwise: ${AWAKE_SYNTAX}. Default always.`),
+      })
+      .prefault({})
+      .describe('When sites are awake: Application Auto Scaling scales a sleeping site to 0 tasks.'),
+    fargate_prices: z
+      .strictObject({
+        vcpu_hour: z
+          .number()
+          .nonnegative()
+          .default(0.04656)
+          .describe('Price of a vCPU-hour. Default 0.04656 (Linux/x86 on demand, eu-west-2).'),
+        gb_hour: z
+          .number()
+          .nonnegative()
+          .default(0.00511)
+          .describe('Price of a GB-hour of memory. Default 0.00511 (Linux/x86 on demand, eu-west-2).'),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter currency code such as USD' })
+          .default('USD')
+          .describe('Currency of the prices. Default USD.'),
+      })
+      .prefault({})
+      .describe("Fargate's prices, for the plan's monthly estimate (the region's on-demand prices)."),
     tags: z
       .record(
         z.string().regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, {

@@ -8,6 +8,7 @@ import {
   MAX_PREVIEW_LINK_LENGTH,
   MYSQL_IDENTIFIER,
 } from '../naming.js';
+import { AWAKE_SYNTAX, parseAwake } from '../fleet/awake-schedule.js';
 
 export const PHP_VERSIONS = ['7.4', '8.0', '8.1', '8.2', '8.3', '8.4'] as const;
 export const FARGATE_CPU = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
@@ -20,6 +21,13 @@ const FOLDER = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
 export const hostname = (what: string) =>
   z.string().regex(HOSTNAME, { error: `must be a host name (${what}), e.g. db.example.internal` });
 export const port = () => z.int().min(1).max(65535);
+
+/** An `awake` value: its syntax here (the time zone is the platform's, checked there). */
+export const awakeText = () =>
+  z.string().superRefine((text, ctx) => {
+    const { problem } = parseAwake(text, 'UTC');
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const mysqlIdentifier = (max: number) =>
   z
@@ -108,6 +116,11 @@ export const siteSchema = z
         "The site's own moodledata folder on the shared EFS, under the platform's efs.mount_path. Default: preview_link.",
       ),
     cron: z.boolean().default(false).describe('true to run Moodle cron on this site every few minutes.'),
+    awake: awakeText()
+      .optional()
+      .describe(
+        `When the site runs: ${AWAKE_SYNTAX}, in the platform's schedule.timezone. Asleep, the service has no tasks and costs no Fargate time. Default: the platform's schedule.awake.`,
+      ),
     cpu: z
       .literal(FARGATE_CPU)
       .default(512)

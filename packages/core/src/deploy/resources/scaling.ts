@@ -1,11 +1,17 @@
-// Application Auto Scaling of the site's service: the scalable target (min/max tasks) and one
-// target-tracking policy on average CPU.
+// Application Auto Scaling of the site's service: the scalable target (min/max tasks), one
+// target-tracking policy on average CPU, and the scheduled actions that put the site to sleep and
+// wake it (its `awake` schedule).
 import {
+  DeleteScheduledActionCommand,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
+  PutScheduledActionCommand,
   RegisterScalableTargetCommand,
+  type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
+import { sleepActionName, wakeActionName, type ScheduledActionSpec } from '../../fleet/awake-schedule.js';
 import type { DeployEnv, Inspection } from '../types.js';
 
 export async function inspectScalingTarget(env: DeployEnv): Promise<Inspection> {
@@ -39,6 +45,11 @@ export async function inspectScalingTarget(env: DeployEnv): Promise<Inspection> 
       changes: [`${spec.minCapacity} to ${spec.maxCapacity} tasks`],
       apply,
     };
+  // Asleep (bounds 0, by the schedule's sleep action or by `mdl-preview sleep`): a redeploy keeps it
+  // asleep while the site has a schedule; its wake action brings the new bounds.
+  const scheduled = env.plan.resources.scheduledActions.spec.actions.length > 0;
+  if (scheduled && current.MinCapacity === 0 && current.MaxCapacity === 0)
+    return { ...base, action: 'none', changes: [], arn: current.ScalableTargetARN ?? spec.resourceId };
   const changes: string[] = [];
   if (current.MinCapacity !== spec.minCapacity)
     changes.push(`min tasks: ${current.MinCapacity} → ${spec.minCapacity}`);
@@ -96,4 +107,83 @@ export async function inspectScalingPolicy(env: DeployEnv): Promise<Inspection> 
   return changes.length
     ? { ...base, action: 'update', changes, arn, apply }
     : { ...base, action: 'none', changes, arn };
+}
+
+/** What differs between a scheduled action and its spec (empty: the same). */
+function scheduledActionChanges(current: ScheduledAction, want: ScheduledActionSpec): string[] {
+  const changes: string[] = [];
+  if (current.Schedule !== want.schedule) changes.push(`${want.name}: ${current.Schedule} → ${want.schedule}`);
+  if ((current.Timezone ?? 'UTC') !== want.timezone)
+    changes.push(`${want.name}: time zone ${current.Timezone ?? 'UTC'} → ${want.timezone}`);
+  const t = current.ScalableTargetAction;
+  if (t?.MinCapacity !== want.minCapacity || t?.MaxCapacity !== want.maxCapacity)
+    changes.push(
+      `${want.name}: ${t?.MinCapacity ?? '-'} to ${t?.MaxCapacity ?? '-'} → ${want.minCapacity} to ${want.maxCapacity} tasks`,
+    );
+  return changes;
+}
+
+/**
+ * The site's wake and sleep actions: put what is missing or differs, delete the suite's own ones the
+ * schedule no longer has (`awake: always`). Other scheduled actions on the target (a one-time wake's
+ * end, anything another tool put there) are not the schedule's and are left alone.
+ */
+export async function inspectScheduledActions(env: DeployEnv): Promise<Inspection> {
+  const planned = env.plan.resources.scheduledActions;
+  const spec = planned.spec;
+  const base = { id: 'scheduledActions' as const, name: planned.name };
+  const ours = [wakeActionName(env.plan.site), sleepActionName(env.plan.site)];
+  const out = await env.clients.autoscaling.send(
+    new DescribeScheduledActionsCommand({
+      ServiceNamespace: spec.serviceNamespace,
+      ResourceId: spec.resourceId,
+      ScalableDimension: spec.scalableDimension,
+      ScheduledActionNames: ours,
+    }),
+  );
+  const existing = new Map(
+    (out.ScheduledActions ?? [])
+      .filter((a) => a.ScheduledActionName && ours.includes(a.ScheduledActionName))
+      .map((a) => [a.ScheduledActionName!, a]),
+  );
+  const puts = spec.actions.filter((want) => {
+    const current = existing.get(want.name);
+    return !current || scheduledActionChanges(current, want).length > 0;
+  });
+  const deletes = [...existing.keys()].filter((name) => !spec.actions.some((a) => a.name === name));
+  const changes = [
+    ...puts.flatMap((want) => {
+      const current = existing.get(want.name);
+      return current
+        ? scheduledActionChanges(current, want)
+        : [`${want.name}: ${want.schedule} ${want.timezone} → ${want.minCapacity} to ${want.maxCapacity} tasks`];
+    }),
+    ...deletes.map((name) => `${name}: removed (awake ${spec.awake})`),
+  ];
+  if (!changes.length) return { ...base, action: 'none', changes, arn: spec.resourceId };
+  const apply = async () => {
+    for (const want of puts)
+      await env.clients.autoscaling.send(
+        new PutScheduledActionCommand({
+          ServiceNamespace: spec.serviceNamespace,
+          ResourceId: spec.resourceId,
+          ScalableDimension: spec.scalableDimension,
+          ScheduledActionName: want.name,
+          Schedule: want.schedule,
+          Timezone: want.timezone,
+          ScalableTargetAction: { MinCapacity: want.minCapacity, MaxCapacity: want.maxCapacity },
+        }),
+      );
+    for (const name of deletes)
+      await env.clients.autoscaling.send(
+        new DeleteScheduledActionCommand({
+          ServiceNamespace: spec.serviceNamespace,
+          ResourceId: spec.resourceId,
+          ScalableDimension: spec.scalableDimension,
+          ScheduledActionName: name,
+        }),
+      );
+    return spec.resourceId;
+  };
+  return { ...base, action: existing.size ? 'update' : 'create', changes, apply };
 }
