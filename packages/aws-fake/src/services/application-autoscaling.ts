@@ -217,7 +217,9 @@ export class AutoscalingFake implements ServiceHandler {
   scheduledActionsOf(resourceId: string, namespace = 'ecs', dimension = 'ecs:service:DesiredCount') {
     const prefix = `${key(namespace, resourceId, dimension)}|`;
     return new Map(
-      [...this.scheduledActions].filter(([k]) => k.startsWith(prefix)).map(([, a]) => [a.ScheduledActionName, a]),
+      [...this.scheduledActions]
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([, a]) => [a.ScheduledActionName, a]),
     );
   }
 
@@ -294,7 +296,8 @@ export class AutoscalingFake implements ServiceHandler {
         for (const [pk, p] of this.policies)
           if (key(p.ServiceNamespace, p.ResourceId, p.ScalableDimension) === k) this.policies.delete(pk);
         for (const [ak, a] of this.scheduledActions)
-          if (key(a.ServiceNamespace, a.ResourceId, a.ScalableDimension) === k) this.scheduledActions.delete(ak);
+          if (key(a.ServiceNamespace, a.ResourceId, a.ScalableDimension) === k)
+            this.scheduledActions.delete(ak);
         return {};
       }
       case 'PutScalingPolicy':

@@ -522,7 +522,15 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
       currency: platform.fargate_prices.currency,
     },
   );
-  return { planVersion: 1, site: site.previewLink, url: site.url, host: site.host, tags, resources, estimate };
+  return {
+    planVersion: 1,
+    site: site.previewLink,
+    url: site.url,
+    host: site.host,
+    tags,
+    resources,
+    estimate,
+  };
 }
 
 /** Resource ids in an order where every resource comes after what it depends on. */

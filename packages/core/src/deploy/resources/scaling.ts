@@ -112,7 +112,8 @@ export async function inspectScalingPolicy(env: DeployEnv): Promise<Inspection> 
 /** What differs between a scheduled action and its spec (empty: the same). */
 function scheduledActionChanges(current: ScheduledAction, want: ScheduledActionSpec): string[] {
   const changes: string[] = [];
-  if (current.Schedule !== want.schedule) changes.push(`${want.name}: ${current.Schedule} → ${want.schedule}`);
+  if (current.Schedule !== want.schedule)
+    changes.push(`${want.name}: ${current.Schedule} → ${want.schedule}`);
   if ((current.Timezone ?? 'UTC') !== want.timezone)
     changes.push(`${want.name}: time zone ${current.Timezone ?? 'UTC'} → ${want.timezone}`);
   const t = current.ScalableTargetAction;
@@ -156,7 +157,9 @@ export async function inspectScheduledActions(env: DeployEnv): Promise<Inspectio
       const current = existing.get(want.name);
       return current
         ? scheduledActionChanges(current, want)
-        : [`${want.name}: ${want.schedule} ${want.timezone} → ${want.minCapacity} to ${want.maxCapacity} tasks`];
+        : [
+            `${want.name}: ${want.schedule} ${want.timezone} → ${want.minCapacity} to ${want.maxCapacity} tasks`,
+          ];
     }),
     ...deletes.map((name) => `${name}: removed (awake ${spec.awake})`),
   ];
