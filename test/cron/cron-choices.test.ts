@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Task } from '@aws-sdk/client-ecs';
 import {
+  asleepReason,
   ConfigurationError,
   parseFailOn,
   parseShard,
@@ -102,6 +103,36 @@ describe('the task a site’s cron runs in', () => {
     expect(pickCronTask([task('other', { service: 'mdl-b' })], cron)).toEqual({
       skip: 'no running task of service mdl-a (missing, scaled to 0 or still starting)',
     });
+  });
+});
+
+describe('a sleeping site', () => {
+  const office = {
+    kind: 'window' as const,
+    days: [1, 2, 3, 4, 5],
+    start: 420,
+    end: 1200,
+    timezone: 'Europe/London',
+  };
+
+  it('is asleep by its schedule outside its hours, with when it wakes; awake inside them or always', () => {
+    // Saturday noon, and Friday 20:00 (the end is the start of the sleep).
+    expect(asleepReason(office, new Date('2026-12-05T12:00:00Z'))).toBe(
+      'asleep until Mon 07:00 Europe/London (awake Mon-Fri 07:00-20:00 Europe/London)',
+    );
+    expect(asleepReason(office, new Date('2026-12-04T20:00:00Z'))).toMatch(/^asleep until Mon 07:00/);
+    expect(asleepReason(office, new Date('2026-12-04T19:59:00Z'))).toBeUndefined();
+    expect(asleepReason({ kind: 'always' }, new Date('2026-12-05T12:00:00Z'))).toBeUndefined();
+  });
+
+  it('without tasks is skipped as asleep, not as a fault; woken by hand its task runs cron', () => {
+    const asleep = 'asleep until Mon 07:00 Europe/London (awake Mon-Fri 07:00-20:00 Europe/London)';
+    expect(pickCronTask([task('other', { service: 'mdl-b' })], cron, asleep)).toEqual({ skip: asleep });
+    expect(pickCronTask([task('woken')], cron, asleep).task?.taskArn).toMatch(/\/woken$/);
+    // Tasks that are not ready yet are reported as such, asleep or not.
+    expect(pickCronTask([task('booting', { status: 'PENDING' })], cron, asleep).skip).toMatch(
+      /^no task ready for exec: booting PENDING/,
+    );
   });
 });
 

@@ -27,6 +27,41 @@ afterEach(async () => {
 const bySite = (lines: CronJoblogLine[]) => Object.fromEntries(lines.map((l) => [l.site, l]));
 
 describe('runCronTick', () => {
+  it('skips a site its schedule has asleep with when it wakes; a site woken by hand runs', async () => {
+    world = await createCronWorld();
+    await world.addSites([{ link: 'night', tasks: 0 }, { link: 'woken' }]);
+    const office = {
+      kind: 'window' as const,
+      days: [1, 2, 3, 4, 5],
+      start: 420,
+      end: 1200,
+      timezone: 'Europe/London',
+    };
+    for (const link of ['night', 'woken']) {
+      const entry = (await world.registry.get(link))!;
+      await world.registry.put({ ...entry, awake: office }, true);
+    }
+    const saturday = await runCronTick({
+      clients: world.clients,
+      logGroup: '/moodle-preview/cron',
+      now: () => new Date('2026-12-05T12:00:00Z'),
+    });
+    const lines = bySite(saturday.lines);
+    expect(lines.night).toMatchObject({
+      status: 'skipped',
+      reason: 'asleep until Mon 07:00 Europe/London (awake Mon-Fri 07:00-20:00 Europe/London)',
+    });
+    expect(lines.woken).toMatchObject({ status: 'succeeded', exitCode: 0 });
+    expect(tickFailed(saturday, parseFailOn('any'))).toBe(false);
+    // In working hours the same empty service is what it is: no running task.
+    const monday = await runCronTick({
+      clients: world.clients,
+      logGroup: '/moodle-preview/cron',
+      now: () => new Date('2026-12-07T12:00:00Z'),
+    });
+    expect(bySite(monday.lines).night!.reason).toMatch(/^no running task of service mdl-night/);
+  });
+
   it('runs enabled sites once, skips the rest with a reason, and reports exit codes', async () => {
     world = await createCronWorld();
     await world.addSites([

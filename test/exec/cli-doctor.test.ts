@@ -6,13 +6,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   CreateRuleCommand,
   CreateTargetGroupCommand,
+  DeregisterTargetsCommand,
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { createAwsClients } from '@moodle-preview/core';
+import { createAwsClients, SiteRegistry } from '@moodle-preview/core';
 import { doctor, type DoctorDeps } from '../../packages/cli/src/commands/doctor.js';
 import { createExecWorld, type ExecWorld } from './ecs-world.js';
 import { registerSites, siteEntry } from './site-entries.js';
@@ -172,5 +174,68 @@ describe('mdl-preview doctor', () => {
       /^FAIL {2}url +TypeError: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:(\d+)$/,
     );
     expect(/:(\d+)$/.exec(r.lines[3]!)![1]).toBe(String(port));
+  });
+
+  it('reports a site its schedule has asleep as asleep, not as failing; in its hours the same site fails', async () => {
+    const registry = new SiteRegistry(world.clients.ssm);
+    const entry = (await registry.get('demo'))!;
+    const office = {
+      kind: 'window' as const,
+      days: [1, 2, 3, 4, 5],
+      start: 420,
+      end: 1200,
+      timezone: 'Europe/London',
+    };
+    await registry.put({ ...entry, awake: office }, true);
+    // Asleep as the sleep action leaves it: no tasks, no targets.
+    const ecs = new ECSClient({ region: world.fake.server.region });
+    const elbv2 = new ElasticLoadBalancingV2Client({ region: world.fake.server.region });
+    const scale = async (n: number) => {
+      await ecs.send(
+        new UpdateServiceCommand({ cluster: world.cluster, service: 'mdl-demo', desiredCount: n }),
+      );
+      world.fake.ecs.settle();
+    };
+    await scale(0);
+    const target = { TargetGroupArn: targetGroupArn, Targets: [{ Id: '10.0.0.5', Port: 80 }] };
+    await elbv2.send(new DeregisterTargetsCommand(target));
+    let fetched = 0;
+    try {
+      const saturday = await run({
+        now: () => new Date('2026-12-05T12:00:00Z'),
+        fetchUrl: async () => (fetched++, { status: 503 }),
+      });
+      const byName = Object.fromEntries(saturday.lines.map((l) => [l.slice(6).split(/\s{2,}/)[0], l]));
+      expect(byName['schedule']).toMatch(/^PASS {2}schedule +asleep until Mon 07:00 Europe\/London/);
+      expect(byName['service']).toMatch(
+        /^ {2}\? {3}service +asleep until Mon 07:00 .*: ACTIVE, 0\/0 running/,
+      );
+      expect(byName['targets']).toMatch(/^ {2}\? {3}targets +asleep until .*: mdl-demo: no targets$/);
+      expect(byName['url']).toMatch(/^ {2}\? {3}url +asleep until .*: not asked$/);
+      expect(byName['exec agent']).toMatch(/^ {2}\? {3}exec agent +asleep until .*: no running task$/);
+      expect(fetched).toBe(0);
+      expect(saturday.code).toBe(0);
+      expect(saturday.lines.some((l) => l.startsWith('FAIL'))).toBe(false);
+
+      // Monday noon: the schedule has it awake, so an empty service is a failure.
+      const monday = await run({
+        now: () => new Date('2026-12-07T12:00:00Z'),
+        fetchUrl: async () => ({ status: 503 }),
+      });
+      const mondayBy = Object.fromEntries(monday.lines.map((l) => [l.slice(6).split(/\s{2,}/)[0], l]));
+      expect(mondayBy['schedule']).toMatch(
+        /^PASS {2}schedule +awake now \(Mon-Fri 07:00-20:00 Europe\/London\)$/,
+      );
+      expect(mondayBy['service']).toMatch(/^FAIL/);
+      expect(mondayBy['url']).toMatch(/^FAIL .*HTTP 503$/);
+      expect(monday.code).toBe(3);
+    } finally {
+      await registry.put(entry, true);
+      await scale(2);
+      await elbv2.send(new RegisterTargetsCommand(target));
+      world.fake.elbv2.setTargetHealth(targetGroupArn, '10.0.0.5', 80, 'healthy');
+      ecs.destroy();
+      elbv2.destroy();
+    }
   });
 });

@@ -47,9 +47,11 @@ beforeAll(async () => {
   await registerSites(
     world.clients,
     links.map((l, i) =>
-      siteEntry(
-        l,
-        i % 2
+      siteEntry(l, {
+        // The first two sites record their schedules; the rest predate schedules.
+        ...(i === 0 ? { awake: { kind: 'always' as const } } : {}),
+        ...(i === 1 ? { awake: OFFICE_HOURS } : {}),
+        ...(i % 2
           ? {
               cron: {
                 enabled: true,
@@ -60,18 +62,31 @@ beforeAll(async () => {
                 timeoutSeconds: 600,
               },
             }
-          : {},
-      ),
+          : {}),
+      }),
     ),
   );
 });
 afterAll(async () => world.close());
 
+const OFFICE_HOURS = {
+  kind: 'window' as const,
+  days: [1, 2, 3, 4, 5],
+  start: 420,
+  end: 1200,
+  timezone: 'Europe/London',
+};
 const env = () => ({ ...process.env, MDL_PREVIEW_PLATFORM: platformFile });
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: env() });
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: env(),
+    // A Saturday noon in London.
+    now: () => new Date('2026-12-05T12:00:00Z'),
+  });
   return { code, stdout, stderr };
 }
 
@@ -83,13 +98,14 @@ describe('mdl-preview sites', () => {
     expect(r.code).toBe(0);
     expect(world.fake.server.count({ action: 'DescribeServices' })).toBe(3);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^SITE\s+STATE\s+TASKS\s+TASK DEFINITION\s+IMAGE\s+URL\s+CRON$/);
+    expect(lines[0]).toMatch(/^SITE\s+STATE\s+TASKS\s+TASK DEFINITION\s+IMAGE\s+URL\s+CRON\s+AWAKE$/);
     expect(lines).toHaveLength(26);
     expect(lines[1]).toMatch(
-      /^site-01\s+ACTIVE\s+1\/1\s+mdl_ecs_task_def-shared:1\s+moodle:4\.5\.1\s+https:\/\/site-01\.preview\.example\.org\s+no$/,
+      /^site-01\s+ACTIVE\s+1\/1\s+mdl_ecs_task_def-shared:1\s+moodle:4\.5\.1\s+https:\/\/site-01\.preview\.example\.org\s+no\s+always$/,
     );
-    expect(lines[2]).toMatch(/\syes$/);
-    expect(lines[25]).toMatch(/^site-25\s+MISSING\s+-\s+-\s+-\s+https:\S+\s+no$/);
+    expect(lines[2]).toMatch(/\syes\s+asleep until Mon 07:00 Europe\/London$/);
+    expect(lines[3]).toMatch(/\sno\s+-$/);
+    expect(lines[25]).toMatch(/^site-25\s+MISSING\s+-\s+-\s+-\s+https:\S+\s+no\s+-$/);
   });
 
   it('gives the same rows as JSON', async () => {
@@ -102,6 +118,7 @@ describe('mdl-preview sites', () => {
       desired: 1,
       state: 'ACTIVE',
       cron: true,
+      awake: 'asleep until Mon 07:00 Europe/London',
     });
   });
 });

@@ -16,6 +16,8 @@ export interface CliIO {
    * none). The restore resume tests watch the engine's crash points through it.
    */
   seams?: { restore?: Pick<RestoreOptions, 'onCrashPoint'> };
+  /** The clock of commands that say what a schedule means now (tests fix it); default the real one. */
+  now?: () => Date;
 }
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, failed: 3, internal: 70 } as const;

@@ -9,6 +9,8 @@ import {
 import {
   createAwsClients,
   describeError,
+  asleepReason,
+  describeAwake,
   describePause,
   destroyAwsClients,
   listSiteTasks,
@@ -44,6 +46,7 @@ export interface DoctorDeps {
   execEnv?: Record<string, string>;
   /** Where run-cron-fanout records each site's runs (its `log-group` input). */
   cronLogGroup?: string;
+  now?: () => Date;
 }
 
 const defaultDeps: DoctorDeps = {
@@ -102,11 +105,24 @@ export async function diagnoseSite(
         : { status: 'fail', evidence: `no parameter ${names.registryParameter} (deployed by this suite?)` };
     }),
   );
+  // A site its schedule has asleep has no tasks and no targets, and its URL answers 503: that is
+  // reported as asleep (unknown), not as a failure.
+  const e = entry as SiteRegistryEntry | undefined;
+  const asleep = e?.awake ? asleepReason(e.awake, (deps.now ?? (() => new Date()))()) : undefined;
+  if (e?.awake)
+    results.push({
+      name: 'schedule',
+      status: 'pass',
+      evidence: asleep ?? `awake now (${describeAwake(e.awake)})`,
+    });
+  const unlessAsleep = (r: Omit<CheckResult, 'name'>, empty: boolean): Omit<CheckResult, 'name'> =>
+    asleep && empty && r.status === 'fail' ? { status: 'unknown', evidence: `${asleep}: ${r.evidence}` } : r;
   // Without an entry the other checks still run, on the names the plan derives from the link.
   const siteCluster = entry?.cluster ?? cluster;
   const serviceName = entry?.service ?? names.serviceName;
   const container = entry?.container ?? names.containerName;
 
+  let desired: number | undefined;
   results.push(
     await check('service', async () => {
       const out = await clients.ecs.send(
@@ -114,6 +130,7 @@ export async function diagnoseSite(
       );
       const s = out.services?.[0];
       if (!s) return { status: 'fail', evidence: `service ${serviceName} not found in ${siteCluster}` };
+      desired = s.desiredCount;
       const newest = [...(s.deployments ?? [])].sort(
         (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
       )[0];
@@ -125,7 +142,7 @@ export async function diagnoseSite(
         newest?.rolloutState === 'COMPLETED' &&
         s.runningCount === s.desiredCount &&
         (s.desiredCount ?? 0) > 0;
-      return { status: ok ? 'pass' : 'fail', evidence };
+      return unlessAsleep({ status: ok ? 'pass' : 'fail', evidence }, s.desiredCount === 0);
     }),
   );
 
@@ -144,18 +161,22 @@ export async function diagnoseSite(
           `${r.TargetHealth?.Reason ? ` (${r.TargetHealth.Reason})` : ''}`,
       );
       const ok = rows.length > 0 && rows.every((r) => r.TargetHealth?.State === 'healthy');
-      return {
-        status: ok ? 'pass' : 'fail',
-        evidence: rows.length
-          ? `${names.targetGroupName}: ${states.join(', ')}`
-          : `${names.targetGroupName}: no targets`,
-      };
+      return unlessAsleep(
+        {
+          status: ok ? 'pass' : 'fail',
+          evidence: rows.length
+            ? `${names.targetGroupName}: ${states.join(', ')}`
+            : `${names.targetGroupName}: no targets`,
+        },
+        rows.length === 0,
+      );
     }),
   );
 
   results.push(
     await check('url', async () => {
       if (!entry) return { status: 'unknown', evidence: 'no registry entry to take the URL from' };
+      if (asleep && desired === 0) return { status: 'unknown', evidence: `${asleep}: not asked` };
       const r = await deps.fetchUrl(entry.url, deps.urlTimeoutMs);
       return { status: r.status < 400 ? 'pass' : 'fail', evidence: `GET ${entry.url} → HTTP ${r.status}` };
     }),
@@ -170,7 +191,7 @@ export async function diagnoseSite(
         tasks.map((t) => `${t.taskId} ${t.lastStatus}/${t.execAgent}`).join(', ') || 'no running task';
       return execTask
         ? { status: 'pass', evidence: `task ${execTask.taskId}: ExecuteCommandAgent RUNNING` }
-        : { status: 'fail', evidence: seen };
+        : unlessAsleep({ status: 'fail', evidence: seen }, tasks.length === 0);
     }),
   );
 

@@ -2,11 +2,26 @@
 // described 10 at a time (the DescribeServices maximum), task definitions once per distinct revision.
 import { parseArgs } from 'node:util';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type Service } from '@aws-sdk/client-ecs';
-import { createAwsClients, destroyAwsClients, SiteRegistry, type AwsClients } from '@moodle-preview/core';
+import {
+  awakeAt,
+  createAwsClients,
+  destroyAwsClients,
+  SiteRegistry,
+  type AwakeSchedule,
+  type AwsClients,
+} from '@moodle-preview/core';
 import { EXIT, UsageError, type CliIO } from '../io.js';
 import { formatTable, sitePlatform } from './site-platform.js';
 
 const DESCRIBE_SERVICES_MAX = 10;
+
+/** What a schedule means at `at`, in a few words for the table. */
+function awakeText(s: AwakeSchedule | undefined, at: Date): string | null {
+  if (!s) return null;
+  if (s.kind === 'always') return 'always';
+  const state = awakeAt(s, at);
+  return `${state.awake ? 'awake' : 'asleep'} until ${state.until}`;
+}
 
 export interface SiteRow {
   previewLink: string;
@@ -19,6 +34,8 @@ export interface SiteRow {
   image: string | null;
   url: string;
   cron: boolean;
+  /** `always`, `awake until …` or `asleep until …` by the site's schedule; null when not recorded. */
+  awake: string | null;
 }
 
 export async function sites(args: string[], io: CliIO, make = createAwsClients): Promise<number> {
@@ -59,6 +76,7 @@ export async function sites(args: string[], io: CliIO, make = createAwsClients):
         }
       }),
     );
+    const now = (io.now ?? (() => new Date()))();
     const rows: SiteRow[] = entries.map((e) => {
       const s = services.get(`${e.cluster}/${e.service}`);
       return {
@@ -70,6 +88,7 @@ export async function sites(args: string[], io: CliIO, make = createAwsClients):
         image: s?.taskDefinition ? (images.get(s.taskDefinition) ?? null) : null,
         url: e.url,
         cron: e.cron?.enabled ?? false,
+        awake: awakeText(e.awake, now),
       };
     });
     if (values.json) {
@@ -78,7 +97,7 @@ export async function sites(args: string[], io: CliIO, make = createAwsClients):
     }
     io.stdout(
       formatTable([
-        ['SITE', 'STATE', 'TASKS', 'TASK DEFINITION', 'IMAGE', 'URL', 'CRON'],
+        ['SITE', 'STATE', 'TASKS', 'TASK DEFINITION', 'IMAGE', 'URL', 'CRON', 'AWAKE'],
         ...rows.map((r) => [
           r.previewLink,
           r.state,
@@ -87,6 +106,7 @@ export async function sites(args: string[], io: CliIO, make = createAwsClients):
           r.image ?? '-',
           r.url,
           r.cron ? 'yes' : 'no',
+          r.awake ?? '-',
         ]),
       ]),
     );

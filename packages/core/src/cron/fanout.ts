@@ -11,6 +11,7 @@ import {
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../errors.js';
+import { asleepReason } from '../fleet/awake-schedule.js';
 import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
 import type { Logger } from '../logger.js';
 import { ExecTimeoutError, runCommand, type RunCommandResult } from '../exec/run-command.js';
@@ -160,9 +161,12 @@ interface CronRunState {
 interface CronTarget {
   site: string;
   cron: CronEntry;
+  /** Why the site's schedule has it asleep now (`asleep until Mon 07:00 Europe/London`), if it does. */
+  asleep?: string;
   task?: Task;
   skip?: string;
 }
+
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping the order of the results. */
 export async function mapWithConcurrency<T, R>(
@@ -214,8 +218,14 @@ const taskId = (task: Task) => task.taskArn?.split('/').pop() ?? '';
  * The task a site's cron runs in: RUNNING with its exec agent RUNNING, from the newest deployment
  * (highest task definition revision), newest first — old tasks are the ones a rollout stops next.
  */
-export function pickCronTask(tasks: readonly Task[], cron: CronEntry): { task?: Task; skip?: string } {
+export function pickCronTask(
+  tasks: readonly Task[],
+  cron: CronEntry,
+  asleep?: string,
+): { task?: Task; skip?: string } {
   const ofService = tasks.filter((t) => t.group === `service:${cron.service}`);
+  // A site its schedule has asleep has no tasks, and that is no fault; woken by hand, it has some.
+  if (!ofService.length && asleep) return { skip: asleep };
   if (!ofService.length)
     return { skip: `no running task of service ${cron.service} (missing, scaled to 0 or still starting)` };
   const ready = ofService
@@ -399,7 +409,12 @@ async function findTargets(
       (!only || only.has(e.previewLink)) &&
       (!shard || shardOf(e.previewLink, shard.count) === shard.index),
   );
-  const targets: CronTarget[] = entries.map((e) => ({ site: e.previewLink, cron: e.cron! }));
+  const at = (options.now ?? (() => new Date()))();
+  const targets: CronTarget[] = entries.map((e) => ({
+    site: e.previewLink,
+    cron: e.cron!,
+    ...(e.awake ? { asleep: asleepReason(e.awake, at) } : {}),
+  }));
 
   let discoveryCalls = 0;
   const byCluster = new Map<string, Task[]>();
@@ -413,7 +428,7 @@ async function findTargets(
     if (!t.cron.enabled) t.skip = 'cron is disabled in the registry entry';
     else if (t.cron.paused) t.skip = `cron is paused: ${describePause(t.cron.paused)}`;
     else if (busy.has(t.site)) t.skip = STILL_RUNNING;
-    else Object.assign(t, pickCronTask(byCluster.get(t.cron.cluster) ?? [], t.cron));
+    else Object.assign(t, pickCronTask(byCluster.get(t.cron.cluster) ?? [], t.cron, t.asleep));
   }
   return { targets, discoveryCalls };
 }

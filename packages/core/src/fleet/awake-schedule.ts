@@ -3,6 +3,7 @@
 // tasks to 0 at the end of the window, back at its start, with the time zone set on the action — so
 // nothing of the suite has to run at 20:00. Pure: parsing, the scheduled actions, the hours, and
 // whether the schedule has a site awake at a moment.
+import { z } from 'zod';
 
 /** Days as Application Auto Scaling's cron expressions name them, Sunday first (Date#getDay order). */
 export const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
@@ -20,6 +21,18 @@ export type AwakeSchedule =
       /** IANA time zone the times are in (the platform's schedule.timezone). */
       timezone: string;
     };
+
+/** The schedule as the site registry keeps it (cron and doctor read it there). */
+export const awakeScheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('always') }),
+  z.object({
+    kind: z.literal('window'),
+    days: z.array(z.int().min(0).max(6)).min(1),
+    start: z.int().min(0).max(1439),
+    end: z.int().min(1).max(1439),
+    timezone: z.string(),
+  }),
+]);
 
 export const AWAKE_SYNTAX =
   '"always", or days and hours such as "Mon-Fri 07:00-20:00" (days: Mon…Sun, ranges and commas, or daily; 24-hour times, start before end)';
@@ -182,6 +195,12 @@ export function awakeAt(s: AwakeSchedule, at: Date): AwakeState {
       return { awake: false, until: `${DAY_TITLE[day]} ${clock(s.start)} ${s.timezone}` };
   }
   return { awake: false };
+}
+
+/** `asleep until …` when the schedule has the site asleep at `at`; undefined when it is awake. */
+export function asleepReason(awake: AwakeSchedule, at: Date): string | undefined {
+  const state = awakeAt(awake, at);
+  return state.awake ? undefined : `asleep until ${state.until} (awake ${describeAwake(awake)})`;
 }
 
 /** A time zone Intl (and so Application Auto Scaling's IANA names) knows. */

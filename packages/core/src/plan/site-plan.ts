@@ -3,7 +3,12 @@
 import type { Platform } from '../settings/platform-schema.js';
 import type { ResolvedSite } from '../settings/load.js';
 import { siteNames, SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
-import { describeAwake, scheduledActionsFor, type ScheduledActionSpec } from '../fleet/awake-schedule.js';
+import {
+  describeAwake,
+  scheduledActionsFor,
+  type AwakeSchedule,
+  type ScheduledActionSpec,
+} from '../fleet/awake-schedule.js';
 import { estimateMonthlyCost, type CostEstimate } from '../fleet/cost-estimate.js';
 
 export type Tags = Record<string, string>;
@@ -52,6 +57,8 @@ export interface PlannedResources {
       dbHost: string;
       moodledataFolder: string;
       logGroup: string;
+      awake: AwakeSchedule;
+      capacity: { min: number; max: number };
     };
   }>;
   cronRegistration: Planned<{
@@ -279,6 +286,8 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
           dbHost: site.db.host,
           moodledataFolder: site.moodledata.folder,
           logGroup: logGroupName,
+          awake: site.awake,
+          capacity: { min: site.scaling.min, max: site.scaling.max },
         },
       },
     },

@@ -9,6 +9,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
+import { awakeScheduleSchema } from '../fleet/awake-schedule.js';
 import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
 
 export const REGISTRY_PREFIX = '/moodle-preview/sites';
@@ -52,6 +53,9 @@ export const registryEntrySchema = z.looseObject({
   moodledataFolder: z.string(),
   logGroup: z.string(),
   cron: cronSchema.optional(),
+  /** When the site is awake (its settings' schedule) and its task bounds awake: cron and doctor read them. */
+  awake: awakeScheduleSchema.optional(),
+  capacity: z.object({ min: z.number(), max: z.number() }).optional(),
   retired: z.array(retiredSchema).default([]),
   managedBy: z.string().default(SUITE_NAME),
   /** The repository and branch whose settings.yml deploy-instance last deployed (absent: by hand). */

@@ -2,6 +2,7 @@
 // its cron entry (present only with cron: true), and data it stopped using (retired, with a date).
 import type { RetiredData, SiteRegistryEntry } from '../../registry/site-registry.js';
 import { sameEntry } from '../../registry/site-registry.js';
+import { describeAwake } from '../../fleet/awake-schedule.js';
 import type { DeployEnv, Inspection } from '../types.js';
 
 /** Data named in the previous entry that the new plan no longer uses. */
@@ -37,6 +38,8 @@ export function desiredEntry(env: DeployEnv): SiteRegistryEntry {
     schemaVersion: 1,
     ...reg,
     databases: { ...reg.databases },
+    awake: structuredClone(reg.awake),
+    capacity: { ...reg.capacity },
     retired: [],
     managedBy: 'moodle-preview-actions',
   };
@@ -102,6 +105,10 @@ function describeEntryChanges(previous: SiteRegistryEntry, next: SiteRegistryEnt
       `databases: ${Object.values(previous.databases).join(', ')} → ${Object.values(next.databases).join(', ')}`,
     );
   }
+  const awake = (e: SiteRegistryEntry) => (e.awake ? describeAwake(e.awake) : 'unrecorded');
+  if (awake(previous) !== awake(next)) changes.push(`awake: ${awake(previous)} → ${awake(next)}`);
+  const bounds = (e: SiteRegistryEntry) => (e.capacity ? `${e.capacity.min}-${e.capacity.max}` : 'unrecorded');
+  if (bounds(previous) !== bounds(next)) changes.push(`tasks: ${bounds(previous)} → ${bounds(next)}`);
   const from = (e: SiteRegistryEntry) =>
     e.deployedFrom ? `${e.deployedFrom.repository}@${e.deployedFrom.branch}` : 'unrecorded';
   if (from(previous) !== from(next)) changes.push(`deployed from: ${from(previous)} → ${from(next)}`);
