@@ -110,10 +110,10 @@ const KEY_CHANGES: [key: string, value: unknown, changed: ResourceId[]][] = [
   ['cron', false, ['cronRegistration']],
   ['cpu', 512, ['taskDefinition']],
   ['memory', 3072, ['taskDefinition']],
-  ['auto_scaling_min', 2, ['service', 'scalingTarget']],
-  ['auto_scaling_max', 6, ['scalingTarget']],
+  ['auto_scaling_min', 2, ['service', 'scalingTarget', 'siteRegistration']],
+  ['auto_scaling_max', 6, ['scalingTarget', 'siteRegistration']],
   ['auto_scaling_cpu_target', 70, ['scalingPolicy']],
-  ['awake', 'Mon-Fri 07:00-20:00', ['scheduledActions']],
+  ['awake', 'Mon-Fri 07:00-20:00', ['scheduledActions', 'siteRegistration']],
 ];
 
 describe('each settings key moves exactly its resources', () => {
@@ -171,12 +171,16 @@ describe('each settings key moves exactly its resources', () => {
     // The wake action brings the site's own bounds back; a change of them moves it.
     expect(plan.resources.scheduledActions.spec.actions[0]).toMatchObject({ minCapacity: 1, maxCapacity: 4 });
     const changed = diffPlans(plan, planOf({ ...withoutAwake, auto_scaling_min: 2 })).map((c) => c.resource);
-    expect(changed.sort()).toEqual(['scalingTarget', 'scheduledActions', 'service']);
+    expect(changed.sort()).toEqual(['scalingTarget', 'scheduledActions', 'service', 'siteRegistration']);
     const moved = planOf(
       withoutAwake,
       platformText.replace('timezone: Europe/London', 'timezone: Europe/Dublin'),
     );
-    expect(diffPlans(plan, moved).map((c) => c.resource)).toEqual(['scheduledActions']);
+    expect(
+      diffPlans(plan, moved)
+        .map((c) => c.resource)
+        .sort(),
+    ).toEqual(['scheduledActions', 'siteRegistration']);
   });
 
   it('refuses an awake schedule it cannot keep, and a time zone AWS does not know, at their lines', () => {
