@@ -36,6 +36,10 @@ describe('deploy-instance bundle', () => {
     expect(dry.outputs.changed).toBe('true');
     expect(dry.summary).toContain('Dry run of deploy of 4-demo');
     expect(dry.summary).toContain('<td>service</td><td>mdl-4-demo</td><td>would create</td>');
+    // The demo site is awake always: 1 task of 1 vCPU and 2 GB for 730.5 h at the example's prices.
+    expect(dry.summary).toContain(
+      'Estimated Fargate cost: 41.48 USD a month (1 task(s) × 730.5 h awake: 730.5 vCPU-h, 1461 GB-h)',
+    );
     expect(world.fake.server.count({ mutating: true })).toBe(0);
 
     const first = await runAction(ACTION, { inputs, env, timeoutMs: 90_000 });

@@ -8,6 +8,7 @@ import {
   describeAwake,
   estimateMonthlyCost,
   isTimeZone,
+  nextChange,
   parseAwake,
   scheduledActionsFor,
 } from '@moodle-preview/core';
@@ -161,5 +162,34 @@ describe('the monthly Fargate estimate', () => {
     expect(
       estimateMonthlyCost({ cpu: 512, memory: 1024, minTasks: 0, awake: { kind: 'always' } }, prices).monthly,
     ).toBe(0);
+  });
+});
+
+describe('the next change of a schedule', () => {
+  const office = () => {
+    const r = parseAwake('Mon-Fri 07:00-20:00', LONDON);
+    return r.schedule!;
+  };
+  const next = (s: ReturnType<typeof office>, at: string) => nextChange(s, new Date(at))?.toISOString();
+
+  it('is the next sleep while awake and the next wake while asleep, as an instant, across summer time', () => {
+    expect(next(office(), '2026-12-04T19:59:00Z')).toBe('2026-12-04T20:00:00.000Z');
+    expect(next(office(), '2026-12-04T20:00:00Z')).toBe('2026-12-07T07:00:00.000Z');
+    expect(next(office(), '2026-12-05T12:00:00Z')).toBe('2026-12-07T07:00:00.000Z');
+    // July: 07:00 in London is 06:00 UTC.
+    expect(next(office(), '2026-07-06T05:00:00Z')).toBe('2026-07-06T06:00:00.000Z');
+    // Between two minutes: the next whole minute that changes.
+    expect(next(office(), '2026-12-07T06:59:30Z')).toBe('2026-12-07T07:00:00.000Z');
+    expect(nextChange({ kind: 'always' }, new Date())).toBeUndefined();
+  });
+
+  it('finds a one-minute window and a zone half an hour off UTC', () => {
+    const minute = parseAwake('Mon 09:00-09:01', LONDON).schedule!;
+    expect(next(minute, '2026-12-07T08:00:00Z')).toBe('2026-12-07T09:00:00.000Z');
+    expect(next(minute, '2026-12-07T09:00:00Z')).toBe('2026-12-07T09:01:00.000Z');
+    const kolkata = parseAwake('Mon-Fri 09:00-17:00', 'Asia/Kolkata').schedule!;
+    expect(next(kolkata, '2026-12-07T00:00:00Z')).toBe('2026-12-07T03:30:00.000Z');
+    const odd = parseAwake('Mon-Fri 07:10-19:25', LONDON).schedule!;
+    expect(next(odd, '2026-12-07T19:00:00Z')).toBe('2026-12-07T19:25:00.000Z');
   });
 });

@@ -94,6 +94,26 @@ const CASES: Case[] = [
     ),
   },
   {
+    role: 'wake-sleep',
+    why: 'scaling a scalable target that is not ours',
+    allowed: request(
+      'application-autoscaling:RegisterScalableTarget',
+      arn('application-autoscaling', 'scalable-target/0ec1a2b3c4d5e6f708192a3b4c5d6e7f8091'),
+      { ...OURS(), ...ECS_SCALING },
+    ),
+    denied: request(
+      'application-autoscaling:RegisterScalableTarget',
+      arn('application-autoscaling', 'scalable-target/0ec1a2b3c4d5e6f708192a3b4c5d6e7f8091'),
+      { 'aws:ResourceTag/team': 'payroll', ...ECS_SCALING },
+    ),
+  },
+  {
+    role: 'wake-sleep',
+    why: 'writing the site registry (it only reads it)',
+    allowed: request('ssm:GetParameter', parameter('/moodle-preview/sites/4-demo')),
+    denied: request('ssm:PutParameter', parameter('/moodle-preview/sites/4-demo')),
+  },
+  {
     role: 'deploy-instance',
     why: 'reading a secret outside the site prefix',
     allowed: request('secretsmanager:GetSecretValue', secret('moodle-preview/sites/4-demo/db')),

@@ -13,6 +13,7 @@ import {
   optionalInput,
   planSite,
   renderResult,
+  describeEstimate,
   resultRows,
   runAction,
   actionLogger,
@@ -132,6 +133,7 @@ export function run(): Promise<void> {
         .addRaw(
           `<p><a href="${plan.url}">${plan.url}</a> — ${result.changed ? (inputs.dryRun ? 'changes pending' : 'changed') : 'nothing to change'}</p>`,
         )
+        .addRaw(`<p>Estimated Fargate cost: ${describeEstimate(plan.estimate)}</p>`)
         .addTable([
           ['resource', 'name', 'result', 'changes'].map((data) => ({ data, header: true })),
           ...resultRows(result).map((r) => [

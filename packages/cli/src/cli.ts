@@ -18,6 +18,7 @@ import { validate } from './commands/validate.js';
 import { purgeRetiredCommand } from './commands/purge-retired.js';
 import { config } from './commands/config.js';
 import { upgrade } from './commands/upgrade.js';
+import { wakeOrSleep } from './commands/wake-sleep.js';
 import { EXIT, UsageError, reportProblems, type CliIO } from './io.js';
 
 export { EXIT, type CliIO } from './io.js';
@@ -74,6 +75,18 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   sites: {
     usage: 'sites [--platform FILE] [--json]         every site in the registry with its service state',
     run: (args, io) => sites(args, io),
+  },
+  wake: {
+    usage:
+      'wake LINK [--for 2h] [--platform FILE] [--json]\n' +
+      "                                           start a site's tasks now; it sleeps again after --for (default 2h\n" +
+      "                                           while its schedule has it asleep), or at its schedule's sleep",
+    run: (args, io) => wakeOrSleep('wake', args, io),
+  },
+  sleep: {
+    usage:
+      "sleep LINK [--platform FILE] [--json]    stop a site's tasks now (0 tasks); its schedule's next wake wakes it",
+    run: (args, io) => wakeOrSleep('sleep', args, io),
   },
   logs: {
     usage:

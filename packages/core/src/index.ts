@@ -142,3 +142,4 @@ export * from './restore/index.js';
 export * from './iam/index.js';
 export * from './fleet/awake-schedule.js';
 export * from './fleet/cost-estimate.js';
+export * from './fleet/wake-sleep.js';

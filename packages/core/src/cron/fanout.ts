@@ -167,7 +167,6 @@ interface CronTarget {
   skip?: string;
 }
 
-
 /** Runs `work` over `items` with at most `limit` in flight, keeping the order of the results. */
 export async function mapWithConcurrency<T, R>(
   items: readonly T[],

@@ -1,4 +1,5 @@
 // The deploy's result for people: one row per resource with what happened and what changed.
+import { describeEstimate } from '../fleet/cost-estimate.js';
 import type { DeployResult } from './deploy.js';
 
 const VERB = {
@@ -33,5 +34,11 @@ export function renderResult(result: DeployResult): string {
     : result.changed
       ? 'changed'
       : 'nothing to change: the site matches its settings';
-  return [head, ...lines, '', verdict].join('\n');
+  return [
+    head,
+    ...lines,
+    '',
+    verdict,
+    `Estimated Fargate cost: ${describeEstimate(result.plan.estimate)}`,
+  ].join('\n');
 }

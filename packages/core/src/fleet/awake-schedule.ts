@@ -158,15 +158,22 @@ export function scheduledActionsFor(
   ];
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The weekday (0 = Sunday) and minutes after midnight at `at` in `timezone`. */
 export function localTime(at: Date, timezone: string): { day: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  let format = formatters.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timezone, format);
+  }
+  const parts = format.formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return {
     day: DAY_TITLE.indexOf(part('weekday') as (typeof DAY_TITLE)[number]),
@@ -195,6 +202,29 @@ export function awakeAt(s: AwakeSchedule, at: Date): AwakeState {
       return { awake: false, until: `${DAY_TITLE[day]} ${clock(s.start)} ${s.timezone}` };
   }
   return { awake: false };
+}
+
+const MINUTE = 60_000;
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The first minute after `at` at which the schedule turns the site the other way (awake ↔ asleep),
+ * as an instant; none for `always`. Every awake and asleep stretch lasts a whole multiple of `step`
+ * minutes (a divisor of the window's times and of an hour, so summer time keeps it so): sampling
+ * every `step` minutes cannot jump over one, and the change is then found minute by minute.
+ */
+export function nextChange(s: AwakeSchedule, at: Date): Date | undefined {
+  if (s.kind === 'always') return undefined;
+  const step = gcd(gcd(s.start, s.end), 60) * MINUTE;
+  const start = Math.ceil((at.getTime() + 1) / MINUTE) * MINUTE;
+  const now = awakeAt(s, at).awake;
+  const flipped = (t: number) => awakeAt(s, new Date(t)).awake !== now;
+  for (let t = start; t <= start + 8 * 24 * 60 * MINUTE; t += step) {
+    if (!flipped(t)) continue;
+    for (let m = Math.max(start, t - step + MINUTE); m <= t; m += MINUTE) if (flipped(m)) return new Date(m);
+  }
+  return undefined;
 }
 
 /** `asleep until …` when the schedule has the site asleep at `at`; undefined when it is awake. */

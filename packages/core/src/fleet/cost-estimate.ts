@@ -49,3 +49,7 @@ const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 *
 
 /** `36.40 USD`: an amount as the plan and the fleet page show it. */
 export const money = (amount: number, currency: string) => `${amount.toFixed(2)} ${currency}`;
+
+/** The estimate in one line: `8.02 USD a month (1 task(s) × 282.6 h awake: 141.3 vCPU-h, 282.6 GB-h)`. */
+export const describeEstimate = (e: CostEstimate) =>
+  `${money(e.monthly, e.currency)} a month (${e.tasks} task(s) × ${e.awakeHours} h awake: ${e.vcpuHours} vCPU-h, ${e.gbHours} GB-h)`;

@@ -22,6 +22,7 @@ export const IAM_ROLES = [
   'upgrade-db',
   'purge-retired',
   'entra-redirect',
+  'wake-sleep',
 ] as const;
 export type IamRole = (typeof IAM_ROLES)[number];
 
@@ -458,6 +459,30 @@ function entraRedirect(s: IamScope): Grant[] {
   return [readRegistry(s)];
 }
 
+/** `mdl-preview wake` / `sleep`: a site's task bounds and its one-time wake end, on its own target only. */
+function wakeSleep(s: IamScope): Grant[] {
+  return [
+    readRegistry(s, ['ssm:GetParameter']),
+    grant(
+      'ReadWhatHasNoResourceType',
+      ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScheduledActions'],
+      '*',
+      { why: WHY.reads },
+    ),
+    grant('ReadScalableTargetTags', ['application-autoscaling:ListTagsForResource'], arns.scalableTargets(s)),
+    grant(
+      'ScaleAndScheduleOurSiteServices',
+      [
+        'application-autoscaling:DeleteScheduledAction',
+        'application-autoscaling:PutScheduledAction',
+        'application-autoscaling:RegisterScalableTarget',
+      ],
+      arns.scalableTargets(s),
+      { condition: allOf(ecsScaling, OURS) },
+    ),
+  ];
+}
+
 export const ROLE_GRANTS: Record<IamRole, (s: IamScope) => Grant[]> = {
   'deploy-instance': deployInstance,
   'destroy-instance': destroyInstance,
@@ -470,4 +495,5 @@ export const ROLE_GRANTS: Record<IamRole, (s: IamScope) => Grant[]> = {
   'upgrade-db': upgradeDb,
   'purge-retired': purgeRetired,
   'entra-redirect': entraRedirect,
+  'wake-sleep': wakeSleep,
 };

@@ -1,5 +1,5 @@
 // The plan as text for people: one block per resource, in apply order, with the facts that matter.
-import { money } from '../fleet/cost-estimate.js';
+import { describeEstimate } from '../fleet/cost-estimate.js';
 import { applyOrder, type ResourceId, type SitePlan } from './site-plan.js';
 
 const LABEL: Record<ResourceId, string> = {
@@ -123,10 +123,9 @@ export function renderPlan(plan: SitePlan): string {
     lines.push(`  ${LABEL[id].padEnd(width)}  ${plan.resources[id].name}`);
     for (const d of [first, ...rest]) if (d) lines.push(`  ${''.padEnd(width)}    ${d}`);
   }
-  const e = plan.estimate;
   lines.push(
     '',
-    `Estimated Fargate cost: ${money(e.monthly, e.currency)} a month (${e.tasks} task(s) × ${e.awakeHours} h awake: ${e.vcpuHours} vCPU-h, ${e.gbHours} GB-h)`,
+    `Estimated Fargate cost: ${describeEstimate(plan.estimate)}`,
     `Tags on every resource: ${Object.entries(plan.tags)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}`,

@@ -107,7 +107,8 @@ function describeEntryChanges(previous: SiteRegistryEntry, next: SiteRegistryEnt
   }
   const awake = (e: SiteRegistryEntry) => (e.awake ? describeAwake(e.awake) : 'unrecorded');
   if (awake(previous) !== awake(next)) changes.push(`awake: ${awake(previous)} → ${awake(next)}`);
-  const bounds = (e: SiteRegistryEntry) => (e.capacity ? `${e.capacity.min}-${e.capacity.max}` : 'unrecorded');
+  const bounds = (e: SiteRegistryEntry) =>
+    e.capacity ? `${e.capacity.min}-${e.capacity.max}` : 'unrecorded';
   if (bounds(previous) !== bounds(next)) changes.push(`tasks: ${bounds(previous)} → ${bounds(next)}`);
   const from = (e: SiteRegistryEntry) =>
     e.deployedFrom ? `${e.deployedFrom.repository}@${e.deployedFrom.branch}` : 'unrecorded';
