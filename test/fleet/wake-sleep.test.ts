@@ -6,7 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { main } from '@moodle-preview/cli';
+import { SiteRegistry } from '@moodle-preview/core';
 import { parseDuration } from '../../packages/cli/src/commands/wake-sleep.js';
 import { useMariaDb } from '../servers/mariadb.js';
 import { expectAllowedAs } from '../iam/replay.js';
@@ -127,6 +129,27 @@ describe('mdl-preview wake and sleep', () => {
     const name = await cli(MONDAY_NOON, 'sleep', 'Not_A_Site');
     expect(name.code).not.toBe(0);
     expect(world.fake.server.count({ mutating: true })).toBe(0);
+
+    // An entry from before schedules, and a destroyed site: refused, nothing changed.
+    const ssm = new SSMClient({ region: world.fake.server.region });
+    const registry = new SiteRegistry(ssm);
+    const entry = (await registry.get('nightly'))!;
+    const { capacity: _bounds, ...before } = entry;
+    try {
+      await registry.put(before as typeof entry, true);
+      const old = await cli(MONDAY_NOON, 'sleep', 'nightly');
+      expect(old.stderr).toMatch(
+        /records no schedule or task bounds \(deployed before sleep schedules\): redeploy it first/,
+      );
+      await registry.put({ ...entry, destroyedAt: '2026-12-01' }, true);
+      const gone = await cli(MONDAY_NOON, 'wake', 'nightly');
+      expect(gone.stderr).toMatch(/site nightly was destroyed on 2026-12-01: deploy it again first/);
+    } finally {
+      await registry.put(entry, true);
+      ssm.destroy();
+    }
+    expect(world.fake.server.count({ action: 'RegisterScalableTarget' })).toBe(0);
+    world.fake.server.resetCalls();
 
     // A scalable target that does not carry the suite's tag: refused, nothing changed.
     const arn = world.fake.autoscaling.target(target('nightly'))!.ScalableTargetARN;
