@@ -79910,9 +79910,12 @@ async function applySiteConfig(o) {
     return result;
 }
 
+// EXTERNAL MODULE: ../../packages/core/dist/fleet/awake-schedule.js
+var awake_schedule = __nccwpck_require__(4214);
 ;// CONCATENATED MODULE: ../../packages/core/dist/settings/site-schema.js
 // The schema of a site's settings.yml. Each key's description says what is allowed: it is shown in
 // error messages, written into settings.schema.json for editors, and documented in the README.
+
 
 
 const PHP_VERSIONS = ['7.4', '8.0', '8.1', '8.2', '8.3', '8.4'];
@@ -79922,6 +79925,12 @@ const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A
 const FOLDER = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
 const hostname = (what) => schemas/* string */.YjP().regex(HOSTNAME, { error: `must be a host name (${what}), e.g. db.example.internal` });
 const port = () => schemas/* int */.Whr().min(1).max(65535);
+/** An `awake` value: its syntax here (the time zone is the platform's, checked there). */
+const awakeText = () => schemas/* string */.YjP().superRefine((text, ctx) => {
+    const { problem } = (0,awake_schedule/* parseAwake */.j6)(text, 'UTC');
+    if (problem)
+        ctx.addIssue({ code: 'custom', message: problem });
+});
 const mysqlIdentifier = (max) => schemas/* string */.YjP()
     .max(max, { error: `must be at most ${max} characters (MySQL limit)` })
     .regex(naming/* MYSQL_IDENTIFIER */.$V, {
@@ -79978,6 +79987,9 @@ const site_schema_siteSchema = schemas/* strictObject */.rej({
         .optional()
         .describe("The site's own moodledata folder on the shared EFS, under the platform's efs.mount_path. Default: preview_link."),
     cron: schemas/* boolean */.zMY().default(false).describe('true to run Moodle cron on this site every few minutes.'),
+    awake: awakeText()
+        .optional()
+        .describe(`When the site runs: ${awake_schedule/* AWAKE_SYNTAX */.aJ}, in the platform's schedule.timezone. Asleep, the service has no tasks and costs no Fargate time. Default: the platform's schedule.awake.`),
     cpu: schemas/* literal */.euz(FARGATE_CPU)
         .default(512)
         .describe('Fargate task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384. Default 512 (0.5 vCPU).'),
@@ -80032,6 +80044,7 @@ function site_schema_fargateMemoryOptions(cpu) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/settings/platform-schema.js
 // The schema of the platform file: the shared parts (cluster, ALB, network, EFS, roles, Aurora, Redis,
 // images) that the organisation's infrastructure code owns. Site settings are layered over it.
+
 
 
 const arn = (service, resource, example) => schemas/* string */.YjP().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:${resource}`), {
@@ -80153,6 +80166,33 @@ const platformSchema = schemas/* strictObject */.rej({
         port: port().default(6379).describe('Default Redis port. Default 6379.'),
     })
         .describe('The shared Redis.'),
+    schedule: schemas/* strictObject */.rej({
+        timezone: schemas/* string */.YjP()
+            .refine(awake_schedule/* isTimeZone */.kQ, { error: 'must be an IANA time zone such as Europe/London' })
+            .default('UTC')
+            .describe('IANA time zone of every awake schedule, e.g. Europe/London. Default UTC.'),
+        awake: awakeText()
+            .default('always')
+            .describe(`When sites run unless their settings say otherwise: ${awake_schedule/* AWAKE_SYNTAX */.aJ}. Default always.`),
+    })
+        .prefault({})
+        .describe('When sites are awake: Application Auto Scaling scales a sleeping site to 0 tasks.'),
+    fargate_prices: schemas/* strictObject */.rej({
+        vcpu_hour: schemas/* number */.aig()
+            .nonnegative()
+            .default(0.04656)
+            .describe('Price of a vCPU-hour. Default 0.04656 (Linux/x86 on demand, eu-west-2).'),
+        gb_hour: schemas/* number */.aig()
+            .nonnegative()
+            .default(0.00511)
+            .describe('Price of a GB-hour of memory. Default 0.00511 (Linux/x86 on demand, eu-west-2).'),
+        currency: schemas/* string */.YjP()
+            .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter currency code such as USD' })
+            .default('USD')
+            .describe('Currency of the prices. Default USD.'),
+    })
+        .prefault({})
+        .describe("Fargate's prices, for the plan's monthly estimate (the region's on-demand prices)."),
     tags: schemas/* record */.g1P(schemas/* string */.YjP().regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, {
         error: 'must be a tag key of 1-128 characters, not starting with aws:',
     }), schemas/* string */.YjP().max(256))
@@ -80198,6 +80238,7 @@ function list(names) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/settings/load.js
 // Load settings.yml and the platform file, check what the schema alone cannot (cross-key rules,
 // templates, platform capabilities), and layer the site over the platform into a ResolvedSite.
+
 
 
 
@@ -80285,7 +80326,10 @@ function resolveSite(settings, platform, settingsSource) {
     if (host.length > 253) {
         problems.push(problemAt(settingsSource, ['preview_link'], `makes the host name ${host.length} characters long; at most 253 are allowed`));
     }
-    if (problems.length)
+    const awake = parseAwake(settings.awake ?? platform.schedule.awake, platform.schedule.timezone);
+    if (awake.problem)
+        problems.push(problemAt(settingsSource, ['awake'], awake.problem));
+    if (problems.length || !awake.schedule)
         return { site: undefined, problems };
     const siteFolder = settings.site_folder ?? settings.preview_link;
     const moodledataFolder = settings.moodledata_folder ?? settings.preview_link;
@@ -80327,6 +80371,7 @@ function resolveSite(settings, platform, settingsSource) {
                 max: settings.auto_scaling_max,
                 cpuTarget: settings.auto_scaling_cpu_target,
             },
+            awake: awake.schedule,
         },
     };
 }
@@ -93690,6 +93735,7 @@ function getIDToken(aud) {
 __nccwpck_require__.d(__webpack_exports__, {
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
+  gMt: () => (/* binding */ discriminatedUnion),
   k5n: () => (/* binding */ schemas_enum),
   Whr: () => (/* binding */ schemas_int),
   euz: () => (/* binding */ literal),
@@ -93702,7 +93748,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   KCZ: () => (/* binding */ union)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 ;// CONCATENATED MODULE: ../../node_modules/zod/v4/core/util.js
 
@@ -97148,11 +97194,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+$constructor("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    defineLazyInternal(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -97163,7 +97209,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    util_assignProp(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -97176,15 +97222,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = cached(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!util_isObject(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -97218,7 +97264,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ $constructor("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -102658,17 +102704,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ $constructor("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ $constructor("ZodIntersection", (inst, def) => {
@@ -103498,6 +103544,222 @@ function describeError(err) {
 
 /***/ }),
 
+/***/ 4214:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aJ: () => (/* binding */ AWAKE_SYNTAX),
+/* harmony export */   j6: () => (/* binding */ parseAwake),
+/* harmony export */   kQ: () => (/* binding */ isTimeZone),
+/* harmony export */   w: () => (/* binding */ awakeScheduleSchema)
+/* harmony export */ });
+/* unused harmony exports DAYS, describeAwake, awakeHoursPerWeek, wakeActionName, sleepActionName, scheduledActionsFor, localTime, awakeAt, nextChange, asleepReason */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8476);
+// When a site is awake: `always`, or days and hours in the platform's time zone
+// (`Mon-Fri 07:00-20:00`). Application Auto Scaling's scheduled actions do the sleeping — min and max
+// tasks to 0 at the end of the window, back at its start, with the time zone set on the action — so
+// nothing of the suite has to run at 20:00. Pure: parsing, the scheduled actions, the hours, and
+// whether the schedule has a site awake at a moment.
+
+/** Days as Application Auto Scaling's cron expressions name them, Sunday first (Date#getDay order). */
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const DAY_TITLE = (/* unused pure expression or super */ null && (['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']));
+/** The schedule as the site registry keeps it (cron and doctor read it there). */
+const awakeScheduleSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .discriminatedUnion */ .gMt('kind', [
+    zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ kind: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('always') }),
+    zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
+        kind: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('window'),
+        days: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .int */ .Whr().min(0).max(6)).min(1),
+        start: zod__WEBPACK_IMPORTED_MODULE_0__/* .int */ .Whr().min(0).max(1439),
+        end: zod__WEBPACK_IMPORTED_MODULE_0__/* .int */ .Whr().min(1).max(1439),
+        timezone: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
+    }),
+]);
+const AWAKE_SYNTAX = '"always", or days and hours such as "Mon-Fri 07:00-20:00" (days: Mon…Sun, ranges and commas, or daily; 24-hour times, start before end)';
+const WINDOW = /^\s*(\S+)\s+([0-9]{1,2}):([0-9]{2})\s*-\s*([0-9]{1,2}):([0-9]{2})\s*$/;
+/** Parse `awake`; a problem says what to write instead. */
+function parseAwake(text, timezone) {
+    if (text.trim().toLowerCase() === 'always')
+        return { schedule: { kind: 'always' } };
+    const m = WINDOW.exec(text);
+    if (!m)
+        return { problem: `must be ${AWAKE_SYNTAX}` };
+    const days = parseDays(m[1]);
+    if (typeof days === 'string')
+        return { problem: days };
+    const start = minutesOf(m[2], m[3]);
+    const end = minutesOf(m[4], m[5]);
+    if (start === undefined || end === undefined)
+        return { problem: `has a time that is not a 24-hour time from 00:00 to 23:59: ${text.trim()}` };
+    if (start >= end)
+        return {
+            problem: `must wake before it sleeps on the same day (${clock(start)} is not before ${clock(end)}); a window over midnight is not supported`,
+        };
+    return { schedule: { kind: 'window', days, start, end, timezone } };
+}
+function minutesOf(h, m) {
+    const hours = Number(h);
+    const minutes = Number(m);
+    return hours <= 23 && minutes <= 59 ? hours * 60 + minutes : undefined;
+}
+function dayIndex(name) {
+    const i = DAYS.indexOf(name.slice(0, 3).toUpperCase());
+    return i >= 0 && name.length === 3 ? i : undefined;
+}
+/** `Mon-Fri`, `Mon,Wed,Fri`, `Sat-Sun`, `Fri-Mon` (wrapping), `daily`; a string is the problem. */
+function parseDays(text) {
+    if (text.toLowerCase() === 'daily')
+        return [0, 1, 2, 3, 4, 5, 6];
+    const days = new Set();
+    for (const part of text.split(',')) {
+        const [from, to, extra] = part.split('-');
+        const a = dayIndex(from ?? '');
+        const b = to === undefined ? a : dayIndex(to);
+        if (a === undefined || b === undefined || extra !== undefined)
+            return `has days "${text}" that are not day names (Mon, Tue, Wed, Thu, Fri, Sat, Sun), ranges such as Mon-Fri, commas between them, or daily`;
+        for (let d = a;; d = (d + 1) % 7) {
+            days.add(d);
+            if (d === b)
+                break;
+        }
+    }
+    return [...days].sort((x, y) => x - y);
+}
+const clock = (minutes) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+/** The schedule as people write it: `always`, or `Mon-Fri 07:00-20:00 Europe/London`. */
+function describeAwake(s) {
+    if (s.kind === 'always')
+        return 'always';
+    return `${describeDays(s.days)} ${clock(s.start)}-${clock(s.end)} ${s.timezone}`;
+}
+function describeDays(days) {
+    if (days.length === 7)
+        return 'daily';
+    // Runs of consecutive days (Monday-first, so Sat-Sun stays one run) joined by commas.
+    const mondayFirst = [...days].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7));
+    const runs = [];
+    for (const d of mondayFirst) {
+        const run = runs.at(-1);
+        if (run && (run.at(-1) + 1) % 7 === d && d !== 1)
+            run.push(d);
+        else
+            runs.push([d]);
+    }
+    return runs
+        .map((r) => (r.length === 1 ? DAY_TITLE[r[0]] : `${DAY_TITLE[r[0]]}-${DAY_TITLE[r.at(-1)]}`))
+        .join(',');
+}
+/** Hours awake in a week. */
+function awakeHoursPerWeek(s) {
+    return s.kind === 'always' ? 168 : (s.days.length * (s.end - s.start)) / 60;
+}
+const wakeActionName = (link) => `mdl-${link}-wake`;
+const sleepActionName = (link) => `mdl-${link}-sleep`;
+/** The two recurring actions of a window (none for `always`): wake to the site's capacity, sleep to 0. */
+function scheduledActionsFor(link, s, capacity) {
+    if (s.kind === 'always')
+        return [];
+    const days = s.days.map((d) => DAYS[d]).join(',');
+    const at = (minutes) => `cron(${minutes % 60} ${Math.floor(minutes / 60)} ? * ${days} *)`;
+    return [
+        {
+            name: wakeActionName(link),
+            schedule: at(s.start),
+            timezone: s.timezone,
+            minCapacity: capacity.min,
+            maxCapacity: capacity.max,
+        },
+        {
+            name: sleepActionName(link),
+            schedule: at(s.end),
+            timezone: s.timezone,
+            minCapacity: 0,
+            maxCapacity: 0,
+        },
+    ];
+}
+const formatters = new Map();
+/** The weekday (0 = Sunday) and minutes after midnight at `at` in `timezone`. */
+function localTime(at, timezone) {
+    let format = formatters.get(timezone);
+    if (!format) {
+        format = new Intl.DateTimeFormat('en-US', {
+            timeZone: timezone,
+            weekday: 'short',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+        });
+        formatters.set(timezone, format);
+    }
+    const parts = format.formatToParts(at);
+    const part = (type) => parts.find((p) => p.type === type)?.value ?? '';
+    return {
+        day: DAY_TITLE.indexOf(part('weekday')),
+        minutes: Number(part('hour')) * 60 + Number(part('minute')),
+    };
+}
+/** Whether the schedule has the site awake at `at`, and until when. */
+function awakeAt(s, at) {
+    if (s.kind === 'always')
+        return { awake: true };
+    const now = localTime(at, s.timezone);
+    const today = s.days.includes(now.day);
+    if (today && now.minutes >= s.start && now.minutes < s.end)
+        return { awake: true, until: `${clock(s.end)} ${s.timezone}` };
+    // Asleep: the next opening is later today, or on the next day of the window.
+    if (today && now.minutes < s.start)
+        return { awake: false, until: `${clock(s.start)} ${s.timezone}` };
+    for (let ahead = 1; ahead <= 7; ahead++) {
+        const day = (now.day + ahead) % 7;
+        if (s.days.includes(day))
+            return { awake: false, until: `${DAY_TITLE[day]} ${clock(s.start)} ${s.timezone}` };
+    }
+    return { awake: false };
+}
+const MINUTE = 60_000;
+const gcd = (a, b) => (b === 0 ? a : gcd(b, a % b));
+/**
+ * The first minute after `at` at which the schedule turns the site the other way (awake ↔ asleep),
+ * as an instant; none for `always`. Every awake and asleep stretch lasts a whole multiple of `step`
+ * minutes (a divisor of the window's times and of an hour, so summer time keeps it so): sampling
+ * every `step` minutes cannot jump over one, and the change is then found minute by minute.
+ */
+function nextChange(s, at) {
+    if (s.kind === 'always')
+        return undefined;
+    const step = gcd(gcd(s.start, s.end), 60) * MINUTE;
+    const start = Math.ceil((at.getTime() + 1) / MINUTE) * MINUTE;
+    const now = awakeAt(s, at).awake;
+    const flipped = (t) => awakeAt(s, new Date(t)).awake !== now;
+    for (let t = start; t <= start + 8 * 24 * 60 * MINUTE; t += step) {
+        if (!flipped(t))
+            continue;
+        for (let m = Math.max(start, t - step + MINUTE); m <= t; m += MINUTE)
+            if (flipped(m))
+                return new Date(m);
+    }
+    return undefined;
+}
+/** `asleep until …` when the schedule has the site asleep at `at`; undefined when it is awake. */
+function asleepReason(awake, at) {
+    const state = awakeAt(awake, at);
+    return state.awake ? undefined : `asleep until ${state.until} (awake ${describeAwake(awake)})`;
+}
+/** A time zone Intl (and so Application Auto Scaling's IANA names) knows. */
+function isTimeZone(name) {
+    try {
+        new Intl.DateTimeFormat('en-US', { timeZone: name });
+        return name.length > 0;
+    }
+    catch {
+        return false;
+    }
+}
+
+
+/***/ }),
+
 /***/ 6088:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -103556,11 +103818,13 @@ function siteNames(previewLink) {
 /* harmony export */   hq: () => (/* binding */ SiteRegistry)
 /* harmony export */ });
 /* unused harmony exports REGISTRY_PREFIX, registryEntrySchema, sameEntry */
-/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4028);
+/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4028);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8476);
-/* harmony import */ var _naming_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6088);
+/* harmony import */ var _fleet_awake_schedule_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4214);
+/* harmony import */ var _naming_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6088);
 // The site registry: one JSON entry per site in SSM Parameter Store (/moodle-preview/sites/<link>).
 // deploy/destroy write it; cron, doctor, the conflict guard, refresh and purge read it.
+
 
 
 
@@ -103602,8 +103866,11 @@ const registryEntrySchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ .
     moodledataFolder: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
     logGroup: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
     cron: cronSchema.optional(),
+    /** When the site is awake (its settings' schedule) and its task bounds awake: cron and doctor read them. */
+    awake: _fleet_awake_schedule_js__WEBPACK_IMPORTED_MODULE_1__/* .awakeScheduleSchema */ .w.optional(),
+    capacity: zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ min: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig(), max: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig() }).optional(),
     retired: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(retiredSchema).default([]),
-    managedBy: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().default(_naming_js__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_NAME */ .tb),
+    managedBy: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().default(_naming_js__WEBPACK_IMPORTED_MODULE_2__/* .SUITE_NAME */ .tb),
     /** The repository and branch whose settings.yml deploy-instance last deployed (absent: by hand). */
     deployedFrom: zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ repository: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), branch: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() }).optional(),
     /** Set by destroy-instance when it removed the site but kept its data (retired): ISO date. */
@@ -103648,11 +103915,11 @@ class SiteRegistry {
     }
     async get(previewLink) {
         try {
-            const out = await this.ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__/* .GetParameterCommand */ .lhy({ Name: this.parameterName(previewLink) }));
+            const out = await this.ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .GetParameterCommand */ .lhy({ Name: this.parameterName(previewLink) }));
             return this.parse(out.Parameter?.Value, this.parameterName(previewLink));
         }
         catch (err) {
-            if (err instanceof _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__/* .ParameterNotFound */ .TU5)
+            if (err instanceof _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .ParameterNotFound */ .TU5)
                 return undefined;
             throw err;
         }
@@ -103660,7 +103927,7 @@ class SiteRegistry {
     /** Every entry, through the paged GetParametersByPath. */
     async list() {
         const entries = [];
-        for await (const page of (0,_aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__/* .paginateGetParametersByPath */ .kU5)({ client: this.ssm }, { Path: this.prefix, Recursive: false })) {
+        for await (const page of (0,_aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .paginateGetParametersByPath */ .kU5)({ client: this.ssm }, { Path: this.prefix, Recursive: false })) {
             for (const p of page.Parameters ?? []) {
                 const entry = this.parse(p.Value, p.Name ?? '?');
                 if (entry)
@@ -103672,7 +103939,7 @@ class SiteRegistry {
     /** Write an entry (creating the parameter with ownership tags the first time). */
     async put(entry, exists) {
         const name = this.parameterName(entry.previewLink);
-        await this.ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__/* .PutParameterCommand */ .ihh({
+        await this.ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .PutParameterCommand */ .ihh({
             Name: name,
             Type: 'String',
             Value: JSON.stringify(entry),
@@ -103682,19 +103949,19 @@ class SiteRegistry {
                 : {
                     Tags: Object.entries({
                         ...this.tags,
-                        [_naming_js__WEBPACK_IMPORTED_MODULE_1__/* .TAG_SITE */ .lR]: entry.previewLink,
-                        [_naming_js__WEBPACK_IMPORTED_MODULE_1__/* .TAG_MANAGED_BY */ .RJ]: _naming_js__WEBPACK_IMPORTED_MODULE_1__/* .SUITE_NAME */ .tb,
+                        [_naming_js__WEBPACK_IMPORTED_MODULE_2__/* .TAG_SITE */ .lR]: entry.previewLink,
+                        [_naming_js__WEBPACK_IMPORTED_MODULE_2__/* .TAG_MANAGED_BY */ .RJ]: _naming_js__WEBPACK_IMPORTED_MODULE_2__/* .SUITE_NAME */ .tb,
                     }).map(([Key, Value]) => ({ Key, Value })),
                 }),
         }));
     }
     async delete(previewLink) {
         try {
-            await this.ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__/* .DeleteParameterCommand */ .Obs({ Name: this.parameterName(previewLink) }));
+            await this.ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .DeleteParameterCommand */ .Obs({ Name: this.parameterName(previewLink) }));
             return true;
         }
         catch (err) {
-            if (err instanceof _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__/* .ParameterNotFound */ .TU5)
+            if (err instanceof _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_3__/* .ParameterNotFound */ .TU5)
                 return false;
             throw err;
         }

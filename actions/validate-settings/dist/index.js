@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4548);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7927);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4548:
+/***/ 7927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31490,39 +31490,6 @@ function workflowSource(env = process.env) {
     const repository = env.GITHUB_REPOSITORY;
     const branch = env.GITHUB_HEAD_REF || (env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF_NAME : undefined);
     return repository && branch ? { repository, branch } : undefined;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/dist/naming.js
-// Every AWS and MySQL name the suite derives from a site's preview_link, and the limits they impose.
-// One place, so the validator, the planner and later the adopt/destroy code agree on them.
-/** Target group names are at most 32 characters (ELBv2 CreateTargetGroup) and ours are `mdl-<link>`. */
-const TARGET_GROUP_PREFIX = 'mdl-';
-const MAX_TARGET_GROUP_NAME = 32;
-const MAX_PREVIEW_LINK_LENGTH = MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.length;
-/** MySQL 8: database names up to 64 characters, user names up to 32. */
-const MAX_DB_NAME_LENGTH = 64;
-const MAX_DB_USER_LENGTH = 32;
-const SUITE_NAME = 'moodle-preview-actions';
-const TAG_SITE = 'moodle-preview:site';
-const TAG_MANAGED_BY = 'moodle-preview:managed-by';
-/** A lowercase DNS label (RFC 1123), as used in `<preview_link>.<domain>`. */
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-/** An unquoted MySQL identifier that needs no quoting anywhere we use it (no `$`, not all digits). */
-const MYSQL_IDENTIFIER = /^(?![0-9]+$)[A-Za-z0-9_]+$/;
-function siteNames(previewLink) {
-    const ident = previewLink.replace(/-/g, '_');
-    return {
-        taskFamily: `mdl_ecs_task_def-${previewLink}`,
-        containerName: previewLink,
-        serviceName: `mdl-${previewLink}`,
-        targetGroupName: `${TARGET_GROUP_PREFIX}${previewLink}`,
-        scalingPolicyName: `mdl-${previewLink}-cpu`,
-        dbSecretName: `moodle-preview/sites/${previewLink}/db`,
-        registryParameter: `/moodle-preview/sites/${previewLink}`,
-        defaultDbName: `mdl_${ident}`,
-        defaultDbUser: `mdl_${ident}`,
-        defaultRedisPrefix: `mdl_${previewLink}`,
-    };
 }
 
 ;// CONCATENATED MODULE: ../../node_modules/zod/v4/core/util.js
@@ -34969,11 +34936,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+$constructor("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    defineLazyInternal(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -34984,7 +34951,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    util_assignProp(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -34997,15 +34964,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = cached(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!util_isObject(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -35039,7 +35006,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ $constructor("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -36595,7 +36562,7 @@ function _isoDuration(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...util.normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
@@ -40176,7 +40143,7 @@ const ZodNumber = /*@__PURE__*/ $constructor("ZodNumber", (inst, def) => {
     },
 }));
 function schemas_number(params) {
-    return core._number(ZodNumber, params);
+    return _number(ZodNumber, params);
 }
 const ZodNumberFormat = /*@__PURE__*/ $constructor("ZodNumberFormat", (inst, def) => {
     $ZodNumberFormat.init(inst, def);
@@ -40427,7 +40394,7 @@ function object(shape, params) {
     const def = {
         type: "object",
         shape: shape ?? {},
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     };
     return new ZodObject(def);
 }
@@ -40479,17 +40446,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ $constructor("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ $constructor("ZodIntersection", (inst, def) => {
@@ -41060,9 +41027,246 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/fleet/awake-schedule.js
+// When a site is awake: `always`, or days and hours in the platform's time zone
+// (`Mon-Fri 07:00-20:00`). Application Auto Scaling's scheduled actions do the sleeping — min and max
+// tasks to 0 at the end of the window, back at its start, with the time zone set on the action — so
+// nothing of the suite has to run at 20:00. Pure: parsing, the scheduled actions, the hours, and
+// whether the schedule has a site awake at a moment.
+
+/** Days as Application Auto Scaling's cron expressions name them, Sunday first (Date#getDay order). */
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const DAY_TITLE = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** The schedule as the site registry keeps it (cron and doctor read it there). */
+const awakeScheduleSchema = discriminatedUnion('kind', [
+    object({ kind: literal('always') }),
+    object({
+        kind: literal('window'),
+        days: array(schemas_int().min(0).max(6)).min(1),
+        start: schemas_int().min(0).max(1439),
+        end: schemas_int().min(1).max(1439),
+        timezone: schemas_string(),
+    }),
+]);
+const AWAKE_SYNTAX = '"always", or days and hours such as "Mon-Fri 07:00-20:00" (days: Mon…Sun, ranges and commas, or daily; 24-hour times, start before end)';
+const WINDOW = /^\s*(\S+)\s+([0-9]{1,2}):([0-9]{2})\s*-\s*([0-9]{1,2}):([0-9]{2})\s*$/;
+/** Parse `awake`; a problem says what to write instead. */
+function parseAwake(text, timezone) {
+    if (text.trim().toLowerCase() === 'always')
+        return { schedule: { kind: 'always' } };
+    const m = WINDOW.exec(text);
+    if (!m)
+        return { problem: `must be ${AWAKE_SYNTAX}` };
+    const days = parseDays(m[1]);
+    if (typeof days === 'string')
+        return { problem: days };
+    const start = minutesOf(m[2], m[3]);
+    const end = minutesOf(m[4], m[5]);
+    if (start === undefined || end === undefined)
+        return { problem: `has a time that is not a 24-hour time from 00:00 to 23:59: ${text.trim()}` };
+    if (start >= end)
+        return {
+            problem: `must wake before it sleeps on the same day (${clock(start)} is not before ${clock(end)}); a window over midnight is not supported`,
+        };
+    return { schedule: { kind: 'window', days, start, end, timezone } };
+}
+function minutesOf(h, m) {
+    const hours = Number(h);
+    const minutes = Number(m);
+    return hours <= 23 && minutes <= 59 ? hours * 60 + minutes : undefined;
+}
+function dayIndex(name) {
+    const i = DAYS.indexOf(name.slice(0, 3).toUpperCase());
+    return i >= 0 && name.length === 3 ? i : undefined;
+}
+/** `Mon-Fri`, `Mon,Wed,Fri`, `Sat-Sun`, `Fri-Mon` (wrapping), `daily`; a string is the problem. */
+function parseDays(text) {
+    if (text.toLowerCase() === 'daily')
+        return [0, 1, 2, 3, 4, 5, 6];
+    const days = new Set();
+    for (const part of text.split(',')) {
+        const [from, to, extra] = part.split('-');
+        const a = dayIndex(from ?? '');
+        const b = to === undefined ? a : dayIndex(to);
+        if (a === undefined || b === undefined || extra !== undefined)
+            return `has days "${text}" that are not day names (Mon, Tue, Wed, Thu, Fri, Sat, Sun), ranges such as Mon-Fri, commas between them, or daily`;
+        for (let d = a;; d = (d + 1) % 7) {
+            days.add(d);
+            if (d === b)
+                break;
+        }
+    }
+    return [...days].sort((x, y) => x - y);
+}
+const clock = (minutes) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+/** The schedule as people write it: `always`, or `Mon-Fri 07:00-20:00 Europe/London`. */
+function describeAwake(s) {
+    if (s.kind === 'always')
+        return 'always';
+    return `${describeDays(s.days)} ${clock(s.start)}-${clock(s.end)} ${s.timezone}`;
+}
+function describeDays(days) {
+    if (days.length === 7)
+        return 'daily';
+    // Runs of consecutive days (Monday-first, so Sat-Sun stays one run) joined by commas.
+    const mondayFirst = [...days].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7));
+    const runs = [];
+    for (const d of mondayFirst) {
+        const run = runs.at(-1);
+        if (run && (run.at(-1) + 1) % 7 === d && d !== 1)
+            run.push(d);
+        else
+            runs.push([d]);
+    }
+    return runs
+        .map((r) => (r.length === 1 ? DAY_TITLE[r[0]] : `${DAY_TITLE[r[0]]}-${DAY_TITLE[r.at(-1)]}`))
+        .join(',');
+}
+/** Hours awake in a week. */
+function awakeHoursPerWeek(s) {
+    return s.kind === 'always' ? 168 : (s.days.length * (s.end - s.start)) / 60;
+}
+const wakeActionName = (link) => `mdl-${link}-wake`;
+const sleepActionName = (link) => `mdl-${link}-sleep`;
+/** The two recurring actions of a window (none for `always`): wake to the site's capacity, sleep to 0. */
+function scheduledActionsFor(link, s, capacity) {
+    if (s.kind === 'always')
+        return [];
+    const days = s.days.map((d) => DAYS[d]).join(',');
+    const at = (minutes) => `cron(${minutes % 60} ${Math.floor(minutes / 60)} ? * ${days} *)`;
+    return [
+        {
+            name: wakeActionName(link),
+            schedule: at(s.start),
+            timezone: s.timezone,
+            minCapacity: capacity.min,
+            maxCapacity: capacity.max,
+        },
+        {
+            name: sleepActionName(link),
+            schedule: at(s.end),
+            timezone: s.timezone,
+            minCapacity: 0,
+            maxCapacity: 0,
+        },
+    ];
+}
+const formatters = new Map();
+/** The weekday (0 = Sunday) and minutes after midnight at `at` in `timezone`. */
+function localTime(at, timezone) {
+    let format = formatters.get(timezone);
+    if (!format) {
+        format = new Intl.DateTimeFormat('en-US', {
+            timeZone: timezone,
+            weekday: 'short',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+        });
+        formatters.set(timezone, format);
+    }
+    const parts = format.formatToParts(at);
+    const part = (type) => parts.find((p) => p.type === type)?.value ?? '';
+    return {
+        day: DAY_TITLE.indexOf(part('weekday')),
+        minutes: Number(part('hour')) * 60 + Number(part('minute')),
+    };
+}
+/** Whether the schedule has the site awake at `at`, and until when. */
+function awakeAt(s, at) {
+    if (s.kind === 'always')
+        return { awake: true };
+    const now = localTime(at, s.timezone);
+    const today = s.days.includes(now.day);
+    if (today && now.minutes >= s.start && now.minutes < s.end)
+        return { awake: true, until: `${clock(s.end)} ${s.timezone}` };
+    // Asleep: the next opening is later today, or on the next day of the window.
+    if (today && now.minutes < s.start)
+        return { awake: false, until: `${clock(s.start)} ${s.timezone}` };
+    for (let ahead = 1; ahead <= 7; ahead++) {
+        const day = (now.day + ahead) % 7;
+        if (s.days.includes(day))
+            return { awake: false, until: `${DAY_TITLE[day]} ${clock(s.start)} ${s.timezone}` };
+    }
+    return { awake: false };
+}
+const MINUTE = 60_000;
+const gcd = (a, b) => (b === 0 ? a : gcd(b, a % b));
+/**
+ * The first minute after `at` at which the schedule turns the site the other way (awake ↔ asleep),
+ * as an instant; none for `always`. Every awake and asleep stretch lasts a whole multiple of `step`
+ * minutes (a divisor of the window's times and of an hour, so summer time keeps it so): sampling
+ * every `step` minutes cannot jump over one, and the change is then found minute by minute.
+ */
+function nextChange(s, at) {
+    if (s.kind === 'always')
+        return undefined;
+    const step = gcd(gcd(s.start, s.end), 60) * MINUTE;
+    const start = Math.ceil((at.getTime() + 1) / MINUTE) * MINUTE;
+    const now = awakeAt(s, at).awake;
+    const flipped = (t) => awakeAt(s, new Date(t)).awake !== now;
+    for (let t = start; t <= start + 8 * 24 * 60 * MINUTE; t += step) {
+        if (!flipped(t))
+            continue;
+        for (let m = Math.max(start, t - step + MINUTE); m <= t; m += MINUTE)
+            if (flipped(m))
+                return new Date(m);
+    }
+    return undefined;
+}
+/** `asleep until …` when the schedule has the site asleep at `at`; undefined when it is awake. */
+function asleepReason(awake, at) {
+    const state = awakeAt(awake, at);
+    return state.awake ? undefined : `asleep until ${state.until} (awake ${describeAwake(awake)})`;
+}
+/** A time zone Intl (and so Application Auto Scaling's IANA names) knows. */
+function isTimeZone(name) {
+    try {
+        new Intl.DateTimeFormat('en-US', { timeZone: name });
+        return name.length > 0;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/naming.js
+// Every AWS and MySQL name the suite derives from a site's preview_link, and the limits they impose.
+// One place, so the validator, the planner and later the adopt/destroy code agree on them.
+/** Target group names are at most 32 characters (ELBv2 CreateTargetGroup) and ours are `mdl-<link>`. */
+const TARGET_GROUP_PREFIX = 'mdl-';
+const MAX_TARGET_GROUP_NAME = 32;
+const MAX_PREVIEW_LINK_LENGTH = MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.length;
+/** MySQL 8: database names up to 64 characters, user names up to 32. */
+const MAX_DB_NAME_LENGTH = 64;
+const MAX_DB_USER_LENGTH = 32;
+const SUITE_NAME = 'moodle-preview-actions';
+const TAG_SITE = 'moodle-preview:site';
+const TAG_MANAGED_BY = 'moodle-preview:managed-by';
+/** A lowercase DNS label (RFC 1123), as used in `<preview_link>.<domain>`. */
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** An unquoted MySQL identifier that needs no quoting anywhere we use it (no `$`, not all digits). */
+const MYSQL_IDENTIFIER = /^(?![0-9]+$)[A-Za-z0-9_]+$/;
+function siteNames(previewLink) {
+    const ident = previewLink.replace(/-/g, '_');
+    return {
+        taskFamily: `mdl_ecs_task_def-${previewLink}`,
+        containerName: previewLink,
+        serviceName: `mdl-${previewLink}`,
+        targetGroupName: `${TARGET_GROUP_PREFIX}${previewLink}`,
+        scalingPolicyName: `mdl-${previewLink}-cpu`,
+        dbSecretName: `moodle-preview/sites/${previewLink}/db`,
+        registryParameter: `/moodle-preview/sites/${previewLink}`,
+        defaultDbName: `mdl_${ident}`,
+        defaultDbUser: `mdl_${ident}`,
+        defaultRedisPrefix: `mdl_${previewLink}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/settings/site-schema.js
 // The schema of a site's settings.yml. Each key's description says what is allowed: it is shown in
 // error messages, written into settings.schema.json for editors, and documented in the README.
+
 
 
 const PHP_VERSIONS = ['7.4', '8.0', '8.1', '8.2', '8.3', '8.4'];
@@ -41072,6 +41276,12 @@ const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A
 const FOLDER = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
 const site_schema_hostname = (what) => schemas_string().regex(HOSTNAME, { error: `must be a host name (${what}), e.g. db.example.internal` });
 const port = () => schemas_int().min(1).max(65535);
+/** An `awake` value: its syntax here (the time zone is the platform's, checked there). */
+const awakeText = () => schemas_string().superRefine((text, ctx) => {
+    const { problem } = parseAwake(text, 'UTC');
+    if (problem)
+        ctx.addIssue({ code: 'custom', message: problem });
+});
 const mysqlIdentifier = (max) => schemas_string()
     .max(max, { error: `must be at most ${max} characters (MySQL limit)` })
     .regex(MYSQL_IDENTIFIER, {
@@ -41128,6 +41338,9 @@ const siteSchema = strictObject({
         .optional()
         .describe("The site's own moodledata folder on the shared EFS, under the platform's efs.mount_path. Default: preview_link."),
     cron: schemas_boolean().default(false).describe('true to run Moodle cron on this site every few minutes.'),
+    awake: awakeText()
+        .optional()
+        .describe(`When the site runs: ${AWAKE_SYNTAX}, in the platform's schedule.timezone. Asleep, the service has no tasks and costs no Fargate time. Default: the platform's schedule.awake.`),
     cpu: literal(FARGATE_CPU)
         .default(512)
         .describe('Fargate task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384. Default 512 (0.5 vCPU).'),
@@ -41182,6 +41395,7 @@ function fargateMemoryOptions(cpu) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/settings/platform-schema.js
 // The schema of the platform file: the shared parts (cluster, ALB, network, EFS, roles, Aurora, Redis,
 // images) that the organisation's infrastructure code owns. Site settings are layered over it.
+
 
 
 const arn = (service, resource, example) => schemas_string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:${resource}`), {
@@ -41303,6 +41517,33 @@ const platformSchema = strictObject({
         port: port().default(6379).describe('Default Redis port. Default 6379.'),
     })
         .describe('The shared Redis.'),
+    schedule: strictObject({
+        timezone: schemas_string()
+            .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/London' })
+            .default('UTC')
+            .describe('IANA time zone of every awake schedule, e.g. Europe/London. Default UTC.'),
+        awake: awakeText()
+            .default('always')
+            .describe(`When sites run unless their settings say otherwise: ${AWAKE_SYNTAX}. Default always.`),
+    })
+        .prefault({})
+        .describe('When sites are awake: Application Auto Scaling scales a sleeping site to 0 tasks.'),
+    fargate_prices: strictObject({
+        vcpu_hour: schemas_number()
+            .nonnegative()
+            .default(0.04656)
+            .describe('Price of a vCPU-hour. Default 0.04656 (Linux/x86 on demand, eu-west-2).'),
+        gb_hour: schemas_number()
+            .nonnegative()
+            .default(0.00511)
+            .describe('Price of a GB-hour of memory. Default 0.00511 (Linux/x86 on demand, eu-west-2).'),
+        currency: schemas_string()
+            .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter currency code such as USD' })
+            .default('USD')
+            .describe('Currency of the prices. Default USD.'),
+    })
+        .prefault({})
+        .describe("Fargate's prices, for the plan's monthly estimate (the region's on-demand prices)."),
     tags: record(schemas_string().regex(/^(?!aws:)[\p{L}\p{N}\s_.:/=+@-]{1,128}$/u, {
         error: 'must be a tag key of 1-128 characters, not starting with aws:',
     }), schemas_string().max(256))
@@ -41741,6 +41982,7 @@ function sortProblems(problems) {
 
 
 
+
 async function readText(file) {
     try {
         return { text: await (0,promises_namespaceObject.readFile)(file, 'utf8') };
@@ -41820,7 +42062,10 @@ function resolveSite(settings, platform, settingsSource) {
     if (host.length > 253) {
         problems.push(problemAt(settingsSource, ['preview_link'], `makes the host name ${host.length} characters long; at most 253 are allowed`));
     }
-    if (problems.length)
+    const awake = parseAwake(settings.awake ?? platform.schedule.awake, platform.schedule.timezone);
+    if (awake.problem)
+        problems.push(problemAt(settingsSource, ['awake'], awake.problem));
+    if (problems.length || !awake.schedule)
         return { site: undefined, problems };
     const siteFolder = settings.site_folder ?? settings.preview_link;
     const moodledataFolder = settings.moodledata_folder ?? settings.preview_link;
@@ -41862,6 +42107,7 @@ function resolveSite(settings, platform, settingsSource) {
                 max: settings.auto_scaling_max,
                 cpuTarget: settings.auto_scaling_cpu_target,
             },
+            awake: awake.schedule,
         },
     };
 }
@@ -41919,7 +42165,37 @@ function findPlatformFile(settingsFile, explicit, env = process.env) {
     throw new errors_ConfigurationError(`no platform file for ${settingsFile}: pass --platform FILE, set ${PLATFORM_ENV}, or put a ${PLATFORM_FILE_NAME} in its folder or one above it`);
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/fleet/cost-estimate.js
+// A site's Fargate cost per month, estimated from what the plan asks for: its minimum tasks, each of
+// the task's vCPU and memory, for every hour its schedule has it awake, at the platform file's prices.
+// Scale-out above the minimum, one-off tasks, the ALB, Aurora, EFS and data transfer are not in it:
+// the estimate is the baseline a settings change moves, and `mdl-preview cost` shows what was billed.
+
+/** Average weeks in a month (365.25 / 7 / 12). */
+const WEEKS_PER_MONTH = 365.25 / 7 / 12;
+function estimateMonthlyCost(task, prices) {
+    const awakeHours = awakeHoursPerWeek(task.awake) * WEEKS_PER_MONTH;
+    const vcpuHours = (task.cpu / 1024) * task.minTasks * awakeHours;
+    const gbHours = (task.memory / 1024) * task.minTasks * awakeHours;
+    const monthly = vcpuHours * prices.vcpuHour + gbHours * prices.gbHour;
+    return {
+        awakeHours: round(awakeHours, 1),
+        tasks: task.minTasks,
+        vcpuHours: round(vcpuHours, 1),
+        gbHours: round(gbHours, 1),
+        monthly: round(monthly, 2),
+        currency: prices.currency,
+    };
+}
+const round = (n, digits) => Math.round(n * 10 ** digits) / 10 ** digits;
+/** `36.40 USD`: an amount as the plan and the fleet page show it. */
+const money = (amount, currency) => `${amount.toFixed(2)} ${currency}`;
+/** The estimate in one line: `8.02 USD a month (1 task(s) × 282.6 h awake: 141.3 vCPU-h, 282.6 GB-h)`. */
+const describeEstimate = (e) => `${money(e.monthly, e.currency)} a month (${e.tasks} task(s) × ${e.awakeHours} h awake: ${e.vcpuHours} vCPU-h, ${e.gbHours} GB-h)`;
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/plan/site-plan.js
+
+
 
 const CRON_COMMAND = '/data/runcron.sh';
 const CRON_TIMEOUT_SECONDS = 600;
@@ -41986,6 +42262,8 @@ function planSite(site, platform) {
                     dbHost: site.db.host,
                     moodledataFolder: site.moodledata.folder,
                     logGroup: logGroupName,
+                    awake: site.awake,
+                    capacity: { min: site.scaling.min, max: site.scaling.max },
                 },
             },
         },
@@ -42209,8 +42487,32 @@ function planSite(site, platform) {
                 scaleInCooldown: 300,
             },
         },
+        scheduledActions: {
+            name: describeAwake(site.awake),
+            dependsOn: ['scalingTarget'],
+            spec: {
+                serviceNamespace: 'ecs',
+                resourceId: serviceResourceId,
+                scalableDimension: 'ecs:service:DesiredCount',
+                awake: describeAwake(site.awake),
+                actions: scheduledActionsFor(site.previewLink, site.awake, site.scaling),
+            },
+        },
     };
-    return { planVersion: 1, site: site.previewLink, url: site.url, host: site.host, tags, resources };
+    const estimate = estimateMonthlyCost({ cpu: site.cpu, memory: site.memory, minTasks: site.scaling.min, awake: site.awake }, {
+        vcpuHour: platform.fargate_prices.vcpu_hour,
+        gbHour: platform.fargate_prices.gb_hour,
+        currency: platform.fargate_prices.currency,
+    });
+    return {
+        planVersion: 1,
+        site: site.previewLink,
+        url: site.url,
+        host: site.host,
+        tags,
+        resources,
+        estimate,
+    };
 }
 /** Resource ids in an order where every resource comes after what it depends on. */
 function applyOrder(plan) {
@@ -42235,6 +42537,7 @@ function applyOrder(plan) {
 ;// CONCATENATED MODULE: ../../packages/core/dist/plan/render.js
 // The plan as text for people: one block per resource, in apply order, with the facts that matter.
 
+
 const LABEL = {
     siteRegistration: 'site registry',
     cronRegistration: 'cron',
@@ -42250,6 +42553,7 @@ const LABEL = {
     service: 'service',
     scalingTarget: 'scaling target',
     scalingPolicy: 'scaling policy',
+    scheduledActions: 'schedule',
 };
 function details(plan, id) {
     const r = plan.resources;
@@ -42332,6 +42636,12 @@ function details(plan, id) {
             return [`${r.scalingTarget.spec.minCapacity} to ${r.scalingTarget.spec.maxCapacity} tasks`];
         case 'scalingPolicy':
             return [`target tracking: average CPU ${r.scalingPolicy.spec.targetValue} %`];
+        case 'scheduledActions': {
+            const actions = r.scheduledActions.spec.actions;
+            return actions.length
+                ? actions.map((a) => `${a.name}: ${a.schedule} ${a.timezone} → ${a.minCapacity} to ${a.maxCapacity} tasks`)
+                : ['awake always: no scheduled actions'];
+        }
     }
 }
 function renderPlan(plan) {
@@ -42344,7 +42654,7 @@ function renderPlan(plan) {
             if (d)
                 lines.push(`  ${''.padEnd(width)}    ${d}`);
     }
-    lines.push('', `Tags on every resource: ${Object.entries(plan.tags)
+    lines.push('', `Estimated Fargate cost: ${describeEstimate(plan.estimate)}`, `Tags on every resource: ${Object.entries(plan.tags)
         .map(([k, v]) => `${k}=${v}`)
         .join(', ')}`);
     return lines.join('\n');
