@@ -49,8 +49,8 @@ beforeAll(async () => {
     links.map((l, i) =>
       siteEntry(l, {
         // The first two sites record their schedules; the rest predate schedules.
-        ...(i === 0 ? { awake: { kind: 'always' as const } } : {}),
-        ...(i === 1 ? { awake: OFFICE_HOURS } : {}),
+        ...(i === 0 ? { awake: { kind: 'always' as const }, pinned: true } : {}),
+        ...(i === 1 ? { awake: OFFICE_HOURS, expiresOn: '2027-03-01' } : {}),
         ...(i % 2
           ? {
               cron: {
@@ -98,14 +98,14 @@ describe('mdl-preview sites', () => {
     expect(r.code).toBe(0);
     expect(world.fake.server.count({ action: 'DescribeServices' })).toBe(3);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^SITE\s+STATE\s+TASKS\s+TASK DEFINITION\s+IMAGE\s+URL\s+CRON\s+AWAKE$/);
+    expect(lines[0]).toMatch(/^SITE\s+STATE\s+TASKS\s+TASK DEFINITION\s+IMAGE\s+URL\s+CRON\s+AWAKE\s+EXPIRES$/);
     expect(lines).toHaveLength(26);
     expect(lines[1]).toMatch(
-      /^site-01\s+ACTIVE\s+1\/1\s+mdl_ecs_task_def-shared:1\s+moodle:4\.5\.1\s+https:\/\/site-01\.preview\.example\.org\s+no\s+always$/,
+      /^site-01\s+ACTIVE\s+1\/1\s+mdl_ecs_task_def-shared:1\s+moodle:4\.5\.1\s+https:\/\/site-01\.preview\.example\.org\s+no\s+always\s+pinned$/,
     );
-    expect(lines[2]).toMatch(/\syes\s+asleep until Mon 07:00 Europe\/London$/);
-    expect(lines[3]).toMatch(/\sno\s+-$/);
-    expect(lines[25]).toMatch(/^site-25\s+MISSING\s+-\s+-\s+-\s+https:\S+\s+no\s+-$/);
+    expect(lines[2]).toMatch(/\syes\s+asleep until Mon 07:00 Europe\/London\s+2027-03-01$/);
+    expect(lines[3]).toMatch(/\sno\s+-\s+-$/);
+    expect(lines[25]).toMatch(/^site-25\s+MISSING\s+-\s+-\s+-\s+https:\S+\s+no\s+-\s+-$/);
   });
 
   it('gives the same rows as JSON', async () => {
@@ -119,6 +119,7 @@ describe('mdl-preview sites', () => {
       state: 'ACTIVE',
       cron: true,
       awake: 'asleep until Mon 07:00 Europe/London',
+      expires: '2027-03-01',
     });
   });
 });

@@ -91,7 +91,7 @@ describe('mdl-preview plan', () => {
 });
 
 // Each settings key changed in turn, and exactly the resources that must follow it.
-const KEY_CHANGES: [key: string, value: unknown, changed: ResourceId[]][] = [
+const KEY_CHANGES: [key: string, value: unknown, changed: ResourceId[], also?: Record<string, unknown>][] = [
   ['preview_link', 'demo-x', except('databases', 'moodledata')],
   ['site_folder', 'moodle2', ['taskDefinition']],
   ['php_version', '8.1', ['taskDefinition']],
@@ -114,6 +114,9 @@ const KEY_CHANGES: [key: string, value: unknown, changed: ResourceId[]][] = [
   ['auto_scaling_max', 6, ['scalingTarget', 'siteRegistration']],
   ['auto_scaling_cpu_target', 70, ['scalingPolicy']],
   ['awake', 'Mon-Fri 07:00-20:00', ['scheduledActions', 'siteRegistration']],
+  ['pinned', false, ['siteRegistration']],
+  // The example is pinned, and a pinned site takes no expires (a problem): this row also unpins it.
+  ['expires', '2027-06-30', ['siteRegistration'], { pinned: false }],
 ];
 
 describe('each settings key moves exactly its resources', () => {
@@ -121,8 +124,8 @@ describe('each settings key moves exactly its resources', () => {
     expect(KEY_CHANGES.map(([k]) => k).sort()).toEqual(Object.keys(siteSchema.shape).sort());
   });
 
-  it.each(KEY_CHANGES)('%s → %p changes %p', (key, value, expected) => {
-    const settings = { ...baseSettings };
+  it.each(KEY_CHANGES)('%s → %p changes %p', (key, value, expected, also = {}) => {
+    const settings = { ...baseSettings, ...also };
     if (value === undefined) delete settings[key];
     else {
       expect(settings[key]).not.toEqual(value); // the row must really change something
@@ -181,6 +184,41 @@ describe('each settings key moves exactly its resources', () => {
         .map((c) => c.resource)
         .sort(),
     ).toEqual(['scheduledActions', 'siteRegistration']);
+  });
+
+  it("gives a site its expires, else the platform's lifetime, and a pinned site neither", () => {
+    const entry = (settings: Record<string, unknown>) =>
+      planOf(settings).resources.siteRegistration.spec.entry.expiry;
+    expect(entry(baseSettings)).toEqual({ pinned: true });
+    expect(entry({ ...baseSettings, pinned: false })).toEqual({ pinned: false, lifetimeDays: 90 });
+    expect(entry({ ...baseSettings, pinned: false, expires: '2027-06-30' })).toEqual({
+      pinned: false,
+      expires: '2027-06-30',
+    });
+    const noLifetime = platformText.replace('  lifetime_days: 90\n', '');
+    expect(
+      planOf({ ...baseSettings, pinned: false }, noLifetime).resources.siteRegistration.spec.entry.expiry,
+    ).toEqual({
+      pinned: false,
+    });
+  });
+
+  it('refuses a date that is not one, and expires on a pinned site', () => {
+    const problems = (settings: Record<string, unknown>) => {
+      const site = checkSiteText('settings.yml', stringify(settings));
+      if (site.problems.length)
+        return site.problems.map((p) => `${p.key}: ${p.message.split('. Allowed:')[0]}`);
+      const platform = checkPlatformText('platform.yml', platformText);
+      return resolveSite(site.value!, platform.value!, site.source).problems.map(
+        (p) => `${p.key}: ${p.message}`,
+      );
+    };
+    expect(problems({ ...baseSettings, pinned: false, expires: '2027-02-30' })).toEqual([
+      'expires: must be a date written YYYY-MM-DD, e.g. 2027-01-31; got string "2027-02-30"',
+    ]);
+    expect(problems({ ...baseSettings, expires: '2027-06-30' })).toEqual([
+      'expires: is set on a pinned site, which never expires: remove one of the two',
+    ]);
   });
 
   it('refuses an awake schedule it cannot keep, and a time zone AWS does not know, at their lines', () => {

@@ -19,6 +19,7 @@ import { purgeRetiredCommand } from './commands/purge-retired.js';
 import { config } from './commands/config.js';
 import { upgrade } from './commands/upgrade.js';
 import { wakeOrSleep } from './commands/wake-sleep.js';
+import { sweep } from './commands/sweep.js';
 import { EXIT, UsageError, reportProblems, type CliIO } from './io.js';
 
 export { EXIT, type CliIO } from './io.js';
@@ -87,6 +88,12 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
     usage:
       "sleep LINK [--platform FILE] [--json]    stop a site's tasks now (0 tasks); its schedule's next wake wakes it",
     run: (args, io) => wakeOrSleep('sleep', args, io),
+  },
+  sweep: {
+    usage:
+      'sweep [--dry-run] [--json] [--markdown FILE] [--db-access task|direct] [--platform FILE]\n' +
+      '                                           destroy sites past their expiry (data kept), list those expiring soon',
+    run: (args, io) => sweep(args, io),
   },
   logs: {
     usage:

@@ -143,3 +143,4 @@ export * from './iam/index.js';
 export * from './fleet/awake-schedule.js';
 export * from './fleet/cost-estimate.js';
 export * from './fleet/wake-sleep.js';
+export * from './fleet/expiry-sweep.js';

@@ -36,6 +36,8 @@ export interface SiteRow {
   cron: boolean;
   /** `always`, `awake until …` or `asleep until …` by the site's schedule; null when not recorded. */
   awake: string | null;
+  /** The expiry day (YYYY-MM-DD), `pinned`, or null when the site does not expire. */
+  expires: string | null;
 }
 
 export async function sites(args: string[], io: CliIO, make = createAwsClients): Promise<number> {
@@ -89,6 +91,7 @@ export async function sites(args: string[], io: CliIO, make = createAwsClients):
         url: e.url,
         cron: e.cron?.enabled ?? false,
         awake: awakeText(e.awake, now),
+        expires: e.pinned ? 'pinned' : (e.expiresOn ?? null),
       };
     });
     if (values.json) {
@@ -97,7 +100,7 @@ export async function sites(args: string[], io: CliIO, make = createAwsClients):
     }
     io.stdout(
       formatTable([
-        ['SITE', 'STATE', 'TASKS', 'TASK DEFINITION', 'IMAGE', 'URL', 'CRON', 'AWAKE'],
+        ['SITE', 'STATE', 'TASKS', 'TASK DEFINITION', 'IMAGE', 'URL', 'CRON', 'AWAKE', 'EXPIRES'],
         ...rows.map((r) => [
           r.previewLink,
           r.state,
@@ -107,6 +110,7 @@ export async function sites(args: string[], io: CliIO, make = createAwsClients):
           r.url,
           r.cron ? 'yes' : 'no',
           r.awake ?? '-',
+          r.expires ?? '-',
         ]),
       ]),
     );

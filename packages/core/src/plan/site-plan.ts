@@ -1,7 +1,7 @@
 // The desired state of one site, computed from resolved settings with no I/O. The plan is a plain
 // value: `mdl-preview plan`, deploy-instance's dry-run and its apply step all read the same one.
 import type { Platform } from '../settings/platform-schema.js';
-import type { ResolvedSite } from '../settings/load.js';
+import type { ResolvedSite, SiteExpiry } from '../settings/load.js';
 import { siteNames, SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
 import {
   describeAwake,
@@ -59,6 +59,8 @@ export interface PlannedResources {
       logGroup: string;
       awake: AwakeSchedule;
       capacity: { min: number; max: number };
+      /** The expiry policy; deploy turns it into a date (the lifetime counts from the first deploy). */
+      expiry: SiteExpiry;
     };
   }>;
   cronRegistration: Planned<{
@@ -288,6 +290,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
           logGroup: logGroupName,
           awake: site.awake,
           capacity: { min: site.scaling.min, max: site.scaling.max },
+          expiry: { ...site.expiry },
         },
       },
     },

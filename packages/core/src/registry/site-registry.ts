@@ -56,6 +56,12 @@ export const registryEntrySchema = z.looseObject({
   /** When the site is awake (its settings' schedule) and its task bounds awake: cron and doctor read them. */
   awake: awakeScheduleSchema.optional(),
   capacity: z.object({ min: z.number(), max: z.number() }).optional(),
+  /** The day deploy-instance first made the site (a lifetime counts from it). */
+  firstDeployedOn: z.string().optional(),
+  /** The day the expiry sweep destroys the site, YYYY-MM-DD; absent: it does not expire. */
+  expiresOn: z.string().optional(),
+  /** Never expires (the settings say pinned: true). */
+  pinned: z.boolean().optional(),
   retired: z.array(retiredSchema).default([]),
   managedBy: z.string().default(SUITE_NAME),
   /** The repository and branch whose settings.yml deploy-instance last deployed (absent: by hand). */

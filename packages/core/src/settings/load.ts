@@ -113,6 +113,16 @@ export interface ResolvedSite {
   scaling: { min: number; max: number; cpuTarget: number };
   /** When the site runs (its `awake`, else the platform's), in the platform's time zone. */
   awake: AwakeSchedule;
+  /** When the expiry sweep destroys it: pinned never; else its `expires`, else the platform's lifetime. */
+  expiry: SiteExpiry;
+}
+
+export interface SiteExpiry {
+  pinned: boolean;
+  /** YYYY-MM-DD from the settings. */
+  expires?: string;
+  /** Days after the first deploy (the platform's expiry.lifetime_days). */
+  lifetimeDays?: number;
 }
 
 /** Layer checked site settings over a checked platform; problems point into the settings file. */
@@ -157,6 +167,14 @@ export function resolveSite(
       ),
     );
   }
+  if (settings.pinned && settings.expires)
+    problems.push(
+      problemAt(
+        settingsSource,
+        ['expires'],
+        'is set on a pinned site, which never expires: remove one of the two',
+      ),
+    );
   const awake = parseAwake(settings.awake ?? platform.schedule.awake, platform.schedule.timezone);
   if (awake.problem) problems.push(problemAt(settingsSource, ['awake'], awake.problem));
   if (problems.length || !awake.schedule) return { site: undefined, problems };
@@ -201,6 +219,15 @@ export function resolveSite(
         cpuTarget: settings.auto_scaling_cpu_target,
       },
       awake: awake.schedule,
+      expiry: settings.pinned
+        ? { pinned: true }
+        : {
+            pinned: false,
+            ...(settings.expires ? { expires: settings.expires } : {}),
+            ...(!settings.expires && platform.expiry.lifetime_days
+              ? { lifetimeDays: platform.expiry.lifetime_days }
+              : {}),
+          },
     },
   };
 }

@@ -194,6 +194,27 @@ export const platformSchema = z
       })
       .prefault({})
       .describe('When sites are awake: Application Auto Scaling scales a sleeping site to 0 tasks.'),
+    expiry: z
+      .strictObject({
+        lifetime_days: z
+          .int()
+          .min(1)
+          .max(3650)
+          .optional()
+          .describe(
+            "Days after a site's first deploy when it expires, unless its settings give expires or pinned. Default: none (sites expire only by their own expires).",
+          ),
+        warn_days: z
+          .int()
+          .min(1)
+          .max(90)
+          .default(7)
+          .describe(
+            'Days before expiry from which the sweep lists a site as expiring and comments on its pull request. Default 7.',
+          ),
+      })
+      .prefault({})
+      .describe('When forgotten sites are destroyed (their data kept, as retired) by the expiry sweep.'),
     fargate_prices: z
       .strictObject({
         vcpu_hour: z

@@ -116,6 +116,16 @@ export const siteSchema = z
         "The site's own moodledata folder on the shared EFS, under the platform's efs.mount_path. Default: preview_link.",
       ),
     cron: z.boolean().default(false).describe('true to run Moodle cron on this site every few minutes.'),
+    expires: z.iso
+      .date({ error: 'must be a date written YYYY-MM-DD, e.g. 2027-01-31' })
+      .optional()
+      .describe(
+        "The day the site is destroyed by the expiry sweep (its data kept, as retired), YYYY-MM-DD. A later date in a redeploy extends it. Default: the platform's expiry.lifetime_days after the site's first deploy.",
+      ),
+    pinned: z
+      .boolean()
+      .default(false)
+      .describe('true: the site never expires (demo sites); expires and the platform lifetime do not apply.'),
     awake: awakeText()
       .optional()
       .describe(

@@ -3,6 +3,7 @@
 import type { RetiredData, SiteRegistryEntry } from '../../registry/site-registry.js';
 import { sameEntry } from '../../registry/site-registry.js';
 import { describeAwake } from '../../fleet/awake-schedule.js';
+import { ConfigurationError } from '../../errors.js';
 import type { DeployEnv, Inspection } from '../types.js';
 
 /** Data named in the previous entry that the new plan no longer uses. */
@@ -29,8 +30,13 @@ function newlyRetired(
   return out;
 }
 
+/** `day` plus `days`, as YYYY-MM-DD (UTC days). */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 export function desiredEntry(env: DeployEnv): SiteRegistryEntry {
-  const reg = env.plan.resources.siteRegistration.spec.entry;
+  const { expiry, ...reg } = env.plan.resources.siteRegistration.spec.entry;
   const cron = env.plan.resources.cronRegistration.spec;
   const previous = env.previousEntry;
   const today = env.now().toISOString().slice(0, 10);
@@ -40,6 +46,9 @@ export function desiredEntry(env: DeployEnv): SiteRegistryEntry {
     databases: { ...reg.databases },
     awake: structuredClone(reg.awake),
     capacity: { ...reg.capacity },
+    // The first deploy's day stays; an entry from before this field, or of a destroyed site deployed
+    // again, starts counting today.
+    firstDeployedOn: (!previous?.destroyedAt && previous?.firstDeployedOn) || today,
     retired: [],
     managedBy: 'moodle-preview-actions',
   };
@@ -60,6 +69,16 @@ export function desiredEntry(env: DeployEnv): SiteRegistryEntry {
       !(r.kind === 'db-secret' && r.name === env.plan.resources.dbSecret.spec.name),
   );
   entry.retired = [...stillRetired, ...newlyRetired(previous, entry, today)];
+  if (expiry.expires && expiry.expires <= today)
+    throw new ConfigurationError(
+      `expires ${expiry.expires} is not after today (${today}): the expiry sweep would destroy the site; set a later date, or pinned: true`,
+    );
+  const expiresOn = expiry.pinned
+    ? undefined
+    : (expiry.expires ??
+      (expiry.lifetimeDays ? addDays(entry.firstDeployedOn!, expiry.lifetimeDays) : undefined));
+  if (expiry.pinned) entry.pinned = true;
+  if (expiresOn) entry.expiresOn = expiresOn;
   // A deploy from a laptop (no source) keeps the branch a workflow recorded.
   const from = env.source ?? previous?.deployedFrom;
   if (from) entry.deployedFrom = { repository: from.repository, branch: from.branch };
@@ -107,6 +126,8 @@ function describeEntryChanges(previous: SiteRegistryEntry, next: SiteRegistryEnt
   }
   const awake = (e: SiteRegistryEntry) => (e.awake ? describeAwake(e.awake) : 'unrecorded');
   if (awake(previous) !== awake(next)) changes.push(`awake: ${awake(previous)} → ${awake(next)}`);
+  const expires = (e: SiteRegistryEntry) => (e.pinned ? 'never (pinned)' : (e.expiresOn ?? 'never'));
+  if (expires(previous) !== expires(next)) changes.push(`expires: ${expires(previous)} → ${expires(next)}`);
   const bounds = (e: SiteRegistryEntry) =>
     e.capacity ? `${e.capacity.min}-${e.capacity.max}` : 'unrecorded';
   if (bounds(previous) !== bounds(next)) changes.push(`tasks: ${bounds(previous)} → ${bounds(next)}`);
