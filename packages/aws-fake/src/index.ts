@@ -6,6 +6,7 @@ import { Ec2Fake } from './services/ec2.js';
 import { EcsFake } from './services/ecs.js';
 import { KmsFake } from './services/kms.js';
 import { S3Fake } from './services/s3.js';
+import { CostExplorerFake } from './services/cost-explorer.js';
 import { Elbv2Fake, type Elbv2Limits } from './services/elbv2.js';
 import { LogsFake } from './services/logs.js';
 import { SecretsFake } from './services/secretsmanager.js';
@@ -21,6 +22,7 @@ export * from './services/ec2.js';
 export * from './services/ecs.js';
 export * from './services/kms.js';
 export * from './services/s3.js';
+export * from './services/cost-explorer.js';
 export * from './services/elbv2.js';
 export * from './services/logs.js';
 export * from './services/secretsmanager.js';
@@ -47,6 +49,8 @@ export interface AwsFake {
   /** S3 has its own loopback listener (REST-XML); its calls go to `server.calls` too. */
   s3: S3Fake;
   ec2: Ec2Fake;
+  /** Cost Explorer: the costs a test seeds, grouped as AWS groups them. */
+  ce: CostExplorerFake;
   /** Start the loopback server; answers its endpoint. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -85,6 +89,8 @@ export function createAwsFake(options: CreateAwsFakeOptions = {}): AwsFake {
   const s3 = new S3Fake(ctx, server.calls);
   const ec2 = new Ec2Fake(ctx);
   server.register(ec2);
+  const ce = new CostExplorerFake();
+  server.register(ce);
   return {
     server,
     ecs,
@@ -97,6 +103,7 @@ export function createAwsFake(options: CreateAwsFakeOptions = {}): AwsFake {
     kms,
     s3,
     ec2,
+    ce,
     listen: async () => {
       await s3.listen();
       return server.listen();

@@ -20,6 +20,7 @@ import { config } from './commands/config.js';
 import { upgrade } from './commands/upgrade.js';
 import { wakeOrSleep } from './commands/wake-sleep.js';
 import { sweep } from './commands/sweep.js';
+import { cost } from './commands/cost.js';
 import { EXIT, UsageError, reportProblems, type CliIO } from './io.js';
 
 export { EXIT, type CliIO } from './io.js';
@@ -94,6 +95,12 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
       'sweep [--dry-run] [--json] [--markdown FILE] [--db-access task|direct] [--platform FILE]\n' +
       '                                           destroy sites past their expiry (data kept), list those expiring soon',
     run: (args, io) => sweep(args, io),
+  },
+  cost: {
+    usage:
+      'cost [--days 30] [--platform FILE] [--json]\n' +
+      "                                           each site's actual cost (Cost Explorer, by the site tag) beside its estimate",
+    run: (args, io) => cost(args, io),
   },
   logs: {
     usage:

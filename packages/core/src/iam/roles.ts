@@ -23,6 +23,7 @@ export const IAM_ROLES = [
   'purge-retired',
   'entra-redirect',
   'wake-sleep',
+  'fleet-report',
 ] as const;
 export type IamRole = (typeof IAM_ROLES)[number];
 
@@ -459,6 +460,17 @@ function entraRedirect(s: IamScope): Grant[] {
   return [readRegistry(s)];
 }
 
+/** `mdl-preview cost` and the fleet page: the registry, the sites' services, and the bill (read only). */
+function fleetReport(s: IamScope): Grant[] {
+  return [
+    readRegistry(s),
+    grant('ReadSiteServices', ['ecs:DescribeServices'], arns.anyService(s)),
+    grant('ReadWhatHasNoResourceType', ['ce:GetCostAndUsage', 'ecs:DescribeTaskDefinition'], '*', {
+      why: WHY.reads,
+    }),
+  ];
+}
+
 /** `mdl-preview wake` / `sleep`: a site's task bounds and its one-time wake end, on its own target only. */
 function wakeSleep(s: IamScope): Grant[] {
   return [
@@ -496,4 +508,5 @@ export const ROLE_GRANTS: Record<IamRole, (s: IamScope) => Grant[]> = {
   'purge-retired': purgeRetired,
   'entra-redirect': entraRedirect,
   'wake-sleep': wakeSleep,
+  'fleet-report': fleetReport,
 };

@@ -62,6 +62,8 @@ export const registryEntrySchema = z.looseObject({
   expiresOn: z.string().optional(),
   /** Never expires (the settings say pinned: true). */
   pinned: z.boolean().optional(),
+  /** The plan's monthly Fargate estimate at the last deploy: `mdl-preview cost` shows it beside the bill. */
+  estimate: z.object({ monthly: z.number(), currency: z.string() }).optional(),
   retired: z.array(retiredSchema).default([]),
   managedBy: z.string().default(SUITE_NAME),
   /** The repository and branch whose settings.yml deploy-instance last deployed (absent: by hand). */

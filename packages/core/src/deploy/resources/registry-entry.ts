@@ -4,6 +4,7 @@ import type { RetiredData, SiteRegistryEntry } from '../../registry/site-registr
 import { sameEntry } from '../../registry/site-registry.js';
 import { describeAwake } from '../../fleet/awake-schedule.js';
 import { ConfigurationError } from '../../errors.js';
+import { money } from '../../fleet/cost-estimate.js';
 import type { DeployEnv, Inspection } from '../types.js';
 
 /** Data named in the previous entry that the new plan no longer uses. */
@@ -49,6 +50,7 @@ export function desiredEntry(env: DeployEnv): SiteRegistryEntry {
     // The first deploy's day stays; an entry from before this field, or of a destroyed site deployed
     // again, starts counting today.
     firstDeployedOn: (!previous?.destroyedAt && previous?.firstDeployedOn) || today,
+    estimate: { monthly: env.plan.estimate.monthly, currency: env.plan.estimate.currency },
     retired: [],
     managedBy: 'moodle-preview-actions',
   };
@@ -126,6 +128,9 @@ function describeEntryChanges(previous: SiteRegistryEntry, next: SiteRegistryEnt
   }
   const awake = (e: SiteRegistryEntry) => (e.awake ? describeAwake(e.awake) : 'unrecorded');
   if (awake(previous) !== awake(next)) changes.push(`awake: ${awake(previous)} → ${awake(next)}`);
+  const cost = (e: SiteRegistryEntry) =>
+    e.estimate ? money(e.estimate.monthly, e.estimate.currency) : 'unrecorded';
+  if (cost(previous) !== cost(next)) changes.push(`estimate: ${cost(previous)} → ${cost(next)} a month`);
   const expires = (e: SiteRegistryEntry) => (e.pinned ? 'never (pinned)' : (e.expiresOn ?? 'never'));
   if (expires(previous) !== expires(next)) changes.push(`expires: ${expires(previous)} → ${expires(next)}`);
   const bounds = (e: SiteRegistryEntry) =>
