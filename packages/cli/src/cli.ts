@@ -75,7 +75,10 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
     run: (args, io) => shell(args, io),
   },
   sites: {
-    usage: 'sites [--platform FILE] [--json]         every site in the registry with its service state',
+    usage:
+      'sites [--platform FILE] [--json]         every site in the registry with its service state\n' +
+      '  sites --markdown [--cost-days 30] [--cron-log-group G]\n' +
+      '                                           the fleet page: health, awake, expiry, cron, image, cost',
     run: (args, io) => sites(args, io),
   },
   wake: {

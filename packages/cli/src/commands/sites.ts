@@ -2,8 +2,15 @@
 // described 10 at a time (the DescribeServices maximum), task definitions once per distinct revision.
 import { parseArgs } from 'node:util';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type Service } from '@aws-sdk/client-ecs';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import {
+  asleepReason,
   awakeAt,
+  awsClientConfig,
+  lastCronRun,
+  mapWithConcurrency,
+  money,
+  type SiteRegistryEntry,
   createAwsClients,
   destroyAwsClients,
   SiteRegistry,
@@ -11,9 +18,12 @@ import {
   type AwsClients,
 } from '@moodle-preview/core';
 import { EXIT, UsageError, type CliIO } from '../io.js';
+import { costBySite } from './cost.js';
 import { formatTable, sitePlatform } from './site-platform.js';
 
 const DESCRIBE_SERVICES_MAX = 10;
+/** Where run-cron-fanout records each site's runs (its log-group input's default). */
+const DEFAULT_CRON_LOG_GROUP = '/moodle-preview/cron';
 
 /** What a schedule means at `at`, in a few words for the table. */
 function awakeText(s: AwakeSchedule | undefined, at: Date): string | null {
@@ -38,15 +48,77 @@ export interface SiteRow {
   awake: string | null;
   /** The expiry day (YYYY-MM-DD), `pinned`, or null when the site does not expire. */
   expires: string | null;
+  /** The plan's monthly Fargate estimate at the last deploy (`8.02 USD`); null when not recorded. */
+  estimate: string | null;
 }
 
-export async function sites(args: string[], io: CliIO, make = createAwsClients): Promise<number> {
+/** The fleet page's extra columns: cron's last run, and the actual cost when asked for. */
+export interface FleetRow extends SiteRow {
+  health: string;
+  lastCron: string | null;
+  actual: string | null;
+}
+
+/** In a few words: `ok 1/1`, `starting 0/1`, `asleep`, `stopped 0/0`, `missing`. */
+function health(r: SiteRow, e: SiteRegistryEntry, now: Date): string {
+  if (r.state === 'MISSING') return e.destroyedAt ? `destroyed ${e.destroyedAt.slice(0, 10)}` : 'missing';
+  if (r.state !== 'ACTIVE') return r.state.toLowerCase();
+  if (r.desired === 0) return e.awake && asleepReason(e.awake, now) ? 'asleep' : 'stopped 0/0';
+  return `${r.running === r.desired ? 'ok' : 'starting'} ${r.running}/${r.desired}`;
+}
+
+const cell = (text: string | null) => (text ?? '-').replace(/\|/g, '\\|');
+
+/** `mdl-preview sites --markdown`: one table of the whole fleet, as fleet-report.yml writes it. */
+export function fleetMarkdown(rows: FleetRow[], at: Date, costDays: number | undefined): string {
+  const head = ['site', 'health', 'awake', 'expires', 'cron (last run)', 'image', 'estimate a month'];
+  if (costDays) head.push(`actual (${costDays} days)`);
+  const lines = [
+    `### Preview fleet — ${rows.length} site(s), ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => {
+      const cells = [
+        `[${r.previewLink}](${r.url})`,
+        r.health,
+        r.awake,
+        r.expires,
+        r.cron ? (r.lastCron ?? 'no run yet') : 'off',
+        r.image?.split('/').pop() ?? null,
+        r.estimate,
+        ...(costDays ? [r.actual] : []),
+      ];
+      return `| ${cells.map(cell).join(' | ')} |`;
+    }),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function sites(
+  args: string[],
+  io: CliIO,
+  make = createAwsClients,
+  makeCe = (region: string) => new CostExplorerClient(awsClientConfig({ region })),
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { platform: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      platform: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
+      'cost-days': { type: 'string' },
+      'cron-log-group': { type: 'string', default: DEFAULT_CRON_LOG_GROUP },
+    },
     allowPositionals: true,
   });
   if (positionals.length) throw new UsageError('sites takes no arguments');
+  const costDays = values['cost-days'] !== undefined ? Number(values['cost-days']) : undefined;
+  if (
+    costDays !== undefined &&
+    (!values.markdown || !Number.isInteger(costDays) || costDays < 1 || costDays > 365)
+  )
+    throw new UsageError('--cost-days takes a whole number of days from 1 to 365, with --markdown');
   const { region } = await sitePlatform(values.platform, io);
   const clients: AwsClients = make({ region });
   try {
@@ -92,8 +164,39 @@ export async function sites(args: string[], io: CliIO, make = createAwsClients):
         cron: e.cron?.enabled ?? false,
         awake: awakeText(e.awake, now),
         expires: e.pinned ? 'pinned' : (e.expiresOn ?? null),
+        estimate: e.estimate ? money(e.estimate.monthly, e.estimate.currency) : null,
       };
     });
+    if (values.markdown) {
+      const group = values['cron-log-group'];
+      const runs = await mapWithConcurrency(entries, 8, (e) =>
+        e.cron?.enabled ? lastCronRun(clients.logs, group, e.previewLink) : Promise.resolve(undefined),
+      );
+      let spent: Awaited<ReturnType<typeof costBySite>> | undefined;
+      if (costDays) {
+        const ce = makeCe('us-east-1');
+        try {
+          const end = now.toISOString().slice(0, 10);
+          const start = new Date(Date.parse(`${end}T00:00:00Z`) - costDays * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          spent = await costBySite(ce, start, end);
+        } finally {
+          ce.destroy();
+        }
+      }
+      const fleet: FleetRow[] = rows.map((r, i) => {
+        const run = runs[i];
+        return {
+          ...r,
+          health: health(r, entries[i]!, now),
+          lastCron: run ? `${run.status} ${run.start.slice(0, 16).replace('T', ' ')}` : null,
+          actual: spent ? money(spent.bySite.get(r.previewLink) ?? 0, spent.currency) : null,
+        };
+      });
+      io.stdout(fleetMarkdown(fleet, now, costDays));
+      return EXIT.ok;
+    }
     if (values.json) {
       io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
       return EXIT.ok;

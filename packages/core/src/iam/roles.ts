@@ -465,6 +465,7 @@ function fleetReport(s: IamScope): Grant[] {
   return [
     readRegistry(s),
     grant('ReadSiteServices', ['ecs:DescribeServices'], arns.anyService(s)),
+    grant('ReadCronRuns', ['logs:GetLogEvents'], arns.cronLogGroup(s)),
     grant('ReadWhatHasNoResourceType', ['ce:GetCostAndUsage', 'ecs:DescribeTaskDefinition'], '*', {
       why: WHY.reads,
     }),
