@@ -19,9 +19,11 @@ const files = given.length
 // A workflow has `on:` and `jobs:` at the top level; settings and platform files there are not workflows.
 const workflows = files.filter((f) => /^jobs:/m.test(readFileSync(path.resolve(root, f), 'utf8')));
 
-const lint = await createLinter();
 let findings = 0;
 for (const file of workflows) {
+  // One linter per file: the wasm build's memory does not come back between files, and past about
+  // sixteen workflows one instance aborts ("RuntimeError: unreachable").
+  const lint = await createLinter();
   for (const r of lint(readFileSync(path.resolve(root, file), 'utf8'), file)) {
     findings++;
     console.error(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
