@@ -83862,7 +83862,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6101);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9663);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -83872,7 +83872,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6101:
+/***/ 9663:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -95329,16 +95329,16 @@ const ZodString = /*@__PURE__*/ $constructor("ZodString", (inst, def) => {
         return this.check(_e164(ZodE164, params));
     },
     datetime(params) {
-        return this.check(_isoDateTime(ZodISODateTime, params));
+        return this.check(_isoDateTime(schemas_ZodISODateTime, params));
     },
     date(params) {
         return this.check(_isoDate(ZodISODate, params));
     },
     time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
+        return this.check(_isoTime(schemas_ZodISOTime, params));
     },
     duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
+        return this.check(_isoDuration(schemas_ZodISODuration, params));
     },
 });
 function schemas_string(params) {
@@ -95348,7 +95348,7 @@ const ZodStringFormat = /*@__PURE__*/ $constructor("ZodStringFormat", (inst, def
     $ZodStringFormat.init(inst, def);
     _ZodString.init(inst, def);
 });
-const ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) => {
+const schemas_ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) => {
     $ZodISODateTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -95356,11 +95356,11 @@ const ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
     $ZodISODate.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
+const schemas_ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
     $ZodISOTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
+const schemas_ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
     $ZodISODuration.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -96746,6 +96746,23 @@ function isTimeZone(name) {
     }
 }
 
+;// CONCATENATED MODULE: ../../node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return core._isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return _isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/naming.js
 // Every AWS and MySQL name the suite derives from a site's preview_link, and the limits they impose.
 // One place, so the validator, the planner and later the adopt/destroy code agree on them.
@@ -96854,6 +96871,12 @@ const site_schema_siteSchema = strictObject({
         .optional()
         .describe("The site's own moodledata folder on the shared EFS, under the platform's efs.mount_path. Default: preview_link."),
     cron: schemas_boolean().default(false).describe('true to run Moodle cron on this site every few minutes.'),
+    expires: iso_date({ error: 'must be a date written YYYY-MM-DD, e.g. 2027-01-31' })
+        .optional()
+        .describe("The day the site is destroyed by the expiry sweep (its data kept, as retired), YYYY-MM-DD. A later date in a redeploy extends it. Default: the platform's expiry.lifetime_days after the site's first deploy."),
+    pinned: schemas_boolean()
+        .default(false)
+        .describe('true: the site never expires (demo sites); expires and the platform lifetime do not apply.'),
     awake: awakeText()
         .optional()
         .describe(`When the site runs: ${AWAKE_SYNTAX}, in the platform's schedule.timezone. Asleep, the service has no tasks and costs no Fargate time. Default: the platform's schedule.awake.`),
@@ -97044,6 +97067,20 @@ const platformSchema = strictObject({
     })
         .prefault({})
         .describe('When sites are awake: Application Auto Scaling scales a sleeping site to 0 tasks.'),
+    expiry: strictObject({
+        lifetime_days: schemas_int()
+            .min(1)
+            .max(3650)
+            .optional()
+            .describe("Days after a site's first deploy when it expires, unless its settings give expires or pinned. Default: none (sites expire only by their own expires)."),
+        warn_days: schemas_int()
+            .min(1)
+            .max(90)
+            .default(7)
+            .describe('Days before expiry from which the sweep lists a site as expiring and comments on its pull request. Default 7.'),
+    })
+        .prefault({})
+        .describe('When forgotten sites are destroyed (their data kept, as retired) by the expiry sweep.'),
     fargate_prices: strictObject({
         vcpu_hour: schemas_number()
             .nonnegative()
@@ -97578,6 +97615,8 @@ function resolveSite(settings, platform, settingsSource) {
     if (host.length > 253) {
         problems.push(problemAt(settingsSource, ['preview_link'], `makes the host name ${host.length} characters long; at most 253 are allowed`));
     }
+    if (settings.pinned && settings.expires)
+        problems.push(problemAt(settingsSource, ['expires'], 'is set on a pinned site, which never expires: remove one of the two'));
     const awake = parseAwake(settings.awake ?? platform.schedule.awake, platform.schedule.timezone);
     if (awake.problem)
         problems.push(problemAt(settingsSource, ['awake'], awake.problem));
@@ -97624,6 +97663,15 @@ function resolveSite(settings, platform, settingsSource) {
                 cpuTarget: settings.auto_scaling_cpu_target,
             },
             awake: awake.schedule,
+            expiry: settings.pinned
+                ? { pinned: true }
+                : {
+                    pinned: false,
+                    ...(settings.expires ? { expires: settings.expires } : {}),
+                    ...(!settings.expires && platform.expiry.lifetime_days
+                        ? { lifetimeDays: platform.expiry.lifetime_days }
+                        : {}),
+                },
         },
     };
 }
@@ -97766,6 +97814,14 @@ const registryEntrySchema = looseObject({
     /** When the site is awake (its settings' schedule) and its task bounds awake: cron and doctor read them. */
     awake: awakeScheduleSchema.optional(),
     capacity: object({ min: schemas_number(), max: schemas_number() }).optional(),
+    /** The day deploy-instance first made the site (a lifetime counts from it). */
+    firstDeployedOn: schemas_string().optional(),
+    /** The day the expiry sweep destroys the site, YYYY-MM-DD; absent: it does not expire. */
+    expiresOn: schemas_string().optional(),
+    /** Never expires (the settings say pinned: true). */
+    pinned: schemas_boolean().optional(),
+    /** The plan's monthly Fargate estimate at the last deploy: `mdl-preview cost` shows it beside the bill. */
+    estimate: object({ monthly: schemas_number(), currency: schemas_string() }).optional(),
     retired: array(retiredSchema).default([]),
     managedBy: schemas_string().default(naming_SUITE_NAME),
     /** The repository and branch whose settings.yml deploy-instance last deployed (absent: by hand). */
@@ -97952,6 +98008,7 @@ function planSite(site, platform) {
                     logGroup: logGroupName,
                     awake: site.awake,
                     capacity: { min: site.scaling.min, max: site.scaling.max },
+                    expiry: { ...site.expiry },
                 },
             },
         },

@@ -107,11 +107,20 @@ export function costReport(
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/** A Cost Explorer client on its one endpoint (us-east-1), with the suite's retry settings. */
+export const costExplorerClient = () => new CostExplorerClient(awsClientConfig({ region: 'us-east-1' }));
+
+/** The last `days` whole days before `now` as Cost Explorer's [Start, End) (End exclusive: today). */
+export function lastDays(now: Date, days: number): { start: string; end: string } {
+  const end = now.toISOString().slice(0, 10);
+  return { start: new Date(Date.parse(`${end}T00:00:00Z`) - days * DAY).toISOString().slice(0, 10), end };
+}
+
 export async function cost(
   args: string[],
   io: CliIO,
   make = createAwsClients,
-  makeCe = (region: string) => new CostExplorerClient(awsClientConfig({ region })),
+  makeCe = costExplorerClient,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -128,12 +137,9 @@ export async function cost(
     throw new UsageError('--days must be a whole number of days from 1 to 365');
   const { region } = await sitePlatform(values.platform, io);
   const clients = make({ region });
-  const ce = makeCe('us-east-1');
+  const ce = makeCe();
   try {
-    const now = (io.now ?? (() => new Date()))();
-    // Cost Explorer's End is exclusive: the last `days` whole days, today not included.
-    const end = now.toISOString().slice(0, 10);
-    const start = new Date(Date.parse(`${end}T00:00:00Z`) - days * DAY).toISOString().slice(0, 10);
+    const { start, end } = lastDays((io.now ?? (() => new Date()))(), days);
     const entries = await new SiteRegistry(clients.ssm).list();
     const report = costReport(entries, await costBySite(ce, start, end), { start, end, days });
     if (values.json) {

@@ -2,11 +2,9 @@
 // described 10 at a time (the DescribeServices maximum), task definitions once per distinct revision.
 import { parseArgs } from 'node:util';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type Service } from '@aws-sdk/client-ecs';
-import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import {
   asleepReason,
   awakeAt,
-  awsClientConfig,
   lastCronRun,
   mapWithConcurrency,
   money,
@@ -18,7 +16,7 @@ import {
   type AwsClients,
 } from '@moodle-preview/core';
 import { EXIT, UsageError, type CliIO } from '../io.js';
-import { costBySite } from './cost.js';
+import { costBySite, costExplorerClient, lastDays } from './cost.js';
 import { formatTable, sitePlatform } from './site-platform.js';
 
 const DESCRIBE_SERVICES_MAX = 10;
@@ -99,7 +97,7 @@ export async function sites(
   args: string[],
   io: CliIO,
   make = createAwsClients,
-  makeCe = (region: string) => new CostExplorerClient(awsClientConfig({ region })),
+  makeCe = costExplorerClient,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -174,12 +172,9 @@ export async function sites(
       );
       let spent: Awaited<ReturnType<typeof costBySite>> | undefined;
       if (costDays) {
-        const ce = makeCe('us-east-1');
+        const ce = makeCe();
         try {
-          const end = now.toISOString().slice(0, 10);
-          const start = new Date(Date.parse(`${end}T00:00:00Z`) - costDays * 86_400_000)
-            .toISOString()
-            .slice(0, 10);
+          const { start, end } = lastDays(now, costDays);
           spent = await costBySite(ce, start, end);
         } finally {
           ce.destroy();

@@ -134,13 +134,13 @@ export async function inspectScheduledActions(env: DeployEnv): Promise<Inspectio
   const spec = planned.spec;
   const base = { id: 'scheduledActions' as const, name: planned.name };
   const ours = [wakeActionName(env.plan.site), sleepActionName(env.plan.site)];
+  const target = {
+    ServiceNamespace: spec.serviceNamespace,
+    ResourceId: spec.resourceId,
+    ScalableDimension: spec.scalableDimension,
+  };
   const out = await env.clients.autoscaling.send(
-    new DescribeScheduledActionsCommand({
-      ServiceNamespace: spec.serviceNamespace,
-      ResourceId: spec.resourceId,
-      ScalableDimension: spec.scalableDimension,
-      ScheduledActionNames: ours,
-    }),
+    new DescribeScheduledActionsCommand({ ...target, ScheduledActionNames: ours }),
   );
   const existing = new Map(
     (out.ScheduledActions ?? [])
@@ -168,9 +168,7 @@ export async function inspectScheduledActions(env: DeployEnv): Promise<Inspectio
     for (const want of puts)
       await env.clients.autoscaling.send(
         new PutScheduledActionCommand({
-          ServiceNamespace: spec.serviceNamespace,
-          ResourceId: spec.resourceId,
-          ScalableDimension: spec.scalableDimension,
+          ...target,
           ScheduledActionName: want.name,
           Schedule: want.schedule,
           Timezone: want.timezone,
@@ -179,12 +177,7 @@ export async function inspectScheduledActions(env: DeployEnv): Promise<Inspectio
       );
     for (const name of deletes)
       await env.clients.autoscaling.send(
-        new DeleteScheduledActionCommand({
-          ServiceNamespace: spec.serviceNamespace,
-          ResourceId: spec.resourceId,
-          ScalableDimension: spec.scalableDimension,
-          ScheduledActionName: name,
-        }),
+        new DeleteScheduledActionCommand({ ...target, ScheduledActionName: name }),
       );
     return spec.resourceId;
   };
