@@ -98,7 +98,9 @@ describe('mdl-preview sites', () => {
     expect(r.code).toBe(0);
     expect(world.fake.server.count({ action: 'DescribeServices' })).toBe(3);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^SITE\s+STATE\s+TASKS\s+TASK DEFINITION\s+IMAGE\s+URL\s+CRON\s+AWAKE\s+EXPIRES$/);
+    expect(lines[0]).toMatch(
+      /^SITE\s+STATE\s+TASKS\s+TASK DEFINITION\s+IMAGE\s+URL\s+CRON\s+AWAKE\s+EXPIRES$/,
+    );
     expect(lines).toHaveLength(26);
     expect(lines[1]).toMatch(
       /^site-01\s+ACTIVE\s+1\/1\s+mdl_ecs_task_def-shared:1\s+moodle:4\.5\.1\s+https:\/\/site-01\.preview\.example\.org\s+no\s+always\s+pinned$/,
