@@ -96,7 +96,11 @@ describe('deploy-instance engine', () => {
     world.fake.autoscaling.scale('service/moodle_cluster/mdl-4-demo', 3);
     world.fake.server.resetCalls();
     const changed = await world.deploy(EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 3072'));
-    expect(changedIds(changed)).toEqual(['service', 'taskDefinition']);
+    // More memory costs more: the registry entry's recorded estimate moves with it.
+    expect(changedIds(changed)).toEqual(['service', 'siteRegistration', 'taskDefinition']);
+    expect(changed.inspections.find((i) => i.id === 'siteRegistration')!.changes).toEqual([
+      'estimate: 41.48 USD → 45.21 USD a month',
+    ]);
     expect(changed.inspections.find((i) => i.id === 'taskDefinition')!.changes).toEqual([
       'memory: "2048" → "3072"',
     ]);
@@ -163,8 +167,9 @@ describe('deploy-instance engine', () => {
     try {
       const registry = new SiteRegistry(clients.ssm);
       await pauseCron(registry, '4-demo', { reason: 'upgrade to 4.5.3 under way', by: 'upgrade-db (run 9)' });
+      // The entry is rewritten (its estimate moves with the memory), and the pause is kept in it.
       const again = await world.deploy(EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 3072'));
-      expect(changedIds(again)).toEqual(['service', 'taskDefinition']);
+      expect(changedIds(again)).toEqual(['service', 'siteRegistration', 'taskDefinition']);
       const after = await registry.get('4-demo');
       expect(after?.cron?.paused).toMatchObject({ by: 'upgrade-db (run 9)' });
     } finally {

@@ -64,6 +64,16 @@ describe('the output stream', () => {
     expect(stream.exitCode).toBe(12);
   });
 
+  it('shows a last line that cannot become the marker at once (a prompt, a progress line)', () => {
+    const stream = new ExecOutputStream(MARKER);
+    expect(stream.push(Buffer.from('done\nContinue? [y/N] '))).toBe('done\nContinue? [y/N] ');
+    expect(stream.push(Buffer.from('no newline at all'))).toBe('no newline at all');
+    expect(stream.push(Buffer.from('\n__MDL_EXEC_END_0123456789ABCDEF__:1x'))).toBe(
+      '\n__MDL_EXEC_END_0123456789ABCDEF__:1x',
+    );
+    expect(stream.end()).toBe('');
+  });
+
   it('gives back what it held when the stream ends without a marker', () => {
     expect(feed('partial\n__MDL_EXEC_END_', [64])).toEqual({ shown: 'partial', end: '\n__MDL_EXEC_END_' });
     expect(feed('cr at the end\r', [64])).toEqual({ shown: 'cr at the end', end: '\r' });
