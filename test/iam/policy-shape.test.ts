@@ -16,7 +16,9 @@ const resources = (g: Grant) => (Array.isArray(g.Resource) ? g.Resource : [g.Res
 const split = (action: string) => action.split(':') as [string, string];
 
 /** Actions on `*` although they have a resource type, with the generator's reason (checked there). */
-const WILDCARD_DESPITE_RESOURCE_TYPE = new Set(['ecs:ListTasks']);
+// ListTasks: its only resource type is a container instance (the cluster is its condition key);
+// GetCostAndUsage: its only resource type, a billing view, is optional (the account's own bill).
+const WILDCARD_DESPITE_RESOURCE_TYPE = new Set(['ecs:ListTasks', 'ce:GetCostAndUsage']);
 
 async function details(action: string) {
   const [service, name] = split(action);

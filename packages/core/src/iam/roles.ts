@@ -37,6 +37,7 @@ const WHY = {
   reads: `${NO_RESOURCE_TYPE} (reads)`,
   listTasks: "ListTasks' only resource type is a container instance; the cluster is its condition key",
   deregister: `${NO_RESOURCE_TYPE}; kept to the platform's region`,
+  bill: "GetCostAndUsage's only resource type, a billing view, is optional: without one it reads the account's own bill (read only)",
 } as const;
 
 /** ECS service desired counts only: Application Auto Scaling takes no resource-tag or resource-id key. */
@@ -465,10 +466,9 @@ function fleetReport(s: IamScope): Grant[] {
   return [
     readRegistry(s),
     grant('ReadSiteServices', ['ecs:DescribeServices'], arns.anyService(s)),
-    grant('ReadCronRuns', ['logs:GetLogEvents'], arns.cronLogGroup(s)),
-    grant('ReadWhatHasNoResourceType', ['ce:GetCostAndUsage', 'ecs:DescribeTaskDefinition'], '*', {
-      why: WHY.reads,
-    }),
+    grant('ReadCronRuns', ['logs:GetLogEvents'], arns.cronLogStreams(s)),
+    grant('ReadWhatHasNoResourceType', ['ecs:DescribeTaskDefinition'], '*', { why: WHY.reads }),
+    grant('ReadTheBill', ['ce:GetCostAndUsage'], '*', { why: WHY.bill }),
   ];
 }
 

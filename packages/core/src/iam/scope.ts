@@ -133,6 +133,8 @@ export const arns = {
   listeners: (s: IamScope) => s.listenerArns,
   /** The site log groups and their streams (`log-group:<name>` and `log-group:<name>:log-stream:<s>`). */
   siteLogGroups: (s: IamScope) => [`${s.logs}:log-group:${s.logGroupPrefix}/*`],
+  /** The streams of the cron run log group (one per site): what GetLogEvents reads. */
+  cronLogStreams: (s: IamScope) => [`${s.logs}:log-group:${s.cronLogGroup}:log-stream:*`],
   cronLogGroup: (s: IamScope) => [
     `${s.logs}:log-group:${s.cronLogGroup}`,
     `${s.logs}:log-group:${s.cronLogGroup}:*`,
