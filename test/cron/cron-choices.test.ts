@@ -13,6 +13,7 @@ import {
   type CronEntry,
 } from '@moodle-preview/core';
 import { mapWithConcurrency, pickCronTask } from '../../packages/core/src/cron/fanout.js';
+import { OFFICE_HOURS } from '../fleet/schedules.js';
 
 const cron: CronEntry = {
   enabled: true,
@@ -107,21 +108,13 @@ describe('the task a site’s cron runs in', () => {
 });
 
 describe('a sleeping site', () => {
-  const office = {
-    kind: 'window' as const,
-    days: [1, 2, 3, 4, 5],
-    start: 420,
-    end: 1200,
-    timezone: 'Europe/London',
-  };
-
   it('is asleep by its schedule outside its hours, with when it wakes; awake inside them or always', () => {
     // Saturday noon, and Friday 20:00 (the end is the start of the sleep).
-    expect(asleepReason(office, new Date('2026-12-05T12:00:00Z'))).toBe(
+    expect(asleepReason(OFFICE_HOURS, new Date('2026-12-05T12:00:00Z'))).toBe(
       'asleep until Mon 07:00 Europe/London (awake Mon-Fri 07:00-20:00 Europe/London)',
     );
-    expect(asleepReason(office, new Date('2026-12-04T20:00:00Z'))).toMatch(/^asleep until Mon 07:00/);
-    expect(asleepReason(office, new Date('2026-12-04T19:59:00Z'))).toBeUndefined();
+    expect(asleepReason(OFFICE_HOURS, new Date('2026-12-04T20:00:00Z'))).toMatch(/^asleep until Mon 07:00/);
+    expect(asleepReason(OFFICE_HOURS, new Date('2026-12-04T19:59:00Z'))).toBeUndefined();
     expect(asleepReason({ kind: 'always' }, new Date('2026-12-05T12:00:00Z'))).toBeUndefined();
   });
 

@@ -17,6 +17,7 @@ import {
 } from '@moodle-preview/core';
 import { rejection } from '../harness/failure.js';
 import { createCronWorld, type CronWorld } from './cron-world.js';
+import { OFFICE_HOURS } from '../fleet/schedules.js';
 
 let world: CronWorld | undefined;
 afterEach(async () => {
@@ -30,16 +31,9 @@ describe('runCronTick', () => {
   it('skips a site its schedule has asleep with when it wakes; a site woken by hand runs', async () => {
     world = await createCronWorld();
     await world.addSites([{ link: 'night', tasks: 0 }, { link: 'woken' }]);
-    const office = {
-      kind: 'window' as const,
-      days: [1, 2, 3, 4, 5],
-      start: 420,
-      end: 1200,
-      timezone: 'Europe/London',
-    };
     for (const link of ['night', 'woken']) {
       const entry = (await world.registry.get(link))!;
-      await world.registry.put({ ...entry, awake: office }, true);
+      await world.registry.put({ ...entry, awake: OFFICE_HOURS }, true);
     }
     const saturday = await runCronTick({
       clients: world.clients,

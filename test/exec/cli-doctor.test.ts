@@ -18,6 +18,7 @@ import { createAwsClients, SiteRegistry } from '@moodle-preview/core';
 import { doctor, type DoctorDeps } from '../../packages/cli/src/commands/doctor.js';
 import { createExecWorld, type ExecWorld } from './ecs-world.js';
 import { registerSites, siteEntry } from './site-entries.js';
+import { OFFICE_HOURS } from '../fleet/schedules.js';
 
 let world: ExecWorld;
 let platformFile: string;
@@ -179,14 +180,7 @@ describe('mdl-preview doctor', () => {
   it('reports a site its schedule has asleep as asleep, not as failing; in its hours the same site fails', async () => {
     const registry = new SiteRegistry(world.clients.ssm);
     const entry = (await registry.get('demo'))!;
-    const office = {
-      kind: 'window' as const,
-      days: [1, 2, 3, 4, 5],
-      start: 420,
-      end: 1200,
-      timezone: 'Europe/London',
-    };
-    await registry.put({ ...entry, awake: office }, true);
+    await registry.put({ ...entry, awake: OFFICE_HOURS }, true);
     // Asleep as the sleep action leaves it: no tasks, no targets.
     const ecs = new ECSClient({ region: world.fake.server.region });
     const elbv2 = new ElasticLoadBalancingV2Client({ region: world.fake.server.region });

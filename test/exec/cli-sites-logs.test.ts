@@ -10,6 +10,7 @@ import { main } from '@moodle-preview/cli';
 import { logs, type LogsFollow } from '../../packages/cli/src/commands/logs.js';
 import { createExecWorld, type ExecWorld } from './ecs-world.js';
 import { registerSites, siteEntry } from './site-entries.js';
+import { OFFICE_HOURS } from '../fleet/schedules.js';
 
 let world: ExecWorld;
 let platformFile: string;
@@ -68,14 +69,6 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => world.close());
-
-const OFFICE_HOURS = {
-  kind: 'window' as const,
-  days: [1, 2, 3, 4, 5],
-  start: 420,
-  end: 1200,
-  timezone: 'Europe/London',
-};
 const env = () => ({ ...process.env, MDL_PREVIEW_PLATFORM: platformFile });
 async function cli(...args: string[]) {
   let stdout = '';
