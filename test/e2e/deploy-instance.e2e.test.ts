@@ -8,14 +8,30 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { runAction } from '../harness/run-action.js';
 import { createWorld, EXAMPLE_SETTINGS, type World } from '../deploy/world.js';
 import { useMariaDb } from '../servers/mariadb.js';
+import { startGitHubRepoServer, type GitHubRepoServer } from '../servers/github-repo.js';
 
 const ACTION = 'actions/deploy-instance';
 const mariadb = useMariaDb();
 let world: World | undefined;
+let gh: GitHubRepoServer | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
+  await gh?.close();
+  gh = undefined;
 });
+
+/** The variables of a pull_request run (the event payload written where GITHUB_EVENT_PATH says). */
+function pullRequestRun(server: GitHubRepoServer, number: number, sha: string): Record<string, string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pr-event-'));
+  writeFileSync(path.join(dir, 'event.json'), JSON.stringify({ number, pull_request: { number } }));
+  return {
+    GITHUB_API_URL: server.url,
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+    GITHUB_SHA: sha,
+  };
+}
 
 function files(w: World, settings = EXAMPLE_SETTINGS): { settings: string; platform: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'deploy-e2e-'));
@@ -75,6 +91,75 @@ describe('deploy-instance bundle', () => {
     expect(again.stdout).toContain('nothing to change: the site matches its settings');
     expect(world.fake.server.count({ mutating: true })).toBe(0);
     expect(world.fake.server.count()).toBeGreaterThan(0);
+  });
+
+  it('on a pull request, keeps the dry run and its cost difference as one comment that each push edits', async () => {
+    world = await createWorld(mariadb());
+    gh = await startGitHubRepoServer();
+    // The site is live, always awake (its registry entry records 41.48 USD a month).
+    await world.deploy();
+    const officeHours = EXAMPLE_SETTINGS.replace('awake: always', 'awake: Mon-Fri 07:00-20:00');
+    const env = { ...world.fake.env(), ...pullRequestRun(gh, 12, 'aaaaaaa1'.padEnd(40, '0')) };
+    world.fake.server.resetCalls();
+
+    const first = await runAction(ACTION, {
+      inputs: { ...files(world, officeHours), 'dry-run': 'true' },
+      env,
+      githubToken: gh.token,
+    });
+    expect(first.commands.filter((c) => c.command === 'warning' || c.command === 'error')).toEqual([]);
+    expect(first.exitCode).toBe(0);
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+    expect(gh.comments).toHaveLength(1);
+    const comment = gh.comments[0]!;
+    expect(comment).toMatchObject({ repository: 'example-org/moodle-build', issue: 12 });
+    expect(comment.body.split('\n').slice(0, 4)).toEqual([
+      '<!-- moodle-preview:plan:4-demo -->',
+      '### Preview site `4-demo`: what a deploy would change',
+      '',
+      'https://4-demo.preview-moodle.example.ac.uk — planned from aaaaaaa',
+    ]);
+    expect(comment.body).toContain('**Estimated Fargate cost:** −25.43 USD a month (now 41.48 USD)');
+    expect(comment.body).toMatch(
+      /^\| scheduledActions \| Mon-Fri 07:00-20:00 Europe\/London \| create \| mdl-4-demo-wake: cron\(0 7 \? \* MON,TUE,WED,THU,FRI \*\) Europe\/London → 1 to 4 tasks; /m,
+    );
+    // Only what would change is listed.
+    expect(comment.body).not.toContain('| service |');
+
+    // The next push: the same comment, edited, saying what this push would do.
+    const next = await runAction(ACTION, {
+      inputs: {
+        ...files(
+          world,
+          officeHours.replace('cpu: 1024', 'cpu: 2048').replace('memory: 2048', 'memory: 4096'),
+        ),
+        'dry-run': 'true',
+      },
+      env: { ...env, GITHUB_SHA: 'bbbbbbb2'.padEnd(40, '0') },
+      githubToken: gh.token,
+    });
+    expect(next.exitCode).toBe(0);
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0]!.id).toBe(comment.id);
+    expect(gh.comments[0]!.body).toContain('planned from bbbbbbb');
+    expect(gh.comments[0]!.body).toContain('**Estimated Fargate cost:** −9.38 USD a month (now 41.48 USD)');
+    expect(gh.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+
+    // A dry run on a push, or with pr-comment: false, comments nothing.
+    gh.requests.length = 0;
+    const push = await runAction(ACTION, {
+      inputs: { ...files(world, officeHours), 'dry-run': 'true' },
+      env: { ...env, GITHUB_EVENT_NAME: 'push' },
+      githubToken: gh.token,
+    });
+    const off = await runAction(ACTION, {
+      inputs: { ...files(world, officeHours), 'dry-run': 'true', 'pr-comment': 'false' },
+      env,
+      githubToken: gh.token,
+    });
+    expect([push.exitCode, off.exitCode]).toEqual([0, 0]);
+    expect(gh.requests).toEqual([]);
   });
 
   it('stops at bad settings or inputs with a clear error and no AWS call', async () => {

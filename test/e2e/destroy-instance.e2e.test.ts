@@ -9,13 +9,17 @@ import { runAction } from '../harness/run-action.js';
 import { createWorld, minimalSettings, type World } from '../deploy/world.js';
 import { remainsOf } from '../destroy/world.js';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
+import { startGitHubRepoServer, type GitHubRepoServer } from '../servers/github-repo.js';
 
 const ACTION = 'actions/destroy-instance';
 const mariadb = useMariaDb();
 let world: World | undefined;
+let gh: GitHubRepoServer | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
+  await gh?.close();
+  gh = undefined;
 });
 
 function platformFile(w: World): string {
@@ -89,6 +93,49 @@ describe('destroy-instance bundle', () => {
     );
     await conn.end();
     expect(dbs).toEqual([]);
+  }, 300_000);
+
+  it('marks the deployments of the site’s GitHub environment inactive, once', async () => {
+    world = await createWorld(mariadb());
+    gh = await startGitHubRepoServer();
+    await world.deploy(minimalSettings('site-g'));
+    const url = 'https://site-g.preview-moodle.example.ac.uk';
+    // Two deploy jobs ran in preview/site-g (GitHub made the older inactive); another site's stays.
+    const older = gh.addDeployment('example-org/moodle-build', 'preview/site-g', url, 'inactive');
+    const live = gh.addDeployment('example-org/moodle-build', 'preview/site-g', url);
+    const other = gh.addDeployment('example-org/moodle-build', 'preview/site-h', 'https://site-h.example');
+    const inputs = { 'preview-link': 'site-g', platform: platformFile(world), 'wait-minutes': '2' };
+    const env = { ...world.fake.env(), GITHUB_API_URL: gh.url };
+
+    const dry = await runAction(ACTION, {
+      inputs: { ...inputs, 'dry-run': 'true' },
+      env,
+      githubToken: gh.token,
+    });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.summary).toContain(
+      'GitHub environment preview/site-g: 1 deployment(s) would be marked inactive',
+    );
+    expect(gh.requests.filter((r) => r.method === 'POST')).toEqual([]);
+
+    const destroyed = await runAction(ACTION, { inputs, env, githubToken: gh.token, timeoutMs: 120_000 });
+    expect(destroyed.commands.filter((c) => c.command === 'warning' || c.command === 'error')).toEqual([]);
+    expect(destroyed.exitCode).toBe(0);
+    expect(destroyed.summary).toContain('GitHub environment preview/site-g: 1 deployment(s) marked inactive');
+    expect([gh.stateOf(older.id), gh.stateOf(live.id), gh.stateOf(other.id)]).toEqual([
+      'inactive',
+      'inactive',
+      'success',
+    ]);
+    // The token is the runner's secret: masked.
+    expect(destroyed.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toContain(
+      gh.token,
+    );
+
+    gh.requests.length = 0;
+    const again = await runAction(ACTION, { inputs, env, githubToken: gh.token });
+    expect(again.exitCode).toBe(0);
+    expect(gh.requests.filter((r) => r.method === 'POST')).toEqual([]);
   }, 300_000);
 
   it('stops at bad inputs with a clear error and no AWS call', async () => {

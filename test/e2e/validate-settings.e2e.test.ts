@@ -21,6 +21,7 @@ describe('validate-settings bundle, run as the Actions runner runs it', () => {
     expect(r.exitCode).toBe(0);
     expect(r.outputs['preview-link']).toBe('4-demo');
     expect(r.outputs.url).toBe('https://4-demo.preview-moodle.example.ac.uk');
+    expect(r.outputs.environment).toBe('preview/4-demo');
     expect(r.outputs['plan-file']).toBe(path.join(r.runnerTemp, 'plan-4-demo.json'));
     // The bundle's plan is the CLI's plan: both equal the committed golden file.
     expect(planJson).toBe(await readFile('test/golden/plan-4-demo.json', 'utf8'));

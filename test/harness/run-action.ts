@@ -47,6 +47,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Keep RUNNER_TEMP after the run (the caller removes `result.runnerTemp`). */
   keepTemp?: boolean;
+  /**
+   * What a `${{ github.token }}` input default becomes (the runner gives the job's token). Default
+   * empty: a test that is not about GitHub makes no call to it.
+   */
+  githubToken?: string;
 }
 
 interface ActionYml {
@@ -137,7 +142,10 @@ export async function runAction(actionDir: string, options: RunOptions = {}): Pr
     ...files,
   };
   for (const [name, spec] of Object.entries(meta.inputs ?? {})) {
-    if (spec.default !== undefined) env[inputVariable(name)] = String(spec.default);
+    if (spec.default === undefined) continue;
+    env[inputVariable(name)] = /^\$\{\{\s*github\.token\s*\}\}$/.test(String(spec.default))
+      ? (options.githubToken ?? '')
+      : String(spec.default);
   }
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = value;
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;

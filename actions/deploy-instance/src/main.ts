@@ -1,4 +1,5 @@
 // deploy-instance: settings.yml → plan → what exists → changes → apply → wait → outputs + summary.
+import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import {
   booleanInput,
@@ -20,6 +21,9 @@ import {
   dbProvisioner,
   rollbackSite,
   workflowSource,
+  commentMarker,
+  commentOnEventPullRequest,
+  planComment,
 } from '@moodle-preview/core';
 
 export const INPUTS = {
@@ -32,6 +36,8 @@ export const INPUTS = {
   takeover: 'takeover',
   rollback: 'rollback',
   rollbackTo: 'rollback-to',
+  githubToken: 'github-token',
+  prComment: 'pr-comment',
 } as const;
 
 export const OUTPUTS = {
@@ -54,6 +60,8 @@ export interface Inputs {
   takeover: string | undefined;
   rollback: boolean;
   rollbackTo: string | undefined;
+  githubToken: string | undefined;
+  prComment: boolean;
 }
 
 export function getInputs(): Inputs {
@@ -67,12 +75,15 @@ export function getInputs(): Inputs {
     takeover: optionalInput(INPUTS.takeover),
     rollback: booleanInput(INPUTS.rollback, false),
     rollbackTo: optionalInput(INPUTS.rollbackTo),
+    githubToken: optionalInput(INPUTS.githubToken),
+    prComment: booleanInput(INPUTS.prComment, true),
   };
 }
 
 export function run(): Promise<void> {
   return runAction(async () => {
     const inputs = getInputs();
+    if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const { site, platform } = await loadSite(
       inputs.settings,
       findPlatformFile(inputs.settings, inputs.platform),
@@ -144,6 +155,17 @@ export function run(): Promise<void> {
           ]),
         ])
         .write();
+      // On a pull request, the dry run is one comment that every push edits.
+      if (inputs.dryRun && inputs.prComment) {
+        await commentOnEventPullRequest({
+          token: inputs.githubToken,
+          env: process.env,
+          readFile: (path) => readFileSync(path, 'utf8'),
+          marker: commentMarker('plan', plan.site),
+          text: planComment(result, process.env.GITHUB_SHA?.slice(0, 7)),
+          log,
+        });
+      }
     } finally {
       destroyAwsClients(clients);
     }

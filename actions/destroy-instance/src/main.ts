@@ -25,6 +25,8 @@ import {
   siteOfBranch,
   SettingsError,
   type SitePlan,
+  deactivateSiteEnvironment,
+  previewEnvironment,
 } from '@moodle-preview/core';
 
 export const INPUTS = {
@@ -39,6 +41,7 @@ export const INPUTS = {
   wait: 'wait',
   waitMinutes: 'wait-minutes',
   dbAccess: 'db-access',
+  githubToken: 'github-token',
 } as const;
 
 export const OUTPUTS = {
@@ -60,6 +63,7 @@ export interface Inputs {
   wait: boolean;
   waitMinutes: number;
   dbAccess: 'task' | 'direct';
+  githubToken: string | undefined;
 }
 
 export function getInputs(): Inputs {
@@ -89,6 +93,7 @@ export function getInputs(): Inputs {
     wait: booleanInput(INPUTS.wait, true),
     waitMinutes: integerInput(INPUTS.waitMinutes, 30, 1, 24 * 60),
     dbAccess: choiceInput(INPUTS.dbAccess, ['task', 'direct'] as const, 'task'),
+    githubToken: optionalInput(INPUTS.githubToken),
   };
 }
 
@@ -106,6 +111,7 @@ function platformFile(inputs: Inputs): string {
 export function run(): Promise<void> {
   return runAction(async () => {
     const inputs = getInputs();
+    if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const file = platformFile(inputs);
     let plan: SitePlan | undefined;
     let platform;
@@ -155,6 +161,14 @@ export function run(): Promise<void> {
         actor: process.env.GITHUB_ACTOR ?? 'github-actions',
       });
       core.info(renderDestroyResult(result));
+      // The site's GitHub environment no longer links to a site that is gone.
+      const environment = await deactivateSiteEnvironment({
+        token: inputs.githubToken,
+        env: process.env,
+        previewLink: result.previewLink,
+        dryRun: inputs.dryRun,
+        log,
+      });
       core.setOutput(OUTPUTS.previewLink, result.previewLink);
       core.setOutput(OUTPUTS.removed, String(result.removed));
       core.setOutput(OUTPUTS.kept, JSON.stringify(result.kept));
@@ -162,6 +176,11 @@ export function run(): Promise<void> {
       await core.summary
         .addHeading(`${inputs.dryRun ? 'Dry run of ' : ''}destroy of ${result.previewLink}`, 3)
         .addRaw(`<p>${destroyVerdict(result)}</p>`)
+        .addRaw(
+          environment
+            ? `<p>GitHub environment ${previewEnvironment(result.previewLink)}: ${environment.deactivated.length} deployment(s) ${inputs.dryRun ? 'would be ' : ''}marked inactive</p>`
+            : '',
+        )
         .addTable([
           ['resource', 'name', 'result', 'note'].map((data) => ({ data, header: true })),
           ...destroyRows(result).map((r) => [

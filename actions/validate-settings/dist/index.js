@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6234);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(316);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6234:
+/***/ 316:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31371,14 +31371,14 @@ class SettingsError extends errors_ConfigurationError {
  * `fetch failed: getaddrinfo ENOTFOUND demo.example`. Node's fetch, the SDK and mysql2 wrap the
  * error that says what went wrong (DNS, TLS, refused connection) in one that does not.
  */
-function describeError(err) {
+function errors_describeError(err) {
     const parts = [];
     const seen = new Set();
     let current = err;
     while (current !== undefined && current !== null && !seen.has(current) && parts.length < 6) {
         seen.add(current);
         if (current instanceof AggregateError && current.errors.length) {
-            const inner = current.errors.map((e) => describeError(e)).join('; ');
+            const inner = current.errors.map((e) => errors_describeError(e)).join('; ');
             parts.push(current.message ? `${current.message} (${inner})` : inner);
             break;
         }
@@ -31470,13 +31470,13 @@ async function runAction(body) {
             setFailed(`${err.problems.length} problem(s) in the settings; each is annotated at its line`);
         }
         else if (err instanceof errors_ConfigurationError) {
-            setFailed(describeError(err));
+            setFailed(errors_describeError(err));
         }
         else {
             const e = err instanceof Error ? err : new Error(String(err));
             core_debug(e.stack ?? '');
             // With what it wraps: `fetch failed` alone does not say `getaddrinfo ENOTFOUND …`.
-            setFailed(describeError(e));
+            setFailed(errors_describeError(e));
         }
     }
 }
@@ -42240,6 +42240,20 @@ const round = (n, digits) => Math.round(n * 10 ** digits) / 10 ** digits;
 const money = (amount, currency) => `${amount.toFixed(2)} ${currency}`;
 /** The estimate in one line: `8.02 USD a month (1 task(s) × 282.6 h awake: 141.3 vCPU-h, 282.6 GB-h)`. */
 const describeEstimate = (e) => `${money(e.monthly, e.currency)} a month (${e.tasks} task(s) × ${e.awakeHours} h awake: ${e.vcpuHours} vCPU-h, ${e.gbHours} GB-h)`;
+/**
+ * What a plan's estimate changes against the one recorded by the last deploy (the registry entry's):
+ * `+18.20 USD a month (now 18.20 USD)`, `no change`, or `+36.40 USD a month (a new site)`.
+ */
+function describeCostChange(next, previous) {
+    if (!previous)
+        return `+${money(next.monthly, next.currency)} a month (a new site)`;
+    if (previous.currency !== next.currency)
+        return `now ${money(previous.monthly, previous.currency)}, estimated in another currency`;
+    const delta = Math.round((next.monthly - previous.monthly) * 100) / 100;
+    if (delta === 0)
+        return `no change (${money(next.monthly, next.currency)} a month)`;
+    return `${delta > 0 ? '+' : '−'}${money(Math.abs(delta), next.currency)} a month (now ${money(previous.monthly, previous.currency)})`;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/plan/site-plan.js
 
@@ -42709,6 +42723,73 @@ function renderPlan(plan) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/github/deployments.js
+// A site's GitHub environment: deploy-instance's job runs in `preview/<preview_link>` with the site's
+// URL, so GitHub records a deployment per deploy and the branch and its pull requests show "View
+// deployment". When the site is destroyed, its deployments are marked inactive so none of them still
+// links to a site that is gone (https://docs.github.com/en/rest/deployments/statuses: an `inactive`
+// status; GitHub lists a deployment's statuses newest first).
+
+
+/** The GitHub environment a site's deploy job runs in. */
+const previewEnvironment = (previewLink) => `preview/${previewLink}`;
+/**
+ * Give every deployment of `environment` whose newest status is not already `inactive` an inactive
+ * status. Deployments of other environments are not touched; a second run adds nothing.
+ */
+async function deactivateEnvironment(rest, repository, environment, options) {
+    const base = `/repos/${encodeURIComponent(repository.owner)}/${encodeURIComponent(repository.repo)}/deployments`;
+    const deployments = await rest.paginate(`${base}?environment=${encodeURIComponent(environment)}`, `list the deployments of ${environment} in ${repositoryName(repository)}`);
+    const deactivated = [];
+    for (const d of deployments) {
+        // The filter is GitHub's; a server that ignored it must not make us touch other environments.
+        if (d.environment !== environment)
+            continue;
+        const [latest] = await rest.request('GET', `${base}/${d.id}/statuses?per_page=1`, `read the status of deployment ${d.id}`);
+        if (latest?.state === 'inactive')
+            continue;
+        deactivated.push(d.id);
+        if (options.dryRun)
+            continue;
+        await rest.request('POST', `${base}/${d.id}/statuses`, `mark deployment ${d.id} inactive`, {
+            state: 'inactive',
+            description: (options.description ?? 'the preview site was destroyed').slice(0, 140),
+        });
+    }
+    options.log.info(deactivated.length
+        ? `${environment}: ${options.dryRun ? 'would mark' : 'marked'} ${deactivated.length} of ${deployments.length} deployment(s) inactive`
+        : `${environment}: no active deployment (${deployments.length} in all)`);
+    return { environment, deployments: deployments.length, deactivated };
+}
+/**
+ * After a destroy in a workflow run: mark the site's environment's deployments in this repository
+ * inactive. A failure (the job lacks `deployments: write`, GitHub cannot be reached) is a warning that
+ * says why: the site is gone either way, and the next destroy run (a no-op on AWS) finishes this.
+ */
+async function deactivateSiteEnvironment(options) {
+    const { env, log } = options;
+    const environment = previewEnvironment(options.previewLink);
+    if (!options.token || !env.GITHUB_REPOSITORY) {
+        log.info(`no github-token (or GITHUB_REPOSITORY): the deployments of ${environment} are left as they are`);
+        return undefined;
+    }
+    const rest = new GitHubRest({
+        apiUrl: githubApiUrl(env),
+        token: options.token,
+        permissionHelp: 'deployments: write',
+    });
+    try {
+        return await deactivateEnvironment(rest, parseRepository(env.GITHUB_REPOSITORY), environment, {
+            log,
+            dryRun: options.dryRun,
+        });
+    }
+    catch (err) {
+        log.warning(`the deployments of ${environment} are still shown as active: ${describeError(err)}`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // validate-settings: settings.yml + platform file → problems as annotations, or the plan as output.
 
@@ -42716,7 +42797,12 @@ function renderPlan(plan) {
 
 
 const INPUTS = { settings: 'settings', platform: 'platform' };
-const OUTPUTS = { previewLink: 'preview-link', url: 'url', planFile: 'plan-file' };
+const OUTPUTS = {
+    previewLink: 'preview-link',
+    url: 'url',
+    environment: 'environment',
+    planFile: 'plan-file',
+};
 function getInputs() {
     return {
         settings: optionalInput(INPUTS.settings) ?? 'settings.yml',
@@ -42733,6 +42819,7 @@ function run() {
         await (0,promises_namespaceObject.writeFile)(planFile, `${JSON.stringify(plan, null, 2)}\n`);
         setOutput(OUTPUTS.previewLink, plan.site);
         setOutput(OUTPUTS.url, plan.url);
+        setOutput(OUTPUTS.environment, previewEnvironment(plan.site));
         setOutput(OUTPUTS.planFile, planFile);
         await summary
             .addHeading(`Plan for ${plan.site}`, 3)

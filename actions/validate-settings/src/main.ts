@@ -8,12 +8,18 @@ import {
   loadSite,
   optionalInput,
   planSite,
+  previewEnvironment,
   renderPlan,
   runAction,
 } from '@moodle-preview/core';
 
 export const INPUTS = { settings: 'settings', platform: 'platform' } as const;
-export const OUTPUTS = { previewLink: 'preview-link', url: 'url', planFile: 'plan-file' } as const;
+export const OUTPUTS = {
+  previewLink: 'preview-link',
+  url: 'url',
+  environment: 'environment',
+  planFile: 'plan-file',
+} as const;
 
 export interface Inputs {
   settings: string;
@@ -40,6 +46,7 @@ export function run(): Promise<void> {
     await writeFile(planFile, `${JSON.stringify(plan, null, 2)}\n`);
     core.setOutput(OUTPUTS.previewLink, plan.site);
     core.setOutput(OUTPUTS.url, plan.url);
+    core.setOutput(OUTPUTS.environment, previewEnvironment(plan.site));
     core.setOutput(OUTPUTS.planFile, planFile);
     await core.summary
       .addHeading(`Plan for ${plan.site}`, 3)

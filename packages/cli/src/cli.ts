@@ -95,8 +95,9 @@ const COMMANDS: Record<string, { usage: string; run: Command }> = {
   },
   sweep: {
     usage:
-      'sweep [--dry-run] [--json] [--markdown FILE] [--db-access task|direct] [--platform FILE]\n' +
-      '                                           destroy sites past their expiry (data kept), list those expiring soon',
+      'sweep [--dry-run] [--json] [--markdown FILE] [--github] [--db-access task|direct] [--platform FILE]\n' +
+      '                                           destroy sites past their expiry (data kept), list those expiring soon;\n' +
+      '                                           --github: comment on their pull requests (GITHUB_TOKEN)',
     run: (args, io) => sweep(args, io),
   },
   cost: {

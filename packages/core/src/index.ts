@@ -35,6 +35,9 @@ export { diffPlans, type PlanChange } from './plan/diff.js';
 export * from './logger.js';
 export { isCredentialName, isPasswordName, redactSecrets, secretForms } from './secrets.js';
 export * from './github/action-io.js';
+export * from './github/rest.js';
+export * from './github/deployments.js';
+export * from './github/pr-comment.js';
 export {
   awsClientConfig,
   createAwsClients,
@@ -44,7 +47,7 @@ export {
 } from './aws/clients.js';
 export * from './registry/site-registry.js';
 export { deploySite, type DeployOptions, type DeployResult } from './deploy/deploy.js';
-export { renderResult, resultRows } from './deploy/summary.js';
+export { planComment, renderResult, resultRows } from './deploy/summary.js';
 export { findConflicts, guardConflicts, type DataConflict } from './deploy/conflict-guard.js';
 export { DeploymentFailedError, waitForDeployment } from './deploy/wait.js';
 export type {
@@ -142,5 +145,6 @@ export * from './restore/index.js';
 export * from './iam/index.js';
 export * from './fleet/awake-schedule.js';
 export * from './fleet/cost-estimate.js';
+export * from './fleet/expiry-github.js';
 export * from './fleet/wake-sleep.js';
 export * from './fleet/expiry-sweep.js';

@@ -1,6 +1,8 @@
 // mdl-preview sweep: destroy the previews whose expiry day has come (their data kept, recorded as
 // retired) and list the ones expiring soon; sweep-expired.yml runs it daily. --markdown writes the
 // step summary, --json what a workflow reads (the destroyed sites, the expiring ones and their branches).
+// --github (with GITHUB_TOKEN) tells each site's repository: a comment on an expiring site's open
+// pull request, the destroyed sites' environments marked inactive.
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,7 +11,10 @@ import {
   destroyAwsClients,
   destroySite,
   findPlatformFile,
+  GitHubRest,
+  githubApiUrl,
   lineLogger,
+  noticeExpiryOnGitHub,
   loadPlatformFile,
   oneOffTaskRunner,
   SettingsError,
@@ -29,6 +34,7 @@ export async function sweep(args: string[], io: CliIO, make = createAwsClients):
       'db-access': { type: 'string', default: 'task' },
       json: { type: 'boolean', default: false },
       markdown: { type: 'string' },
+      github: { type: 'boolean', default: false },
     },
     allowPositionals: true,
   });
@@ -36,6 +42,14 @@ export async function sweep(args: string[], io: CliIO, make = createAwsClients):
   const dbAccess = values['db-access'];
   if (dbAccess !== 'task' && dbAccess !== 'direct')
     throw new UsageError('--db-access must be task or direct');
+  // Checked before anything is destroyed: a sweep that cannot tell GitHub does not start.
+  const rest = values.github
+    ? new GitHubRest({
+        apiUrl: githubApiUrl(io.env),
+        token: io.env.GITHUB_TOKEN ?? '',
+        permissionHelp: 'pull-requests: write, deployments: write',
+      })
+    : undefined;
   const platformFile = findPlatformFile(path.resolve('settings.yml'), values.platform, io.env);
   const loaded = await loadPlatformFile(platformFile);
   if (!loaded.value) throw new SettingsError(loaded.problems);
@@ -67,8 +81,9 @@ export async function sweep(args: string[], io: CliIO, make = createAwsClients):
           now: () => now,
         }),
     });
+    const github = rest ? await noticeExpiryOnGitHub({ result: r, rest, log }) : undefined;
     if (values.markdown) await appendFile(values.markdown, sweepMarkdown(r));
-    if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+    if (values.json) io.stdout(`${JSON.stringify({ ...r, ...(github ? { github } : {}) }, null, 2)}\n`);
     else {
       const rows = [
         ...r.expired.map((s) => [

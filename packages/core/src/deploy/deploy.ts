@@ -47,6 +47,8 @@ export interface DeployResult {
   dryRun: boolean;
   deploymentId?: string;
   arns: Partial<Record<ResourceId, string>>;
+  /** The monthly estimate the last deploy recorded (none for a new or destroyed site). */
+  previousEstimate?: { monthly: number; currency: string };
 }
 
 /** Fail early, with a fix, when there are no credentials or AWS cannot be reached. */
@@ -143,8 +145,13 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
   const changed = ordered.some((i) => i.action !== 'none') || takenOver !== undefined;
   for (const i of ordered) if (i.arn) env.refs.set(i.id, i.arn);
 
+  const previousEstimate =
+    previousEntry && !previousEntry.destroyedAt && previousEntry.estimate
+      ? { previousEstimate: { ...previousEntry.estimate } }
+      : {};
   if (options.dryRun || !changed) {
     return {
+      ...previousEstimate,
       plan,
       inspections: ordered,
       changed,
@@ -200,6 +207,7 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
     );
   }
   return {
+    ...previousEstimate,
     plan,
     inspections: ordered,
     changed,

@@ -1,5 +1,5 @@
 // The deploy's result for people: one row per resource with what happened and what changed.
-import { describeEstimate } from '../fleet/cost-estimate.js';
+import { describeCostChange, describeEstimate } from '../fleet/cost-estimate.js';
 import type { DeployResult } from './deploy.js';
 
 const VERB = {
@@ -41,4 +41,33 @@ export function renderResult(result: DeployResult): string {
     verdict,
     `Estimated Fargate cost: ${describeEstimate(result.plan.estimate)}`,
   ].join('\n');
+}
+
+/** A table cell: no line breaks, and no `|` to end the cell early. */
+const cell = (s: string) => s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+
+/**
+ * The dry run as one pull-request comment: what would change, and what the change costs a month
+ * against the estimate the last deploy recorded. `revision` names the commit it was planned from.
+ */
+export function planComment(result: DeployResult, revision?: string): string {
+  const { plan } = result;
+  const changing = resultRows(result).filter((r) => r.result !== 'unchanged');
+  const lines = [
+    `### Preview site \`${plan.site}\`: ${result.changed ? 'what a deploy would change' : 'nothing to change'}`,
+    '',
+    `${plan.url}${revision ? ` — planned from ${revision}` : ''}`,
+    '',
+    `**Estimated Fargate cost:** ${describeCostChange(plan.estimate, result.previousEstimate)}`,
+    '',
+    `<sub>${describeEstimate(plan.estimate)}</sub>`,
+  ];
+  if (changing.length) {
+    lines.push('', '| resource | name | would | changes |', '| --- | --- | --- | --- |');
+    for (const r of changing)
+      lines.push(
+        `| ${cell(r.resource)} | ${cell(r.name)} | ${cell(r.result.replace(/^would /, ''))} | ${cell(r.changes)} |`,
+      );
+  }
+  return lines.join('\n');
 }

@@ -53,3 +53,19 @@ export const money = (amount: number, currency: string) => `${amount.toFixed(2)}
 /** The estimate in one line: `8.02 USD a month (1 task(s) × 282.6 h awake: 141.3 vCPU-h, 282.6 GB-h)`. */
 export const describeEstimate = (e: CostEstimate) =>
   `${money(e.monthly, e.currency)} a month (${e.tasks} task(s) × ${e.awakeHours} h awake: ${e.vcpuHours} vCPU-h, ${e.gbHours} GB-h)`;
+
+/**
+ * What a plan's estimate changes against the one recorded by the last deploy (the registry entry's):
+ * `+18.20 USD a month (now 18.20 USD)`, `no change`, or `+36.40 USD a month (a new site)`.
+ */
+export function describeCostChange(
+  next: Pick<CostEstimate, 'monthly' | 'currency'>,
+  previous: { monthly: number; currency: string } | undefined,
+): string {
+  if (!previous) return `+${money(next.monthly, next.currency)} a month (a new site)`;
+  if (previous.currency !== next.currency)
+    return `now ${money(previous.monthly, previous.currency)}, estimated in another currency`;
+  const delta = Math.round((next.monthly - previous.monthly) * 100) / 100;
+  if (delta === 0) return `no change (${money(next.monthly, next.currency)} a month)`;
+  return `${delta > 0 ? '+' : '−'}${money(Math.abs(delta), next.currency)} a month (now ${money(previous.monthly, previous.currency)})`;
+}

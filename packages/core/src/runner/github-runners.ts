@@ -2,6 +2,7 @@
 // JIT runner configs, the runner list and runner removal, with refusals turned into errors that say
 // which token is needed. https://docs.github.com/en/rest/actions/self-hosted-runners
 import { ConfigurationError } from '../errors.js';
+import { parseRepository } from '../github/rest.js';
 
 /** Where runners are registered: one repository, or an organisation (its runner groups). */
 export type RunnerScope =
@@ -51,11 +52,8 @@ export const scopeName = (scope: RunnerScope) =>
 
 /** `owner/repo` → repository scope; `org:<name>` or organization → organisation scope. */
 export function parseRunnerScope(repository: string, organization: boolean): RunnerScope {
-  const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(repository);
-  if (!m) throw new ConfigurationError(`repository must be owner/name, got "${repository}"`);
-  return organization
-    ? { kind: 'organization', org: m[1]! }
-    : { kind: 'repository', owner: m[1]!, repo: m[2]! };
+  const { owner, repo } = parseRepository(repository);
+  return organization ? { kind: 'organization', org: owner } : { kind: 'repository', owner, repo };
 }
 
 export class GitHubRunnersClient {
