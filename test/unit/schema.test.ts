@@ -1,5 +1,5 @@
 // settings.schema.json / platform.schema.json are generated from the zod schemas and committed, and
-// the README documents every key.
+// docs/settings.md documents every key.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from '@jest/globals';
 import { platformSchema, settingsJsonSchemas, siteSchema } from '@moodle-preview/core';
@@ -42,9 +42,9 @@ describe('JSON Schemas for editors', () => {
   });
 });
 
-describe('README', () => {
+describe('docs/settings.md', () => {
   it('documents every settings and platform key', async () => {
-    const readme = await readFile('README.md', 'utf8');
+    const readme = await readFile('docs/settings.md', 'utf8');
     const missing = [
       ...keyPaths(siteSchema.shape as Shape),
       ...keyPaths(platformSchema.shape as Shape),

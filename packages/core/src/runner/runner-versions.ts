@@ -1,6 +1,6 @@
 // The actions/runner releases the ec2-runner may install, each with the SHA-256 of its linux-x64
-// tarball: the boot script refuses a download whose checksum differs. Bump process: README, section
-// "ec2-runner" → "Runner versions".
+// tarball: the boot script refuses a download whose checksum differs. Bump process:
+// actions/ec2-runner/README.md, "Runner versions".
 import { ConfigurationError } from '../errors.js';
 
 export interface RunnerRelease {
@@ -53,7 +53,7 @@ export function resolveRunnerRelease(
     throw new ConfigurationError(
       `runner version ${v} has no verified SHA-256 in the suite's table: give runner-sha256 (download ` +
         `actions-runner-linux-x64-${v}.tar.gz from https://github.com/actions/runner/releases/tag/v${v}, run ` +
-        `sha256sum on it and compare with the release notes), or add it to the table (README: Runner versions)`,
+        `sha256sum on it and compare with the release notes), or add it to the table (actions/ec2-runner/README.md: Runner versions)`,
     );
   return {
     version: v,

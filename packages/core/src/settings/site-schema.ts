@@ -1,5 +1,5 @@
 // The schema of a site's settings.yml. Each key's description says what is allowed: it is shown in
-// error messages, written into settings.schema.json for editors, and documented in the README.
+// error messages, written into settings.schema.json for editors, and documented in docs/settings.md.
 import { z } from 'zod';
 import {
   DNS_LABEL,
