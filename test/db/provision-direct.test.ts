@@ -89,8 +89,8 @@ async function silentListener(): Promise<{
 }
 
 describe('the MariaDB test server', () => {
-  it('starts quickly, on loopback, with its own datadir', async () => {
-    expect(mariadb().startMs).toBeLessThan(5000);
+  // How fast it starts is not asserted here (timing belongs in bench/): under a parallel load it varies.
+  it('starts on loopback, with its own datadir', async () => {
     expect(mariadb().host).toBe('127.0.0.1');
     const [rows] = (await adminQuery('SELECT @@datadir AS datadir, @@socket AS socket')) as unknown as [
       { datadir: string; socket: string },

@@ -120,7 +120,7 @@ export function getInputs(): Inputs {
           subnetIds: listInput(INPUTS.subnetIds),
           securityGroupIds: listInput(INPUTS.securityGroupIds),
           iamInstanceProfile: required(INPUTS.iamInstanceProfile, mode),
-          marketType: choiceInput(INPUTS.marketType, MARKET_TYPES, 'on-demand') as MarketType,
+          marketType: choiceInput<MarketType>(INPUTS.marketType, MARKET_TYPES, 'on-demand'),
           volumeSizeGb: integerInput(INPUTS.volumeSizeGb, 100, 8, 16384),
           metadataHopLimit: integerInput(INPUTS.metadataHopLimit, 1, 1, 64),
           maxLifetimeMinutes: integerInput(INPUTS.maxLifetimeMinutes, 2880, 30, 7 * 24 * 60),

@@ -86868,13 +86868,29 @@ function describeError(err) {
         // Duck-typed, not `instanceof Error`: errors made in another realm (Node's fetch under a VM
         // context, as in jest) are errors all the same.
         const e = typeof current === 'object' ? current : {};
-        const text = typeof e.message === 'string' ? e.message || String(e.name) : String(current);
+        const text = typeof e.message === 'string' ? e.message || valueText(e.name) : valueText(current);
         const code = current.code;
         // Node's system errors carry the code in their message already; others (undici's) only in `code`.
         parts.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
         current = e.cause;
     }
     return parts.join(': ');
+}
+/** A thrown value that is not an Error, as text: a structure as its JSON, a scalar written out. */
+function valueText(v) {
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'object' && v !== null) {
+        try {
+            return JSON.stringify(v);
+        }
+        catch {
+            return Object.prototype.toString.call(v);
+        }
+    }
+    if (typeof v === 'function')
+        return `[function ${v.name || 'anonymous'}]`;
+    return String(v);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/action-io.js
@@ -96798,7 +96814,7 @@ function naming_siteNames(previewLink) {
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/settings/site-schema.js
 // The schema of a site's settings.yml. Each key's description says what is allowed: it is shown in
-// error messages, written into settings.schema.json for editors, and documented in the README.
+// error messages, written into settings.schema.json for editors, and documented in docs/settings.md.
 
 
 

@@ -31380,13 +31380,29 @@ function describeError(err) {
         // Duck-typed, not `instanceof Error`: errors made in another realm (Node's fetch under a VM
         // context, as in jest) are errors all the same.
         const e = typeof current === 'object' ? current : {};
-        const text = typeof e.message === 'string' ? e.message || String(e.name) : String(current);
+        const text = typeof e.message === 'string' ? e.message || valueText(e.name) : valueText(current);
         const code = current.code;
         // Node's system errors carry the code in their message already; others (undici's) only in `code`.
         parts.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
         current = e.cause;
     }
     return parts.join(': ');
+}
+/** A thrown value that is not an Error, as text: a structure as its JSON, a scalar written out. */
+function valueText(v) {
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'object' && v !== null) {
+        try {
+            return JSON.stringify(v);
+        }
+        catch {
+            return Object.prototype.toString.call(v);
+        }
+    }
+    if (typeof v === 'function')
+        return `[function ${v.name || 'anonymous'}]`;
+    return String(v);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/action-io.js
@@ -31663,12 +31679,27 @@ function passwordDriftWarning(user) {
     return (`user ${user} exists but refuses the password in the site's secret; it was not reset. ` +
         'Set it deliberately (ALTER USER) or restore the secret, or Moodle cannot connect');
 }
+/**
+ * One cell of a result row as text: null and absent as '', strings as they are, numbers written out,
+ * bytes as UTF-8 (mysql2 gives binary columns as Buffers), anything else as JSON.
+ */
+function cellText(c) {
+    if (c === null || c === undefined)
+        return '';
+    if (typeof c === 'string')
+        return c;
+    if (typeof c === 'number' || typeof c === 'bigint' || typeof c === 'boolean')
+        return String(c);
+    if (Buffer.isBuffer(c))
+        return c.toString('utf8');
+    return JSON.stringify(c);
+}
 /** Rows of `stateQueries` (any order, other rows ignored) back into a state. */
 function parseProvisionState(rows) {
     const state = { databases: [], userExists: false, grants: [] };
     const grants = new Map();
     for (const row of rows) {
-        const cells = row.map((c) => (c === null || c === undefined ? '' : String(c)));
+        const cells = row.map(cellText);
         const [tag, a = '', b = '', c = ''] = cells;
         if (tag === 'database')
             state.databases.push({ name: a, characterSet: b, collation: c });

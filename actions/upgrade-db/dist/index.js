@@ -79653,8 +79653,10 @@ function normalise_driftPaths(wanted, actual, at = '') {
             return [at || '(root)'];
         return Object.entries(wanted).flatMap(([k, v]) => normalise_driftPaths(v, actual[k], at ? `${at}.${k}` : k));
     }
-    return Object.is(wanted, actual) || String(wanted) === String(actual) ? [] : [at || '(root)'];
+    return Object.is(wanted, actual) || scalarText(wanted) === scalarText(actual) ? [] : [at || '(root)'];
 }
+/** A leaf as text for comparison (`1` and `'1'` are the same setting); a structure as its JSON. */
+const scalarText = (v) => typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 /** AWS tag lists (`[{key,value}]` or `[{Key,Value}]`) as a record. */
 function normalise_tagRecord(tags) {
     const out = {};
@@ -79844,7 +79846,7 @@ async function loadConfigFile(file) {
         text = await (0,promises_.readFile)(file, 'utf8');
     }
     catch (err) {
-        throw new errors/* ConfigurationError */.j1(`cannot read the config file ${file}: ${err.code ?? err}`);
+        throw new errors/* ConfigurationError */.j1(`cannot read the config file ${file}: ${err.code ?? (0,errors/* describeError */.Uc)(err)}`);
     }
     const { value, problems } = checkConfigText(file, text);
     if (!value)
@@ -79933,7 +79935,7 @@ function duration(params) {
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/settings/site-schema.js
 // The schema of a site's settings.yml. Each key's description says what is allowed: it is shown in
-// error messages, written into settings.schema.json for editors, and documented in the README.
+// error messages, written into settings.schema.json for editors, and documented in docs/settings.md.
 
 
 
@@ -80625,12 +80627,27 @@ function provision_sql_passwordDriftWarning(user) {
     return (`user ${user} exists but refuses the password in the site's secret; it was not reset. ` +
         'Set it deliberately (ALTER USER) or restore the secret, or Moodle cannot connect');
 }
+/**
+ * One cell of a result row as text: null and absent as '', strings as they are, numbers written out,
+ * bytes as UTF-8 (mysql2 gives binary columns as Buffers), anything else as JSON.
+ */
+function cellText(c) {
+    if (c === null || c === undefined)
+        return '';
+    if (typeof c === 'string')
+        return c;
+    if (typeof c === 'number' || typeof c === 'bigint' || typeof c === 'boolean')
+        return String(c);
+    if (Buffer.isBuffer(c))
+        return c.toString('utf8');
+    return JSON.stringify(c);
+}
 /** Rows of `stateQueries` (any order, other rows ignored) back into a state. */
 function provision_sql_parseProvisionState(rows) {
     const state = { databases: [], userExists: false, grants: [] };
     const grants = new Map();
     for (const row of rows) {
-        const cells = row.map((c) => (c === null || c === undefined ? '' : String(c)));
+        const cells = row.map(cellText);
         const [tag, a = '', b = '', c = ''] = cells;
         if (tag === 'database')
             state.databases.push({ name: a, characterSet: b, collation: c });
@@ -81334,12 +81351,12 @@ function versionQuery(database, tablePrefix) {
 }
 /** Rows of the query → the version; a database without them is not (yet) a Moodle database. */
 function versionFromRows(database, rows) {
-    const value = (name) => rows.find((r) => String(r[0]) === name)?.[1];
+    const value = (name) => rows.find((r) => cellText(r[0]) === name)?.[1];
     const version = value('version');
     const release = value('release');
     if (version === undefined || release === undefined)
         throw new errors/* ConfigurationError */.j1(`${database} has no Moodle version in its config table (version and release rows missing): is it a restored Moodle database?`);
-    return moodleVersion(String(version), String(release));
+    return moodleVersion(cellText(version), cellText(release));
 }
 async function readVersionDirect(server, database, tablePrefix = 'mdl_') {
     const sql = versionQuery(database, tablePrefix);
@@ -81373,7 +81390,7 @@ async function readVersionByTask(r) {
     });
     const result = await (0,followed_task/* runFollowedTask */.D2)(r.clients, {
         cluster: r.platform.cluster,
-        taskDefinitionArn: await (await purgeTaskDefinition(r.clients.ecs, r.site)).arn,
+        taskDefinitionArn: (await purgeTaskDefinition(r.clients.ecs, r.site)).arn,
         container: sql_task_SQL_TASK_CONTAINER,
         command: override.command,
         environment: override.environment,
@@ -103811,13 +103828,29 @@ function describeError(err) {
         // Duck-typed, not `instanceof Error`: errors made in another realm (Node's fetch under a VM
         // context, as in jest) are errors all the same.
         const e = typeof current === 'object' ? current : {};
-        const text = typeof e.message === 'string' ? e.message || String(e.name) : String(current);
+        const text = typeof e.message === 'string' ? e.message || valueText(e.name) : valueText(current);
         const code = current.code;
         // Node's system errors carry the code in their message already; others (undici's) only in `code`.
         parts.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
         current = e.cause;
     }
     return parts.join(': ');
+}
+/** A thrown value that is not an Error, as text: a structure as its JSON, a scalar written out. */
+function valueText(v) {
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'object' && v !== null) {
+        try {
+            return JSON.stringify(v);
+        }
+        catch {
+            return Object.prototype.toString.call(v);
+        }
+    }
+    if (typeof v === 'function')
+        return `[function ${v.name || 'anonymous'}]`;
+    return String(v);
 }
 
 

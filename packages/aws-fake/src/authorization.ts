@@ -3,6 +3,7 @@
 // the Service Authorization Reference
 // (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
 import type { AuthorizationRequest } from './types.js';
+import { text } from './params.js';
 
 export type TagMap = Record<string, string>;
 
@@ -10,7 +11,11 @@ export const authz = (
   action: string,
   resource: string,
   ...contexts: AuthorizationRequest['context'][]
-): AuthorizationRequest => ({ action, resource, context: Object.assign({}, ...contexts) });
+): AuthorizationRequest => ({
+  action,
+  resource,
+  context: Object.assign({}, ...contexts) as AuthorizationRequest['context'],
+});
 
 /** A resource's tags before the call: `aws:ResourceTag/<key>`. */
 export function resourceTags(tags: TagMap | undefined): Record<string, string> {
@@ -31,10 +36,7 @@ export function requestTags(tags: TagMap | undefined): Record<string, string | s
 export function tagMap(raw: unknown): TagMap {
   if (Array.isArray(raw))
     return Object.fromEntries(
-      raw.map((t: Record<string, unknown>) => [
-        String(t.Key ?? t.key ?? ''),
-        String(t.Value ?? t.value ?? ''),
-      ]),
+      raw.map((t: Record<string, unknown>) => [text(t.Key ?? t.key ?? ''), text(t.Value ?? t.value ?? '')]),
     );
   if (raw && typeof raw === 'object')
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));

@@ -55,11 +55,25 @@ export function describeError(err: unknown): string {
     // context, as in jest) are errors all the same.
     const e =
       typeof current === 'object' ? (current as { message?: unknown; name?: unknown; cause?: unknown }) : {};
-    const text = typeof e.message === 'string' ? e.message || String(e.name) : String(current);
+    const text = typeof e.message === 'string' ? e.message || valueText(e.name) : valueText(current);
     const code = (current as { code?: unknown }).code;
     // Node's system errors carry the code in their message already; others (undici's) only in `code`.
     parts.push(typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text);
     current = e.cause;
   }
   return parts.join(': ');
+}
+
+/** A thrown value that is not an Error, as text: a structure as its JSON, a scalar written out. */
+function valueText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null) {
+    try {
+      return JSON.stringify(v);
+    } catch {
+      return Object.prototype.toString.call(v);
+    }
+  }
+  if (typeof v === 'function') return `[function ${v.name || 'anonymous'}]`;
+  return String(v);
 }

@@ -1,6 +1,7 @@
 // The AWS query protocol (ELBv2 and other query services): form-encoded requests parsed into nested
 // params, JS results written back as the XML the SDK's deserialiser reads.
 import type { AwsServiceError } from '../errors.js';
+import { text } from '../params.js';
 
 /*
  * Request side. The SDK flattens its input into dotted form keys
@@ -176,7 +177,7 @@ function element(name: string, value: unknown): string {
     const inner = members(value as Record<string, unknown>);
     return inner ? `<${name}>${inner}</${name}>` : `<${name}/>`;
   }
-  return `<${name}>${escapeXml(String(value))}</${name}>`;
+  return `<${name}>${escapeXml(text(value))}</${name}>`;
 }
 
 function members(struct: Record<string, unknown>): string {

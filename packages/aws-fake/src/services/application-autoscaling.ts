@@ -108,7 +108,7 @@ export class AutoscalingFake implements ServiceHandler {
    * registration creates; and the CloudWatch alarms target tracking puts and deletes as the caller.
    */
   authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
-    const str = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
+    const str = (k: string) => (typeof params[k] === 'string' ? params[k] : undefined);
     const namespace = str('ServiceNamespace') ?? '';
     const resourceId = str('ResourceId') ?? '';
     const dimension = str('ScalableDimension') ?? '';

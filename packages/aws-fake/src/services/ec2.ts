@@ -9,6 +9,7 @@
 import { AwsServiceError } from '../errors.js';
 import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
 import { authz, passRoles, requestTags, resourceTags, tagMap } from '../authorization.js';
+import { text } from '../params.js';
 
 export interface Ec2Tag {
   Key: string;
@@ -177,7 +178,7 @@ export class Ec2Fake implements ServiceHandler {
       case 'CreateTags':
         return this.createTags(params);
       case 'GetConsoleOutput': {
-        const instance = this.get(String(params.InstanceId ?? ''));
+        const instance = this.get(text(params.InstanceId ?? ''));
         return {
           instanceId: instance.InstanceId,
           timestamp: this.ctx.now(),
@@ -220,13 +221,13 @@ export class Ec2Fake implements ServiceHandler {
         const profile = asRecord(params.IamInstanceProfile);
         const profileName =
           profile?.Name ??
-          String(profile?.Arn ?? '')
+          text(profile?.Arn ?? '')
             .split('/')
             .pop();
         return [
           ...created.map((c) => own(c.resource, requestTags(c.tags))),
-          own(`arn:aws:ec2:${this.ctx.region}::image/${String(params.ImageId ?? '')}`),
-          ...(params.SubnetId ? [own(arn(`subnet/${String(params.SubnetId)}`))] : []),
+          own(`arn:aws:ec2:${this.ctx.region}::image/${text(params.ImageId ?? '')}`),
+          ...(params.SubnetId ? [own(arn(`subnet/${text(params.SubnetId)}`))] : []),
           ...asList(params.SecurityGroupId).map((g) => own(arn(`security-group/${String(g)}`))),
           own(arn('network-interface/new')),
           ...created
@@ -235,7 +236,7 @@ export class Ec2Fake implements ServiceHandler {
               authz('ec2:CreateTags', c.resource, requestTags(c.tags), { 'ec2:CreateAction': action }),
             ),
           ...passRoles(
-            profileName ? [`arn:aws:iam::${this.ctx.accountId}:role/${String(profileName)}`] : [],
+            profileName ? [`arn:aws:iam::${this.ctx.accountId}:role/${text(profileName)}`] : [],
             'ec2.amazonaws.com',
           ),
         ];
@@ -246,10 +247,7 @@ export class Ec2Fake implements ServiceHandler {
         );
       case 'GetConsoleOutput':
         return [
-          own(
-            arn(`instance/${String(params.InstanceId ?? '')}`),
-            instanceTags(String(params.InstanceId ?? '')),
-          ),
+          own(arn(`instance/${text(params.InstanceId ?? '')}`), instanceTags(text(params.InstanceId ?? ''))),
         ];
       case 'CreateTags': {
         const tags = tagMap(asList(params.Tag));
@@ -263,9 +261,9 @@ export class Ec2Fake implements ServiceHandler {
   }
 
   private run(p: Record<string, unknown>): unknown {
-    const imageId = String(p.ImageId ?? '');
-    const instanceType = String(p.InstanceType ?? '');
-    const subnetId = String(p.SubnetId ?? '');
+    const imageId = text(p.ImageId ?? '');
+    const instanceType = text(p.InstanceType ?? '');
+    const subnetId = text(p.SubnetId ?? '');
     if (!imageId) throw invalid('MissingParameter', 'The request must contain the parameter ImageId');
     if (!/^ami-[0-9a-f]+$/.test(imageId))
       throw invalid('InvalidAMIID.Malformed', `Invalid id: "${imageId}" (expecting "ami-...")`);
@@ -277,7 +275,7 @@ export class Ec2Fake implements ServiceHandler {
       throw invalid('InvalidParameterValue', 'the fake launches exactly one instance per call');
     const marketOptions = asRecord(p.InstanceMarketOptions);
     const market = marketOptions?.MarketType === 'spot' ? 'spot' : 'on-demand';
-    const clientToken = p.ClientToken === undefined ? undefined : String(p.ClientToken);
+    const clientToken = p.ClientToken === undefined ? undefined : text(p.ClientToken);
     // Idempotency: the same client token answers the same reservation, launching nothing new.
     // https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
     // The same token with other parameters is refused, not answered with the earlier launch.
@@ -318,7 +316,7 @@ export class Ec2Fake implements ServiceHandler {
       if (s?.ResourceType !== 'instance') continue;
       for (const t of asList(s.Tag)) {
         const tag = asRecord(t);
-        if (tag) tags.push({ Key: String(tag.Key), Value: String(tag.Value ?? '') });
+        if (tag) tags.push({ Key: text(tag.Key), Value: text(tag.Value ?? '') });
       }
     }
     const reservationId = `r-${this.ctx.id(17)}`;
@@ -331,7 +329,7 @@ export class Ec2Fake implements ServiceHandler {
       State: 'pending',
       LaunchTime: this.ctx.now(),
       Tags: tags,
-      UserData: p.UserData === undefined ? undefined : String(p.UserData),
+      UserData: p.UserData === undefined ? undefined : text(p.UserData),
       Market: market,
       SpotOptions: asRecord(marketOptions?.SpotOptions),
       MetadataOptions: asRecord(p.MetadataOptions),
@@ -339,7 +337,7 @@ export class Ec2Fake implements ServiceHandler {
       InstanceInitiatedShutdownBehavior:
         p.InstanceInitiatedShutdownBehavior === undefined
           ? undefined
-          : String(p.InstanceInitiatedShutdownBehavior),
+          : text(p.InstanceInitiatedShutdownBehavior),
       IamInstanceProfile: asRecord(p.IamInstanceProfile),
       ClientToken: clientToken,
       request,
@@ -389,7 +387,7 @@ export class Ec2Fake implements ServiceHandler {
     let found = ids.length ? ids.map((id) => this.instances.get(id)!) : [...this.instances.values()];
     for (const f of asList(p.Filter)) {
       const filter = asRecord(f) ?? {};
-      const name = String(filter.Name ?? '');
+      const name = text(filter.Name ?? '');
       const values = asList(filter.Value).map(String);
       found = found.filter((i) => matches(i, name, values));
     }
@@ -404,8 +402,7 @@ export class Ec2Fake implements ServiceHandler {
         'InvalidParameterCombination',
         'The parameter instancesSet cannot be used with the parameter maxResults',
       );
-    const start =
-      p.NextToken === undefined ? 0 : Number(Buffer.from(String(p.NextToken), 'base64').toString());
+    const start = p.NextToken === undefined ? 0 : Number(Buffer.from(text(p.NextToken), 'base64').toString());
     if (!Number.isInteger(start) || start < 0)
       throw invalid('InvalidParameterValue', 'Unable to parse pagination token');
     const page = max === undefined ? found.slice(start) : found.slice(start, start + max);
@@ -447,8 +444,8 @@ export class Ec2Fake implements ServiceHandler {
     const instances = ids.map((id) => this.get(id));
     for (const i of instances) {
       for (const t of tags) {
-        const key = String(t.Key ?? '');
-        const value = String(t.Value ?? '');
+        const key = text(t.Key ?? '');
+        const value = text(t.Value ?? '');
         const existing = i.Tags.find((x) => x.Key === key);
         if (existing) existing.Value = value;
         else i.Tags.push({ Key: key, Value: value });
@@ -509,7 +506,7 @@ function element(name: string, value: unknown): string {
     return `<${name}>${Object.entries(value as Record<string, unknown>)
       .map(([k, v]) => element(k, v))
       .join('')}</${name}>`;
-  return `<${name}>${escapeXml(String(value))}</${name}>`;
+  return `<${name}>${escapeXml(text(value))}</${name}>`;
 }
 
 /** `<ActionResponse xmlns=…><requestId>…</requestId>members…</ActionResponse>` */

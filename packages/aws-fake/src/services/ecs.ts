@@ -9,6 +9,7 @@ import { authz, passRoles, requestTags, resourceTags, tagMap } from '../authoriz
 import type { LogsFake } from './logs.js';
 import { RequestMembers, copyOf, pageOf, pageSize, toWire, unknownOperation } from './json-protocol.js';
 import { callerArn } from './sts.js';
+import { text } from '../params.js';
 
 export interface EcsTag {
   key: string;
@@ -360,7 +361,7 @@ export class EcsFake implements ServiceHandler {
   }
 
   authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
-    const str = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
+    const str = (k: string) => (typeof params[k] === 'string' ? params[k] : undefined);
     const clusterName = this.clusterNameOf(str('cluster') ?? 'default');
     const clusterArn = this.ctx.arn('ecs', `cluster/${clusterName}`);
     const inCluster = { 'ecs:cluster': clusterArn };
@@ -1454,7 +1455,7 @@ export class EcsFake implements ServiceHandler {
           td.networkMode === 'awsvpc' ? [{ attachmentId: eni, privateIpv4Address: address }] : [],
         healthStatus: 'UNKNOWN',
         managedAgents: how.enableExecuteCommand ? [{ name: EXEC_AGENT, lastStatus: 'PENDING' }] : undefined,
-        cpu: String(c.cpu ?? 0),
+        cpu: text(c.cpu ?? 0),
       })),
       overrides: how.overrides,
       attachments:

@@ -224,7 +224,7 @@ function boolean(value: unknown, member: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (value === 'true') return true;
   if (value === 'false') return false;
-  throw validation(`Value '${String(value)}' at '${member}' is not a boolean`);
+  throw validation(`Value '${text(value) ?? JSON.stringify(value)}' at '${member}' is not a boolean`);
 }
 
 function listOf(value: unknown): unknown[] {
@@ -1110,7 +1110,7 @@ export class Elbv2Fake implements ServiceHandler {
     const arns = this.readResourceArns(params);
     if (params.Tags === undefined) throw missing('Tags');
     const tags = this.readTags(params.Tags);
-    for (const arn of arns) this.checkTagCount(tags, this.tagsByArn.get(arn) ?? new Map());
+    for (const arn of arns) this.checkTagCount(tags, this.tagsByArn.get(arn) ?? new Map<string, string>());
     for (const arn of arns) {
       const current = this.tagsByArn.get(arn) ?? new Map<string, string>();
       for (const t of tags) current.set(t.Key, t.Value);

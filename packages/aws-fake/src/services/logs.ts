@@ -86,7 +86,7 @@ export class LogsFake implements ServiceHandler {
 
   /** What IAM authorises: the log group (`log-group:<name>`) or stream (`…:log-stream:<name>`). */
   authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
-    const str = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
+    const str = (k: string) => (typeof params[k] === 'string' ? params[k] : undefined);
     const fromArn = (arn: string) =>
       arn.replace(/^arn:[^:]+:logs:[^:]*:[^:]*:log-group:/, '').replace(/:\*$/, '');
     const identifier = str('logGroupIdentifier');

@@ -5,6 +5,7 @@ import { AwsServiceError } from '../errors.js';
 import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
 import { authz, requestTags, resourceTags, tagMap } from '../authorization.js';
 import { RequestMembers, alphanumeric, pageOf, pageSize, toWire, unknownOperation } from './json-protocol.js';
+import { text } from '../params.js';
 
 export interface SecretVersion {
   VersionId: string;
@@ -143,7 +144,7 @@ export class SecretsFake implements ServiceHandler {
    * name with a placeholder suffix (Secrets Manager adds six random characters to every ARN).
    */
   authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
-    const ref = String(params.SecretId ?? params.Name ?? '');
+    const ref = text(params.SecretId ?? params.Name ?? '');
     const own = (resource: string, ...contexts: AuthorizationRequest['context'][]) =>
       authz(`secretsmanager:${action}`, resource, ...contexts);
     let secret: Secret | undefined;
@@ -389,7 +390,7 @@ export class SecretsFake implements ServiceHandler {
       throw m.invalid('PasswordLength is too short to include a character of each included type.');
     }
     const pool = classes.join('');
-    const chars = [...Array(length)].map(() => pool[randomInt(pool.length)]!);
+    const chars = Array.from({ length }, () => pool[randomInt(pool.length)]!);
     if (requireEach) {
       // Put one character of each class at distinct random places.
       const places = [...Array(length).keys()];

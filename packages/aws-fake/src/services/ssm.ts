@@ -80,7 +80,7 @@ export class SsmFake implements ServiceHandler {
 
   /** What IAM authorises: each parameter's ARN (`parameter/<name without its leading slash>`) with its tags. */
   authorize(action: string, params: Record<string, unknown>): AuthorizationRequest[] {
-    const str = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
+    const str = (k: string) => (typeof params[k] === 'string' ? params[k] : undefined);
     const own = (resource: string, ...contexts: AuthorizationRequest['context'][]) =>
       authz(`ssm:${action}`, resource, ...contexts);
     const parameter = (ref: string) => {

@@ -3,6 +3,7 @@
 // test controls so a credential refresh during an hours-long wait takes seconds.
 import { AwsServiceError } from '../errors.js';
 import type { AuthorizationRequest, FakeContext, ServiceHandler } from '../types.js';
+import { text } from '../params.js';
 
 /** The identity every call to the fake is made as (also ECS's `registeredBy` and `createdBy`). */
 export function callerArn(ctx: Pick<FakeContext, 'accountId'>): string {
@@ -61,9 +62,9 @@ export class StsFake implements ServiceHandler {
   }
 
   private assumeRoleWithWebIdentity(params: Record<string, unknown>): unknown {
-    const roleArn = String(params.RoleArn ?? '');
-    const sessionName = String(params.RoleSessionName ?? '');
-    const token = String(params.WebIdentityToken ?? '');
+    const roleArn = text(params.RoleArn ?? '');
+    const sessionName = text(params.RoleSessionName ?? '');
+    const token = text(params.WebIdentityToken ?? '');
     const duration = params.DurationSeconds === undefined ? 3600 : Number(params.DurationSeconds);
     if (!/^arn:aws:iam::\d{12}:role\/.+/.test(roleArn))
       throw new AwsServiceError('ValidationError', `${roleArn} is not a valid role ARN`);

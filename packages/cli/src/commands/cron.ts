@@ -100,7 +100,7 @@ async function cronRun(args: string[], io: CliIO, make: typeof createAwsClients)
     allowPositionals: true,
   });
   if (positionals.length) throw new UsageError('cron run takes no arguments (use --site X or --sites a,b)');
-  const failOn = parseFailOn(values['fail-on']!);
+  const failOn = parseFailOn(values['fail-on']);
   const concurrency = positiveInteger('concurrency', values.concurrency, 16);
   const timeout = values.timeout === undefined ? undefined : positiveInteger('timeout', values.timeout, 0);
   const sites = [...(values.sites?.split(',') ?? []), ...(values.site ?? [])]
@@ -124,7 +124,7 @@ async function cronRun(args: string[], io: CliIO, make: typeof createAwsClients)
         return EXIT.invalid;
       }
     }
-    if (values['dry-run']) return await cronDryRun(clients, sites, timeout, values.json!, io);
+    if (values['dry-run']) return await cronDryRun(clients, sites, timeout, values.json, io);
     const result = await runCronTick({
       clients,
       concurrency,

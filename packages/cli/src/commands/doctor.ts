@@ -107,7 +107,7 @@ export async function diagnoseSite(
   );
   // A site its schedule has asleep has no tasks and no targets, and its URL answers 503: that is
   // reported as asleep (unknown), not as a failure.
-  const e = entry as SiteRegistryEntry | undefined;
+  const e = entry;
   const asleep = e?.awake ? asleepReason(e.awake, (deps.now ?? (() => new Date()))()) : undefined;
   if (e?.awake)
     results.push({

@@ -58,7 +58,7 @@ export async function logs(
   });
   if (positionals.length !== 1) throw new UsageError('logs needs exactly one preview_link');
   const link = positionals[0]!;
-  let startTime = parseSince(values.since!);
+  let startTime = parseSince(values.since);
   const { region } = await sitePlatform(values.platform, io);
   const clients: AwsClients = make({ region });
   try {

@@ -84,8 +84,10 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
   const ifExists = (values['if-exists'] ?? 'fail') as IfExists;
   if (!IF_EXISTS.includes(ifExists))
     throw new UsageError(`--if-exists must be one of ${IF_EXISTS.join(', ')}`);
-  const definer = values.definer ?? 'rewrite';
-  if (definer !== 'rewrite' && definer !== 'drop') throw new UsageError('--definer must be rewrite or drop');
+  const definerMode = values.definer ?? 'rewrite';
+  if (definerMode !== 'rewrite' && definerMode !== 'drop')
+    throw new UsageError('--definer must be rewrite or drop');
+  const definer: 'rewrite' | 'drop' = definerMode === 'drop' ? 'drop' : 'rewrite';
   if (values['defer-indexes'] && values['index-during-load'])
     throw new UsageError('--defer-indexes contradicts --index-during-load');
 
@@ -120,7 +122,7 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
     server,
     parallel: wholeNumber(values.parallel, 'parallel', 2, 1, 64),
     ifExists,
-    definer: definer as 'rewrite' | 'drop',
+    definer,
     collations: parseCollationMap(values['map-collation'] ?? []),
     ...(values['chunk-mb']
       ? { chunkBytes: wholeNumber(values['chunk-mb'], 'chunk-mb', 8, 1, 256) * 1024 * 1024 }

@@ -110,10 +110,7 @@ export async function deregisterCron(
   else {
     const { cron: _removed, ...rest } = existing;
     void _removed;
-    await registry.put(
-      { ...rest, updatedAt: now().toISOString(), updatedBy: actor } as SiteRegistryEntry,
-      true,
-    );
+    await registry.put({ ...rest, updatedAt: now().toISOString(), updatedBy: actor }, true);
   }
   return { previewLink, result: 'deregistered', cron: existing.cron };
 }

@@ -246,12 +246,24 @@ export function passwordDriftWarning(user: string): string {
   );
 }
 
+/**
+ * One cell of a result row as text: null and absent as '', strings as they are, numbers written out,
+ * bytes as UTF-8 (mysql2 gives binary columns as Buffers), anything else as JSON.
+ */
+export function cellText(c: unknown): string {
+  if (c === null || c === undefined) return '';
+  if (typeof c === 'string') return c;
+  if (typeof c === 'number' || typeof c === 'bigint' || typeof c === 'boolean') return String(c);
+  if (Buffer.isBuffer(c)) return c.toString('utf8');
+  return JSON.stringify(c);
+}
+
 /** Rows of `stateQueries` (any order, other rows ignored) back into a state. */
 export function parseProvisionState(rows: readonly (readonly unknown[])[]): ProvisionState {
   const state: ProvisionState = { databases: [], userExists: false, grants: [] };
   const grants = new Map<string, string[]>();
   for (const row of rows) {
-    const cells = row.map((c) => (c === null || c === undefined ? '' : String(c)));
+    const cells = row.map(cellText);
     const [tag, a = '', b = '', c = ''] = cells;
     if (tag === 'database') state.databases.push({ name: a, characterSet: b, collation: c });
     else if (tag === 'user') state.userExists = true;

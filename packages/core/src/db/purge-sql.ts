@@ -2,7 +2,7 @@
 // with no I/O: the direct mysql2 path and the in-VPC SqlTask both build, read and report through it.
 import { ConfigurationError } from '../errors.js';
 import { MAX_DB_NAME_LENGTH, MAX_DB_USER_LENGTH, MYSQL_IDENTIFIER } from '../naming.js';
-import { quoteIdentifier, sqlScript } from './provision-sql.js';
+import { cellText, quoteIdentifier, sqlScript } from './provision-sql.js';
 
 /** What a purge removes from one server: whole databases and `'<user>'@'%'` accounts. */
 export interface PurgeTarget {
@@ -118,7 +118,7 @@ export function purgeStateQueries(target: PurgeTarget, adminUser?: string): stri
 export function parsePurgeState(rows: readonly (readonly unknown[])[]): PurgeState {
   const state: PurgeState = { databases: [], users: [] };
   for (const row of rows) {
-    const [tag, value] = row.map((c) => (c === null || c === undefined ? '' : String(c)));
+    const [tag, value] = row.map(cellText);
     if (tag === 'database' && value) state.databases.push(value);
     // GRANTEE reads 'user'@'%'.
     const user = tag === 'user' ? /^'(.*)'@'%'$/.exec(value ?? '')?.[1] : undefined;

@@ -117,9 +117,9 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
       inspectScheduledActions(env),
       dbs.then((d) => d.databases),
       dbs.then((d) => d.dbUser),
-      inspectMoodledata(env),
     ]);
-    return all;
+    // moodledata is decided from the plan and the registry alone: no read.
+    return [...all, inspectMoodledata(env)];
   });
   // The registry entries are derived from the others; cron is part of the same entry.
   const registryInspection = inspectRegistryEntry(env);

@@ -14,8 +14,12 @@ export function driftPaths(wanted: unknown, actual: unknown, at = ''): string[] 
       driftPaths(v, (actual as Record<string, unknown>)[k], at ? `${at}.${k}` : k),
     );
   }
-  return Object.is(wanted, actual) || String(wanted) === String(actual) ? [] : [at || '(root)'];
+  return Object.is(wanted, actual) || scalarText(wanted) === scalarText(actual) ? [] : [at || '(root)'];
 }
+
+/** A leaf as text for comparison (`1` and `'1'` are the same setting); a structure as its JSON. */
+const scalarText = (v: unknown): string =>
+  typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 
 /** AWS tag lists (`[{key,value}]` or `[{Key,Value}]`) as a record. */
 export function tagRecord(

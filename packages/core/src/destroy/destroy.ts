@@ -167,7 +167,7 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
         readLogGroup(env),
         purge && hasDbData
           ? env.db.inspect({ databases: target.data.databases, users: target.data.users })
-          : undefined,
+          : Promise.resolve(undefined),
       ] as const);
 
     // The rm task needs a revision of the site: the newest ACTIVE one, else a copy of the newest

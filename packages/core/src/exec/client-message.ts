@@ -202,7 +202,8 @@ export interface ChannelClosedContent {
 
 /** Handshake payloads (session-manager-plugin src/message/handshakemessage.go:22-101). */
 export interface RequestedClientAction {
-  ActionType: 'KMSEncryption' | 'SessionType' | string;
+  /** `KMSEncryption` or `SessionType`; an agent may send others, which are answered as unsupported. */
+  ActionType: string;
   ActionParameters: unknown;
 }
 export interface HandshakeRequestPayload {

@@ -232,7 +232,8 @@ export class DataChannel {
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.done) return;
     if (!isBinary) {
-      this.options.log?.debug(`exec: ignoring a text frame from the service: ${String(data).slice(0, 200)}`);
+      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
+      this.options.log?.debug(`exec: ignoring a text frame from the service: ${text.slice(0, 200)}`);
       return;
     }
     const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);

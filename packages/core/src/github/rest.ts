@@ -36,6 +36,11 @@ export interface GitHubRestOptions {
   token: string;
   /** Said in 401/403 messages: the permission the call needs (`pull-requests: write`). */
   permissionHelp?: string;
+  /**
+   * A caller's own message for a refusal (its `detail` is GitHub's message in parentheses, or empty);
+   * undefined falls back to the general one.
+   */
+  describeRefusal?: (status: number, what: string, detail: string) => Error | undefined;
 }
 
 /** The API root the runner sets (GITHUB_API_URL), else github.com's. */
@@ -100,6 +105,8 @@ export class GitHubRest {
     } catch {
       detail = '';
     }
+    const own = this.options.describeRefusal?.(status, what, detail);
+    if (own) return own;
     const help = this.options.permissionHelp
       ? `; the job needs permissions: ${this.options.permissionHelp}`
       : '';

@@ -29,8 +29,8 @@ export function allOf(...blocks: (ConditionBlock | undefined)[]): ConditionBlock
     for (const [op, keys] of Object.entries(b ?? {}))
       for (const [k, v] of Object.entries(keys)) {
         out[op] ??= {};
-        if (k in out[op]!) throw new Error(`condition ${op} ${k} given twice`);
-        out[op]![k] = v;
+        if (k in out[op]) throw new Error(`condition ${op} ${k} given twice`);
+        out[op][k] = v;
       }
   return Object.keys(out).length ? out : undefined;
 }

@@ -71,7 +71,7 @@ export async function readCheckpoints(conn: Connection): Promise<CheckpointMap> 
   for (const [tbl, chunk, applied, crc] of rows as [Buffer, number, number | string, number][]) {
     const table = Buffer.from(tbl).toString('latin1');
     let chunks = map.get(table);
-    if (!chunks) map.set(table, (chunks = new Map()));
+    if (!chunks) map.set(table, (chunks = new Map<number, ChunkCheckpoint>()));
     chunks.set(Number(chunk), { rows: Number(applied), crc: Number(crc) });
   }
   return map;

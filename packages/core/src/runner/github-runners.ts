@@ -2,7 +2,7 @@
 // JIT runner configs, the runner list and runner removal, with refusals turned into errors that say
 // which token is needed. https://docs.github.com/en/rest/actions/self-hosted-runners
 import { ConfigurationError } from '../errors.js';
-import { parseRepository } from '../github/rest.js';
+import { GitHubRest, parseRepository } from '../github/rest.js';
 
 /** Where runners are registered: one repository, or an organisation (its runner groups). */
 export type RunnerScope =
@@ -58,14 +58,19 @@ export function parseRunnerScope(repository: string, organization: boolean): Run
 
 export class GitHubRunnersClient {
   private readonly base: string;
+  private readonly rest: GitHubRest;
 
   constructor(private readonly options: GitHubRunnersClientOptions) {
     const scope = options.scope;
-    const root = options.apiUrl.replace(/\/+$/, '');
     this.base =
       scope.kind === 'repository'
-        ? `${root}/repos/${encodeURIComponent(scope.owner)}/${encodeURIComponent(scope.repo)}/actions/runners`
-        : `${root}/orgs/${encodeURIComponent(scope.org)}/actions/runners`;
+        ? `/repos/${encodeURIComponent(scope.owner)}/${encodeURIComponent(scope.repo)}/actions/runners`
+        : `/orgs/${encodeURIComponent(scope.org)}/actions/runners`;
+    this.rest = new GitHubRest({
+      apiUrl: options.apiUrl,
+      token: options.token,
+      describeRefusal: (status, what, detail) => this.refusal(status, what, detail),
+    });
   }
 
   /**
@@ -119,31 +124,11 @@ export class GitHubRunnersClient {
     }
   }
 
-  private async request(method: string, path: string, what: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.options.token}`,
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-        'user-agent': 'moodle-preview-actions-ec2-runner',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.ok) return text ? (JSON.parse(text) as unknown) : undefined;
-    throw this.refusal(res.status, what, text);
+  private request(method: string, path: string, what: string, body?: unknown): Promise<unknown> {
+    return this.rest.request<unknown>(method, `${this.base}${path}`, what, body);
   }
 
-  private refusal(status: number, what: string, text: string): Error {
-    let detail = '';
-    try {
-      const message = (JSON.parse(text) as { message?: string }).message;
-      if (message) detail = ` (${message})`;
-    } catch {
-      detail = '';
-    }
+  private refusal(status: number, what: string, detail: string): Error {
     const where = scopeName(this.options.scope);
     if (status === 401)
       return new GitHubRunnerAccessError(

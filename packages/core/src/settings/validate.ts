@@ -180,7 +180,7 @@ export interface Validated<T> {
 export function validateSource<S extends AnySchema>(source: YamlSource, schema: S): Validated<z.output<S>> {
   const data = toData(source, (path) => wantsString(schema, path));
   const result = schema.safeParse(data, { reportInput: true });
-  if (result.success) return { value: result.data as z.output<S>, problems: [] };
+  if (result.success) return { value: result.data, problems: [] };
   const problems = result.error.issues.flatMap((issue) =>
     issueMessages(issue, schema).map(({ path, onKey, message }) => ({
       file: source.file,

@@ -188,7 +188,7 @@ export function toData(source: YamlSource, wantsString: (path: KeyPath) => boole
           if (a.key === node) return; // a key, not a value
           path.push(String(a.key.value));
         } else if (isSeq(a)) {
-          path.push(a.items.indexOf(child as never));
+          path.push(a.items.indexOf(child));
         }
       }
       if (wantsString(path)) node.value = node.source;

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { isSeq } from 'yaml';
 import { z } from 'zod';
-import { ConfigurationError, SettingsError, type SettingsProblem } from '../errors.js';
+import { ConfigurationError, SettingsError, describeError, type SettingsProblem } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { problemAt, sortProblems, validateSource } from '../settings/validate.js';
 import { parseYamlSource } from '../settings/yaml-source.js';
@@ -72,7 +72,7 @@ export async function loadConfigFile(file: string): Promise<ConfigItem[]> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ConfigurationError(
-      `cannot read the config file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+      `cannot read the config file ${file}: ${(err as NodeJS.ErrnoException).code ?? describeError(err)}`,
     );
   }
   const { value, problems } = checkConfigText(file, text);

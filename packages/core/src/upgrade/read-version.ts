@@ -1,7 +1,7 @@
 // Reads the Moodle version a database is at — `version` and `release` in `<prefix>config` — inside
 // the VPC: through a SqlTask (the site's SQL task family with only the admin secret, as the purge
 // uses it), or directly with mysql2 from a job that runs in the VPC (and the tests).
-import { quoteIdentifier } from '../db/provision-sql.js';
+import { cellText, quoteIdentifier } from '../db/provision-sql.js';
 import { loadMysql } from '../db/mysql-driver.js';
 import { purgeTaskDefinition } from '../db/purgers.js';
 import {
@@ -34,14 +34,14 @@ export function versionQuery(database: string, tablePrefix: string): string {
 
 /** Rows of the query → the version; a database without them is not (yet) a Moodle database. */
 export function versionFromRows(database: string, rows: readonly (readonly unknown[])[]): MoodleVersion {
-  const value = (name: string) => rows.find((r) => String(r[0]) === name)?.[1];
+  const value = (name: string) => rows.find((r) => cellText(r[0]) === name)?.[1];
   const version = value('version');
   const release = value('release');
   if (version === undefined || release === undefined)
     throw new ConfigurationError(
       `${database} has no Moodle version in its config table (version and release rows missing): is it a restored Moodle database?`,
     );
-  return moodleVersion(String(version), String(release));
+  return moodleVersion(cellText(version), cellText(release));
 }
 
 export interface DbEndpoint {
@@ -100,7 +100,7 @@ export async function readVersionByTask(r: TaskVersionRead): Promise<MoodleVersi
     r.clients,
     {
       cluster: r.platform.cluster,
-      taskDefinitionArn: await (await purgeTaskDefinition(r.clients.ecs, r.site)).arn,
+      taskDefinitionArn: (await purgeTaskDefinition(r.clients.ecs, r.site)).arn,
       container: SQL_TASK_CONTAINER,
       command: override.command,
       environment: override.environment,
