@@ -4,6 +4,7 @@
 // registration timeouts and early deaths undone, restarts of a start interrupted at each step, stop
 // after a cancelled start, and GitHub's refusals.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { AwsServiceError } from '@moodle-preview/aws-fake';
 import {
   ConfigurationError,
@@ -423,6 +424,48 @@ describe('start: capacity fallback', () => {
     expect(puts()).toEqual([]); // no instance, so no config was ever stored
   });
 
+  it('moves on at each of AWS’s capacity and quota answers', async () => {
+    // EC2's error codes for no capacity, a spot price too low, a type not offered, a quota reached
+    // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+    const codes = [
+      'InsufficientInstanceCapacity',
+      'InsufficientHostCapacity',
+      'InsufficientCapacityOnHost',
+      'InsufficientReservedInstanceCapacity',
+      'InsufficientFreeAddressesInSubnet',
+      'InsufficientCapacity',
+      'SpotMaxPriceTooLow',
+      'MaxSpotInstanceCountExceeded',
+      'VcpuLimitExceeded',
+      'InstanceLimitExceeded',
+      'Unsupported',
+    ];
+    for (const code of codes) {
+      const l = lease();
+      onlineAfter(1, leaseLabel(l));
+      w.fake.ec2.failLaunches({ instanceType: 'm7i.xlarge', code, times: 1 });
+      const r = await startRunner(w.deps(), w.startOptions({ lease: l }));
+      expect([code, r.attempts.map((a) => a.error ?? 'ok')]).toEqual([
+        code,
+        [expect.stringContaining(code), 'ok'],
+      ]);
+      await stopRunner(w.deps(), { repository: REPOSITORY, lease: l });
+    }
+  });
+
+  it('with no capacity anywhere, says every option it tried', async () => {
+    const l = lease();
+    w.fake.ec2.failLaunches({ instanceType: 'c7i.large', code: 'InsufficientInstanceCapacity' });
+    const err = await startRunner(
+      w.deps(),
+      w.startOptions({ lease: l, instanceTypes: ['c7i.large'], marketType: 'spot' }),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoCapacityError);
+    expect((err as Error).message).toMatch(
+      /^no capacity for the runner in any of 2 launch option\(s\): spot c7i\.large in subnet-0aaaaaaaaaaaaaaaa: .*InsufficientInstanceCapacity.*; spot c7i\.large in subnet-0bbbbbbbbbbbbbbbb: .*InsufficientInstanceCapacity/,
+    );
+  });
+
   it('stops at an error that is not about capacity (no fall-through past a wrong request)', async () => {
     const l = lease();
     w.fake.ec2.failLaunches({ instanceType: 'r7i.large', code: 'UnauthorizedOperation' });
@@ -518,6 +561,36 @@ describe('stop', () => {
     expect(again).toMatchObject({ terminated: [], runnersRemoved: [], parametersDeleted: [] });
     // DeleteParameters of the ended instance's name, answering "none".
     expect(w.fake.server.count({ mutating: true }) - mutating).toBe(1);
+  });
+
+  it('leaves an instance another tool tagged with the same label and component alone', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    onlineAfter(1, label);
+    const ours = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    const foreign = await w.deps().ec2.send(
+      new RunInstancesCommand({
+        ImageId: 'ami-0abcdef1234567890',
+        InstanceType: 'm7i.large',
+        SubnetId: 'subnet-0aaaaaaaaaaaaaaaa',
+        MinCount: 1,
+        MaxCount: 1,
+        TagSpecifications: [
+          {
+            ResourceType: 'instance',
+            Tags: [
+              { Key: RUNNER_TAGS.label, Value: label },
+              { Key: RUNNER_TAGS.component, Value: 'ec2-runner' },
+              { Key: RUNNER_TAGS.managedBy, Value: 'another-tool' },
+            ],
+          },
+        ],
+      }),
+    );
+    const foreignId = foreign.Instances![0]!.InstanceId!;
+    const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: l, label });
+    expect(stopped.terminated).toEqual([ours.instanceId]);
+    expect(w.fake.ec2.instances.get(foreignId)!.State).not.toMatch(/shutting-down|terminated/);
   });
 
   it('deletes the unread config of an instance that has already ended, and terminates nothing', async () => {
