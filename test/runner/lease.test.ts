@@ -563,6 +563,24 @@ describe('stop', () => {
     expect(w.fake.server.count({ mutating: true }) - mutating).toBe(1);
   });
 
+  it('given only start’s label (no lease), ends that lease: instance, runner and config', async () => {
+    const l = lease();
+    const label = leaseLabel(l);
+    onlineAfter(1, label);
+    const started = await startRunner(w.deps(), w.startOptions({ lease: l }));
+    // A busy runner would be refused (422) until its job ends: this one has finished its job.
+    w.github.markOnline(label, false);
+    const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, label });
+    expect(stopped).toMatchObject({
+      labels: [label],
+      terminated: [started.instanceId],
+      runnersRemoved: [label],
+      runnersBusy: [],
+    });
+    expect(w.github.runner(label)).toBeUndefined();
+    expect(['shutting-down', 'terminated']).toContain(w.fake.ec2.instances.get(started.instanceId)!.State);
+  });
+
   it('leaves an instance another tool tagged with the same label and component alone', async () => {
     const l = lease();
     const label = leaseLabel(l);
