@@ -4,7 +4,8 @@
 // (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests). Listings are paged with per_page
 // (at most 100, default 30) and a `Link: <…>; rel="next"` header as GitHub sends them; statuses list
 // newest first. A token check, refusals by method and path, and a record of every request.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 
@@ -66,12 +67,6 @@ const MESSAGES: Record<number, string> = {
   404: 'Not Found',
   422: 'Validation Failed',
 };
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export async function startGitHubRepoServer(): Promise<GitHubRepoServer> {
   let nextId = 1000;

@@ -2,7 +2,8 @@
 // (https://docs.github.com/en/rest/actions/self-hosted-runners): JIT configs, the paged runner list and
 // removal — with a token check, injectable refusals (401/403/422…), a record of every request, and
 // `markOnline` to play the instance that boots and connects its runner.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 
@@ -53,12 +54,6 @@ const MESSAGES: Record<number, string> = {
   404: 'Not Found',
   422: 'Validation Failed',
 };
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export async function startGitHubRunnersServer(
   options: { token?: string } = {},

@@ -1,7 +1,8 @@
 // A local HTTP server playing the three endpoints entra-redirect talks to: GitHub's OIDC token request
 // (ACTIONS_ID_TOKEN_REQUEST_URL), Entra ID's token endpoint and Microsoft Graph's applications — with
 // state per app, stale reads after writes, throttling, refusal switches and a record of every request.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
@@ -58,12 +59,6 @@ const fakeJwt = (sub: string) =>
   ]
     .map((p) => Buffer.from(JSON.stringify(p)).toString('base64url'))
     .join('.') + `.sig-${randomUUID()}`;
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export async function startGraphServer(
   options: { subject?: string; tenantId?: string; clientId?: string } = {},
