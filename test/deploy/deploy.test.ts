@@ -117,10 +117,12 @@ describe('deploy-instance engine', () => {
     world = await createWorld(mariadb());
     const dry = await world.deploy(EXAMPLE_SETTINGS, { dryRun: true });
     expect(dry.changed).toBe(true);
-    // Only what needs no call to make: redis (shared), and the schedule of a site awake always.
+    // Only what needs no call to make: redis (shared), and the schedule and sleep page of a site
+    // awake always.
     expect(dry.inspections.filter((i) => i.action === 'none').map((i) => i.id)).toEqual([
       'redis',
       'scheduledActions',
+      'sleepPage',
     ]);
     expect(world.fake.server.count({ mutating: true })).toBe(0);
     expect(world.fake.server.count()).toBeGreaterThan(0);

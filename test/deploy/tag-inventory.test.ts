@@ -51,6 +51,8 @@ const SEEDED = new Set([
 const UNTAGGABLE = new Set([
   'application-autoscaling:scaling-policy',
   'application-autoscaling:scheduled-action',
+  // EventBridge Scheduler tags only schedule groups; the suite's group carries the tags.
+  'scheduler:schedule',
 ]);
 
 /** Resources the suite made that lack a required tag, or log groups without the platform's retention. */
@@ -227,6 +229,7 @@ describe('tags and retention of everything the suite creates', () => {
       'secretsmanager:secret',
       'ssm:parameter',
       'application-autoscaling:scalable-target',
+      'scheduler:schedule-group',
     ])
       expect(kinds).toContain(kind);
     // The upgrade's own task definitions (the SQL task's, the site's at the target image) are there.

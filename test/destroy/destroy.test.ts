@@ -109,6 +109,9 @@ describe('destroy-instance engine', () => {
     ]);
     expect(world.fake.ecs.service('moodle_cluster', 'mdl-site-a')?.status).toBe('INACTIVE');
     expect(outcomes(result)).toEqual([
+      // First of all, nothing switches the rule while the site goes.
+      'schedule moodle-preview/mdl-site-a-wake: removed',
+      'schedule moodle-preview/mdl-site-a-sleep: removed',
       'scaling policy mdl-site-a-cpu: removed',
       'scaling target service/moodle_cluster/mdl-site-a: removed',
       expect.stringMatching(
@@ -128,7 +131,7 @@ describe('destroy-instance engine', () => {
       'cron entry /moodle-preview/sites/site-a: removed',
       'registry entry /moodle-preview/sites/site-a: kept',
     ]);
-    expect(result.removed).toBe(8);
+    expect(result.removed).toBe(10);
     expect(result.kept.map((k) => `${k.kind} ${k.name}`)).toEqual([
       'database mdl_site_a',
       "DB user mdl_site_a@'%'",
@@ -430,7 +433,7 @@ describe('dry run', () => {
     const dry = await destroy(world, 'site-d', { dryRun: true });
     expect(dry.changed).toBe(true);
     expect(dry.dryRun).toBe(true);
-    expect(dry.removed).toBe(8);
+    expect(dry.removed).toBe(10);
     expect(dry.kept.map((k) => k.kind)).toEqual([
       'database',
       'DB user',
@@ -446,7 +449,7 @@ describe('dry run', () => {
       db: 'direct',
     });
     expect(purgeDry.kept).toEqual([]);
-    expect(purgeDry.removed).toBe(15);
+    expect(purgeDry.removed).toBe(17);
     expect(world.fake.server.count({ mutating: true })).toBe(0);
     expect(world.fake.server.count()).toBeGreaterThan(10);
     expect(world.fake.inventory()).toEqual(before);

@@ -92,7 +92,8 @@ export function remainsOf(world: World, link: string): Record<string, string[]> 
     name.includes(`/${link}/`) ||
     name.endsWith(`/${link}`) ||
     name.includes(`mdl-${link}:`) ||
-    name.includes(`mdl-${link}-cpu`);
+    name.includes(`mdl-${link}-cpu`) ||
+    name.includes(`/mdl-${link}-`); // its sleep page schedules (group/name)
   for (const [kind, names] of Object.entries(world.fake.inventory())) {
     const found = names.filter(mine);
     if (found.length) out[kind] = found;

@@ -12,7 +12,7 @@ import { SiteRegistry } from '@moodle-preview/core';
 import { parseDuration } from '../../packages/cli/src/commands/wake-sleep.js';
 import { useMariaDb } from '../servers/mariadb.js';
 import { expectAllowedAs } from '../iam/replay.js';
-import { createWorld, minimalSettings, type World } from '../deploy/world.js';
+import { createWorld, LISTENER_ARN, minimalSettings, type World } from '../deploy/world.js';
 
 const mariadb = useMariaDb();
 let world: World;
@@ -116,6 +116,45 @@ describe('mdl-preview wake and sleep', () => {
     expect(wakeEnd('showcase')).toBeUndefined();
   });
 
+  it('switches the sleep page with the tasks: off at a wake, back when it ends, on at a sleep', async () => {
+    const GROUP = 'moodle-preview';
+    const rule = () =>
+      world.fake.elbv2.rules(LISTENER_ARN).find((r) => JSON.stringify(r.Conditions).includes('"nightly.'))!;
+    const shows = () =>
+      rule().Actions?.[0]?.Type === 'forward' ? 'site' : rule().Actions?.[0]?.FixedResponseConfig?.StatusCode;
+    world.fake.autoscaling.fire(target('nightly'), 'mdl-nightly-sleep');
+    world.fake.scheduler.fire(GROUP, 'mdl-nightly-sleep');
+    expect(shows()).toBe('503');
+
+    await cli(SATURDAY_NOON, 'wake', 'nightly');
+    expect(shows()).toBe('site');
+    // The wake's end shows the page again: a one-time copy of the sleep schedule, gone once it ran.
+    const end = world.fake.scheduler.get(GROUP, 'mdl-nightly-wake-ends')!;
+    const sleep = world.fake.scheduler.get(GROUP, 'mdl-nightly-sleep')!;
+    expect(end).toMatchObject({
+      ScheduleExpression: 'at(2026-12-05T14:00:00)',
+      ScheduleExpressionTimezone: 'UTC',
+      ActionAfterCompletion: 'DELETE',
+      Target: sleep.Target,
+    });
+    world.fake.autoscaling.fire(target('nightly'), 'mdl-nightly-wake-ends');
+    world.fake.scheduler.fire(GROUP, 'mdl-nightly-wake-ends');
+    expect(shows()).toBe('503');
+    expect(world.fake.scheduler.get(GROUP, 'mdl-nightly-wake-ends')).toBeUndefined();
+
+    // Woken again, then put to sleep by hand before its end: the page now, and no end left over.
+    await cli(SATURDAY_NOON, 'wake', 'nightly');
+    expect(world.fake.scheduler.get(GROUP, 'mdl-nightly-wake-ends')).toBeDefined();
+    await cli(SATURDAY_NOON, 'sleep', 'nightly');
+    expect(shows()).toBe('503');
+    expect(world.fake.scheduler.get(GROUP, 'mdl-nightly-wake-ends')).toBeUndefined();
+    expect(world.fake.scheduler.list(GROUP).map((s) => s.Name)).toEqual(
+      expect.arrayContaining(['mdl-nightly-sleep', 'mdl-nightly-wake']),
+    );
+    await cli(MONDAY_NOON, 'wake', 'nightly');
+    expect(shows()).toBe('site');
+  });
+
   it('refuses what is not a site of the suite, or not a duration, before any change', async () => {
     world.fake.server.resetCalls();
     const missing = await cli(MONDAY_NOON, 'wake', 'nowhere');
@@ -178,6 +217,11 @@ describe('mdl-preview wake and sleep', () => {
         'application-autoscaling:RegisterScalableTarget',
         'application-autoscaling:PutScheduledAction',
         'application-autoscaling:DeleteScheduledAction',
+        'elasticloadbalancing:ModifyRule',
+        'scheduler:GetSchedule',
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'iam:PassRole',
       ]),
     );
   });

@@ -113,7 +113,8 @@ const KEY_CHANGES: [key: string, value: unknown, changed: ResourceId[], also?: R
   ['auto_scaling_min', 2, ['service', 'scalingTarget', 'siteRegistration']],
   ['auto_scaling_max', 6, ['scalingTarget', 'siteRegistration']],
   ['auto_scaling_cpu_target', 70, ['scalingPolicy']],
-  ['awake', 'Mon-Fri 07:00-20:00', ['scheduledActions', 'siteRegistration']],
+  // The rule's sleep page names the hours; its schedules switch the rule at them.
+  ['awake', 'Mon-Fri 07:00-20:00', ['listenerRule', 'scheduledActions', 'siteRegistration', 'sleepPage']],
   ['pinned', false, ['siteRegistration']],
   // The example is pinned, and a pinned site takes no expires (a problem): this row also unpins it.
   ['expires', '2027-06-30', ['siteRegistration'], { pinned: false }],
@@ -183,7 +184,38 @@ describe('each settings key moves exactly its resources', () => {
       diffPlans(plan, moved)
         .map((c) => c.resource)
         .sort(),
-    ).toEqual(['scheduledActions', 'siteRegistration']);
+    ).toEqual(['listenerRule', 'scheduledActions', 'siteRegistration', 'sleepPage']);
+  });
+
+  it('switches the rule to a sleep page at the same times as the scaling, only with a platform sleep page', () => {
+    const { awake: _always, ...withoutAwake } = baseSettings;
+    const plan = planOf(withoutAwake);
+    const page = plan.resources.sleepPage.spec;
+    expect(page).toMatchObject({
+      group: 'moodle-preview',
+      roleArn: 'arn:aws:iam::123456789012:role/moodle-preview-sleep-page',
+      groupTags: { 'moodle-preview:managed-by': 'moodle-preview-actions' },
+    });
+    expect(page.schedules).toEqual(
+      plan.resources.scheduledActions.spec.actions.map((a) => ({
+        name: a.name,
+        expression: a.schedule,
+        timezone: a.timezone,
+        shows: a.minCapacity === 0 ? 'page' : 'site',
+      })),
+    );
+    const body = plan.resources.listenerRule.spec.sleepPage?.messageBody ?? '';
+    expect(body).toContain('<b>4-demo</b> is awake Mon-Fri 07:00-20:00 Europe/London');
+    expect(body).toContain(
+      'To wake it now: run the wake-sleep workflow for 4-demo, or: mdl-preview wake 4-demo',
+    );
+    // Awake always: no schedules and no page; no sleep_page in the platform: neither either.
+    expect(planOf(baseSettings).resources.sleepPage.spec.schedules).toEqual([]);
+    expect(planOf(baseSettings).resources.listenerRule.spec.sleepPage).toBeUndefined();
+    const noPage = planOf(withoutAwake, platformText.replace(/ {2}sleep_page:\n.*\n/, ''));
+    expect(noPage.resources.scheduledActions.spec.actions).toHaveLength(2);
+    expect(noPage.resources.sleepPage.spec).toEqual({ groupTags: page.groupTags, schedules: [] });
+    expect(noPage.resources.listenerRule.spec.sleepPage).toBeUndefined();
   });
 
   it("gives a site its expires, else the platform's lifetime, and a pinned site neither", () => {

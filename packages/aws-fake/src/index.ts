@@ -10,6 +10,7 @@ import { CostExplorerFake } from './services/cost-explorer.js';
 import { Elbv2Fake, type Elbv2Limits } from './services/elbv2.js';
 import { LogsFake } from './services/logs.js';
 import { SecretsFake } from './services/secretsmanager.js';
+import { SchedulerFake } from './services/scheduler.js';
 import { SsmFake } from './services/ssm.js';
 import { StsFake } from './services/sts.js';
 
@@ -26,6 +27,7 @@ export * from './services/cost-explorer.js';
 export * from './services/elbv2.js';
 export * from './services/logs.js';
 export * from './services/secretsmanager.js';
+export * from './services/scheduler.js';
 export * from './services/ssm.js';
 export * from './services/sts.js';
 
@@ -51,6 +53,8 @@ export interface AwsFake {
   ec2: Ec2Fake;
   /** Cost Explorer: the costs a test seeds, grouped as AWS groups them. */
   ce: CostExplorerFake;
+  /** EventBridge Scheduler: schedule groups and schedules; `fire` runs one's target as its role. */
+  scheduler: SchedulerFake;
   /** Start the loopback server; answers its endpoint. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -91,6 +95,10 @@ export function createAwsFake(options: CreateAwsFakeOptions = {}): AwsFake {
   server.register(ec2);
   const ce = new CostExplorerFake();
   server.register(ce);
+  const scheduler = new SchedulerFake(ctx);
+  scheduler.invokeAs = (principal, signingName, action, params) =>
+    server.invokeAs(principal, signingName, action, params);
+  server.register(scheduler);
   return {
     server,
     ecs,
@@ -104,6 +112,7 @@ export function createAwsFake(options: CreateAwsFakeOptions = {}): AwsFake {
     s3,
     ec2,
     ce,
+    scheduler,
     listen: async () => {
       await s3.listen();
       return server.listen();

@@ -231,20 +231,16 @@ export class AwsFakeServer {
           .split('.')
           .pop() ?? '';
       params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    } else if (handler.protocol === 'rest-json' && handler.route) {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const routed = handler.route(req.method ?? 'GET', url.pathname, url.searchParams);
+      action = routed.action;
+      params = { ...(body ? (JSON.parse(body) as Record<string, unknown>) : {}), ...routed.params };
     } else {
       ({ action, params } = parseQueryRequest(body));
     }
     this.clock += this.msPerRequest;
-    const record: CallRecord = {
-      seq: this.calls.length + 1,
-      service: handler.signingName,
-      action,
-      mutating: handler.isMutating(action),
-      throttled: false,
-      ...(scope ? { principal: scope[1]! } : {}),
-    };
-    this.calls.push(record);
-    record.authorizations = this.authorizations(handler, action, params);
+    const record = this.record(handler, action, params, scope?.[1]);
     try {
       if (this.mutationBudget !== undefined && this.mutationBudget <= 0) {
         throw new AwsServiceError(
@@ -278,6 +274,41 @@ export class AwsFakeServer {
     }
   }
 
+  private record(
+    handler: ServiceHandler,
+    action: string,
+    params: Record<string, unknown>,
+    principal: string | undefined,
+  ): CallRecord {
+    const record: CallRecord = {
+      seq: this.calls.length + 1,
+      service: handler.signingName,
+      action,
+      mutating: handler.isMutating(action),
+      throttled: false,
+      ...(principal ? { principal } : {}),
+    };
+    this.calls.push(record);
+    record.authorizations = this.authorizations(handler, action, params);
+    return record;
+  }
+
+  /**
+   * A call AWS makes on someone's behalf (a schedule's target, as the schedule's role): recorded with
+   * that principal and its authorisations like a signed call, handled by the service's fake; an error
+   * is thrown as the AwsServiceError it is.
+   */
+  invokeAs(principal: string, signingName: string, action: string, params: Record<string, unknown>): unknown {
+    const handler = this.handler(signingName);
+    const record = this.record(handler, action, params, principal);
+    try {
+      return handler.handle(action, params, this.ctx);
+    } catch (err) {
+      record.error = err instanceof AwsServiceError ? err.code : 'InternalFailure';
+      throw err;
+    }
+  }
+
   /** What IAM would authorise, every request carrying the global aws:RequestedRegion; undefined when
    * the service cannot say (an action it does not model, or a request too malformed to read). */
   private authorizations(
@@ -297,7 +328,10 @@ export class AwsFakeServer {
 
   private reply(res: ServerResponse, handler: ServiceHandler, action: string, result: unknown): void {
     const requestId = this.ctx.id(32);
-    if (handler.protocol === 'json') {
+    if (handler.protocol === 'rest-json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
+      res.end(JSON.stringify(result ?? {}));
+    } else if (handler.protocol === 'json') {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
       res.end(JSON.stringify(result ?? {}));
     } else {
@@ -309,7 +343,15 @@ export class AwsFakeServer {
 
   private replyError(res: ServerResponse, handler: ServiceHandler, e: AwsServiceError): void {
     const requestId = this.ctx.id(32);
-    if (handler.protocol === 'json') {
+    if (handler.protocol === 'rest-json') {
+      // REST-JSON errors: the code in x-amzn-errortype, the message in the body (Message).
+      res.writeHead(e.status, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': e.code,
+        'x-amzn-requestid': requestId,
+      });
+      res.end(JSON.stringify({ Message: e.message }));
+    } else if (handler.protocol === 'json') {
       res.writeHead(e.status, {
         'content-type': 'application/x-amz-json-1.1',
         'x-amzn-errortype': e.code,

@@ -1,7 +1,10 @@
 // The contract between the fake's HTTP front (server.ts) and each fake service.
 
-/** `ec2` is the query protocol's EC2 variant (no result wrapper, `<item>` lists, `<Response><Errors>`). */
-export type Protocol = 'json' | 'query' | 'ec2';
+/**
+ * `ec2` is the query protocol's EC2 variant (no result wrapper, `<item>` lists, `<Response><Errors>`);
+ * `rest-json` routes by method and path (the handler's `route`), its members in the path, query and body.
+ */
+export type Protocol = 'json' | 'query' | 'ec2' | 'rest-json';
 
 export interface FakeContext {
   region: string;
@@ -27,6 +30,12 @@ export interface ServiceHandler {
    * `ThrottlingException`, query: `Throttling`, both 400).
    */
   throttling?: { code: string; status: number };
+  /** For the REST-JSON protocol: the action a method and path name, and the members the path and query carry. */
+  route?(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+  ): { action: string; params: Record<string, unknown> };
   /** True for calls that change state (the rest only read). */
   isMutating(action: string): boolean;
   /** Answer one call: a JSON-able result, or throw AwsServiceError. */

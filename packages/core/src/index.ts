@@ -147,4 +147,5 @@ export * from './fleet/awake-schedule.js';
 export * from './fleet/cost-estimate.js';
 export * from './fleet/expiry-github.js';
 export * from './fleet/wake-sleep.js';
+export * from './fleet/sleep-page.js';
 export * from './fleet/expiry-sweep.js';

@@ -10,14 +10,23 @@ export interface SitePlatform {
   /** The platform's extra tags and log retention, for what a command creates. */
   tags: Record<string, string>;
   logRetentionDays: number;
+  /** The sleep page's schedule group (absent: the platform has no sleep page). */
+  sleepPageGroup?: string;
 }
 
 export async function sitePlatform(file: string | undefined, io: CliIO): Promise<SitePlatform> {
   const platformFile = findPlatformFile(path.resolve('settings.yml'), file, io.env);
   const platform = await loadPlatformFile(platformFile);
   if (!platform.value) throw new SettingsError(platform.problems);
-  const { region, cluster, tags, logs } = platform.value;
-  return { region, cluster, tags, logRetentionDays: logs.retention_days };
+  const { region, cluster, tags, logs, schedule } = platform.value;
+  const group = schedule.sleep_page?.schedule_group;
+  return {
+    region,
+    cluster,
+    tags,
+    logRetentionDays: logs.retention_days,
+    ...(group ? { sleepPageGroup: group } : {}),
+  };
 }
 
 /** Rows as aligned columns, two spaces apart, no trailing blanks. */

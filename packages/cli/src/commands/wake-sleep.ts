@@ -44,7 +44,7 @@ export async function wakeOrSleep(
   checkPreviewLink(link);
   const forText = (values as { for?: string }).for;
   const forMs = forText !== undefined ? parseDuration(forText) : undefined;
-  const { region } = await sitePlatform(values.platform, io);
+  const { region, sleepPageGroup } = await sitePlatform(values.platform, io);
   const clients: AwsClients = make({ region });
   try {
     const o = {
@@ -52,6 +52,7 @@ export async function wakeOrSleep(
       previewLink: link,
       actor: `${io.env.GITHUB_ACTOR || io.env.USER || 'someone'} (by hand)`,
       log: memoryLogger(),
+      ...(sleepPageGroup ? { sleepPageGroup } : {}),
       ...(io.now ? { now: io.now } : {}),
     };
     const r =

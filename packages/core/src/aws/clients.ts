@@ -6,6 +6,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { RetryStrategyV2 } from '@smithy/types';
@@ -28,6 +29,8 @@ export interface AwsClients {
   ssm: SSMClient;
   secrets: SecretsManagerClient;
   sts: STSClient;
+  /** EventBridge Scheduler: the sleep page's schedules. */
+  scheduler: SchedulerClient;
 }
 
 /**
@@ -56,6 +59,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     ssm: new SSMClient(config),
     secrets: new SecretsManagerClient(config),
     sts: new STSClient(config),
+    scheduler: new SchedulerClient(config),
   };
 }
 
@@ -68,6 +72,7 @@ export function destroyAwsClients(clients: AwsClients): void {
     clients.ssm,
     clients.secrets,
     clients.sts,
+    clients.scheduler,
   ]) {
     c.destroy();
   }

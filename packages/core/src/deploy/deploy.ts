@@ -17,6 +17,7 @@ import { inspectMoodledata } from './resources/moodledata.js';
 import { inspectRegistryEntry } from './resources/registry-entry.js';
 import { inspectScalingPolicy, inspectScalingTarget, inspectScheduledActions } from './resources/scaling.js';
 import { inspectService } from './resources/service.js';
+import { inspectSleepPage } from './resources/sleep-page.js';
 import { inspectTaskDefinition } from './resources/task-definition.js';
 import type { DbProvisioner, DeployEnv, DeploySource, Inspection, OneOffTaskRunner } from './types.js';
 import { waitForDeployment } from './wait.js';
@@ -105,12 +106,14 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
     const targetGroup = inspectTargetGroup(env);
     const taskDefinition = secret.then((s) => inspectTaskDefinition(env, s.action === 'create'));
     const dbs = inspectDatabases(env, secret);
+    const listenerRule = inspectListenerRule(env, targetGroup);
     const all = await Promise.all([
       inspectLogGroup(env),
       secret,
       taskDefinition,
       targetGroup,
-      inspectListenerRule(env, targetGroup),
+      listenerRule,
+      inspectSleepPage(env, listenerRule, targetGroup),
       inspectService(env, taskDefinition, targetGroup),
       inspectScalingTarget(env),
       inspectScalingPolicy(env),

@@ -25,6 +25,7 @@ import { guardPurge } from './purge-guard.js';
 import { registryRows } from './registry-entry.js';
 import { readScaling } from './scaling.js';
 import { readService } from './service.js';
+import { readSleepPage } from './sleep-page.js';
 import { familyRows, latestOwnedInactive, readFamily, registerCopy } from './task-definitions.js';
 import { REMOVAL_STEPS, type DestroyEnv, type Removal, type RemovalOutcome } from './types.js';
 
@@ -155,8 +156,9 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
   const hasDbData = target.data.databases.length + target.data.users.length > 0;
 
   const rows = await log.group('Reading what exists', async () => {
-    const [scaling, rules, targetGroup, service, siteFamily, sqlFamily, secrets, logGroup, dbState] =
+    const [page, scaling, rules, targetGroup, service, siteFamily, sqlFamily, secrets, logGroup, dbState] =
       await Promise.all([
+        readSleepPage(env),
         readScaling(env),
         readListenerRules(env),
         readTargetGroup(env),
@@ -190,6 +192,7 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
     const copiesSiteTd = !siteFamily.latest && folderRows.some((r) => r.apply);
     const keptSecrets = secrets.rows.filter((r) => r.plan === 'keep').map((r) => r.name);
     return [
+      ...page,
       ...scaling,
       ...rules,
       service,

@@ -10,11 +10,12 @@ import type { Platform } from '../settings/platform-schema.js';
 import type { DestroyTarget } from './destroy-target.js';
 
 /**
- * The safe order of a destroy: nothing routes to the service before it goes, data goes only once no
+ * The safe order of a destroy: nothing switches the rule (the sleep page's schedules), nothing routes to the service before it goes, data goes only once no
  * task can use it, a task definition only after the one-off tasks that need it, the DB secret after
  * the data it opens, and the registry entry — the record of what the site had — last of all.
  */
 export const REMOVAL_STEPS = [
+  'sleep page',
   'scaling policies',
   'scaling target',
   'listener rule',

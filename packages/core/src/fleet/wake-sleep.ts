@@ -1,7 +1,9 @@
 // `mdl-preview wake` and `sleep`: a site's task bounds changed now, by hand, on its own scalable
 // target. A wake can end by itself: a one-time scheduled action (`mdl-<link>-wake-ends`, at(…) in
 // UTC) puts the site back to sleep, so nothing of ours has to run then. The site's schedule goes on
-// as before: its next wake or sleep action still fires.
+// as before: its next wake or sleep action still fires. With a sleep page, the listener rule follows:
+// wake and sleep run the site's own page schedules' ModifyRule now, and a wake's end gets a one-time
+// schedule of the page as well.
 import {
   DeleteScheduledActionCommand,
   DescribeScalableTargetsCommand,
@@ -11,18 +13,48 @@ import {
   RegisterScalableTargetCommand,
   type ApplicationAutoScalingClient,
 } from '@aws-sdk/client-application-auto-scaling';
+import {
+  ModifyRuleCommand,
+  type ElasticLoadBalancingV2Client,
+  type ModifyRuleCommandInput,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  ResourceNotFoundException,
+  UpdateScheduleCommand,
+  type GetScheduleOutput,
+  type SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
 import { SiteRegistry, type SiteRegistryEntry } from '../registry/site-registry.js';
-import { awakeAt, describeAwake, nextChange, type AwakeSchedule } from './awake-schedule.js';
+import {
+  awakeAt,
+  describeAwake,
+  nextChange,
+  sleepActionName,
+  wakeActionName,
+  type AwakeSchedule,
+} from './awake-schedule.js';
+import { wakeEndsScheduleName } from './sleep-page.js';
 
 export const wakeEndsActionName = (link: string) => `mdl-${link}-wake-ends`;
 
 export interface WakeSleepOptions {
-  clients: { autoscaling: ApplicationAutoScalingClient; ssm: SSMClient };
+  clients: {
+    autoscaling: ApplicationAutoScalingClient;
+    ssm: SSMClient;
+    scheduler: SchedulerClient;
+    elbv2: ElasticLoadBalancingV2Client;
+  };
   previewLink: string;
+  /** The platform's sleep page schedule group, when it has a sleep page. */
+  sleepPageGroup?: string;
   actor: string;
   log: Logger;
   now?: () => Date;
@@ -90,6 +122,14 @@ async function setBounds(o: WakeSleepOptions, resourceId: string, min: number, m
 
 /** Removes the end of an earlier wake, if there is one. */
 async function dropWakeEnd(o: WakeSleepOptions, resourceId: string): Promise<void> {
+  if (o.sleepPageGroup)
+    await o.clients.scheduler
+      .send(
+        new DeleteScheduleCommand({ GroupName: o.sleepPageGroup, Name: wakeEndsScheduleName(o.previewLink) }),
+      )
+      .catch((err: unknown) => {
+        if (!(err instanceof ResourceNotFoundException)) throw err;
+      });
   const name = wakeEndsActionName(o.previewLink);
   const out = await o.clients.autoscaling.send(
     new DescribeScheduledActionsCommand({
@@ -125,6 +165,8 @@ export async function wakeSite(o: WakeSleepOptions & { forMs?: number }): Promis
   const forMs = o.forMs ?? (scheduledAsleep ? DEFAULT_WAKE_MS : undefined);
   const end = forMs !== undefined ? new Date(now.getTime() + forMs) : undefined;
   await setBounds(o, site.resourceId, min, max);
+  const page = await pageSchedules(o);
+  await runNow(o, page.wake);
   if (end && (site.awake.kind === 'always' || !awakeAt(site.awake, end).awake)) {
     await o.clients.autoscaling.send(
       new PutScheduledActionCommand({
@@ -136,6 +178,7 @@ export async function wakeSite(o: WakeSleepOptions & { forMs?: number }): Promis
         ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 0 },
       }),
     );
+    await putPageAt(o, page.sleep, end);
     const next = `goes back to sleep at ${when(end, site.awake)}`;
     o.log.info(`${o.previewLink}: awake with ${min} to ${max} tasks; ${next}`);
     return { bounds: { min, max }, until: end, next };
@@ -158,6 +201,7 @@ export async function sleepSite(o: WakeSleepOptions): Promise<WakeSleepResult> {
   const now = (o.now ?? (() => new Date()))();
   const site = await siteScaling(o);
   await setBounds(o, site.resourceId, 0, 0);
+  await runNow(o, (await pageSchedules(o)).sleep);
   await dropWakeEnd(o, site.resourceId);
   const wake = site.awake.kind === 'window' ? nextWake(site.awake, now) : undefined;
   const next = wake
@@ -175,3 +219,61 @@ function nextTurn(s: AwakeSchedule, at: Date, to: 'awake' | 'asleep'): Date | un
 }
 const nextWake = (s: AwakeSchedule, at: Date) => nextTurn(s, at, 'awake');
 const nextSleep = (s: AwakeSchedule, at: Date) => nextTurn(s, at, 'asleep');
+
+interface PageSchedules {
+  /** The schedule that shows the site (its input: the rule forwarding to the target group). */
+  wake?: GetScheduleOutput;
+  /** The schedule that shows the page. */
+  sleep?: GetScheduleOutput;
+}
+
+/** The site's own page schedules, which deploy keeps: they hold the rule and both of its actions. */
+async function pageSchedules(o: WakeSleepOptions): Promise<PageSchedules> {
+  const group = o.sleepPageGroup;
+  if (!group) return {};
+  const read = async (name: string) => {
+    try {
+      return await o.clients.scheduler.send(new GetScheduleCommand({ GroupName: group, Name: name }));
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) return undefined;
+      throw err;
+    }
+  };
+  const [wake, sleep] = await Promise.all([
+    read(wakeActionName(o.previewLink)),
+    read(sleepActionName(o.previewLink)),
+  ]);
+  return { ...(wake ? { wake } : {}), ...(sleep ? { sleep } : {}) };
+}
+
+/** Switch the listener rule now, as the schedule would at its time (none: no sleep page for the site). */
+async function runNow(o: WakeSleepOptions, schedule: GetScheduleOutput | undefined): Promise<void> {
+  const input = schedule?.Target?.Input;
+  if (!input) return;
+  await o.clients.elbv2.send(new ModifyRuleCommand(JSON.parse(input) as ModifyRuleCommandInput));
+}
+
+/** The page again at `end`: a one-time copy of the sleep schedule's target, deleted once it has run. */
+async function putPageAt(
+  o: WakeSleepOptions,
+  sleep: GetScheduleOutput | undefined,
+  end: Date,
+): Promise<void> {
+  if (!o.sleepPageGroup || !sleep?.Target) return;
+  const request = {
+    GroupName: o.sleepPageGroup,
+    Name: wakeEndsScheduleName(o.previewLink),
+    ScheduleExpression: atExpression(end),
+    ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' as const },
+    ActionAfterCompletion: 'DELETE' as const,
+    Description: `Shows the sleep page of ${o.previewLink} when a wake by hand ends (moodle-preview-actions)`,
+    Target: { Arn: sleep.Target.Arn, RoleArn: sleep.Target.RoleArn, Input: sleep.Target.Input },
+  };
+  try {
+    await o.clients.scheduler.send(new CreateScheduleCommand(request));
+  } catch (err) {
+    if (!(err instanceof ConflictException)) throw err;
+    await o.clients.scheduler.send(new UpdateScheduleCommand(request));
+  }
+}

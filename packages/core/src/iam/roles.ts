@@ -7,6 +7,7 @@
 import { TAG_MANAGED_BY } from '../naming.js';
 import { RUNNER_TAGS, RUNNER_COMPONENT } from '../runner/lease.js';
 import { SUITE_NAME, TAG_SITE } from '../naming.js';
+import { SCHEDULER_SERVICE } from '../fleet/sleep-page.js';
 import { allOf, grant, type Grant } from './policy.js';
 import { arns, inRegion, OURS, TAGGED_AS_OURS, type IamScope } from './scope.js';
 
@@ -24,6 +25,7 @@ export const IAM_ROLES = [
   'entra-redirect',
   'wake-sleep',
   'fleet-report',
+  'sleep-page-scheduler',
 ] as const;
 export type IamRole = (typeof IAM_ROLES)[number];
 
@@ -54,6 +56,66 @@ const inCluster = (s: IamScope, clusters: string[] = [s.clusterArn]) => ({
 
 /** Only while creating: the tags a create request carries (ECS and ELBv2 have a CreateAction key). */
 const whileCreating = (key: string, actions: string[]) => ({ StringEquals: { [key]: actions } });
+
+/** The sleep page's schedules, when the platform has one: scoped by the suite's group and names. */
+function sleepPageGrants(s: IamScope, role: 'deploy' | 'destroy' | 'adopt' | 'wake-sleep'): Grant[] {
+  const page = s.sleepPage;
+  if (!page) return [];
+  const schedules = arns.siteSchedules(s, page.group);
+  const group = arns.scheduleGroup(s, page.group);
+  const passRole = grant('PassTheSleepPageRoleToScheduler', ['iam:PassRole'], [page.roleArn], {
+    condition: { StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE } },
+  });
+  const readGroup = grant(
+    'ReadTheSleepPageGroup',
+    ['scheduler:GetScheduleGroup', 'scheduler:ListTagsForResource'],
+    group,
+  );
+  switch (role) {
+    case 'deploy':
+      return [
+        readGroup,
+        grant('CreateTheSleepPageGroup', ['scheduler:CreateScheduleGroup'], group, {
+          condition: TAGGED_AS_OURS,
+        }),
+        // Schedules carry no tags (only their group does): they are scoped by the group and our names.
+        grant(
+          'SiteSleepPageSchedules',
+          [
+            'scheduler:CreateSchedule',
+            'scheduler:DeleteSchedule',
+            'scheduler:GetSchedule',
+            'scheduler:UpdateSchedule',
+          ],
+          schedules,
+        ),
+        passRole,
+      ];
+    case 'adopt':
+      return [readGroup, grant('ReadSiteSleepPageSchedules', ['scheduler:GetSchedule'], schedules)];
+    case 'destroy':
+      return [
+        grant(
+          'RemoveSiteSleepPageSchedules',
+          ['scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+          schedules,
+        ),
+      ];
+    case 'wake-sleep':
+      return [
+        grant('ReadSiteSleepPageSchedules', ['scheduler:GetSchedule'], schedules),
+        grant(
+          'ScheduleTheEndOfAWake',
+          ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule'],
+          arns.wakeEndSchedules(s, page.group),
+        ),
+        passRole,
+        grant('SwitchOurListenerRules', ['elasticloadbalancing:ModifyRule'], arns.listenerRules(s), {
+          condition: OURS,
+        }),
+      ];
+  }
+}
 
 /** The SQL task and upgrade task: registered, run in the platform cluster, tagged, roles passed. */
 function oneOffTasks(s: IamScope, families: string[], sid: string): Grant[] {
@@ -216,6 +278,7 @@ function deployInstance(s: IamScope): Grant[] {
         condition: { StringEquals: { 'iam:AWSServiceName': 'ecs.application-autoscaling.amazonaws.com' } },
       },
     ),
+    ...sleepPageGrants(s, 'deploy'),
   ];
 }
 
@@ -272,6 +335,7 @@ function destroyInstance(s: IamScope): Grant[] {
     ),
     // The SQL task drops the databases; the site's own family, re-registered, removes its moodledata.
     ...oneOffTasks(s, ['mdl_ecs_task_def-', 'mdl_sql_task-'], 'Purge'),
+    ...sleepPageGrants(s, 'destroy'),
   ];
 }
 
@@ -329,6 +393,7 @@ function adopt(s: IamScope): Grant[] {
     ),
     readRegistry(s),
     ...writeRegistry(s),
+    ...sleepPageGrants(s, 'adopt'),
   ];
 }
 
@@ -493,6 +558,19 @@ function wakeSleep(s: IamScope): Grant[] {
       arns.scalableTargets(s),
       { condition: allOf(ecsScaling, OURS) },
     ),
+    ...sleepPageGrants(s, 'wake-sleep'),
+  ];
+}
+
+/**
+ * The role EventBridge Scheduler assumes to run a site's sleep page schedules (trust:
+ * scheduler.amazonaws.com, aws:SourceAccount the platform's): switch the suite's own rules, nothing else.
+ */
+function sleepPageScheduler(s: IamScope): Grant[] {
+  return [
+    grant('SwitchOurListenerRules', ['elasticloadbalancing:ModifyRule'], arns.listenerRules(s), {
+      condition: OURS,
+    }),
   ];
 }
 
@@ -510,4 +588,5 @@ export const ROLE_GRANTS: Record<IamRole, (s: IamScope) => Grant[]> = {
   'entra-redirect': entraRedirect,
   'wake-sleep': wakeSleep,
   'fleet-report': fleetReport,
+  'sleep-page-scheduler': sleepPageScheduler,
 };

@@ -48,6 +48,10 @@ export interface IamScope {
   adminSecretArn: string;
   logGroupPrefix: string;
   cronLogGroup: string;
+  /** `arn:…:scheduler:<region>:<account>` */
+  scheduler: string;
+  /** The platform's sleep page: its schedule group and the role EventBridge Scheduler assumes. */
+  sleepPage?: { group: string; roleArn: string };
   options: IamOptions;
 }
 
@@ -111,6 +115,15 @@ export function iamScope(platform: Platform, options: IamOptions = {}): IamScope
     adminSecretArn,
     logGroupPrefix,
     cronLogGroup: options.cronLogGroup ?? DEFAULT_CRON_LOG_GROUP,
+    scheduler: base('scheduler'),
+    ...(platform.schedule.sleep_page
+      ? {
+          sleepPage: {
+            group: platform.schedule.sleep_page.schedule_group,
+            roleArn: platform.schedule.sleep_page.scheduler_role_arn,
+          },
+        }
+      : {}),
     options,
   };
 }
@@ -177,6 +190,11 @@ export const arns = {
     (s.options.runnerRoles ?? [`${RUNNER_ROLE_PREFIX}*`]).map(
       (r) => `arn:${s.partition}:iam::${s.account}:role/${r}`,
     ),
+  /** The suite's own schedule group (the sleep page's). */
+  scheduleGroup: (s: IamScope, group: string) => [`${s.scheduler}:schedule-group/${group}`],
+  /** The sites' schedules in it: `mdl-<link>-wake`, `-sleep`, `-wake-ends`. */
+  siteSchedules: (s: IamScope, group: string) => [`${s.scheduler}:schedule/${group}/mdl-*`],
+  wakeEndSchedules: (s: IamScope, group: string) => [`${s.scheduler}:schedule/${group}/mdl-*-wake-ends`],
   dumpObjects: (s: IamScope) =>
     s.options.dumpBuckets?.length
       ? s.options.dumpBuckets.map((b) => `arn:${s.partition}:s3:::${b}/*`)

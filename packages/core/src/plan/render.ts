@@ -18,6 +18,7 @@ const LABEL: Record<ResourceId, string> = {
   scalingTarget: 'scaling target',
   scalingPolicy: 'scaling policy',
   scheduledActions: 'schedule',
+  sleepPage: 'sleep page',
 };
 
 function details(plan: SitePlan, id: ResourceId): string[] {
@@ -111,6 +112,16 @@ function details(plan: SitePlan, id: ResourceId): string[] {
             (a) => `${a.name}: ${a.schedule} ${a.timezone} → ${a.minCapacity} to ${a.maxCapacity} tasks`,
           )
         : ['awake always: no scheduled actions'];
+    }
+    case 'sleepPage': {
+      const p = r.sleepPage.spec;
+      if (!p.group) return ['none: the platform has no schedule.sleep_page (a sleeping site answers 503)'];
+      return p.schedules.length
+        ? p.schedules.map(
+            (s) =>
+              `${s.name}: ${s.expression} ${s.timezone} → the rule shows ${s.shows === 'page' ? 'the sleep page' : 'the site'}`,
+          )
+        : ['awake always: no schedules'];
     }
   }
 }

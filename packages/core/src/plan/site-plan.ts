@@ -10,6 +10,12 @@ import {
   type ScheduledActionSpec,
 } from '../fleet/awake-schedule.js';
 import { estimateMonthlyCost, type CostEstimate } from '../fleet/cost-estimate.js';
+import {
+  sleepPageFor,
+  sleepPageSchedulesFor,
+  type SleepPage,
+  type SleepPageScheduleSpec,
+} from '../fleet/sleep-page.js';
 
 export type Tags = Record<string, string>;
 
@@ -123,6 +129,17 @@ export interface PlannedResources {
     awake: string;
     actions: ScheduledActionSpec[];
   }>;
+  /**
+   * What a sleeping site shows: EventBridge Scheduler schedules that switch its listener rule to the
+   * page at the schedule's sleep and back at its wake (none: awake always, or no sleep page platform-wide).
+   */
+  sleepPage: Planned<{
+    /** The suite's schedule group; absent when the platform has no sleep page. */
+    group?: string;
+    groupTags: Tags;
+    roleArn?: string;
+    schedules: SleepPageScheduleSpec[];
+  }>;
 }
 
 export type ResourceId = keyof PlannedResources;
@@ -185,6 +202,8 @@ export interface ListenerRuleSpec {
   /** A stable priority derived from the link; the apply step probes onward if it is taken. */
   preferredPriority: number;
   forwardTo: ResourceRef;
+  /** The page the rule shows while the site sleeps (a site with a schedule and a platform sleep page). */
+  sleepPage?: SleepPage;
   tags: Tags;
 }
 
@@ -268,6 +287,12 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
   environment.sort(byName);
 
   const serviceResourceId = `service/${platform.cluster}/${names.serviceName}`;
+  const pagePlatform = platform.schedule.sleep_page;
+  const pageSchedules = pagePlatform ? sleepPageSchedulesFor(site.previewLink, site.awake) : [];
+  const page =
+    pagePlatform && pageSchedules.length
+      ? sleepPageFor(site.previewLink, site.awake, pagePlatform.how_to_wake)
+      : undefined;
   const accessPoint = platform.efs.access_point_id;
 
   const resources: PlannedResources = {
@@ -452,6 +477,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
         hostHeader: site.host,
         preferredPriority: preferredRulePriority(site.previewLink),
         forwardTo: { ref: 'targetGroup', attribute: 'arn' },
+        ...(page ? { sleepPage: page } : {}),
         tags,
       },
     },
@@ -523,6 +549,18 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
         scalableDimension: 'ecs:service:DesiredCount',
         awake: describeAwake(site.awake),
         actions: scheduledActionsFor(site.previewLink, site.awake, site.scaling),
+      },
+    },
+    sleepPage: {
+      name: pagePlatform ? `${pagePlatform.schedule_group}/mdl-${site.previewLink}-*` : '(no sleep page)',
+      dependsOn: ['listenerRule', 'targetGroup'],
+      spec: {
+        ...(pagePlatform
+          ? { group: pagePlatform.schedule_group, roleArn: pagePlatform.scheduler_role_arn }
+          : {}),
+        // The group is the suite's, not one site's: it carries the managed-by tag (and the platform's).
+        groupTags: { ...platform.tags, [TAG_MANAGED_BY]: SUITE_NAME },
+        schedules: pageSchedules,
       },
     },
   };

@@ -2,6 +2,7 @@
 // images) that the organisation's infrastructure code owns. Site settings are layered over it.
 import { z } from 'zod';
 import { AWAKE_SYNTAX, isTimeZone } from '../fleet/awake-schedule.js';
+import { DEFAULT_HOW_TO_WAKE, fitsSleepPage } from '../fleet/sleep-page.js';
 import { awakeText, hostname, port, PHP_VERSIONS } from './site-schema.js';
 
 const arn = (service: string, resource: string, example: string) =>
@@ -191,6 +192,40 @@ export const platformSchema = z
         awake: awakeText()
           .default('always')
           .describe(`When sites run unless their settings say otherwise: ${AWAKE_SYNTAX}. Default always.`),
+        sleep_page: z
+          .strictObject({
+            scheduler_role_arn: arn(
+              'iam',
+              'role/',
+              'arn:aws:iam::123456789012:role/moodle-preview-sleep-page',
+            ).describe(
+              "The role EventBridge Scheduler assumes to switch a site's listener rule (policy: docs/iam/sleep-page-scheduler.json).",
+            ),
+            schedule_group: z
+              .string()
+              .regex(/^[0-9a-zA-Z_.-]{1,64}$/, {
+                error: 'must be a schedule group name: 1-64 letters, digits, - _ .',
+              })
+              .default('moodle-preview')
+              .describe(
+                "The suite's EventBridge Scheduler group (deploy creates it, tagged). Default moodle-preview.",
+              ),
+            how_to_wake: z
+              .string()
+              .min(1)
+              .refine(fitsSleepPage, {
+                error:
+                  'is too long: the page a load balancer answers with holds 1024 characters; keep it to a sentence or two (a link to a wiki page)',
+              })
+              .default(DEFAULT_HOW_TO_WAKE)
+              .describe(
+                `What the page tells a person to do to wake the site now; {{preview_link}} is the site. Default "${DEFAULT_HOW_TO_WAKE}".`,
+              ),
+          })
+          .optional()
+          .describe(
+            "A page that says a sleeping site is asleep, instead of the load balancer's 503. Without it, a sleeping site answers 503.",
+          ),
       })
       .prefault({})
       .describe('When sites are awake: Application Auto Scaling scales a sleeping site to 0 tasks.'),

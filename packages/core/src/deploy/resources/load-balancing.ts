@@ -18,6 +18,7 @@ import {
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ConfigurationError } from '../../errors.js';
+import { pageActions, type SleepPage } from '../../fleet/sleep-page.js';
 import { tagRecord } from '../normalise.js';
 import type { DeployEnv, Inspection } from '../types.js';
 import { checkOwned } from './ownership.js';
@@ -169,6 +170,17 @@ const forwardTargets = (rule: Rule) =>
     ),
   ].filter((arn): arn is string => Boolean(arn));
 
+/** The fixed response a rule answers with (a sleeping site's page), if that is what it does. */
+const shownPage = (rule: Rule) =>
+  rule.Actions?.length === 1 && rule.Actions[0]!.Type === 'fixed-response'
+    ? rule.Actions[0]!.FixedResponseConfig
+    : undefined;
+
+const samePage = (shown: NonNullable<ReturnType<typeof shownPage>>, page: SleepPage) =>
+  shown.StatusCode === page.statusCode &&
+  shown.ContentType === page.contentType &&
+  shown.MessageBody === page.messageBody;
+
 /** `…:listener/app/<lb name>/<lb id>/<listener id>` → the load balancer's `app/<name>/<id>`. */
 export const loadBalancerOf = (listenerArn: string) =>
   /:listener\/(app\/[^/]+\/[^/]+)\//.exec(listenerArn)?.[1] ?? listenerArn;
@@ -204,6 +216,23 @@ export async function inspectListenerRule(
       tags: await tagsOf(env, arn),
     });
     const forwardsTo = forwardTargets(existing);
+    const shown = shownPage(existing);
+    if (spec.sleepPage && shown) {
+      // Asleep behind its page: a redeploy keeps it asleep (the schedule's wake brings the site back);
+      // only the page's words follow the settings.
+      if (samePage(shown, spec.sleepPage)) return { ...base, action: 'none', changes: [], arn };
+      const page = spec.sleepPage;
+      return {
+        ...base,
+        action: 'update',
+        arn,
+        changes: ['sleep page: its text follows the new schedule'],
+        apply: async () => {
+          await env.clients.elbv2.send(new ModifyRuleCommand({ RuleArn: arn, Actions: pageActions(page) }));
+          return arn;
+        },
+      };
+    }
     if (tg.arn && forwardsTo.length === 1 && forwardsTo[0] === tg.arn)
       return { ...base, action: 'none', changes: [], arn };
     return {
@@ -211,7 +240,7 @@ export async function inspectListenerRule(
       action: 'update',
       arn,
       changes: [
-        `forward: ${forwardsTo.join(', ') || '(none)'} → target group ${env.plan.resources.targetGroup.name}`,
+        `forward: ${shown ? '(the sleep page)' : forwardsTo.join(', ') || '(none)'} → target group ${env.plan.resources.targetGroup.name}`,
       ],
       apply: async () => {
         await env.clients.elbv2.send(

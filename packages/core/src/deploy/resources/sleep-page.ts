@@ -1,0 +1,164 @@
+// The sleep page's schedules (EventBridge Scheduler, in the suite's own group): at the schedule's sleep
+// one switches the site's listener rule to the page, at its wake another switches it back to the
+// target group. The group is created on first use, tagged as the suite's; a group of that name that
+// is not the suite's is refused before any change. Schedules carry no tags (only groups do): they are
+// the suite's by their group and their name.
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  CreateScheduleGroupCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  GetScheduleGroupCommand,
+  ListTagsForResourceCommand,
+  ResourceNotFoundException,
+  UpdateScheduleCommand,
+  type GetScheduleOutput,
+} from '@aws-sdk/client-scheduler';
+import { ConfigurationError } from '../../errors.js';
+import { sleepActionName, wakeActionName } from '../../fleet/awake-schedule.js';
+import {
+  forwardActions,
+  modifyRuleInput,
+  MODIFY_RULE_TARGET,
+  pageActions,
+  type SleepPageScheduleSpec,
+} from '../../fleet/sleep-page.js';
+import { SUITE_NAME, TAG_MANAGED_BY } from '../../naming.js';
+import type { DeployEnv, Inspection } from '../types.js';
+
+const notFound = (err: unknown) => err instanceof ResourceNotFoundException;
+
+/** The group's ARN, or undefined when there is none; throws when a group of that name is not ours. */
+async function readGroup(env: DeployEnv, group: string): Promise<string | undefined> {
+  let arn: string | undefined;
+  try {
+    arn = (await env.clients.scheduler.send(new GetScheduleGroupCommand({ Name: group }))).Arn;
+  } catch (err) {
+    if (notFound(err)) return undefined;
+    throw err;
+  }
+  const tags = (await env.clients.scheduler.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags;
+  const owner = tags?.find((t) => t.Key === TAG_MANAGED_BY)?.Value;
+  if (owner !== SUITE_NAME)
+    throw new ConfigurationError(
+      `the EventBridge Scheduler group ${group} exists and is not tagged ${TAG_MANAGED_BY}=${SUITE_NAME}: ` +
+        'the suite keeps its sleep-page schedules only in a group of its own; set schedule.sleep_page.schedule_group in the platform file to another name',
+    );
+  return arn;
+}
+
+async function readSchedule(
+  env: DeployEnv,
+  group: string,
+  name: string,
+): Promise<GetScheduleOutput | undefined> {
+  try {
+    return await env.clients.scheduler.send(new GetScheduleCommand({ GroupName: group, Name: name }));
+  } catch (err) {
+    if (notFound(err)) return undefined;
+    throw err;
+  }
+}
+
+export async function inspectSleepPage(
+  env: DeployEnv,
+  listenerRule: Promise<Inspection>,
+  targetGroup: Promise<Inspection>,
+): Promise<Inspection> {
+  const planned = env.plan.resources.sleepPage;
+  const { group, roleArn, schedules, groupTags } = planned.spec;
+  const base = { id: 'sleepPage' as const, name: planned.name };
+  if (!group || !roleArn) return { ...base, action: 'none', changes: [] };
+  const page = env.plan.resources.listenerRule.spec.sleepPage;
+  const groupArn = await readGroup(env, group);
+  const ours = [wakeActionName(env.plan.site), sleepActionName(env.plan.site)];
+  const existing = new Map<string, GetScheduleOutput>();
+  if (groupArn)
+    for (const name of ours) {
+      const s = await readSchedule(env, group, name);
+      if (s) existing.set(name, s);
+    }
+  const [rule, tg] = await Promise.all([listenerRule, targetGroup]);
+  const inputFor = (want: SleepPageScheduleSpec, ruleArn: string, tgArn: string) =>
+    modifyRuleInput(ruleArn, want.shows === 'page' && page ? pageActions(page) : forwardActions(tgArn));
+  const differs = (want: SleepPageScheduleSpec) => {
+    const current = existing.get(want.name);
+    if (!current || !rule.arn || !tg.arn) return true;
+    return (
+      current.ScheduleExpression !== want.expression ||
+      current.ScheduleExpressionTimezone !== want.timezone ||
+      current.State !== 'ENABLED' ||
+      current.Target?.Arn !== MODIFY_RULE_TARGET ||
+      current.Target.RoleArn !== roleArn ||
+      current.Target.Input !== inputFor(want, rule.arn, tg.arn)
+    );
+  };
+  const puts = schedules.filter(differs);
+  const deletes = [...existing.keys()].filter((name) => !schedules.some((s) => s.name === name));
+  const changes = [
+    ...(groupArn || !schedules.length ? [] : [`create the schedule group ${group}`]),
+    ...puts.map(
+      (s) =>
+        `${s.name}: ${s.expression} ${s.timezone} → ${s.shows === 'page' ? 'the sleep page' : 'the site'}${existing.has(s.name) ? ' (changed)' : ''}`,
+    ),
+    ...deletes.map((name) => `${name}: removed (awake ${env.plan.resources.scheduledActions.spec.awake})`),
+  ];
+  if (!changes.length) return { ...base, action: 'none', changes, arn: groupArn };
+  const apply = async () => {
+    const scheduler = env.clients.scheduler;
+    if (!groupArn && schedules.length) {
+      try {
+        await scheduler.send(
+          new CreateScheduleGroupCommand({
+            Name: group,
+            Tags: Object.entries(groupTags).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        );
+      } catch (err) {
+        // Another site's deploy created it meanwhile: check it is the suite's, as a read would have.
+        if (!(err instanceof ConflictException)) throw err;
+        await readGroup(env, group);
+      }
+    }
+    const ruleArn = env.refs.get('listenerRule');
+    const tgArn = env.refs.get('targetGroup');
+    if (puts.length && (!ruleArn || !tgArn))
+      throw new Error('the sleep page needs the listener rule and target group');
+    for (const want of puts) {
+      const request = {
+        Name: want.name,
+        GroupName: group,
+        ScheduleExpression: want.expression,
+        ScheduleExpressionTimezone: want.timezone,
+        FlexibleTimeWindow: { Mode: 'OFF' as const },
+        State: 'ENABLED' as const,
+        Description: `Shows ${want.shows === 'page' ? 'the sleep page' : 'the site'} of ${env.plan.site} (moodle-preview-actions)`,
+        Target: { Arn: MODIFY_RULE_TARGET, RoleArn: roleArn, Input: inputFor(want, ruleArn!, tgArn!) },
+      };
+      if (existing.has(want.name)) await scheduler.send(new UpdateScheduleCommand(request));
+      else
+        try {
+          await scheduler.send(new CreateScheduleCommand(request));
+        } catch (err) {
+          // An interrupted run created it already: make it what the plan says.
+          if (!(err instanceof ConflictException)) throw err;
+          await scheduler.send(new UpdateScheduleCommand(request));
+        }
+    }
+    for (const name of deletes)
+      await scheduler
+        .send(new DeleteScheduleCommand({ GroupName: group, Name: name }))
+        .catch((err: unknown) => {
+          if (!notFound(err)) throw err;
+        });
+    return groupArn ?? group;
+  };
+  return {
+    ...base,
+    action: existing.size ? 'update' : 'create',
+    changes,
+    ...(groupArn ? { arn: groupArn } : {}),
+    apply,
+  };
+}
