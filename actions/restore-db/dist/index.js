@@ -32952,6 +32952,7 @@ var promises_ = __nccwpck_require__(1455);
 
 
 
+
 /**
  * The client configuration every SDK client of the suite is built with. Clients used by one action
  * only (EC2 for the runner, S3 for restores) are built from this by their module, so the other
@@ -32977,6 +32978,7 @@ function createAwsClients(options) {
         ssm: new SSMClient(config),
         secrets: new SecretsManagerClient(config),
         sts: new STSClient(config),
+        scheduler: new SchedulerClient(config),
     };
 }
 function destroyAwsClients(clients) {
@@ -32988,6 +32990,7 @@ function destroyAwsClients(clients) {
         clients.ssm,
         clients.secrets,
         clients.sts,
+        clients.scheduler,
     ]) {
         c.destroy();
     }

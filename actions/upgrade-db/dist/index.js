@@ -78615,6 +78615,7 @@ function refreshingWebIdentityCredentials(options) {
 
 
 
+
 /**
  * The client configuration every SDK client of the suite is built with. Clients used by one action
  * only (EC2 for the runner, S3 for restores) are built from this by their module, so the other
@@ -78640,6 +78641,7 @@ function createAwsClients(options) {
         ssm: new SSMClient(config),
         secrets: new SecretsManagerClient(config),
         sts: new STSClient(config),
+        scheduler: new SchedulerClient(config),
     };
 }
 function destroyAwsClients(clients) {
@@ -78651,6 +78653,7 @@ function destroyAwsClients(clients) {
         clients.ssm,
         clients.secrets,
         clients.sts,
+        clients.scheduler,
     ]) {
         c.destroy();
     }
@@ -78759,7 +78762,7 @@ const STATE = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9301);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3058);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4803);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4550);
 // Entry point of the bundle, for the main step and the post step alike (the post runs the same file
 // with the state the main step saved): all logic is in main.ts and post.ts so tests can import it.
@@ -78773,7 +78776,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3058:
+/***/ 4803:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79914,6 +79917,88 @@ async function applySiteConfig(o) {
 
 // EXTERNAL MODULE: ../../packages/core/dist/fleet/awake-schedule.js
 var awake_schedule = __nccwpck_require__(4214);
+;// CONCATENATED MODULE: ../../packages/core/dist/fleet/sleep-page.js
+// What a person who opens a sleeping site sees: a page that says the site is asleep, when it wakes
+// and how to wake it now — served by the site's own ALB listener rule, switched to a fixed response
+// while the site sleeps. ALB rules cannot be conditioned on time and a rule behind the site's own is
+// never reached (the first matching rule answers, even with no targets), so the rule itself is
+// switched, at the schedule's times, by EventBridge Scheduler's universal target for ELB's ModifyRule:
+// AWS's own parts again, nothing of ours running at 20:00. Pure: the page, the rule's two actions, the
+// schedules and the ModifyRule inputs they carry.
+
+
+/** EventBridge Scheduler's universal target for ELBv2 ModifyRule (Scheduler user guide, "universal targets"). */
+const MODIFY_RULE_TARGET = 'arn:aws:scheduler:::aws-sdk:elasticloadbalancingv2:modifyRule';
+/** The service principal a schedule's role trusts, and iam:PassRole's iam:PassedToService. */
+const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
+/** A fixed-response body is at most 1024 characters (ELBv2 FixedResponseActionConfig). */
+const MAX_PAGE_BODY = 1024;
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** `{{preview_link}}` in the platform's wake text, replaced by the site's link. */
+const howToWake = (template, link) => template.split('{{preview_link}}').join(link);
+const DEFAULT_HOW_TO_WAKE = 'run the wake-sleep workflow for {{preview_link}}, or: mdl-preview wake {{preview_link}}';
+/** The HTML a person sees while the site sleeps: small enough for a fixed response, no outside parts. */
+function sleepPageFor(link, awake, wakeText) {
+    const hours = escapeHtml((0,awake_schedule/* describeAwake */.pB)(awake));
+    const body = '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width,initial-scale=1">' +
+        `<title>${escapeHtml(link)} is asleep</title>` +
+        '<style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem}</style>' +
+        '</head><body><h1>This preview site is asleep</h1>' +
+        `<p><b>${escapeHtml(link)}</b> is awake ${hours}. Outside those hours it sleeps to save money; nothing on it is lost.</p>` +
+        '<p>It wakes by itself when its hours start (give it two minutes).</p>' +
+        `<p>To wake it now: ${escapeHtml(howToWake(wakeText, link))}</p></body></html>`;
+    return { statusCode: '503', contentType: 'text/html', messageBody: body };
+}
+/** The longest a schedule reads: four single days and a 32-character time zone. */
+const LONGEST_AWAKE = {
+    kind: 'window',
+    days: [0, 1, 3, 5],
+    start: 0,
+    end: 1439,
+    timezone: 'America/Argentina/ComodRivadavia',
+};
+/** Whether the platform's wake text keeps every site's page within a fixed response's 1024 characters. */
+const fitsSleepPage = (wakeText) => sleepPageFor('x'.repeat(naming/* MAX_PREVIEW_LINK_LENGTH */.iw), LONGEST_AWAKE, wakeText).messageBody.length <=
+    MAX_PAGE_BODY;
+/** The rule's action while the site sleeps. */
+const pageActions = (page) => [
+    {
+        Type: 'fixed-response',
+        FixedResponseConfig: {
+            StatusCode: page.statusCode,
+            ContentType: page.contentType,
+            MessageBody: page.messageBody,
+        },
+    },
+];
+/** The rule's action while the site is awake. */
+const forwardActions = (targetGroupArn) => [
+    { Type: 'forward', TargetGroupArn: targetGroupArn },
+];
+/** The ModifyRule request a schedule runs, as its universal target's JSON input. */
+const modifyRuleInput = (ruleArn, actions) => JSON.stringify({ RuleArn: ruleArn, Actions: actions });
+/**
+ * The page's two recurring schedules (none for `always`): named like the scaled actions they go with
+ * (`mdl-<link>-sleep` shows the page, `mdl-<link>-wake` the site), at the same times.
+ */
+function sleepPageSchedulesFor(link, awake) {
+    return scheduledActionsFor(link, awake, { min: 0, max: 0 }).map((a) => ({
+        name: a.name,
+        expression: a.schedule,
+        timezone: a.timezone,
+        shows: a.name === sleepActionName(link) ? 'page' : 'site',
+    }));
+}
+/** The schedule that ends a wake by hand (`mdl-<link>-wake-ends`, one time, deleted once run). */
+const wakeEndsScheduleName = (link) => `mdl-${link}-wake-ends`;
+/** The names of every schedule the suite may have for a site (destroy removes them). */
+const siteScheduleNames = (link) => [
+    wakeActionName(link),
+    sleepActionName(link),
+    wakeEndsScheduleName(link),
+];
+
 // EXTERNAL MODULE: ../../node_modules/zod/v4/core/api.js
 var api = __nccwpck_require__(1299);
 ;// CONCATENATED MODULE: ../../node_modules/zod/v4/classic/iso.js
@@ -80074,6 +80159,7 @@ function site_schema_fargateMemoryOptions(cpu) {
 
 
 
+
 const arn = (service, resource, example) => schemas/* string */.YjP().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:${resource}`), {
     error: `must be an ARN like ${example}`,
 });
@@ -80201,6 +80287,24 @@ const platformSchema = schemas/* strictObject */.rej({
         awake: awakeText()
             .default('always')
             .describe(`When sites run unless their settings say otherwise: ${awake_schedule/* AWAKE_SYNTAX */.aJ}. Default always.`),
+        sleep_page: schemas/* strictObject */.rej({
+            scheduler_role_arn: arn('iam', 'role/', 'arn:aws:iam::123456789012:role/moodle-preview-sleep-page').describe("The role EventBridge Scheduler assumes to switch a site's listener rule (policy: docs/iam/sleep-page-scheduler.json)."),
+            schedule_group: schemas/* string */.YjP()
+                .regex(/^[0-9a-zA-Z_.-]{1,64}$/, {
+                error: 'must be a schedule group name: 1-64 letters, digits, - _ .',
+            })
+                .default('moodle-preview')
+                .describe("The suite's EventBridge Scheduler group (deploy creates it, tagged). Default moodle-preview."),
+            how_to_wake: schemas/* string */.YjP()
+                .min(1)
+                .refine(fitsSleepPage, {
+                error: 'is too long: the page a load balancer answers with holds 1024 characters; keep it to a sentence or two (a link to a wiki page)',
+            })
+                .default(DEFAULT_HOW_TO_WAKE)
+                .describe(`What the page tells a person to do to wake the site now; {{preview_link}} is the site. Default "${DEFAULT_HOW_TO_WAKE}".`),
+        })
+            .optional()
+            .describe("A page that says a sleeping site is asleep, instead of the load balancer's 503. Without it, a sleeping site answers 503."),
     })
         .prefault({})
         .describe('When sites are awake: Application Auto Scaling scales a sleeping site to 0 tasks.'),
@@ -103863,9 +103967,10 @@ function valueText(v) {
 /* harmony export */   aJ: () => (/* binding */ AWAKE_SYNTAX),
 /* harmony export */   j6: () => (/* binding */ parseAwake),
 /* harmony export */   kQ: () => (/* binding */ isTimeZone),
+/* harmony export */   pB: () => (/* binding */ describeAwake),
 /* harmony export */   w: () => (/* binding */ awakeScheduleSchema)
 /* harmony export */ });
-/* unused harmony exports DAYS, describeAwake, awakeHoursPerWeek, wakeActionName, sleepActionName, scheduledActionsFor, localTime, awakeAt, nextChange, asleepReason */
+/* unused harmony exports DAYS, awakeHoursPerWeek, wakeActionName, sleepActionName, scheduledActionsFor, localTime, awakeAt, nextChange, asleepReason */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3045);
 // When a site is awake: `always`, or days and hours in the platform's time zone
 // (`Mon-Fri 07:00-20:00`). Application Auto Scaling's scheduled actions do the sleeping — min and max
@@ -103875,7 +103980,7 @@ function valueText(v) {
 
 /** Days as Application Auto Scaling's cron expressions name them, Sunday first (Date#getDay order). */
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-const DAY_TITLE = (/* unused pure expression or super */ null && (['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']));
+const DAY_TITLE = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 /** The schedule as the site registry keeps it (cron and doctor read it there). */
 const awakeScheduleSchema = zod__WEBPACK_IMPORTED_MODULE_0__/* .discriminatedUnion */ .gMt('kind', [
     zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ kind: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('always') }),

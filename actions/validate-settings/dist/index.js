@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(316);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8035);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 316:
+/***/ 8035:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41142,8 +41142,8 @@ function describeDays(days) {
 function awakeHoursPerWeek(s) {
     return s.kind === 'always' ? 168 : (s.days.length * (s.end - s.start)) / 60;
 }
-const wakeActionName = (link) => `mdl-${link}-wake`;
-const sleepActionName = (link) => `mdl-${link}-sleep`;
+const awake_schedule_wakeActionName = (link) => `mdl-${link}-wake`;
+const awake_schedule_sleepActionName = (link) => `mdl-${link}-sleep`;
 /** The two recurring actions of a window (none for `always`): wake to the site's capacity, sleep to 0. */
 function scheduledActionsFor(link, s, capacity) {
     if (s.kind === 'always')
@@ -41152,14 +41152,14 @@ function scheduledActionsFor(link, s, capacity) {
     const at = (minutes) => `cron(${minutes % 60} ${Math.floor(minutes / 60)} ? * ${days} *)`;
     return [
         {
-            name: wakeActionName(link),
+            name: awake_schedule_wakeActionName(link),
             schedule: at(s.start),
             timezone: s.timezone,
             minCapacity: capacity.min,
             maxCapacity: capacity.max,
         },
         {
-            name: sleepActionName(link),
+            name: awake_schedule_sleepActionName(link),
             schedule: at(s.end),
             timezone: s.timezone,
             minCapacity: 0,
@@ -41278,6 +41278,88 @@ function siteNames(previewLink) {
         defaultRedisPrefix: `mdl_${previewLink}`,
     };
 }
+
+;// CONCATENATED MODULE: ../../packages/core/dist/fleet/sleep-page.js
+// What a person who opens a sleeping site sees: a page that says the site is asleep, when it wakes
+// and how to wake it now — served by the site's own ALB listener rule, switched to a fixed response
+// while the site sleeps. ALB rules cannot be conditioned on time and a rule behind the site's own is
+// never reached (the first matching rule answers, even with no targets), so the rule itself is
+// switched, at the schedule's times, by EventBridge Scheduler's universal target for ELB's ModifyRule:
+// AWS's own parts again, nothing of ours running at 20:00. Pure: the page, the rule's two actions, the
+// schedules and the ModifyRule inputs they carry.
+
+
+/** EventBridge Scheduler's universal target for ELBv2 ModifyRule (Scheduler user guide, "universal targets"). */
+const MODIFY_RULE_TARGET = 'arn:aws:scheduler:::aws-sdk:elasticloadbalancingv2:modifyRule';
+/** The service principal a schedule's role trusts, and iam:PassRole's iam:PassedToService. */
+const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
+/** A fixed-response body is at most 1024 characters (ELBv2 FixedResponseActionConfig). */
+const MAX_PAGE_BODY = 1024;
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** `{{preview_link}}` in the platform's wake text, replaced by the site's link. */
+const howToWake = (template, link) => template.split('{{preview_link}}').join(link);
+const DEFAULT_HOW_TO_WAKE = 'run the wake-sleep workflow for {{preview_link}}, or: mdl-preview wake {{preview_link}}';
+/** The HTML a person sees while the site sleeps: small enough for a fixed response, no outside parts. */
+function sleepPageFor(link, awake, wakeText) {
+    const hours = escapeHtml(describeAwake(awake));
+    const body = '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width,initial-scale=1">' +
+        `<title>${escapeHtml(link)} is asleep</title>` +
+        '<style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem}</style>' +
+        '</head><body><h1>This preview site is asleep</h1>' +
+        `<p><b>${escapeHtml(link)}</b> is awake ${hours}. Outside those hours it sleeps to save money; nothing on it is lost.</p>` +
+        '<p>It wakes by itself when its hours start (give it two minutes).</p>' +
+        `<p>To wake it now: ${escapeHtml(howToWake(wakeText, link))}</p></body></html>`;
+    return { statusCode: '503', contentType: 'text/html', messageBody: body };
+}
+/** The longest a schedule reads: four single days and a 32-character time zone. */
+const LONGEST_AWAKE = {
+    kind: 'window',
+    days: [0, 1, 3, 5],
+    start: 0,
+    end: 1439,
+    timezone: 'America/Argentina/ComodRivadavia',
+};
+/** Whether the platform's wake text keeps every site's page within a fixed response's 1024 characters. */
+const fitsSleepPage = (wakeText) => sleepPageFor('x'.repeat(MAX_PREVIEW_LINK_LENGTH), LONGEST_AWAKE, wakeText).messageBody.length <=
+    MAX_PAGE_BODY;
+/** The rule's action while the site sleeps. */
+const pageActions = (page) => [
+    {
+        Type: 'fixed-response',
+        FixedResponseConfig: {
+            StatusCode: page.statusCode,
+            ContentType: page.contentType,
+            MessageBody: page.messageBody,
+        },
+    },
+];
+/** The rule's action while the site is awake. */
+const forwardActions = (targetGroupArn) => [
+    { Type: 'forward', TargetGroupArn: targetGroupArn },
+];
+/** The ModifyRule request a schedule runs, as its universal target's JSON input. */
+const modifyRuleInput = (ruleArn, actions) => JSON.stringify({ RuleArn: ruleArn, Actions: actions });
+/**
+ * The page's two recurring schedules (none for `always`): named like the scaled actions they go with
+ * (`mdl-<link>-sleep` shows the page, `mdl-<link>-wake` the site), at the same times.
+ */
+function sleepPageSchedulesFor(link, awake) {
+    return scheduledActionsFor(link, awake, { min: 0, max: 0 }).map((a) => ({
+        name: a.name,
+        expression: a.schedule,
+        timezone: a.timezone,
+        shows: a.name === awake_schedule_sleepActionName(link) ? 'page' : 'site',
+    }));
+}
+/** The schedule that ends a wake by hand (`mdl-<link>-wake-ends`, one time, deleted once run). */
+const wakeEndsScheduleName = (link) => `mdl-${link}-wake-ends`;
+/** The names of every schedule the suite may have for a site (destroy removes them). */
+const siteScheduleNames = (link) => [
+    wakeActionName(link),
+    sleepActionName(link),
+    wakeEndsScheduleName(link),
+];
 
 ;// CONCATENATED MODULE: ../../node_modules/zod/v4/classic/iso.js
 
@@ -41437,6 +41519,7 @@ function fargateMemoryOptions(cpu) {
 
 
 
+
 const arn = (service, resource, example) => schemas_string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:[0-9]{0,12}:${resource}`), {
     error: `must be an ARN like ${example}`,
 });
@@ -41564,6 +41647,24 @@ const platformSchema = strictObject({
         awake: awakeText()
             .default('always')
             .describe(`When sites run unless their settings say otherwise: ${AWAKE_SYNTAX}. Default always.`),
+        sleep_page: strictObject({
+            scheduler_role_arn: arn('iam', 'role/', 'arn:aws:iam::123456789012:role/moodle-preview-sleep-page').describe("The role EventBridge Scheduler assumes to switch a site's listener rule (policy: docs/iam/sleep-page-scheduler.json)."),
+            schedule_group: schemas_string()
+                .regex(/^[0-9a-zA-Z_.-]{1,64}$/, {
+                error: 'must be a schedule group name: 1-64 letters, digits, - _ .',
+            })
+                .default('moodle-preview')
+                .describe("The suite's EventBridge Scheduler group (deploy creates it, tagged). Default moodle-preview."),
+            how_to_wake: schemas_string()
+                .min(1)
+                .refine(fitsSleepPage, {
+                error: 'is too long: the page a load balancer answers with holds 1024 characters; keep it to a sentence or two (a link to a wiki page)',
+            })
+                .default(DEFAULT_HOW_TO_WAKE)
+                .describe(`What the page tells a person to do to wake the site now; {{preview_link}} is the site. Default "${DEFAULT_HOW_TO_WAKE}".`),
+        })
+            .optional()
+            .describe("A page that says a sleeping site is asleep, instead of the load balancer's 503. Without it, a sleeping site answers 503."),
     })
         .prefault({})
         .describe('When sites are awake: Application Auto Scaling scales a sleeping site to 0 tasks.'),
@@ -42275,6 +42376,7 @@ function describeCostChange(next, previous) {
 
 
 
+
 const CRON_COMMAND = '/data/runcron.sh';
 const CRON_TIMEOUT_SECONDS = 600;
 const MOODLEDATA_VOLUME = 'moodledata';
@@ -42321,6 +42423,11 @@ function planSite(site, platform) {
     }
     environment.sort(byName);
     const serviceResourceId = `service/${platform.cluster}/${names.serviceName}`;
+    const pagePlatform = platform.schedule.sleep_page;
+    const pageSchedules = pagePlatform ? sleepPageSchedulesFor(site.previewLink, site.awake) : [];
+    const page = pagePlatform && pageSchedules.length
+        ? sleepPageFor(site.previewLink, site.awake, pagePlatform.how_to_wake)
+        : undefined;
     const accessPoint = platform.efs.access_point_id;
     const resources = {
         siteRegistration: {
@@ -42504,6 +42611,7 @@ function planSite(site, platform) {
                 hostHeader: site.host,
                 preferredPriority: preferredRulePriority(site.previewLink),
                 forwardTo: { ref: 'targetGroup', attribute: 'arn' },
+                ...(page ? { sleepPage: page } : {}),
                 tags,
             },
         },
@@ -42577,6 +42685,18 @@ function planSite(site, platform) {
                 actions: scheduledActionsFor(site.previewLink, site.awake, site.scaling),
             },
         },
+        sleepPage: {
+            name: pagePlatform ? `${pagePlatform.schedule_group}/mdl-${site.previewLink}-*` : '(no sleep page)',
+            dependsOn: ['listenerRule', 'targetGroup'],
+            spec: {
+                ...(pagePlatform
+                    ? { group: pagePlatform.schedule_group, roleArn: pagePlatform.scheduler_role_arn }
+                    : {}),
+                // The group is the suite's, not one site's: it carries the managed-by tag (and the platform's).
+                groupTags: { ...platform.tags, [TAG_MANAGED_BY]: SUITE_NAME },
+                schedules: pageSchedules,
+            },
+        },
     };
     const estimate = estimateMonthlyCost({ cpu: site.cpu, memory: site.memory, minTasks: site.scaling.min, awake: site.awake }, {
         vcpuHour: platform.fargate_prices.vcpu_hour,
@@ -42633,6 +42753,7 @@ const LABEL = {
     scalingTarget: 'scaling target',
     scalingPolicy: 'scaling policy',
     scheduledActions: 'schedule',
+    sleepPage: 'sleep page',
 };
 function details(plan, id) {
     const r = plan.resources;
@@ -42720,6 +42841,14 @@ function details(plan, id) {
             return actions.length
                 ? actions.map((a) => `${a.name}: ${a.schedule} ${a.timezone} → ${a.minCapacity} to ${a.maxCapacity} tasks`)
                 : ['awake always: no scheduled actions'];
+        }
+        case 'sleepPage': {
+            const p = r.sleepPage.spec;
+            if (!p.group)
+                return ['none: the platform has no schedule.sleep_page (a sleeping site answers 503)'];
+            return p.schedules.length
+                ? p.schedules.map((s) => `${s.name}: ${s.expression} ${s.timezone} → the rule shows ${s.shows === 'page' ? 'the sleep page' : 'the site'}`)
+                : ['awake always: no schedules'];
         }
     }
 }
