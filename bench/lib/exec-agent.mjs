@@ -4,12 +4,12 @@
 // codec is fine here because the golden-byte tests pin the wire format against the plugin's.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { clearInterval, setInterval } from 'node:timers';
+import { clearInterval, setImmediate, setInterval } from 'node:timers';
 import { WebSocket } from 'ws';
 import {
-  acknowledgeFor,
   clientMessage,
   decodeClientMessage,
+  encodeAcknowledge,
   encodeClientMessage,
   FLAG_SYN,
   MessageType,
@@ -75,6 +75,7 @@ export function playAgent(ws, token, data) {
   let finished = false;
   let producerDone = false;
   let pump = () => undefined;
+  let refill = false;
   let child;
   const sessionId = `bench-${randomUUID()}`;
 
@@ -138,6 +139,9 @@ export function playAgent(ws, token, data) {
       const total = Number(token.slice(4));
       let offset = 0;
       pump = () => {
+        // The window's frames go out in one write (a corked socket), as a Go agent's buffered writer would.
+        ws._socket?.cork();
+        process.nextTick(() => ws._socket?.uncork());
         while (offset < total && outgoing.size < WINDOW) {
           sendStream(PayloadType.output, data.subarray(offset, Math.min(total, offset + CHUNK)));
           offset += CHUNK;
@@ -170,13 +174,20 @@ export function playAgent(ws, token, data) {
 
   ws.on('message', (raw) => {
     if (finished) return;
-    const m = decodeClientMessage(Buffer.from(raw));
+    const m = decodeClientMessage(raw);
     if (m.messageType === MessageType.acknowledge) {
       outgoing.delete(parseJsonPayload(m).AcknowledgedMessageSequenceNumber);
-      pump();
-      maybeClose();
+      // The acknowledgements of one read refill the window once, after them all.
+      if (!refill) {
+        refill = true;
+        setImmediate(() => {
+          refill = false;
+          pump();
+          maybeClose();
+        });
+      }
     } else if (m.messageType === MessageType.inputStreamData) {
-      send(encodeClientMessage(acknowledgeFor(m)));
+      send(encodeAcknowledge(m));
       if (m.sequenceNumber !== expectedIn) return; // loopback keeps order; duplicates are dropped
       expectedIn++;
       if (m.payloadType === PayloadType.handshakeResponse) {

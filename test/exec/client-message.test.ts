@@ -7,6 +7,7 @@ import {
   clientMessage,
   ClientMessageError,
   decodeClientMessage,
+  encodeAcknowledge,
   encodeClientMessage,
   FLAG_FIN,
   FLAG_SYN,
@@ -115,6 +116,25 @@ describe('messages built here', () => {
       AcknowledgedMessageSequenceNumber: 42,
       IsSequentialMessage: true,
     });
+  });
+
+  it('the fast acknowledgement is the same bytes as the general encoder, for any type and sequence', () => {
+    const ackId = '11111111-2222-4333-8444-555555555555';
+    for (const m of [
+      base({ sequenceNumber: 42 }),
+      base({ sequenceNumber: 0, messageType: MessageType.channelClosed }),
+      base({ sequenceNumber: 2 ** 40, messageType: 'a "quoted" type' }),
+    ]) {
+      const decoded = decodeClientMessage(encodeClientMessage(m));
+      expect(encodeAcknowledge(decoded, ackId, 1_700_000_000_999)).toEqual(
+        encodeClientMessage(acknowledgeFor(decoded, { messageId: ackId, createdDate: 1_700_000_000_999 })),
+      );
+    }
+    // Its own ids are fresh version-4 UUIDs.
+    const ids = [0, 1, 2].map(() => decodeClientMessage(encodeAcknowledge(base())).messageId);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(3);
   });
 
   it('a payload that is not JSON is an error naming the message and payload type', () => {

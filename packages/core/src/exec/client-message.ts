@@ -1,7 +1,8 @@
 // The Session Manager data channel's binary frame ("ClientMessage"): encode and decode, with the
 // message and payload types the exec client speaks. Layout from aws/session-manager-plugin
 // src/message/clientmessage.go:129-171 and messageparser.go:36-89 (decode), 254-339 (encode).
-import { createHash, randomUUID } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /** Message types (clientmessage.go:22-41). */
 export const MessageType = {
@@ -72,46 +73,137 @@ export function clientMessage(fields: Partial<ClientMessage> & { messageType: st
     createdDate: Date.now(),
     sequenceNumber: 0,
     flags: 0n,
-    messageId: randomUUID(),
+    messageId: fastRandomUuid(),
     payloadType: 0,
     payload: Buffer.alloc(0),
     ...fields,
   };
 }
 
-function uuidBytes(id: string): Buffer {
-  const hex = id.replace(/-/g, '');
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new ClientMessageError(`message id ${id} is not a UUID`);
-  return Buffer.from(hex, 'hex');
+// ---- the hot path: every output frame is decoded, checked and acknowledged, so these avoid the
+// allocations and regular expressions of the obvious code (bench/exec.mjs measures them). ----
+
+/** One-shot SHA-256 (crypto.hash, Node 21.7+/20.12+) where there is one: no Hash object per frame. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer })
+  .hash;
+export const sha256 = (data: Buffer): Buffer =>
+  oneShotHash ? oneShotHash('sha256', data, 'buffer') : createHash('sha256').update(data).digest();
+
+/** Hex digit values by character code (-1: not a hex digit), and two-digit hex text by byte value. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+const HEX_TEXT = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+/** Where each of a UUID text's 16 bytes starts (after 8-4-4-4-12 with hyphens). */
+const UUID_BYTE_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
+/**
+ * The id as the wire carries it — putUuid writes the least significant half first, then the most
+ * significant (messageparser.go:428-450) — straight into `out`; the text must be a canonical UUID.
+ */
+function writeUuid(out: Buffer, offset: number, id: string): void {
+  if (id.length !== 36 || id[8] !== '-' || id[13] !== '-' || id[18] !== '-' || id[23] !== '-')
+    throw new ClientMessageError(`message id ${id} is not a UUID`);
+  for (let i = 0; i < 16; i++) {
+    const at = UUID_BYTE_AT[i]!;
+    const hi = HEX_VALUE[id.charCodeAt(at)] ?? -1;
+    const lo = HEX_VALUE[id.charCodeAt(at + 1)] ?? -1;
+    if (hi < 0 || lo < 0) throw new ClientMessageError(`message id ${id} is not a UUID`);
+    out[offset + (i < 8 ? i + 8 : i - 8)] = (hi << 4) | lo;
+  }
 }
 
-function uuidText(bytes: Buffer): string {
-  const h = bytes.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+/** The UUID text of a frame's id field (halves swapped back). */
+function readUuid(frame: Buffer, offset: number): string {
+  let text = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) text += '-';
+    text += HEX_TEXT[frame[offset + (i < 8 ? i + 8 : i - 8)]!];
+  }
+  return text;
 }
+
+/** Random version-4 UUIDs, 256 at a time from one fill: the acknowledgements' message ids. */
+const uuidPool = Buffer.alloc(16 * 256);
+let uuidNext = uuidPool.length;
+export function fastRandomUuid(): string {
+  if (uuidNext >= uuidPool.length) {
+    randomFillSync(uuidPool);
+    uuidNext = 0;
+  }
+  const b = uuidPool.subarray(uuidNext, uuidNext + 16);
+  uuidNext += 16;
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  let text = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) text += '-';
+    text += HEX_TEXT[b[i]!];
+  }
+  return text;
+}
+
+/** The message types the exec client speaks, as their 32-byte space-padded header fields. */
+const KNOWN_TYPES = Object.values(MessageType).map((type) => {
+  const field = Buffer.alloc(TYPE_LENGTH, 0x20);
+  field.write(type, 'utf8');
+  return { type, field };
+});
+
+/** 2^32, for 64-bit header fields written and read as two 32-bit halves (no BigInt on the hot path). */
+const HIGH = 0x1_0000_0000;
 
 export function encodeClientMessage(m: ClientMessage): Buffer {
-  const typeBytes = Buffer.from(m.messageType, 'utf8');
-  if (typeBytes.length > TYPE_LENGTH)
+  const known = KNOWN_TYPES.find((k) => k.type === m.messageType);
+  const typeBytes = known ? undefined : Buffer.from(m.messageType, 'utf8');
+  if (typeBytes && typeBytes.length > TYPE_LENGTH)
     throw new ClientMessageError(`message type ${m.messageType} is too long`);
-  const out = Buffer.alloc(PAYLOAD_OFFSET + m.payload.length);
+  // Every byte is written below, so the buffer need not be zeroed first.
+  const out = Buffer.allocUnsafe(PAYLOAD_OFFSET + m.payload.length);
   out.writeUInt32BE(HEADER_LENGTH, 0);
   // putString blanks the field with spaces before copying (messageparser.go:389-394).
-  out.fill(0x20, TYPE_OFFSET, TYPE_OFFSET + TYPE_LENGTH);
-  typeBytes.copy(out, TYPE_OFFSET);
+  if (known) known.field.copy(out, TYPE_OFFSET);
+  else {
+    out.fill(0x20, TYPE_OFFSET, TYPE_OFFSET + TYPE_LENGTH);
+    typeBytes!.copy(out, TYPE_OFFSET);
+  }
   out.writeUInt32BE(m.schemaVersion, SCHEMA_OFFSET);
-  out.writeBigUInt64BE(BigInt(m.createdDate), CREATED_OFFSET);
-  out.writeBigInt64BE(BigInt(m.sequenceNumber), SEQUENCE_OFFSET);
+  writeUint64(out, CREATED_OFFSET, m.createdDate);
+  if (Number.isSafeInteger(m.sequenceNumber) && m.sequenceNumber >= 0)
+    writeUint64(out, SEQUENCE_OFFSET, m.sequenceNumber);
+  else out.writeBigInt64BE(BigInt(m.sequenceNumber), SEQUENCE_OFFSET);
   out.writeBigUInt64BE(m.flags, FLAGS_OFFSET);
-  // putUuid writes the least significant half first, then the most significant (messageparser.go:428-450).
-  const id = uuidBytes(m.messageId);
-  id.copy(out, ID_OFFSET, 8, 16);
-  id.copy(out, ID_OFFSET + 8, 0, 8);
-  createHash('sha256').update(m.payload).digest().copy(out, DIGEST_OFFSET);
+  writeUuid(out, ID_OFFSET, m.messageId);
+  sha256(m.payload).copy(out, DIGEST_OFFSET);
   out.writeUInt32BE(m.payloadType, PAYLOAD_TYPE_OFFSET);
   out.writeUInt32BE(m.payload.length, PAYLOAD_LENGTH_OFFSET);
   m.payload.copy(out, PAYLOAD_OFFSET);
   return out;
+}
+
+/** A non-negative safe integer as a big-endian 64-bit field. */
+function writeUint64(out: Buffer, offset: number, value: number): void {
+  out.writeUInt32BE(Math.floor(value / HIGH), offset);
+  out.writeUInt32BE(value % HIGH, offset + 4);
+}
+
+/** A big-endian 64-bit field as a number (exact below 2^53, which dates and sequences stay under). */
+function readInt64(frame: Buffer, offset: number): number {
+  const high = frame.readInt32BE(offset);
+  return high * HIGH + frame.readUInt32BE(offset + 4);
+}
+
+/** The message type of a header field: a known one without decoding, else trimmed as getString does. */
+function readType(frame: Buffer): string {
+  for (const k of KNOWN_TYPES)
+    if (frame.compare(k.field, 0, TYPE_LENGTH, TYPE_OFFSET, TYPE_OFFSET + TYPE_LENGTH) === 0) return k.type;
+  // getString trims NULs and spaces (messageparser.go:100-102).
+  return frame
+    .subarray(TYPE_OFFSET, TYPE_OFFSET + TYPE_LENGTH)
+    .toString('utf8')
+    .replace(/^[\0\s]+|[\0\s]+$/g, '');
 }
 
 /**
@@ -124,31 +216,22 @@ export function decodeClientMessage(frame: Buffer): ClientMessage {
   const headerLength = frame.readUInt32BE(0);
   if (headerLength !== HEADER_LENGTH)
     throw new ClientMessageError(`header length ${headerLength}, expected ${HEADER_LENGTH}`);
-  // getString trims NULs and spaces (messageparser.go:100-102).
-  const messageType = frame
-    .subarray(TYPE_OFFSET, TYPE_OFFSET + TYPE_LENGTH)
-    .toString('utf8')
-    .replace(/^[\0\s]+|[\0\s]+$/g, '');
+  const messageType = readType(frame);
   const payloadLength = frame.readUInt32BE(PAYLOAD_LENGTH_OFFSET);
   if (PAYLOAD_OFFSET + payloadLength !== frame.length)
     throw new ClientMessageError(
       `payload length ${payloadLength} does not match a frame of ${frame.length} bytes`,
     );
   const payload = frame.subarray(PAYLOAD_OFFSET);
-  const digest = frame.subarray(DIGEST_OFFSET, DIGEST_OFFSET + 32);
-  if (!createHash('sha256').update(payload).digest().equals(digest))
+  if (sha256(payload).compare(frame, DIGEST_OFFSET, DIGEST_OFFSET + 32) !== 0)
     throw new ClientMessageError(`payload digest mismatch in a ${messageType} message`);
-  const id = Buffer.concat([
-    frame.subarray(ID_OFFSET + 8, ID_OFFSET + 16),
-    frame.subarray(ID_OFFSET, ID_OFFSET + 8),
-  ]);
   return {
     messageType,
     schemaVersion: frame.readUInt32BE(SCHEMA_OFFSET),
-    createdDate: Number(frame.readBigUInt64BE(CREATED_OFFSET)),
-    sequenceNumber: Number(frame.readBigInt64BE(SEQUENCE_OFFSET)),
+    createdDate: readInt64(frame, CREATED_OFFSET),
+    sequenceNumber: readInt64(frame, SEQUENCE_OFFSET),
     flags: frame.readBigUInt64BE(FLAGS_OFFSET),
-    messageId: uuidText(id),
+    messageId: readUuid(frame, ID_OFFSET),
     payloadType: frame.readUInt32BE(PAYLOAD_TYPE_OFFSET),
     payload,
   };
@@ -178,6 +261,34 @@ export function acknowledgeFor(m: ClientMessage, overrides: Partial<ClientMessag
     flags: FLAG_SYN | FLAG_FIN,
     payload: Buffer.from(JSON.stringify(content)),
     ...overrides,
+  });
+}
+
+/**
+ * `encodeClientMessage(acknowledgeFor(m))`, byte for byte, without the intermediate objects: the
+ * client acknowledges every output frame, so this is on the hot path (test/exec/client-message.test.ts
+ * checks both give the same bytes).
+ */
+export function encodeAcknowledge(
+  m: ClientMessage,
+  messageId = fastRandomUuid(),
+  createdDate = Date.now(),
+): Buffer {
+  // The same text JSON.stringify writes for AcknowledgeContent, fields in its order; a message id
+  // decoded from a frame is canonical UUID text, which needs no escaping.
+  const payload = Buffer.from(
+    `{"AcknowledgedMessageType":${JSON.stringify(m.messageType)},"AcknowledgedMessageId":"${m.messageId}",` +
+      `"AcknowledgedMessageSequenceNumber":${m.sequenceNumber},"IsSequentialMessage":true}`,
+  );
+  return encodeClientMessage({
+    messageType: MessageType.acknowledge,
+    schemaVersion: 1,
+    createdDate,
+    sequenceNumber: 0,
+    flags: FLAG_SYN | FLAG_FIN,
+    messageId,
+    payloadType: 0,
+    payload,
   });
 }
 

@@ -8,7 +8,7 @@ import { WebSocket, type RawData } from 'ws';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import {
-  acknowledgeFor,
+  encodeAcknowledge,
   clientMessage,
   decodeClientMessage,
   encodeClientMessage,
@@ -236,7 +236,12 @@ export class DataChannel {
       this.options.log?.debug(`exec: ignoring a text frame from the service: ${text.slice(0, 200)}`);
       return;
     }
-    const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+    // ws hands each message over in a buffer of its own (a list for a fragmented one): no copy needed.
+    const frame = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
     let m: ClientMessage;
     try {
       m = decodeClientMessage(frame);
@@ -549,7 +554,28 @@ export class DataChannel {
 
   private sendAcknowledge(m: ClientMessage): void {
     this.stats.acksSent++;
-    this.ws.send(encodeClientMessage(acknowledgeFor(m)));
+    this.corkUntilNextTick();
+    this.ws.send(encodeAcknowledge(m));
+  }
+
+  private corked = false;
+
+  /**
+   * The acknowledgements of every frame that arrived in one socket read go out in one write: ws hands
+   * over the frames of a read one after another in the same tick, and a corked socket gathers their
+   * answers until the next tick (one syscall instead of one per frame). ws keeps its socket as
+   * `_socket`; without one (another WebSocket), each send writes on its own as before.
+   */
+  private corkUntilNextTick(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: { cork?: () => void; uncork?: () => void } })._socket;
+    if (!socket?.cork || !socket.uncork) return;
+    socket.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork!();
+    });
   }
 
   /**
