@@ -59,7 +59,7 @@ interface ActionYml {
   runs: { using: string; main: string; post?: string };
 }
 
-/** Parse a file-command file: `name=value` lines and `name<<DELIM … DELIM` blocks (@actions/core). */
+/** Parse a file-command file: `name=value` lines and `name<<DELIM … DELIM` blocks (as the runner reads them; github/runner.ts writes them). */
 export function parseFileCommand(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split(/\r?\n/);

@@ -1,5 +1,5 @@
 // Credentials that outlive the role session: during a long upgrade the provider exchanges a fresh
-// OIDC token (through @actions/core's getIDToken against a local token endpoint) for new role
+// OIDC token (through the runner protocol's getIDToken (core's github/runner.ts) against a local token endpoint) for new role
 // credentials at STS (the fake's AssumeRoleWithWebIdentity, with sessions shortened to ~1 s), and
 // every call the SDK signs uses credentials that have not expired.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -8,7 +8,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import {
   ConfigurationError,
   memoryLogger,

@@ -1,5 +1,5 @@
 // A local stand-in for the Actions runtime's OIDC token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL):
-// @actions/core's getIDToken GETs `<url>&audience=…` with the request token as a bearer, and reads
+// getIDToken (core's github/runner.ts, as @actions/core's does) GETs `<url>&audience=…` with the request token as a bearer, and reads
 // `{"value": <jwt>}`. Each answer is a new token, so a test sees every refresh.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

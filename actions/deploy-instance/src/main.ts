@@ -1,6 +1,6 @@
 // deploy-instance: settings.yml → plan → what exists → changes → apply → wait → outputs + summary.
 import { readFileSync } from 'node:fs';
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import {
   booleanInput,
   choiceInput,

@@ -4033,7 +4033,7 @@ InternalCodec.prototype.decoder = InternalDecoder
 // ------------------------------------------------------------------------------
 
 // We use node.js internal decoder. Its signature is the same as ours.
-var StringDecoder = (__webpack_require__(5574).StringDecoder)
+var StringDecoder = (__webpack_require__(3193).StringDecoder)
 
 function InternalDecoder (options, codec) {
   this.decoder = new StringDecoder(codec.enc)
@@ -7376,7 +7376,7 @@ exports.expand = expand;
 
 /***/ }),
 
-/***/ 1541:
+/***/ 3922:
 /***/ ((module) => {
 
 module.exports = eval("require")("cardinal");
@@ -9296,7 +9296,7 @@ module.exports =
 
 /***/ }),
 
-/***/ 336:
+/***/ 5574:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -10978,7 +10978,7 @@ module.exports = BasePool;
 
 
 const Packets = __webpack_require__(767);
-const sha256_password = __webpack_require__(336);
+const sha256_password = __webpack_require__(5574);
 const caching_sha2_password = __webpack_require__(5133);
 const mysql_native_password = __webpack_require__(4707);
 const mysql_clear_password = __webpack_require__(127);
@@ -18619,7 +18619,7 @@ let cardinalRecommended = false;
 try {
   // the purpose of this is to prevent projects using Webpack from displaying a warning during runtime if cardinal is not a dependency
   const REQUIRE_TERMINATOR = '';
-  highlightFn = (__webpack_require__(1541).highlight);
+  highlightFn = (__webpack_require__(3922).highlight);
 } catch {
   highlightFn = (text) => {
     if (!cardinalRecommended) {

@@ -1,6 +1,6 @@
 // destroy-instance: preview_link (+ platform, optional settings) → what exists of the site → remove
 // it in a safe order, data only with purge-data and confirm → outputs + a summary of every resource.
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import {
   ConfigurationError,
   PLATFORM_ENV,

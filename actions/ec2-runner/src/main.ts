@@ -1,6 +1,6 @@
 // ec2-runner: `mode` start | stop | reap of an ephemeral EC2 runner lease. Inputs are read and checked
 // first; the lease logic is core's (packages/core/src/runner); outputs and a step summary at the end.
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   actionLogger,

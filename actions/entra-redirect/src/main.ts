@@ -1,6 +1,6 @@
 // entra-redirect: sign in to Graph (GitHub OIDC token, or a secret) → add, remove, list or reconcile
 // the site's redirect URI on each app registration → outputs and a step summary per app.
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import {
   acquireGraphToken,
   actionLogger,

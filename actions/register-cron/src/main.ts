@@ -1,6 +1,6 @@
 // register-cron: change a site's cron entry in the site registry without a redeploy, or list every
 // entry with whether its service exists and runs, and its last run.
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import {
   actionLogger,
   booleanInput,

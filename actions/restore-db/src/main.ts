@@ -1,6 +1,6 @@
 // restore-db: inputs → restoreDatabase for the Moodle database (and MIM when given) → outputs and a
 // step summary. Passwords are masked before anything is logged.
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import {
   actionLogger,
   booleanInput,

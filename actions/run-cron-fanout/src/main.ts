@@ -3,7 +3,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import {
   actionLogger,
   ConfigurationError,

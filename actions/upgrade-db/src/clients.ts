@@ -1,6 +1,6 @@
 // The AWS clients of upgrade-db, all with one credential provider: the environment's (default chain),
 // or role credentials refreshed through the job's OIDC token before they expire (role-to-assume).
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

@@ -1,7 +1,7 @@
 // upgrade-db: preview_link + target release → version read in the VPC → planned hops → maintenance
 // on → upgrade.php per hop, its log streamed here → maintenance off → purge caches → outputs and a
 // summary. Every task's ARN goes to GITHUB_STATE as it starts, for the post step of a cancelled job.
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import {
   ConfigurationError,
   PLATFORM_ENV,

@@ -1,7 +1,7 @@
 // The post step (runs also when the job is cancelled): a task the main step started and did not see
 // stop — the job was cancelled or timed out mid-wait — is stopped, so an upgrade never runs on
 // unattended. It never fails the job: it warns.
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import { describeError, resumeCron, SiteRegistry, stopTask } from '@moodle-preview/core';
 import { credentialsFor, destroyClients, upgradeClients } from './clients.js';
 import { STATE } from './constants.js';

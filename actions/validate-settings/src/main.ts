@@ -1,7 +1,7 @@
 // validate-settings: settings.yml + platform file → problems as annotations, or the plan as output.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as core from '@actions/core';
+import { runner as core } from '@moodle-preview/core';
 import {
   applyOrder,
   findPlatformFile,

@@ -35,6 +35,7 @@ export { diffPlans, type PlanChange } from './plan/diff.js';
 export * from './logger.js';
 export { isCredentialName, isPasswordName, redactSecrets, secretForms } from './secrets.js';
 export * from './github/action-io.js';
+export * as runner from './github/runner.js';
 export * from './github/rest.js';
 export * from './github/deployments.js';
 export * from './github/pr-comment.js';

@@ -1,4 +1,4 @@
-// The log the suite writes to: an action passes one backed by @actions/core, the CLI one backed by
+// The log the suite writes to: an action passes one backed by the runner's protocol (github/runner.ts), the CLI one backed by
 // its streams, tests a recording one. Core code never writes to the console itself.
 import { secretForms } from './secrets.js';
 

@@ -1,6 +1,6 @@
-// The glue every action shares: a Logger backed by @actions/core, typed input readers that turn bad
+// The glue every action shares: a Logger backed by the runner's protocol (./runner.ts), typed input readers that turn bad
 // values into ConfigurationErrors, and the one place an action's error becomes `core.setFailed`.
-import * as core from '@actions/core';
+import * as core from './runner.js';
 import { ConfigurationError, SettingsError, describeError, formatProblem } from '../errors.js';
 import type { Logger } from '../logger.js';
 
