@@ -457,7 +457,7 @@ describe('dry run', () => {
     const { destroyRows, destroyVerdict } = await import('@moodle-preview/core');
     expect(destroyRows(dry).find((r) => r.resource === 'service')!.result).toBe('would remove');
     expect(destroyVerdict(dry)).toMatch(
-      /^dry run: 8 resource\(s\) of site-d would be removed; data kept: database mdl_site_d/,
+      /^dry run: 10 resource\(s\) of site-d would be removed; data kept: database mdl_site_d/,
     );
   });
 

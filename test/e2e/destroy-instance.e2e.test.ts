@@ -42,15 +42,19 @@ describe('destroy-instance bundle', () => {
     const dry = await runAction(ACTION, { inputs: { ...inputs, 'dry-run': 'true' }, env });
     expect(dry.stderr).toBe('');
     expect(dry.exitCode).toBe(0);
-    expect(dry.outputs).toMatchObject({ changed: 'true', removed: '8' });
+    // Eight of the site's resources and its sleep page's two schedules.
+    expect(dry.outputs).toMatchObject({ changed: 'true', removed: '10' });
     expect(dry.summary).toContain('Dry run of destroy of site-e');
+    expect(dry.summary).toContain(
+      '<td>schedule</td><td>moodle-preview/mdl-site-e-sleep</td><td>would remove</td>',
+    );
     expect(dry.summary).toContain('<td>service</td><td>mdl-site-e</td><td>would remove</td>');
     expect(world.fake.server.count({ mutating: true })).toBe(0);
 
     const destroyed = await runAction(ACTION, { inputs, env, timeoutMs: 120_000 });
     expect(errorOf(destroyed)).toBeUndefined();
     expect(destroyed.exitCode).toBe(0);
-    expect(destroyed.outputs).toMatchObject({ changed: 'true', removed: '8' });
+    expect(destroyed.outputs).toMatchObject({ changed: 'true', removed: '10' });
     expect(JSON.parse(destroyed.outputs.kept!)).toEqual([
       { kind: 'database', name: 'mdl_site_e' },
       { kind: 'DB user', name: "mdl_site_e@'%'" },
@@ -62,7 +66,7 @@ describe('destroy-instance bundle', () => {
     expect(destroyed.summary).toContain('<td>service</td><td>mdl-site-e</td><td>removed</td>');
     expect(destroyed.summary).toContain('<td>database</td><td>mdl_site_e</td><td>kept</td>');
     expect(destroyed.summary).toMatch(
-      /site-e destroyed \(8 resource\(s\) removed\); data kept: database mdl_site_e/,
+      /site-e destroyed \(10 resource\(s\) removed\); data kept: database mdl_site_e/,
     );
     expect(remainsOf(world, 'site-e')).toEqual({
       'logs:log-group': ['/moodle-preview/sites/site-e'],
@@ -192,7 +196,7 @@ describe('destroy-instance bundle on branch deletion', () => {
     });
     expect(errorOf(destroyed)).toBeUndefined();
     expect(destroyed.exitCode).toBe(0);
-    expect(destroyed.outputs).toMatchObject({ 'preview-link': 'site-f', changed: 'true', removed: '8' });
+    expect(destroyed.outputs).toMatchObject({ 'preview-link': 'site-f', changed: 'true', removed: '10' });
     expect(destroyed.stdout).toContain(`destroying site-f: deployed from branch feature-x of ${repository}`);
     expect(remainsOf(world, 'site-f')['ecs:service']).toBeUndefined();
     expect(remainsOf(world, 'site-g')['ecs:service']).toEqual(['moodle_cluster/mdl-site-g']);
