@@ -3,6 +3,7 @@
 // cold start side by side with the anchor (aws-actions/amazon-ecs-deploy-task-definition's bundle).
 // Run: `npm run bench:deploy`. It writes only under the OS temp folder and prints markdown tables.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -408,7 +409,71 @@ async function main() {
             'aws-actions/amazon-ecs-deploy-task-definition outside this repository (see bench/README.md).',
     );
   }
+  console.log(`\n### Every bundle: loading it (median of ${LOAD_RUNS})\n`);
+  console.log(await loadTable(node));
   console.log(`\nBenchmark time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 10);
+
+/**
+ * What starting each action's bundle costs: spawn it as the runner does with none of its inputs and
+ * time it to the first thing it does outside itself — its first AWS request (to a loopback server
+ * that only notes the time; the process is then stopped) or its exit (a required input is missing).
+ * Either way the bundle has been loaded and has read its inputs. Interleaved runs.
+ */
+async function loadTable(node) {
+  const bundles = readdirSync(path.join(root, 'actions'))
+    .map((a) => ({ name: a, entry: path.join(root, 'actions', a, 'dist/index.js') }))
+    .filter((b) => existsSync(b.entry));
+  if (ANCHOR && existsSync(ANCHOR))
+    bundles.push({ name: 'anchor: amazon-ecs-deploy-task-definition', entry: ANCHOR });
+  let onRequest;
+  const server = createServer((req, res) => {
+    onRequest?.();
+    res.writeHead(500);
+    res.end();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
+  const env = {
+    ...runnerEnv(undefined, {}, dir, {}),
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${server.address().port}`,
+    AWS_REGION: 'eu-west-2',
+    AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+  };
+  const runOnce = (entry) =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      let t;
+      const child = spawn(node, [entry], { cwd: dir, env, stdio: 'ignore' });
+      onRequest = () => {
+        if (t !== undefined) return;
+        t = { ms: performance.now() - t0, what: 'request' };
+        child.kill('SIGKILL');
+      };
+      child.on('error', reject);
+      child.on('close', () => resolve(t ?? { ms: performance.now() - t0, what: 'exit' }));
+    });
+  const times = bundles.map(() => []);
+  for (const b of bundles) await runOnce(b.entry);
+  for (let i = 0; i < LOAD_RUNS; i++)
+    for (const [j, b] of bundles.entries()) times[j].push(await runOnce(b.entry));
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+  const lines = [
+    '| bundle | dist/index.js | all dist/*.js | spawn → first request or exit, no inputs |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const [j, b] of bundles.entries()) {
+    const size = sizes(b.entry);
+    const what = [...new Set(times[j].map((t) => t.what))].join('/');
+    lines.push(
+      `| ${b.name} | ${(size.entry / 1e6).toFixed(2)} MB | ${(size.all / 1e6).toFixed(2)} MB in ${size.files} | ${median(times[j].map((t) => t.ms)).toFixed(0)} ms (${what}) |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 await main();

@@ -85,6 +85,7 @@ async function throughputExec(url, n, sha256) {
   const hash = createHash('sha256');
   let received = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const channel = await DataChannel.open({
     streamUrl: `${url}/exec`,
     tokenValue: `gen:${n}`,
@@ -95,11 +96,12 @@ async function throughputExec(url, n, sha256) {
   });
   const end = await channel.ended;
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   if (end.by !== 'service') throw new Error(`the exec session ended by ${end.by}`);
   if (received !== n) throw new Error(`received ${received} bytes of ${n}`);
   if (n === BYTES && hash.digest('hex') !== sha256)
     throw new Error('the output differs from what the agent sent');
-  return { seconds, stats: channel.stats };
+  return { seconds, cpuMicros: cpu.user + cpu.system, stats: channel.stats };
 }
 
 /** The same bytes over a plain `ws` stream. */
@@ -107,6 +109,7 @@ async function throughputPlain(url, n, sha256) {
   const hash = createHash('sha256');
   let received = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const ws = new WebSocket(`${url}/plain/${n}`, { perMessageDeflate: false });
   ws.binaryType = 'nodebuffer';
   ws.on('message', (chunk) => {
@@ -118,9 +121,10 @@ async function throughputPlain(url, n, sha256) {
     ws.on('error', reject);
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   if (received !== n) throw new Error(`plain ws: received ${received} bytes of ${n}`);
   if (n === BYTES && hash.digest('hex') !== sha256) throw new Error('plain ws: the bytes differ');
-  return { seconds };
+  return { seconds, cpuMicros: cpu.user + cpu.system };
 }
 
 /** An ECS client stand-in: DescribeTasks says the task can exec, ExecuteCommand points at the agent. */
@@ -225,28 +229,40 @@ async function main() {
     await throughputPlain(url, Math.min(BYTES, 4 * MB), info.sha256);
     const exec = [];
     const plain = [];
+    const execCpu = [];
+    const plainCpu = [];
     let stats;
     for (let i = 0; i < REPEATS; i++) {
       const e = await throughputExec(url, BYTES, info.sha256);
       exec.push(e.seconds);
+      execCpu.push(e.cpuMicros);
       stats = e.stats;
-      plain.push((await throughputPlain(url, BYTES, info.sha256)).seconds);
+      const p = await throughputPlain(url, BYTES, info.sha256);
+      plain.push(p.seconds);
+      plainCpu.push(p.cpuMicros);
     }
+    const frames = Math.ceil(BYTES / CHUNK);
     const rate = (s) => BYTES / MB / s;
     const execRate = rate(median(exec));
     const plainRate = rate(median(plain));
     console.log(
       `\n### Output throughput, ${BYTES / MB} MB in ${CHUNK}-byte payloads (median of ${REPEATS})\n`,
     );
-    console.log('| path | time | throughput |');
-    console.log('| --- | --- | --- |');
+    // The client's own CPU (user + system of this process) per 1 KiB frame, and the rate that CPU alone
+    // would allow: what the client costs, whatever the agent on the other core can send.
+    const perFrame = (cpu) => median(cpu) / frames;
+    const cpuBound = (cpu) => BYTES / MB / (median(cpu) / 1e6);
+    console.log('| path | time | throughput | client CPU per frame | MB per client CPU-second |');
+    console.log('| --- | --- | --- | --- | --- |');
     console.log(
-      `| exec data channel (DataChannel: header, SHA-256 digest, sequence, ack per frame) | ${(median(exec) * 1000).toFixed(0)} ms | ${execRate.toFixed(1)} MB/s |`,
+      `| exec data channel (DataChannel: header, SHA-256 digest, sequence, ack per frame) | ${(median(exec) * 1000).toFixed(0)} ms | ${execRate.toFixed(1)} MB/s | ${perFrame(execCpu).toFixed(1)} µs | ${cpuBound(execCpu).toFixed(0)} |`,
     );
     console.log(
-      `| plain \`ws\`, same bytes, same message size, no protocol | ${(median(plain) * 1000).toFixed(0)} ms | ${plainRate.toFixed(1)} MB/s |`,
+      `| plain \`ws\`, same bytes, same message size, no protocol | ${(median(plain) * 1000).toFixed(0)} ms | ${plainRate.toFixed(1)} MB/s | ${perFrame(plainCpu).toFixed(1)} µs | ${cpuBound(plainCpu).toFixed(0)} |`,
     );
-    console.log(`\nRatio exec / plain: ${(execRate / plainRate).toFixed(2)}×.`);
+    console.log(
+      `\nRatio exec / plain: ${(execRate / plainRate).toFixed(2)}× in throughput, ${(cpuBound(execCpu) / cpuBound(plainCpu)).toFixed(2)}× in MB per client CPU-second.`,
+    );
     console.log(
       `Last exec run: ${stats.framesIn} frames in, ${stats.acksSent} acks sent, ${stats.duplicatesDropped} duplicates, ` +
         `${stats.buffered} reordered; content checked by SHA-256 against the agent's.`,

@@ -56548,7 +56548,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2728);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4647);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -56558,7 +56558,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2728:
+/***/ 4647:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67759,18 +67759,7 @@ var client_scheduler_dist_cjs = __nccwpck_require__(2988);
 var client_ssm_dist_cjs = __nccwpck_require__(4028);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __nccwpck_require__(2811);
-;// CONCATENATED MODULE: ../../packages/core/dist/aws/clients.js
-// The AWS SDK v3 clients the suite uses, built one way everywhere: the SDK's default credential and
-// endpoint chains (so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working), and the SDK's own
-// retry — adaptive by default, because cron fan-outs and parallel deploys arrive in bursts.
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ../../packages/core/dist/aws/client-config.js
 /**
  * The client configuration every SDK client of the suite is built with. Clients used by one action
  * only (EC2 for the runner, S3 for restores) are built from this by their module, so the other
@@ -67785,6 +67774,21 @@ function awsClientConfig(options) {
             : { retryMode: options.retryMode ?? 'adaptive' }),
     };
 }
+
+;// CONCATENATED MODULE: ../../packages/core/dist/aws/clients.js
+// The AWS SDK v3 clients the suite uses, built one way everywhere: the SDK's default credential and
+// endpoint chains (so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working), and the SDK's own
+// retry — adaptive by default, because cron fan-outs and parallel deploys arrive in bursts.
+
+
+
+
+
+
+
+
+
+
 function createAwsClients(options) {
     const config = awsClientConfig(options);
     return {

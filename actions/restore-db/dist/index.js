@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6395);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 31:
+/***/ 6395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1810,18 +1810,7 @@ class ProgressReporter {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ../../packages/core/dist/aws/clients.js
-// The AWS SDK v3 clients the suite uses, built one way everywhere: the SDK's default credential and
-// endpoint chains (so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working), and the SDK's own
-// retry — adaptive by default, because cron fan-outs and parallel deploys arrive in bursts.
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ../../packages/core/dist/aws/client-config.js
 /**
  * The client configuration every SDK client of the suite is built with. Clients used by one action
  * only (EC2 for the runner, S3 for restores) are built from this by their module, so the other
@@ -1835,34 +1824,6 @@ function awsClientConfig(options) {
             ? { retryStrategy: options.retryStrategy }
             : { retryMode: options.retryMode ?? 'adaptive' }),
     };
-}
-function createAwsClients(options) {
-    const config = awsClientConfig(options);
-    return {
-        region: options.region,
-        ecs: new ECSClient(config),
-        elbv2: new ElasticLoadBalancingV2Client(config),
-        autoscaling: new ApplicationAutoScalingClient(config),
-        logs: new CloudWatchLogsClient(config),
-        ssm: new SSMClient(config),
-        secrets: new SecretsManagerClient(config),
-        sts: new STSClient(config),
-        scheduler: new SchedulerClient(config),
-    };
-}
-function destroyAwsClients(clients) {
-    for (const c of [
-        clients.ecs,
-        clients.elbv2,
-        clients.autoscaling,
-        clients.logs,
-        clients.ssm,
-        clients.secrets,
-        clients.sts,
-        clients.scheduler,
-    ]) {
-        c.destroy();
-    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/restore/source.js

@@ -50150,7 +50150,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 1137:
+/***/ 9263:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50235,18 +50235,7 @@ function refreshingWebIdentityCredentials(options) {
     return provider;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/dist/aws/clients.js
-// The AWS SDK v3 clients the suite uses, built one way everywhere: the SDK's default credential and
-// endpoint chains (so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working), and the SDK's own
-// retry — adaptive by default, because cron fan-outs and parallel deploys arrive in bursts.
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ../../packages/core/dist/aws/client-config.js
 /**
  * The client configuration every SDK client of the suite is built with. Clients used by one action
  * only (EC2 for the runner, S3 for restores) are built from this by their module, so the other
@@ -50260,34 +50249,6 @@ function awsClientConfig(options) {
             ? { retryStrategy: options.retryStrategy }
             : { retryMode: options.retryMode ?? 'adaptive' }),
     };
-}
-function createAwsClients(options) {
-    const config = awsClientConfig(options);
-    return {
-        region: options.region,
-        ecs: new ECSClient(config),
-        elbv2: new ElasticLoadBalancingV2Client(config),
-        autoscaling: new ApplicationAutoScalingClient(config),
-        logs: new CloudWatchLogsClient(config),
-        ssm: new SSMClient(config),
-        secrets: new SecretsManagerClient(config),
-        sts: new STSClient(config),
-        scheduler: new SchedulerClient(config),
-    };
-}
-function destroyAwsClients(clients) {
-    for (const c of [
-        clients.ecs,
-        clients.elbv2,
-        clients.autoscaling,
-        clients.logs,
-        clients.ssm,
-        clients.secrets,
-        clients.sts,
-        clients.scheduler,
-    ]) {
-        c.destroy();
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/clients.ts
@@ -53375,7 +53336,7 @@ async function purgeSiteCaches(o) {
 // EXTERNAL MODULE: ../../packages/core/dist/cron/registry-cron.js
 var registry_cron = __nccwpck_require__(821);
 // EXTERNAL MODULE: ./src/clients.ts + 2 modules
-var src_clients = __nccwpck_require__(1137);
+var src_clients = __nccwpck_require__(9263);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(1731);
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -53634,7 +53595,7 @@ function run() {
 /* harmony import */ var _moodle_preview_core__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8041);
 /* harmony import */ var _moodle_preview_core__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8247);
 /* harmony import */ var _moodle_preview_core__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1266);
-/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1137);
+/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9263);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1731);
 // The post step (runs also when the job is cancelled): a task the main step started and did not see
 // stop — the job was cancelled or timed out mid-wait — is stopped, so an upgrade never runs on

@@ -13,7 +13,7 @@ import { AddTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { TagResourceCommand as TagSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { AwsClients } from '../aws/clients.js';
 import { guardConflicts } from '../deploy/conflict-guard.js';
-import { checkCredentials } from '../deploy/deploy.js';
+import { checkCredentials } from '../aws/credentials.js';
 import { inspectDbSecret } from '../deploy/resources/db-secret.js';
 import { inspectListenerRule, inspectTargetGroup } from '../deploy/resources/load-balancing.js';
 import { inspectLogGroup } from '../deploy/resources/log-group.js';

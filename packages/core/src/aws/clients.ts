@@ -9,16 +9,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { RetryStrategyV2 } from '@smithy/types';
+import { awsClientConfig, type AwsClientOptions } from './client-config.js';
 
-export interface AwsClientOptions {
-  region: string;
-  /** Attempts per call, the first included. Default 8: a throttled burst must not fail a deploy. */
-  maxAttempts?: number;
-  retryMode?: 'standard' | 'adaptive';
-  /** Replace the SDK's retry strategy (tests shorten its backoff with ConfiguredRetryStrategy). */
-  retryStrategy?: RetryStrategyV2;
-}
+export { awsClientConfig, type AwsClientOptions } from './client-config.js';
 
 export interface AwsClients {
   region: string;
@@ -31,21 +24,6 @@ export interface AwsClients {
   sts: STSClient;
   /** EventBridge Scheduler: the sleep page's schedules. */
   scheduler: SchedulerClient;
-}
-
-/**
- * The client configuration every SDK client of the suite is built with. Clients used by one action
- * only (EC2 for the runner, S3 for restores) are built from this by their module, so the other
- * bundles do not carry them.
- */
-export function awsClientConfig(options: AwsClientOptions) {
-  return {
-    region: options.region,
-    maxAttempts: options.maxAttempts ?? 8,
-    ...(options.retryStrategy
-      ? { retryStrategy: options.retryStrategy }
-      : { retryMode: options.retryMode ?? 'adaptive' }),
-  };
 }
 
 export function createAwsClients(options: AwsClientOptions): AwsClients {

@@ -1,9 +1,8 @@
 // deploy-instance's engine: read what exists (batched, in parallel), compare with the plan, refuse
 // before any change when something is wrong, then converge in dependency order (independent
 // resources in parallel) and wait for the deployment that this run started.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients.js';
-import { ConfigurationError } from '../errors.js';
+import { checkCredentials } from '../aws/credentials.js';
 import type { Logger } from '../logger.js';
 import { applyOrder, type ResourceId, type SitePlan } from '../plan/site-plan.js';
 import { SiteRegistry } from '../registry/site-registry.js';
@@ -39,6 +38,8 @@ export interface DeployOptions {
   source?: DeploySource;
   now?: () => Date;
   waiter?: { minDelay: number; maxDelay: number };
+  /** The caller checked the credentials already (deploy-instance does, while it loads the engine). */
+  credentialsChecked?: boolean;
 }
 
 export interface DeployResult {
@@ -52,33 +53,10 @@ export interface DeployResult {
   previousEstimate?: { monthly: number; currency: string };
 }
 
-/** Fail early, with a fix, when there are no credentials or AWS cannot be reached. */
-export async function checkCredentials(clients: AwsClients): Promise<void> {
-  try {
-    await clients.sts.send(new GetCallerIdentityCommand({}));
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    if (e.name === 'CredentialsProviderError' || /credential/i.test(e.message)) {
-      throw new ConfigurationError(
-        'no AWS credentials: run aws-actions/configure-aws-credentials (role-to-assume, with id-token: write) before this step, or set AWS_PROFILE / AWS_ACCESS_KEY_ID for local use',
-      );
-    }
-    if (
-      ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN'].includes(e.code ?? '') ||
-      e.name === 'TimeoutError'
-    ) {
-      throw new ConfigurationError(
-        `AWS is not reachable (${e.code ?? e.name}: ${e.message}); check the network and AWS_ENDPOINT_URL settings`,
-      );
-    }
-    throw err;
-  }
-}
-
 export async function deploySite(options: DeployOptions): Promise<DeployResult> {
   const { clients, plan, log } = options;
   const now = options.now ?? (() => new Date());
-  await checkCredentials(clients);
+  if (!options.credentialsChecked) await checkCredentials(clients);
   const registry = new SiteRegistry(clients.ssm, undefined, options.platform.tags);
   const entries = await registry.list();
   const previousEntry = entries.find((e) => e.previewLink === plan.site);

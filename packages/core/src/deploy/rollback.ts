@@ -11,7 +11,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DNS_LABEL, siteNames } from '../naming.js';
 import type { Platform } from '../settings/platform-schema.js';
-import { checkCredentials } from './deploy.js';
+import { checkCredentials } from '../aws/credentials.js';
 import { tagRecord } from './normalise.js';
 import { assertOwned } from './resources/ownership.js';
 import { describeServiceByName } from './resources/service.js';

@@ -5,7 +5,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import { dbPurger } from '../db/purgers.js';
 import type { SqlTaskSite } from '../db/sql-task.js';
-import { checkCredentials } from '../deploy/deploy.js';
+import { checkCredentials } from '../aws/credentials.js';
 import type { OneOffTaskRunner } from '../deploy/types.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
