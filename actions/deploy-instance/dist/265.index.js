@@ -2026,7 +2026,6 @@ async function inspectTaskDefinition(env, secretCreated) {
 
 
 
-
 async function deploySite(options) {
     const { clients, plan, log } = options;
     const now = options.now ?? (() => new Date());
