@@ -94,6 +94,8 @@ describe('JIT config parameters', () => {
       '/moodle-preview/runners/i-0123456789ABCDEF0',
       '/moodle-preview/runners/mdl-ec2-1-1-main',
       '/moodle-preview/runners/i-0123456789abcdef0/x',
+      // Something else's parameter that merely ends like an instance id (the reaper leaves it alone).
+      '/moodle-preview/runners/old-i-0123456789abcdef0',
       '/other/runners/i-0123456789abcdef0',
       'x/moodle-preview/runners/i-0123456789abcdef0',
     ])
