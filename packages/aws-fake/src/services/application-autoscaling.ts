@@ -5,6 +5,7 @@ import { AwsServiceError } from '../errors.js';
 import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
 import { authz, requestTags, resourceTags } from '../authorization.js';
 import { RequestMembers, copyOf, pageOf, pageSize, toWire, unknownOperation } from './json-protocol.js';
+import { validScheduleExpression, validTimeZone } from '../schedule-expressions.js';
 
 export interface ScalableTarget {
   ServiceNamespace: string;
@@ -479,7 +480,7 @@ export class AutoscalingFake implements ServiceHandler {
     const existing = this.scheduledActions.get(k);
     const schedule = m.optString('Schedule') ?? existing?.Schedule;
     if (schedule === undefined) throw m.invalid('Schedule is required when creating a scheduled action.');
-    if (!validSchedule(schedule)) throw m.invalid(`Invalid schedule expression: ${schedule}`);
+    if (!validScheduleExpression(schedule)) throw m.invalid(`Invalid schedule expression: ${schedule}`);
     const timezone = m.optString('Timezone') ?? existing?.Timezone;
     if (timezone !== undefined && !validTimeZone(timezone)) throw m.invalid(`Invalid timezone: ${timezone}`);
     const targetAction = m.optRecord<number>('ScalableTargetAction') ?? existing?.ScalableTargetAction;
@@ -577,18 +578,3 @@ function uuidOf(h: string): string {
 }
 
 /** Application Auto Scaling's three schedule forms (cron has six fields: minutes … year). */
-function validSchedule(schedule: string): boolean {
-  if (/^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/.test(schedule)) return true;
-  if (/^rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)$/.test(schedule)) return true;
-  const cron = /^cron\((.*)\)$/.exec(schedule);
-  return cron !== null && cron[1]!.trim().split(/\s+/).length === 6;
-}
-
-function validTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return name.length > 0;
-  } catch {
-    return false;
-  }
-}

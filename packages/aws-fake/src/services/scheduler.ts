@@ -6,6 +6,7 @@
 // the same front as a signed call of the schedule's role, so the role's policy is replayed too.
 import { AwsServiceError } from '../errors.js';
 import { text } from '../params.js';
+import { validScheduleExpression, validTimeZone } from '../schedule-expressions.js';
 import { authz, passRoles, requestTags, resourceTags, tagMap, type TagMap } from '../authorization.js';
 import type { AuthorizationRequest, FakeContext, ResourceRecord, ServiceHandler } from '../types.js';
 import { copyOf, pageOf, pageSize, RequestMembers, toWire, unknownOperation } from './json-protocol.js';
@@ -57,8 +58,6 @@ const MUTATING = new Set([
   'UntagResource',
 ]);
 const NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
-const EXPRESSION =
-  /^(at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)|cron\(\S+( \S+){5}\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
 /** The universal target: `arn:aws:scheduler:::aws-sdk:<service>:<apiAction>` (Scheduler user guide). */
 const UNIVERSAL = /^arn:aws[a-z-]*:scheduler:::aws-sdk:([a-z0-9]+):([a-zA-Z0-9]+)$/;
 /** The SDK service names of universal targets the fake can run, and their signing names. */
@@ -279,7 +278,7 @@ export class SchedulerFake implements ServiceHandler {
     if (action === 'CreateSchedule' && existing) throw conflict(`Schedule ${name}`);
     if (action === 'UpdateSchedule' && !existing) throw notFound(`Schedule ${name}`);
     const expression = m.string('ScheduleExpression');
-    if (!EXPRESSION.test(expression)) throw m.invalid(`Invalid Schedule Expression ${expression}.`);
+    if (!validScheduleExpression(expression)) throw m.invalid(`Invalid Schedule Expression ${expression}.`);
     const timezone = m.optString('ScheduleExpressionTimezone');
     if (timezone !== undefined && !validTimeZone(timezone)) throw m.invalid(`Invalid time zone ${timezone}.`);
     const window = m.optRecord<unknown>('FlexibleTimeWindow');
@@ -351,14 +350,5 @@ export class SchedulerFake implements ServiceHandler {
       ),
       ...(page.nextToken ? { NextToken: page.nextToken } : {}),
     };
-  }
-}
-
-function validTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return name.length > 0;
-  } catch {
-    return false;
   }
 }
