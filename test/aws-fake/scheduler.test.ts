@@ -142,8 +142,7 @@ describe('the EventBridge Scheduler fake', () => {
   });
 
   it('runs a universal ModifyRule target as the schedule’s role; a one-time schedule set to DELETE goes', async () => {
-    const lb = fake.elbv2.seedLoadBalancer({ name: 'lb', listenerArns: [LISTENER] });
-    expect(lb).toBeDefined();
+    fake.elbv2.seedLoadBalancer({ name: 'lb', listenerArns: [LISTENER] });
     const { ElasticLoadBalancingV2Client, CreateRuleCommand } =
       await import('@aws-sdk/client-elastic-load-balancing-v2');
     const elb = new ElasticLoadBalancingV2Client({});

@@ -66586,6 +66586,8 @@ function awakeHoursPerWeek(s) {
 }
 const awake_schedule_wakeActionName = (link) => `mdl-${link}-wake`;
 const awake_schedule_sleepActionName = (link) => `mdl-${link}-sleep`;
+/** A wake by hand's own end (a one-time action, and with a sleep page a schedule of the same name). */
+const awake_schedule_wakeEndsActionName = (link) => `mdl-${link}-wake-ends`;
 /** The two recurring actions of a window (none for `always`): wake to the site's capacity, sleep to 0. */
 function awake_schedule_scheduledActionsFor(link, s, capacity) {
     if (s.kind === 'always')
@@ -66794,13 +66796,11 @@ function sleep_page_sleepPageSchedulesFor(link, awake) {
         shows: a.name === sleepActionName(link) ? 'page' : 'site',
     }));
 }
-/** The schedule that ends a wake by hand (`mdl-<link>-wake-ends`, one time, deleted once run). */
-const wakeEndsScheduleName = (link) => `mdl-${link}-wake-ends`;
 /** The names of every schedule the suite may have for a site (destroy removes them). */
 const siteScheduleNames = (link) => [
     wakeActionName(link),
     sleepActionName(link),
-    wakeEndsScheduleName(link),
+    wakeEndsActionName(link),
 ];
 
 ;// CONCATENATED MODULE: ../../node_modules/zod/v4/classic/iso.js

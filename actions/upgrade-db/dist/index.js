@@ -51582,13 +51582,11 @@ function sleepPageSchedulesFor(link, awake) {
         shows: a.name === sleepActionName(link) ? 'page' : 'site',
     }));
 }
-/** The schedule that ends a wake by hand (`mdl-<link>-wake-ends`, one time, deleted once run). */
-const wakeEndsScheduleName = (link) => `mdl-${link}-wake-ends`;
 /** The names of every schedule the suite may have for a site (destroy removes them). */
 const siteScheduleNames = (link) => [
     wakeActionName(link),
     sleepActionName(link),
-    wakeEndsScheduleName(link),
+    wakeEndsActionName(link),
 ];
 
 // EXTERNAL MODULE: ../../node_modules/zod/v4/core/api.js
@@ -72484,7 +72482,7 @@ function valueText(v) {
 /* harmony export */   pB: () => (/* binding */ describeAwake),
 /* harmony export */   w: () => (/* binding */ awakeScheduleSchema)
 /* harmony export */ });
-/* unused harmony exports DAYS, awakeHoursPerWeek, wakeActionName, sleepActionName, scheduledActionsFor, localTime, awakeAt, nextChange, asleepReason */
+/* unused harmony exports DAYS, awakeHoursPerWeek, wakeActionName, sleepActionName, wakeEndsActionName, scheduledActionsFor, localTime, awakeAt, nextChange, asleepReason */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3045);
 // When a site is awake: `always`, or days and hours in the platform's time zone
 // (`Mon-Fri 07:00-20:00`). Application Auto Scaling's scheduled actions do the sleeping — min and max
@@ -72586,6 +72584,8 @@ function awakeHoursPerWeek(s) {
 }
 const wakeActionName = (link) => `mdl-${link}-wake`;
 const sleepActionName = (link) => `mdl-${link}-sleep`;
+/** A wake by hand's own end (a one-time action, and with a sleep page a schedule of the same name). */
+const wakeEndsActionName = (link) => `mdl-${link}-wake-ends`;
 /** The two recurring actions of a window (none for `always`): wake to the site's capacity, sleep to 0. */
 function scheduledActionsFor(link, s, capacity) {
     if (s.kind === 'always')

@@ -1,15 +1,9 @@
 // The site's sleep page schedules, removed first of all: nothing switches the listener rule while the
 // site is taken down. Schedules carry no tags; the suite's are the ones of the site's names in the
 // platform's own schedule group (the only ones its policies let it touch).
-import {
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-scheduler';
+import { deleteSchedule, getSchedule } from '../aws/schedules.js';
 import { siteScheduleNames } from '../fleet/sleep-page.js';
 import type { DestroyEnv, Removal, RemovalOutcome } from './types.js';
-
-const notFound = (err: unknown) => err instanceof ResourceNotFoundException;
 
 /** A row for each of the site's schedules that exists (one that never existed is not worth a line). */
 export async function readSleepPage(env: DestroyEnv): Promise<Removal[]> {
@@ -24,24 +18,12 @@ export async function readSleepPage(env: DestroyEnv): Promise<Removal[]> {
         data: false,
         step: 'sleep page' as const,
       };
-      try {
-        await scheduler.send(new GetScheduleCommand({ GroupName: group, Name: name }));
-      } catch (err) {
-        if (notFound(err)) return undefined;
-        throw err;
-      }
+      if (!(await getSchedule(scheduler, group, name))) return undefined;
       return {
         ...row,
         plan: 'remove',
-        apply: async (): Promise<RemovalOutcome> => {
-          try {
-            await scheduler.send(new DeleteScheduleCommand({ GroupName: group, Name: name }));
-            return 'removed';
-          } catch (err) {
-            if (notFound(err)) return 'already gone';
-            throw err;
-          }
-        },
+        apply: async (): Promise<RemovalOutcome> =>
+          (await deleteSchedule(scheduler, group, name)) ? 'removed' : 'already gone',
       };
     }),
   );

@@ -130,6 +130,8 @@ export interface ScheduledActionSpec {
 
 export const wakeActionName = (link: string) => `mdl-${link}-wake`;
 export const sleepActionName = (link: string) => `mdl-${link}-sleep`;
+/** A wake by hand's own end (a one-time action, and with a sleep page a schedule of the same name). */
+export const wakeEndsActionName = (link: string) => `mdl-${link}-wake-ends`;
 
 /** The two recurring actions of a window (none for `always`): wake to the site's capacity, sleep to 0. */
 export function scheduledActionsFor(

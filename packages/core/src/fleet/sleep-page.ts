@@ -10,6 +10,7 @@ import {
   scheduledActionsFor,
   sleepActionName,
   wakeActionName,
+  wakeEndsActionName,
   type AwakeSchedule,
 } from './awake-schedule.js';
 import { MAX_PREVIEW_LINK_LENGTH } from '../naming.js';
@@ -110,12 +111,9 @@ export function sleepPageSchedulesFor(link: string, awake: AwakeSchedule): Sleep
   }));
 }
 
-/** The schedule that ends a wake by hand (`mdl-<link>-wake-ends`, one time, deleted once run). */
-export const wakeEndsScheduleName = (link: string) => `mdl-${link}-wake-ends`;
-
 /** The names of every schedule the suite may have for a site (destroy removes them). */
 export const siteScheduleNames = (link: string) => [
   wakeActionName(link),
   sleepActionName(link),
-  wakeEndsScheduleName(link),
+  wakeEndsActionName(link),
 ];

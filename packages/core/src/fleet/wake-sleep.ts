@@ -18,32 +18,22 @@ import {
   type ElasticLoadBalancingV2Client,
   type ModifyRuleCommandInput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  ResourceNotFoundException,
-  UpdateScheduleCommand,
-  type GetScheduleOutput,
-  type SchedulerClient,
-} from '@aws-sdk/client-scheduler';
+import type { GetScheduleOutput, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
 import { SiteRegistry, type SiteRegistryEntry } from '../registry/site-registry.js';
+import { deleteSchedule, getSchedule, putSchedule } from '../aws/schedules.js';
 import {
   awakeAt,
   describeAwake,
   nextChange,
   sleepActionName,
   wakeActionName,
+  wakeEndsActionName,
   type AwakeSchedule,
 } from './awake-schedule.js';
-import { wakeEndsScheduleName } from './sleep-page.js';
-
-export const wakeEndsActionName = (link: string) => `mdl-${link}-wake-ends`;
 
 export interface WakeSleepOptions {
   clients: {
@@ -122,14 +112,9 @@ async function setBounds(o: WakeSleepOptions, resourceId: string, min: number, m
 
 /** Removes the end of an earlier wake, if there is one. */
 async function dropWakeEnd(o: WakeSleepOptions, resourceId: string): Promise<void> {
+  // The page's own end of that wake: a schedule of the same name in the sleep page's group.
   if (o.sleepPageGroup)
-    await o.clients.scheduler
-      .send(
-        new DeleteScheduleCommand({ GroupName: o.sleepPageGroup, Name: wakeEndsScheduleName(o.previewLink) }),
-      )
-      .catch((err: unknown) => {
-        if (!(err instanceof ResourceNotFoundException)) throw err;
-      });
+    await deleteSchedule(o.clients.scheduler, o.sleepPageGroup, wakeEndsActionName(o.previewLink));
   const name = wakeEndsActionName(o.previewLink);
   const out = await o.clients.autoscaling.send(
     new DescribeScheduledActionsCommand({
@@ -231,17 +216,9 @@ interface PageSchedules {
 async function pageSchedules(o: WakeSleepOptions): Promise<PageSchedules> {
   const group = o.sleepPageGroup;
   if (!group) return {};
-  const read = async (name: string) => {
-    try {
-      return await o.clients.scheduler.send(new GetScheduleCommand({ GroupName: group, Name: name }));
-    } catch (err) {
-      if (err instanceof ResourceNotFoundException) return undefined;
-      throw err;
-    }
-  };
   const [wake, sleep] = await Promise.all([
-    read(wakeActionName(o.previewLink)),
-    read(sleepActionName(o.previewLink)),
+    getSchedule(o.clients.scheduler, group, wakeActionName(o.previewLink)),
+    getSchedule(o.clients.scheduler, group, sleepActionName(o.previewLink)),
   ]);
   return { ...(wake ? { wake } : {}), ...(sleep ? { sleep } : {}) };
 }
@@ -262,7 +239,7 @@ async function putPageAt(
   if (!o.sleepPageGroup || !sleep?.Target) return;
   const request = {
     GroupName: o.sleepPageGroup,
-    Name: wakeEndsScheduleName(o.previewLink),
+    Name: wakeEndsActionName(o.previewLink),
     ScheduleExpression: atExpression(end),
     ScheduleExpressionTimezone: 'UTC',
     FlexibleTimeWindow: { Mode: 'OFF' as const },
@@ -270,10 +247,6 @@ async function putPageAt(
     Description: `Shows the sleep page of ${o.previewLink} when a wake by hand ends (moodle-preview-actions)`,
     Target: { Arn: sleep.Target.Arn, RoleArn: sleep.Target.RoleArn, Input: sleep.Target.Input },
   };
-  try {
-    await o.clients.scheduler.send(new CreateScheduleCommand(request));
-  } catch (err) {
-    if (!(err instanceof ConflictException)) throw err;
-    await o.clients.scheduler.send(new UpdateScheduleCommand(request));
-  }
+  // Found from an earlier wake: replaced.
+  await putSchedule(o.clients.scheduler, request, false);
 }

@@ -5,16 +5,13 @@
 // the suite's by their group and their name.
 import {
   ConflictException,
-  CreateScheduleCommand,
   CreateScheduleGroupCommand,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
   GetScheduleGroupCommand,
   ListTagsForResourceCommand,
   ResourceNotFoundException,
-  UpdateScheduleCommand,
   type GetScheduleOutput,
 } from '@aws-sdk/client-scheduler';
+import { deleteSchedule, getSchedule, putSchedule } from '../../aws/schedules.js';
 import { ConfigurationError } from '../../errors.js';
 import { sleepActionName, wakeActionName } from '../../fleet/awake-schedule.js';
 import {
@@ -27,15 +24,13 @@ import {
 import { SUITE_NAME, TAG_MANAGED_BY } from '../../naming.js';
 import type { DeployEnv, Inspection } from '../types.js';
 
-const notFound = (err: unknown) => err instanceof ResourceNotFoundException;
-
 /** The group's ARN, or undefined when there is none; throws when a group of that name is not ours. */
 async function readGroup(env: DeployEnv, group: string): Promise<string | undefined> {
   let arn: string | undefined;
   try {
     arn = (await env.clients.scheduler.send(new GetScheduleGroupCommand({ Name: group }))).Arn;
   } catch (err) {
-    if (notFound(err)) return undefined;
+    if (err instanceof ResourceNotFoundException) return undefined;
     throw err;
   }
   const tags = (await env.clients.scheduler.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags;
@@ -46,19 +41,6 @@ async function readGroup(env: DeployEnv, group: string): Promise<string | undefi
         'the suite keeps its sleep-page schedules only in a group of its own; set schedule.sleep_page.schedule_group in the platform file to another name',
     );
   return arn;
-}
-
-async function readSchedule(
-  env: DeployEnv,
-  group: string,
-  name: string,
-): Promise<GetScheduleOutput | undefined> {
-  try {
-    return await env.clients.scheduler.send(new GetScheduleCommand({ GroupName: group, Name: name }));
-  } catch (err) {
-    if (notFound(err)) return undefined;
-    throw err;
-  }
 }
 
 export async function inspectSleepPage(
@@ -75,10 +57,10 @@ export async function inspectSleepPage(
   const ours = [wakeActionName(env.plan.site), sleepActionName(env.plan.site)];
   const existing = new Map<string, GetScheduleOutput>();
   if (groupArn)
-    for (const name of ours) {
-      const s = await readSchedule(env, group, name);
+    for (const [name, s] of await Promise.all(
+      ours.map(async (n) => [n, await getSchedule(env.clients.scheduler, group, n)] as const),
+    ))
       if (s) existing.set(name, s);
-    }
   const [rule, tg] = await Promise.all([listenerRule, targetGroup]);
   const inputFor = (want: SleepPageScheduleSpec, ruleArn: string, tgArn: string) =>
     modifyRuleInput(ruleArn, want.shows === 'page' && page ? pageActions(page) : forwardActions(tgArn));
@@ -136,22 +118,9 @@ export async function inspectSleepPage(
         Description: `Shows ${want.shows === 'page' ? 'the sleep page' : 'the site'} of ${env.plan.site} (moodle-preview-actions)`,
         Target: { Arn: MODIFY_RULE_TARGET, RoleArn: roleArn, Input: inputFor(want, ruleArn!, tgArn!) },
       };
-      if (existing.has(want.name)) await scheduler.send(new UpdateScheduleCommand(request));
-      else
-        try {
-          await scheduler.send(new CreateScheduleCommand(request));
-        } catch (err) {
-          // An interrupted run created it already: make it what the plan says.
-          if (!(err instanceof ConflictException)) throw err;
-          await scheduler.send(new UpdateScheduleCommand(request));
-        }
+      await putSchedule(scheduler, request, existing.has(want.name));
     }
-    for (const name of deletes)
-      await scheduler
-        .send(new DeleteScheduleCommand({ GroupName: group, Name: name }))
-        .catch((err: unknown) => {
-          if (!notFound(err)) throw err;
-        });
+    for (const name of deletes) await deleteSchedule(scheduler, group, name);
     return groupArn ?? group;
   };
   return {

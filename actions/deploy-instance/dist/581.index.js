@@ -1,8 +1,8 @@
-export const id = 265;
-export const ids = [265];
+export const id = 581;
+export const ids = [581];
 export const modules = {
 
-/***/ 265:
+/***/ 2581:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1689,6 +1689,51 @@ async function inspectScheduledActions(env) {
     return { ...base, action: existing.size ? 'update' : 'create', changes, apply };
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/aws/schedules.js
+// EventBridge Scheduler calls the suite makes in more than one place (deploy, wake/sleep, destroy),
+// with not-found and already-exists read as AWS answers them: ResourceNotFoundException and
+// ConflictException.
+
+/** The schedule, or undefined when there is none of that name in the group. */
+async function getSchedule(client, group, name) {
+    try {
+        return await client.send(new client_scheduler_dist_cjs/* GetScheduleCommand */.nu({ GroupName: group, Name: name }));
+    }
+    catch (err) {
+        if (err instanceof client_scheduler_dist_cjs/* ResourceNotFoundException */.lB)
+            return undefined;
+        throw err;
+    }
+}
+/** Delete the schedule; false when it was gone already (a rerun, or AWS's DELETE after an at()). */
+async function deleteSchedule(client, group, name) {
+    try {
+        await client.send(new client_scheduler_dist_cjs/* DeleteScheduleCommand */.ML({ GroupName: group, Name: name }));
+        return true;
+    }
+    catch (err) {
+        if (err instanceof client_scheduler_dist_cjs/* ResourceNotFoundException */.lB)
+            return false;
+        throw err;
+    }
+}
+/**
+ * Make the schedule what `request` says: update it when it is known to exist, else create it — and
+ * update it after all when the create finds it there (an interrupted run, or another one, made it).
+ */
+async function putSchedule(client, request, exists) {
+    if (!exists)
+        try {
+            await client.send(new client_scheduler_dist_cjs/* CreateScheduleCommand */.to(request));
+            return;
+        }
+        catch (err) {
+            if (!(err instanceof client_scheduler_dist_cjs/* ConflictException */.cb))
+                throw err;
+        }
+    await client.send(new client_scheduler_dist_cjs/* UpdateScheduleCommand */.CH(request));
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/deploy/resources/sleep-page.js
 // The sleep page's schedules (EventBridge Scheduler, in the suite's own group): at the schedule's sleep
 // one switches the site's listener rule to the page, at its wake another switches it back to the
@@ -1700,7 +1745,7 @@ async function inspectScheduledActions(env) {
 
 
 
-const notFound = (err) => err instanceof client_scheduler_dist_cjs/* ResourceNotFoundException */.lB;
+
 /** The group's ARN, or undefined when there is none; throws when a group of that name is not ours. */
 async function readGroup(env, group) {
     let arn;
@@ -1708,7 +1753,7 @@ async function readGroup(env, group) {
         arn = (await env.clients.scheduler.send(new client_scheduler_dist_cjs/* GetScheduleGroupCommand */.en({ Name: group }))).Arn;
     }
     catch (err) {
-        if (notFound(err))
+        if (err instanceof client_scheduler_dist_cjs/* ResourceNotFoundException */.lB)
             return undefined;
         throw err;
     }
@@ -1718,16 +1763,6 @@ async function readGroup(env, group) {
         throw new errors/* ConfigurationError */.j1(`the EventBridge Scheduler group ${group} exists and is not tagged ${naming/* TAG_MANAGED_BY */.RJ}=${naming/* SUITE_NAME */.tb}: ` +
             'the suite keeps its sleep-page schedules only in a group of its own; set schedule.sleep_page.schedule_group in the platform file to another name');
     return arn;
-}
-async function readSchedule(env, group, name) {
-    try {
-        return await env.clients.scheduler.send(new client_scheduler_dist_cjs/* GetScheduleCommand */.nu({ GroupName: group, Name: name }));
-    }
-    catch (err) {
-        if (notFound(err))
-            return undefined;
-        throw err;
-    }
 }
 async function inspectSleepPage(env, listenerRule, targetGroup) {
     const planned = env.plan.resources.sleepPage;
@@ -1740,11 +1775,9 @@ async function inspectSleepPage(env, listenerRule, targetGroup) {
     const ours = [(0,awake_schedule/* wakeActionName */.as)(env.plan.site), (0,awake_schedule/* sleepActionName */.bF)(env.plan.site)];
     const existing = new Map();
     if (groupArn)
-        for (const name of ours) {
-            const s = await readSchedule(env, group, name);
+        for (const [name, s] of await Promise.all(ours.map(async (n) => [n, await getSchedule(env.clients.scheduler, group, n)])))
             if (s)
                 existing.set(name, s);
-        }
     const [rule, tg] = await Promise.all([listenerRule, targetGroup]);
     const inputFor = (want, ruleArn, tgArn) => (0,sleep_page/* modifyRuleInput */.tb)(ruleArn, want.shows === 'page' && page ? (0,sleep_page/* pageActions */.vt)(page) : (0,sleep_page/* forwardActions */.b7)(tgArn));
     const differs = (want) => {
@@ -1798,26 +1831,10 @@ async function inspectSleepPage(env, listenerRule, targetGroup) {
                 Description: `Shows ${want.shows === 'page' ? 'the sleep page' : 'the site'} of ${env.plan.site} (moodle-preview-actions)`,
                 Target: { Arn: sleep_page/* MODIFY_RULE_TARGET */.mN, RoleArn: roleArn, Input: inputFor(want, ruleArn, tgArn) },
             };
-            if (existing.has(want.name))
-                await scheduler.send(new client_scheduler_dist_cjs/* UpdateScheduleCommand */.CH(request));
-            else
-                try {
-                    await scheduler.send(new client_scheduler_dist_cjs/* CreateScheduleCommand */.to(request));
-                }
-                catch (err) {
-                    // An interrupted run created it already: make it what the plan says.
-                    if (!(err instanceof client_scheduler_dist_cjs/* ConflictException */.cb))
-                        throw err;
-                    await scheduler.send(new client_scheduler_dist_cjs/* UpdateScheduleCommand */.CH(request));
-                }
+            await putSchedule(scheduler, request, existing.has(want.name));
         }
         for (const name of deletes)
-            await scheduler
-                .send(new client_scheduler_dist_cjs/* DeleteScheduleCommand */.ML({ GroupName: group, Name: name }))
-                .catch((err) => {
-                if (!notFound(err))
-                    throw err;
-            });
+            await deleteSchedule(scheduler, group, name);
         return groupArn ?? group;
     };
     return {
