@@ -34,8 +34,20 @@ export const PARTS = {
   },
   adopt: { mutate: src('adopt'), tests: ['test/adopt/adopt.test.ts', 'test/deploy/deploy.test.ts'] },
   restore: {
-    mutate: files('restore', ['target', 'checkpoint', 'statements']),
+    mutate: files('restore', [
+      'target',
+      'checkpoint',
+      'statements',
+      'chunker',
+      'chunk-loader',
+      'verify',
+      'deferred-indexes',
+    ]),
     tests: [
+      'test/restore/chunker.test.ts',
+      'test/restore/chunk-loader.test.ts',
+      'test/restore/verify.test.ts',
+      'test/restore/deferred-indexes.test.ts',
       'test/restore/target.test.ts',
       'test/restore/restore.test.ts',
       'test/restore/pool.test.ts',
