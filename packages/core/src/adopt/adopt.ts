@@ -9,13 +9,13 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { TagResourceCommand as TagLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTaskDefinitionCommand, TagResourceCommand as TagEcsCommand } from '@aws-sdk/client-ecs';
-import { AddTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { TagResourceCommand as TagSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { AwsClients } from '../aws/clients.js';
 import { guardConflicts } from '../deploy/conflict-guard.js';
 import { checkCredentials } from '../aws/credentials.js';
 import { inspectDbSecret } from '../deploy/resources/db-secret.js';
-import { inspectListenerRule, inspectTargetGroup } from '../deploy/resources/load-balancing.js';
+import { listenerRule as listenerRuleResource } from '../resources/listener-rule.js';
+import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import { inspectLogGroup } from '../deploy/resources/log-group.js';
 import { desiredEntry } from '../deploy/resources/registry-entry.js';
 import { inspectScalingPolicy, inspectScalingTarget } from '../deploy/resources/scaling.js';
@@ -178,8 +178,10 @@ async function tag(clients: AwsClients, f: AdoptionFinding): Promise<void> {
       );
       return;
     case 'targetGroup':
+      await targetGroupResource.tag(clients, arn, record);
+      return;
     case 'listenerRule':
-      await clients.elbv2.send(new AddTagsCommand({ ResourceArns: [arn], Tags: keyed }));
+      await listenerRuleResource.tag(clients, arn, record);
       return;
     case 'scalingTarget':
       await clients.autoscaling.send(new TagScalingCommand({ ResourceARN: arn, Tags: record }));
@@ -241,7 +243,7 @@ export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
   };
   const inspections = await log.group('Reading what exists', async () => {
     const secret = inspectDbSecret(env);
-    const targetGroup = inspectTargetGroup(env);
+    const targetGroup = targetGroupResource.inspect(env);
     const taskDefinition = secret.then((s) => inspectTaskDefinition(env, s.action === 'create'));
     const [logGroup, dbSecret, td, tg, listenerRule, service, scalingTarget, scalingPolicy] =
       await Promise.all([
@@ -249,7 +251,7 @@ export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
         secret,
         taskDefinition,
         targetGroup,
-        inspectListenerRule(env, targetGroup),
+        listenerRuleResource.inspect(env, targetGroup),
         inspectService(env, taskDefinition, targetGroup),
         inspectScalingTarget(env),
         inspectScalingPolicy(env),

@@ -20,7 +20,8 @@ import {
   type RemovalTaskDefinition,
 } from './data.js';
 import { checkPreviewLink, destroyTarget, type DestroyTarget } from './destroy-target.js';
-import { readListenerRules, readTargetGroup } from './load-balancing.js';
+import { listenerRule } from '../resources/listener-rule.js';
+import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import { guardPurge } from './purge-guard.js';
 import { registryRows } from './registry-entry.js';
 import { readScaling } from './scaling.js';
@@ -160,8 +161,8 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
       await Promise.all([
         readSleepPage(env),
         readScaling(env),
-        readListenerRules(env),
-        readTargetGroup(env),
+        listenerRule.removals(env),
+        targetGroupResource.removals(env),
         readService(env),
         readFamily(env, target.names.taskFamily),
         readFamily(env, target.sqlTaskFamily),
@@ -196,7 +197,7 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
       ...scaling,
       ...rules,
       service,
-      targetGroup,
+      ...targetGroup,
       ...dbRows,
       ...folderRows,
       ...familyRows(env, siteFamily, copiesSiteTd),

@@ -16,6 +16,9 @@ import {
   type SleepPage,
   type SleepPageScheduleSpec,
 } from '../fleet/sleep-page.js';
+import { listenerRule } from '../resources/listener-rule.js';
+import { targetGroup } from '../resources/target-group.js';
+import type { PlanContext } from '../resources/types.js';
 
 export type Tags = Record<string, string>;
 
@@ -237,15 +240,7 @@ export const CRON_COMMAND = '/data/runcron.sh';
 export const CRON_TIMEOUT_SECONDS = 600;
 const MOODLEDATA_VOLUME = 'moodledata';
 
-/** ALB rule priorities are 1..50000; a hash of the link spreads sites so first tries rarely collide. */
-export function preferredRulePriority(previewLink: string): number {
-  let h = 0x811c9dc5; // FNV-1a, 32 bit
-  for (const ch of previewLink) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return (h % 49_999) + 1;
-}
+export { preferredRulePriority } from '../resources/listener-rule.js';
 
 const byName = (a: KeyValue, b: KeyValue) => a.name.localeCompare(b.name);
 
@@ -295,6 +290,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
       : undefined;
   const accessPoint = platform.efs.access_point_id;
 
+  const resourceContext: PlanContext = { site, platform, names, tags, ...(page ? { sleepPage: page } : {}) };
   const resources: PlannedResources = {
     siteRegistration: {
       name: names.registryParameter,
@@ -450,37 +446,8 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
         tags,
       },
     },
-    targetGroup: {
-      name: names.targetGroupName,
-      dependsOn: [],
-      spec: {
-        name: names.targetGroupName,
-        protocol: platform.alb.target_protocol,
-        port: platform.alb.target_port,
-        targetType: 'ip',
-        vpcId: platform.network.vpc_id,
-        healthCheck: {
-          path: platform.alb.health_check_path,
-          matcher: platform.alb.health_check_matcher,
-          intervalSeconds: 30,
-          healthyThresholdCount: 2,
-        },
-        deregistrationDelaySeconds: platform.alb.deregistration_delay_seconds,
-        tags,
-      },
-    },
-    listenerRule: {
-      name: site.host,
-      dependsOn: ['targetGroup'],
-      spec: {
-        listenerArns: [...platform.alb.https_listener_arns],
-        hostHeader: site.host,
-        preferredPriority: preferredRulePriority(site.previewLink),
-        forwardTo: { ref: 'targetGroup', attribute: 'arn' },
-        ...(page ? { sleepPage: page } : {}),
-        tags,
-      },
-    },
+    targetGroup: targetGroup.plan(resourceContext),
+    listenerRule: listenerRule.plan(resourceContext),
     service: {
       name: names.serviceName,
       dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser', 'moodledata'],

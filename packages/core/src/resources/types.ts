@@ -1,0 +1,37 @@
+// One site resource's whole life in one module: how it is planned (pure, from the site and the
+// platform), how deploy reads and converges it (adopt reads it the same way), how destroy finds and
+// removes it, and how adopt tags it in place. deploy/, destroy/ and adopt/ only walk these modules in
+// their order. See docs/architecture.md for which resources live here so far.
+import type { AwsClients } from '../aws/clients.js';
+import type { DeployEnv, Inspection } from '../deploy/types.js';
+import type { DestroyEnv, Removal } from '../destroy/types.js';
+import type { SiteNames } from '../naming.js';
+import type { SleepPage } from '../fleet/sleep-page.js';
+import type { PlannedResources, ResourceId, Tags } from '../plan/site-plan.js';
+import type { ResolvedSite } from '../settings/load.js';
+import type { Platform } from '../settings/platform-schema.js';
+
+/** What every resource's plan is computed from. */
+export interface PlanContext {
+  site: ResolvedSite;
+  platform: Platform;
+  names: SiteNames;
+  /** The site's tags (the suite's own last: they decide what the suite may touch). */
+  tags: Tags;
+  /** The page the site's rule shows while it sleeps, when the platform and its hours call for one. */
+  sleepPage?: SleepPage;
+}
+
+export interface SiteResource<Id extends ResourceId, Deps extends unknown[] = []> {
+  id: Id;
+  /** What it is, for people (`target group`). */
+  kind: string;
+  /** Its part of the plan. Pure: same input, same value. */
+  plan(ctx: PlanContext): PlannedResources[Id];
+  /** deploy and adopt: read what exists, compare with the plan, say how to converge. */
+  inspect(env: DeployEnv, ...deps: Deps): Promise<Inspection>;
+  /** destroy: what exists of it for the site, and how each is removed. */
+  removals(env: DestroyEnv): Promise<Removal[]>;
+  /** adopt: give an existing one the suite's tags it lacks. */
+  tag(clients: AwsClients, arn: string, tags: Record<string, string>): Promise<void>;
+}
