@@ -11,7 +11,10 @@ const files = (part, names) => names.map((n) => `packages/core/src/${part}/${n}.
 
 export const PARTS = {
   deploy: {
-    mutate: files('deploy', ['conflict-guard', 'resources/ownership', 'rollback', 'deploy']),
+    mutate: [
+      ...files('deploy', ['conflict-guard', 'rollback', 'deploy']),
+      'packages/core/src/resources/ownership.ts',
+    ],
     tests: [
       'test/deploy/deploy.test.ts',
       'test/deploy/rollback.test.ts',

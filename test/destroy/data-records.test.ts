@@ -17,7 +17,8 @@ import {
 } from '@moodle-preview/core';
 import { AwsServiceError, createAwsFake, type AwsFake } from '@moodle-preview/aws-fake';
 import { readFile } from 'node:fs/promises';
-import { readDbSecrets, readLogGroup } from '../../packages/core/src/destroy/data.js';
+import { readDbSecrets } from '../../packages/core/src/resources/db-secret.js';
+import { logGroup as logGroupResource } from '../../packages/core/src/resources/log-group.js';
 import { registryRows } from '../../packages/core/src/destroy/registry-entry.js';
 import type { DestroyEnv } from '../../packages/core/src/destroy/types.js';
 import { registryEntry, retiredRecord } from '../refresh/registry-records.js';
@@ -158,6 +159,9 @@ describe('DB secrets', () => {
     expect((await rejection(readDbSecrets(e))).name).toBe('AccessDeniedException');
   });
 });
+
+/** The log group's one removal row. */
+const readLogGroup = async (e: DestroyEnv) => (await logGroupResource.removals(e))[0]!;
 
 describe('the log group', () => {
   it('is found by its exact name, not by another group it is a prefix of', async () => {

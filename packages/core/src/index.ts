@@ -99,7 +99,7 @@ export {
 } from './destroy/destroy-target.js';
 export { dataInUse, guardPurge, type DataInUse } from './destroy/purge-guard.js';
 export type { Removal, RemovalOutcome, RemovalPlan } from './destroy/types.js';
-export { SECRET_RECOVERY_DAYS } from './destroy/data.js';
+export { SECRET_RECOVERY_DAYS } from './resources/db-secret.js';
 export * from './db/purge-sql.js';
 export { inspectPurgeDirect, purgeDirect } from './db/purge-direct.js';
 export { dbPurger, directPurger, sqlTaskPurger, type DbPurger, type PurgerDeps } from './db/purgers.js';

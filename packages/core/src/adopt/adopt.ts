@@ -7,16 +7,14 @@ import {
   TagResourceCommand as TagScalingCommand,
   paginateDescribeScalingPolicies,
 } from '@aws-sdk/client-application-auto-scaling';
-import { TagResourceCommand as TagLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTaskDefinitionCommand, TagResourceCommand as TagEcsCommand } from '@aws-sdk/client-ecs';
-import { TagResourceCommand as TagSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { AwsClients } from '../aws/clients.js';
 import { guardConflicts } from '../deploy/conflict-guard.js';
 import { checkCredentials } from '../aws/credentials.js';
-import { inspectDbSecret } from '../deploy/resources/db-secret.js';
+import { dbSecret as dbSecretResource } from '../resources/db-secret.js';
 import { listenerRule as listenerRuleResource } from '../resources/listener-rule.js';
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
-import { inspectLogGroup } from '../deploy/resources/log-group.js';
+import { logGroup as logGroupResource } from '../resources/log-group.js';
 import { desiredEntry } from '../deploy/resources/registry-entry.js';
 import { inspectScalingPolicy, inspectScalingTarget } from '../deploy/resources/scaling.js';
 import { inspectService } from '../deploy/resources/service.js';
@@ -163,10 +161,10 @@ async function tag(clients: AwsClients, f: AdoptionFinding): Promise<void> {
   const keyed = Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
   switch (f.id) {
     case 'logGroup':
-      await clients.logs.send(new TagLogGroupCommand({ resourceArn: arn, tags: record }));
+      await logGroupResource.tag(clients, arn, record);
       return;
     case 'dbSecret':
-      await clients.secrets.send(new TagSecretCommand({ SecretId: arn, Tags: keyed }));
+      await dbSecretResource.tag(clients, arn, record);
       return;
     case 'taskDefinition':
     case 'service':
@@ -242,12 +240,12 @@ export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
     onOwnership: (found) => owners.set(found.id, found),
   };
   const inspections = await log.group('Reading what exists', async () => {
-    const secret = inspectDbSecret(env);
+    const secret = dbSecretResource.inspect(env);
     const targetGroup = targetGroupResource.inspect(env);
     const taskDefinition = secret.then((s) => inspectTaskDefinition(env, s.action === 'create'));
     const [logGroup, dbSecret, td, tg, listenerRule, service, scalingTarget, scalingPolicy] =
       await Promise.all([
-        inspectLogGroup(env),
+        logGroupResource.inspect(env),
         secret,
         taskDefinition,
         targetGroup,

@@ -9,15 +9,15 @@ import { SiteRegistry } from '../registry/site-registry.js';
 import type { Platform } from '../settings/platform-schema.js';
 import { guardConflicts } from './conflict-guard.js';
 import { inspectDatabases } from './resources/database.js';
-import { inspectDbSecret } from './resources/db-secret.js';
-import { inspectLogGroup } from './resources/log-group.js';
 import { inspectMoodledata } from './resources/moodledata.js';
 import { inspectRegistryEntry } from './resources/registry-entry.js';
 import { inspectScalingPolicy, inspectScalingTarget, inspectScheduledActions } from './resources/scaling.js';
 import { inspectService } from './resources/service.js';
 import { inspectSleepPage } from './resources/sleep-page.js';
 import { inspectTaskDefinition } from './resources/task-definition.js';
+import { dbSecret } from '../resources/db-secret.js';
 import { listenerRule as listenerRuleResource } from '../resources/listener-rule.js';
+import { logGroup } from '../resources/log-group.js';
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import type { DbProvisioner, DeployEnv, DeploySource, Inspection, OneOffTaskRunner } from './types.js';
 import { waitForDeployment } from './wait.js';
@@ -81,13 +81,13 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
   };
 
   const inspections = await log.group('Reading what exists', async () => {
-    const secret = inspectDbSecret(env);
+    const secret = dbSecret.inspect(env);
     const targetGroup = targetGroupResource.inspect(env);
     const taskDefinition = secret.then((s) => inspectTaskDefinition(env, s.action === 'create'));
     const dbs = inspectDatabases(env, secret);
     const listenerRule = listenerRuleResource.inspect(env, targetGroup);
     const all = await Promise.all([
-      inspectLogGroup(env),
+      logGroup.inspect(env),
       secret,
       taskDefinition,
       targetGroup,

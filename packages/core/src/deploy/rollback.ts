@@ -13,7 +13,7 @@ import { DNS_LABEL, siteNames } from '../naming.js';
 import type { Platform } from '../settings/platform-schema.js';
 import { checkCredentials } from '../aws/credentials.js';
 import { tagRecord } from './normalise.js';
-import { assertOwned } from './resources/ownership.js';
+import { assertOwned } from '../resources/ownership.js';
 import { describeServiceByName } from './resources/service.js';
 import { waitForDeployment } from './wait.js';
 

@@ -11,118 +11,12 @@ import {
   paginateDescribeLogGroups,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import {
-  DeleteSecretCommand,
-  DescribeSecretCommand,
-  InvalidRequestException,
-  ResourceNotFoundException as SecretNotFound,
-} from '@aws-sdk/client-secrets-manager';
 import type { PurgeResult, PurgeState, PurgeTarget } from '../db/purge-sql.js';
 import { tagRecord } from '../deploy/normalise.js';
 import { describeOneOffEnd } from '../ecs/one-off-task.js';
 import { ConfigurationError } from '../errors.js';
-import type { DestroyEnv, Removal, RemovalOutcome } from './types.js';
+import { KEEP_NOTE, type DestroyEnv, type Removal, type RemovalOutcome } from './types.js';
 import { ownedBy } from './types.js';
-
-/**
- * Days Secrets Manager keeps a purged DB secret restorable: the minimum. The databases it opened are
- * gone by then, and until the window ends the name is taken — a site deployed again under the same
- * preview_link within it needs `aws secretsmanager restore-secret` first (its user is then created
- * anew with the restored password).
- */
-export const SECRET_RECOVERY_DAYS = 7;
-
-const KEEP_NOTE = 'data: kept (purge-data and confirm remove it)';
-
-export interface SecretFindings {
-  rows: Removal[];
-  /** The site's own DB secret is absent or scheduled for deletion. */
-  siteSecretGone: boolean;
-}
-
-export async function readDbSecrets(env: DestroyEnv): Promise<SecretFindings> {
-  const { clients, target } = env;
-  let siteSecretGone = false;
-  const rows = await Promise.all(
-    target.data.secrets.map(async (name): Promise<Removal> => {
-      const base = { resource: 'DB secret', name, data: true, step: 'data records' as const };
-      let found;
-      try {
-        found = await clients.secrets.send(new DescribeSecretCommand({ SecretId: name }));
-      } catch (err) {
-        if (!(err instanceof SecretNotFound)) throw err;
-      }
-      if (!found || found.DeletedDate) {
-        if (name === target.names.dbSecretName) siteSecretGone = true;
-        return {
-          ...base,
-          plan: 'gone',
-          ...(found?.DeletedDate
-            ? { note: `scheduled for deletion on ${found.DeletedDate.toISOString().slice(0, 10)}` }
-            : {}),
-        };
-      }
-      if (!ownedBy(tagRecord(found.Tags), target.link))
-        return { ...base, plan: 'not-ours', note: 'not tagged as this site’s' };
-      if (!env.purge) return { ...base, plan: 'keep', note: KEEP_NOTE };
-      return {
-        ...base,
-        plan: 'remove',
-        note: `deleted with a ${SECRET_RECOVERY_DAYS}-day recovery window`,
-        apply: async () => {
-          try {
-            await clients.secrets.send(
-              new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: SECRET_RECOVERY_DAYS }),
-            );
-            return 'removed';
-          } catch (err) {
-            // Already scheduled for deletion (InvalidRequest) or gone: a previous run got here.
-            if (err instanceof InvalidRequestException || err instanceof SecretNotFound)
-              return 'already gone';
-            throw err;
-          }
-        },
-      };
-    }),
-  );
-  return { rows, siteSecretGone };
-}
-
-export async function readLogGroup(env: DestroyEnv): Promise<Removal> {
-  const { clients, target } = env;
-  const name = target.data.logGroup;
-  const base = { resource: 'log group', name, data: true, step: 'data records' as const };
-  let arn: string | undefined;
-  for await (const page of paginateDescribeLogGroups(
-    { client: clients.logs },
-    { logGroupNamePrefix: name },
-  )) {
-    const g = page.logGroups?.find((lg) => lg.logGroupName === name);
-    if (g) {
-      arn = g.arn?.replace(/:\*$/, '') ?? '';
-      break;
-    }
-  }
-  if (arn === undefined) return { ...base, plan: 'gone' };
-  const tags = await clients.logs.send(new ListTagsForResourceCommand({ resourceArn: arn }));
-  if (!ownedBy(tags.tags ?? {}, target.link))
-    return { ...base, plan: 'not-ours', note: 'not tagged as this site’s' };
-  // Kept without purge: the site's last logs are what one reads when asking why it went away.
-  if (!env.purge) return { ...base, plan: 'keep', note: KEEP_NOTE };
-  return {
-    ...base,
-    plan: 'remove',
-    apply: async () => {
-      try {
-        await clients.logs.send(new DeleteLogGroupCommand({ logGroupName: name }));
-        return 'removed';
-      } catch (err) {
-        if (err instanceof LogsNotFound) return 'already gone';
-        throw err;
-      }
-    },
-  };
-}
 
 /** Runs `fn` once, however many rows share its outcome. */
 function once<T>(fn: () => Promise<T>): () => Promise<T> {

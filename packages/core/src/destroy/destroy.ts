@@ -12,15 +12,11 @@ import type { Logger } from '../logger.js';
 import type { SitePlan } from '../plan/site-plan.js';
 import { SiteRegistry } from '../registry/site-registry.js';
 import type { Platform } from '../settings/platform-schema.js';
-import {
-  databaseRows,
-  moodledataRows,
-  readDbSecrets,
-  readLogGroup,
-  type RemovalTaskDefinition,
-} from './data.js';
+import { databaseRows, moodledataRows, type RemovalTaskDefinition } from './data.js';
+import { readDbSecrets } from '../resources/db-secret.js';
 import { checkPreviewLink, destroyTarget, type DestroyTarget } from './destroy-target.js';
 import { listenerRule } from '../resources/listener-rule.js';
+import { logGroup as logGroupResource } from '../resources/log-group.js';
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import { guardPurge } from './purge-guard.js';
 import { registryRows } from './registry-entry.js';
@@ -167,7 +163,7 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
         readFamily(env, target.names.taskFamily),
         readFamily(env, target.sqlTaskFamily),
         readDbSecrets(env),
-        readLogGroup(env),
+        logGroupResource.removals(env),
         purge && hasDbData
           ? env.db.inspect({ databases: target.data.databases, users: target.data.users })
           : Promise.resolve(undefined),
@@ -203,7 +199,7 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
       ...familyRows(env, siteFamily, copiesSiteTd),
       ...familyRows(env, sqlFamily, runsSqlTask),
       ...secrets.rows,
-      logGroup,
+      ...logGroup,
       ...registryRows(env, registry, keptSecrets),
     ].sort((a, b) => REMOVAL_STEPS.indexOf(a.step) - REMOVAL_STEPS.indexOf(b.step));
   });

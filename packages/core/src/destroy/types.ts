@@ -70,3 +70,6 @@ export interface DestroyEnv {
 /** A resource's tags say it is this site's and the suite's. */
 export const ownedBy = (tags: Record<string, string>, previewLink: string): boolean =>
   tags[TAG_MANAGED_BY] === SUITE_NAME && tags[TAG_SITE] === previewLink;
+
+/** Why a data row is kept: said the same way for every kind of data. */
+export const KEEP_NOTE = 'data: kept (purge-data and confirm remove it)';

@@ -16,7 +16,9 @@ import {
   type SleepPage,
   type SleepPageScheduleSpec,
 } from '../fleet/sleep-page.js';
+import { dbSecret } from '../resources/db-secret.js';
 import { listenerRule } from '../resources/listener-rule.js';
+import { logGroup } from '../resources/log-group.js';
 import { targetGroup } from '../resources/target-group.js';
 import type { PlanContext } from '../resources/types.js';
 
@@ -290,7 +292,19 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
       : undefined;
   const accessPoint = platform.efs.access_point_id;
 
-  const resourceContext: PlanContext = { site, platform, names, tags, ...(page ? { sleepPage: page } : {}) };
+  const resourceContext: PlanContext = {
+    site,
+    platform,
+    names,
+    tags,
+    logGroupName,
+    mountPath,
+    cronLogPath,
+    databaseNames,
+    serviceResourceId,
+    ...(page ? { sleepPage: page } : {}),
+    sleepPageSchedules: pageSchedules,
+  };
   const resources: PlannedResources = {
     siteRegistration: {
       name: names.registryParameter,
@@ -328,16 +342,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
         logPath: cronLogPath,
       },
     },
-    dbSecret: {
-      name: names.dbSecretName,
-      dependsOn: [],
-      spec: {
-        name: names.dbSecretName,
-        description: `Database password of Moodle preview site ${site.previewLink}`,
-        passwordLength: 32,
-        tags,
-      },
-    },
+    dbSecret: dbSecret.plan(resourceContext),
     databases: {
       name: databaseNames.join(', '),
       // Ensured by a SQL task that reads the site's secret and logs to the site's log group.
@@ -386,11 +391,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
       dependsOn: [],
       spec: { ...site.redis },
     },
-    logGroup: {
-      name: logGroupName,
-      dependsOn: [],
-      spec: { logGroupName, retentionInDays: platform.logs.retention_days, tags },
-    },
+    logGroup: logGroup.plan(resourceContext),
     taskDefinition: {
       name: names.taskFamily,
       dependsOn: ['logGroup', 'dbSecret'],

@@ -14,7 +14,7 @@ import {
   type Rule,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsClients } from '../aws/clients.js';
-import { checkOwned } from '../deploy/resources/ownership.js';
+import { checkOwned } from './ownership.js';
 import type { DeployEnv, Inspection } from '../deploy/types.js';
 import { ownedBy, type DestroyEnv, type Removal } from '../destroy/types.js';
 import { ConfigurationError } from '../errors.js';

@@ -6,20 +6,30 @@ import type { AwsClients } from '../aws/clients.js';
 import type { DeployEnv, Inspection } from '../deploy/types.js';
 import type { DestroyEnv, Removal } from '../destroy/types.js';
 import type { SiteNames } from '../naming.js';
-import type { SleepPage } from '../fleet/sleep-page.js';
+import type { SleepPage, SleepPageScheduleSpec } from '../fleet/sleep-page.js';
 import type { PlannedResources, ResourceId, Tags } from '../plan/site-plan.js';
 import type { ResolvedSite } from '../settings/load.js';
 import type { Platform } from '../settings/platform-schema.js';
 
-/** What every resource's plan is computed from. */
+/** What every resource's plan is computed from: the site, the platform and the names derived once. */
 export interface PlanContext {
   site: ResolvedSite;
   platform: Platform;
   names: SiteNames;
   /** The site's tags (the suite's own last: they decide what the suite may touch). */
   tags: Tags;
+  logGroupName: string;
+  /** Where the EFS root is mounted in the container (no trailing slash). */
+  mountPath: string;
+  cronLogPath: string;
+  /** The Moodle database, then the MIM database when the site has one. */
+  databaseNames: string[];
+  /** Application Auto Scaling's id of the site's service. */
+  serviceResourceId: string;
   /** The page the site's rule shows while it sleeps, when the platform and its hours call for one. */
   sleepPage?: SleepPage;
+  /** The schedules that switch the rule between the page and the site. */
+  sleepPageSchedules: SleepPageScheduleSpec[];
 }
 
 export interface SiteResource<Id extends ResourceId, Deps extends unknown[] = []> {

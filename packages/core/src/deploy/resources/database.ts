@@ -2,7 +2,7 @@
 // itself; through SQL tasks it is what the site registry recorded (reading it would need a task,
 // and a redeploy must make no mutating call), and the task's SQL is idempotent either way.
 import type { DbChanges, DeployEnv, Inspection } from '../types.js';
-import { readDbPassword } from './db-secret.js';
+import { readDbPassword } from '../../resources/db-secret.js';
 
 export interface DatabaseInspections {
   databases: Inspection;

@@ -10,7 +10,7 @@ import { ConfigurationError } from '../../errors.js';
 import { tagRecord } from '../normalise.js';
 import type { AwsClients } from '../../aws/clients.js';
 import type { DeployEnv, Inspection } from '../types.js';
-import { checkOwned } from './ownership.js';
+import { checkOwned } from '../../resources/ownership.js';
 
 export async function describeServiceByName(
   clients: AwsClients,

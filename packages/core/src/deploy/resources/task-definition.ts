@@ -12,7 +12,7 @@ import {
 import type { SecretRef, TaskDefinitionSpec } from '../../plan/site-plan.js';
 import { driftPaths, tagRecord } from '../normalise.js';
 import type { DeployEnv, Inspection } from '../types.js';
-import { checkOwned } from './ownership.js';
+import { checkOwned } from '../../resources/ownership.js';
 
 /** `valueFrom` of a Secrets Manager JSON key: `<secret ARN>:<json key>::` (ECS developer guide, "secrets"). */
 export const secretValueFrom = (secretArn: string, ref: SecretRef) => `${secretArn}:${ref.jsonKey}::`;

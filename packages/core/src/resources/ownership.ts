@@ -1,7 +1,7 @@
 // The suite changes only what it owns: resources tagged as the site's and the suite's.
-import { ConfigurationError } from '../../errors.js';
-import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../../naming.js';
-import type { DeployEnv, OwnershipFinding } from '../types.js';
+import { ConfigurationError } from '../errors.js';
+import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
+import type { DeployEnv, OwnershipFinding } from '../deploy/types.js';
 
 /** Throws before any change when an existing resource of the site's name is not ours. */
 export function assertOwned(
