@@ -7,7 +7,7 @@ import {
   TagResourceCommand as TagScalingCommand,
   paginateDescribeScalingPolicies,
 } from '@aws-sdk/client-application-auto-scaling';
-import { DescribeTaskDefinitionCommand, TagResourceCommand as TagEcsCommand } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { guardConflicts } from '../deploy/conflict-guard.js';
 import { checkCredentials } from '../aws/credentials.js';
@@ -17,7 +17,7 @@ import { targetGroup as targetGroupResource } from '../resources/target-group.js
 import { logGroup as logGroupResource } from '../resources/log-group.js';
 import { desiredEntry } from '../deploy/resources/registry-entry.js';
 import { inspectScalingPolicy, inspectScalingTarget } from '../deploy/resources/scaling.js';
-import { inspectService } from '../deploy/resources/service.js';
+import { service as serviceResource, tagEcsResource } from '../resources/service.js';
 import { inspectTaskDefinition } from '../deploy/resources/task-definition.js';
 import type {
   DbProvisioner,
@@ -167,13 +167,10 @@ async function tag(clients: AwsClients, f: AdoptionFinding): Promise<void> {
       await dbSecretResource.tag(clients, arn, record);
       return;
     case 'taskDefinition':
+      await tagEcsResource(clients, arn, record);
+      return;
     case 'service':
-      await clients.ecs.send(
-        new TagEcsCommand({
-          resourceArn: arn,
-          tags: Object.entries(record).map(([key, value]) => ({ key, value })),
-        }),
-      );
+      await serviceResource.tag(clients, arn, record);
       return;
     case 'targetGroup':
       await targetGroupResource.tag(clients, arn, record);
@@ -250,7 +247,7 @@ export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
         taskDefinition,
         targetGroup,
         listenerRuleResource.inspect(env, targetGroup),
-        inspectService(env, taskDefinition, targetGroup),
+        serviceResource.inspect(env, taskDefinition, targetGroup),
         inspectScalingTarget(env),
         inspectScalingPolicy(env),
       ]);

@@ -12,11 +12,11 @@ import { inspectDatabases } from './resources/database.js';
 import { inspectMoodledata } from './resources/moodledata.js';
 import { inspectRegistryEntry } from './resources/registry-entry.js';
 import { inspectScalingPolicy, inspectScalingTarget, inspectScheduledActions } from './resources/scaling.js';
-import { inspectService } from './resources/service.js';
 import { inspectSleepPage } from './resources/sleep-page.js';
 import { inspectTaskDefinition } from './resources/task-definition.js';
 import { dbSecret } from '../resources/db-secret.js';
 import { listenerRule as listenerRuleResource } from '../resources/listener-rule.js';
+import { service } from '../resources/service.js';
 import { logGroup } from '../resources/log-group.js';
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import type { DbProvisioner, DeployEnv, DeploySource, Inspection, OneOffTaskRunner } from './types.js';
@@ -93,7 +93,7 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
       targetGroup,
       listenerRule,
       inspectSleepPage(env, listenerRule, targetGroup),
-      inspectService(env, taskDefinition, targetGroup),
+      service.inspect(env, taskDefinition, targetGroup),
       inspectScalingTarget(env),
       inspectScalingPolicy(env),
       inspectScheduledActions(env),

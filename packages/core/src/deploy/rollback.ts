@@ -14,7 +14,7 @@ import type { Platform } from '../settings/platform-schema.js';
 import { checkCredentials } from '../aws/credentials.js';
 import { tagRecord } from './normalise.js';
 import { assertOwned } from '../resources/ownership.js';
-import { describeServiceByName } from './resources/service.js';
+import { describeServiceByName } from '../resources/service.js';
 import { waitForDeployment } from './wait.js';
 
 export interface RollbackOptions {

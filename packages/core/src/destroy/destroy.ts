@@ -16,12 +16,12 @@ import { databaseRows, moodledataRows, type RemovalTaskDefinition } from './data
 import { readDbSecrets } from '../resources/db-secret.js';
 import { checkPreviewLink, destroyTarget, type DestroyTarget } from './destroy-target.js';
 import { listenerRule } from '../resources/listener-rule.js';
+import { service as serviceResource } from '../resources/service.js';
 import { logGroup as logGroupResource } from '../resources/log-group.js';
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import { guardPurge } from './purge-guard.js';
 import { registryRows } from './registry-entry.js';
 import { readScaling } from './scaling.js';
-import { readService } from './service.js';
 import { readSleepPage } from './sleep-page.js';
 import { familyRows, latestOwnedInactive, readFamily, registerCopy } from './task-definitions.js';
 import { REMOVAL_STEPS, type DestroyEnv, type Removal, type RemovalOutcome } from './types.js';
@@ -159,7 +159,7 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
         readScaling(env),
         listenerRule.removals(env),
         targetGroupResource.removals(env),
-        readService(env),
+        serviceResource.removals(env),
         readFamily(env, target.names.taskFamily),
         readFamily(env, target.sqlTaskFamily),
         readDbSecrets(env),
@@ -192,7 +192,7 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
       ...page,
       ...scaling,
       ...rules,
-      service,
+      ...service,
       ...targetGroup,
       ...dbRows,
       ...folderRows,

@@ -18,6 +18,7 @@ import {
 } from '../fleet/sleep-page.js';
 import { dbSecret } from '../resources/db-secret.js';
 import { listenerRule } from '../resources/listener-rule.js';
+import { service } from '../resources/service.js';
 import { logGroup } from '../resources/log-group.js';
 import { targetGroup } from '../resources/target-group.js';
 import type { PlanContext } from '../resources/types.js';
@@ -449,41 +450,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
     },
     targetGroup: targetGroup.plan(resourceContext),
     listenerRule: listenerRule.plan(resourceContext),
-    service: {
-      name: names.serviceName,
-      dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser', 'moodledata'],
-      spec: {
-        cluster: platform.cluster,
-        serviceName: names.serviceName,
-        taskDefinition: { ref: 'taskDefinition', attribute: 'arn' },
-        initialDesiredCount: site.scaling.min,
-        launchType: 'FARGATE',
-        platformVersion: 'LATEST',
-        networkConfiguration: {
-          subnets: [...platform.network.subnet_ids],
-          securityGroups: [...platform.network.security_group_ids],
-          assignPublicIp: platform.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
-        },
-        loadBalancers: [
-          {
-            targetGroup: { ref: 'targetGroup', attribute: 'arn' },
-            containerName: names.containerName,
-            containerPort: platform.alb.target_port,
-          },
-        ],
-        // A partial image downloads Moodle at start: give it time before health checks count.
-        healthCheckGracePeriodSeconds: site.fullImage ? 120 : 600,
-        deploymentConfiguration: {
-          minimumHealthyPercent: 100,
-          maximumPercent: 200,
-          deploymentCircuitBreaker: { enable: true, rollback: true },
-        },
-        enableExecuteCommand: true,
-        propagateTags: 'SERVICE',
-        enableECSManagedTags: true,
-        tags,
-      },
-    },
+    service: service.plan(resourceContext),
     scalingTarget: {
       name: serviceResourceId,
       dependsOn: ['service'],
