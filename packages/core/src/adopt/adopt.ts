@@ -4,7 +4,6 @@
 import { isPasswordName } from '../secrets.js';
 import {
   ListTagsForResourceCommand as ListScalingTagsCommand,
-  TagResourceCommand as TagScalingCommand,
   paginateDescribeScalingPolicies,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -16,7 +15,10 @@ import { listenerRule as listenerRuleResource } from '../resources/listener-rule
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import { logGroup as logGroupResource } from '../resources/log-group.js';
 import { desiredEntry } from '../deploy/resources/registry-entry.js';
-import { inspectScalingPolicy, inspectScalingTarget } from '../deploy/resources/scaling.js';
+import {
+  scalingPolicy as scalingPolicyResource,
+  scalingTarget as scalingTargetResource,
+} from '../resources/scaling.js';
 import { service as serviceResource, tagEcsResource } from '../resources/service.js';
 import { inspectTaskDefinition } from '../deploy/resources/task-definition.js';
 import type {
@@ -179,7 +181,7 @@ async function tag(clients: AwsClients, f: AdoptionFinding): Promise<void> {
       await listenerRuleResource.tag(clients, arn, record);
       return;
     case 'scalingTarget':
-      await clients.autoscaling.send(new TagScalingCommand({ ResourceARN: arn, Tags: record }));
+      await scalingTargetResource.tag(clients, arn, record);
       return;
     case 'scalingPolicy':
       return; // policies carry no tags
@@ -248,8 +250,8 @@ export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
         targetGroup,
         listenerRuleResource.inspect(env, targetGroup),
         serviceResource.inspect(env, taskDefinition, targetGroup),
-        inspectScalingTarget(env),
-        inspectScalingPolicy(env),
+        scalingTargetResource.inspect(env),
+        scalingPolicyResource.inspect(env),
       ]);
     return {
       logGroup,

@@ -11,11 +11,11 @@ import { guardConflicts } from './conflict-guard.js';
 import { inspectDatabases } from './resources/database.js';
 import { inspectMoodledata } from './resources/moodledata.js';
 import { inspectRegistryEntry } from './resources/registry-entry.js';
-import { inspectScalingPolicy, inspectScalingTarget, inspectScheduledActions } from './resources/scaling.js';
 import { inspectSleepPage } from './resources/sleep-page.js';
 import { inspectTaskDefinition } from './resources/task-definition.js';
 import { dbSecret } from '../resources/db-secret.js';
 import { listenerRule as listenerRuleResource } from '../resources/listener-rule.js';
+import { scalingPolicy, scalingTarget, scheduledActions } from '../resources/scaling.js';
 import { service } from '../resources/service.js';
 import { logGroup } from '../resources/log-group.js';
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
@@ -94,9 +94,9 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
       listenerRule,
       inspectSleepPage(env, listenerRule, targetGroup),
       service.inspect(env, taskDefinition, targetGroup),
-      inspectScalingTarget(env),
-      inspectScalingPolicy(env),
-      inspectScheduledActions(env),
+      scalingTarget.inspect(env),
+      scalingPolicy.inspect(env),
+      scheduledActions.inspect(env),
       dbs.then((d) => d.databases),
       dbs.then((d) => d.dbUser),
     ]);

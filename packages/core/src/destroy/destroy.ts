@@ -16,12 +16,12 @@ import { databaseRows, moodledataRows, type RemovalTaskDefinition } from './data
 import { readDbSecrets } from '../resources/db-secret.js';
 import { checkPreviewLink, destroyTarget, type DestroyTarget } from './destroy-target.js';
 import { listenerRule } from '../resources/listener-rule.js';
+import { scalingTarget } from '../resources/scaling.js';
 import { service as serviceResource } from '../resources/service.js';
 import { logGroup as logGroupResource } from '../resources/log-group.js';
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import { guardPurge } from './purge-guard.js';
 import { registryRows } from './registry-entry.js';
-import { readScaling } from './scaling.js';
 import { readSleepPage } from './sleep-page.js';
 import { familyRows, latestOwnedInactive, readFamily, registerCopy } from './task-definitions.js';
 import { REMOVAL_STEPS, type DestroyEnv, type Removal, type RemovalOutcome } from './types.js';
@@ -156,7 +156,7 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
     const [page, scaling, rules, targetGroup, service, siteFamily, sqlFamily, secrets, logGroup, dbState] =
       await Promise.all([
         readSleepPage(env),
-        readScaling(env),
+        scalingTarget.removals(env),
         listenerRule.removals(env),
         targetGroupResource.removals(env),
         serviceResource.removals(env),

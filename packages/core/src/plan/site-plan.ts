@@ -18,6 +18,7 @@ import {
 } from '../fleet/sleep-page.js';
 import { dbSecret } from '../resources/db-secret.js';
 import { listenerRule } from '../resources/listener-rule.js';
+import { scalingPolicy, scalingTarget, scheduledActions } from '../resources/scaling.js';
 import { service } from '../resources/service.js';
 import { logGroup } from '../resources/log-group.js';
 import { targetGroup } from '../resources/target-group.js';
@@ -451,41 +452,9 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
     targetGroup: targetGroup.plan(resourceContext),
     listenerRule: listenerRule.plan(resourceContext),
     service: service.plan(resourceContext),
-    scalingTarget: {
-      name: serviceResourceId,
-      dependsOn: ['service'],
-      spec: {
-        serviceNamespace: 'ecs',
-        resourceId: serviceResourceId,
-        scalableDimension: 'ecs:service:DesiredCount',
-        minCapacity: site.scaling.min,
-        maxCapacity: site.scaling.max,
-      },
-    },
-    scalingPolicy: {
-      name: names.scalingPolicyName,
-      dependsOn: ['scalingTarget'],
-      spec: {
-        policyName: names.scalingPolicyName,
-        policyType: 'TargetTrackingScaling',
-        resourceId: serviceResourceId,
-        targetValue: site.scaling.cpuTarget,
-        predefinedMetricType: 'ECSServiceAverageCPUUtilization',
-        scaleOutCooldown: 60,
-        scaleInCooldown: 300,
-      },
-    },
-    scheduledActions: {
-      name: describeAwake(site.awake),
-      dependsOn: ['scalingTarget'],
-      spec: {
-        serviceNamespace: 'ecs',
-        resourceId: serviceResourceId,
-        scalableDimension: 'ecs:service:DesiredCount',
-        awake: describeAwake(site.awake),
-        actions: scheduledActionsFor(site.previewLink, site.awake, site.scaling),
-      },
-    },
+    scalingTarget: scalingTarget.plan(resourceContext),
+    scalingPolicy: scalingPolicy.plan(resourceContext),
+    scheduledActions: scheduledActions.plan(resourceContext),
     sleepPage: {
       name: pagePlatform ? `${pagePlatform.schedule_group}/mdl-${site.previewLink}-*` : '(no sleep page)',
       dependsOn: ['listenerRule', 'targetGroup'],

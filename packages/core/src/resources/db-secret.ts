@@ -152,7 +152,7 @@ export async function readDbSecrets(env: DestroyEnv): Promise<SecretFindings> {
   return { rows, siteSecretGone };
 }
 
-export const dbSecret: SiteResource<'dbSecret'> = {
+export const dbSecret = {
   id: 'dbSecret',
   kind: KIND,
   plan: ({ site, names, tags }) => ({
@@ -175,4 +175,4 @@ export const dbSecret: SiteResource<'dbSecret'> = {
       }),
     );
   },
-};
+} satisfies SiteResource<'dbSecret'>;

@@ -254,7 +254,7 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
   );
 }
 
-export const listenerRule: SiteResource<'listenerRule', [targetGroup: Promise<Inspection>]> = {
+export const listenerRule = {
   id: 'listenerRule',
   kind: KIND,
   plan: ({ site, platform, tags, sleepPage }) => ({
@@ -272,4 +272,4 @@ export const listenerRule: SiteResource<'listenerRule', [targetGroup: Promise<In
   inspect,
   removals,
   tag: addElbTags,
-};
+} satisfies SiteResource<'listenerRule', [targetGroup: Promise<Inspection>]>;

@@ -118,7 +118,7 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
   ];
 }
 
-export const logGroup: SiteResource<'logGroup'> = {
+export const logGroup = {
   id: 'logGroup',
   kind: KIND,
   plan: ({ logGroupName, platform, tags }) => ({
@@ -131,4 +131,4 @@ export const logGroup: SiteResource<'logGroup'> = {
   tag: async (clients, arn, tags) => {
     await clients.logs.send(new TagResourceCommand({ resourceArn: arn, tags }));
   },
-};
+} satisfies SiteResource<'logGroup'>;

@@ -264,10 +264,7 @@ export async function tagEcsResource(
   );
 }
 
-export const service: SiteResource<
-  'service',
-  [taskDefinition: Promise<Inspection>, targetGroup: Promise<Inspection>]
-> = {
+export const service = {
   id: 'service',
   kind: KIND,
   plan: ({ site, platform, names, tags }) => ({
@@ -308,4 +305,4 @@ export const service: SiteResource<
   inspect,
   removals,
   tag: tagEcsResource,
-};
+} satisfies SiteResource<'service', [taskDefinition: Promise<Inspection>, targetGroup: Promise<Inspection>]>;

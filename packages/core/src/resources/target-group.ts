@@ -162,7 +162,7 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
   ];
 }
 
-export const targetGroup: SiteResource<'targetGroup'> = {
+export const targetGroup = {
   id: 'targetGroup',
   kind: KIND,
   plan: ({ names, platform, tags }) => ({
@@ -187,4 +187,4 @@ export const targetGroup: SiteResource<'targetGroup'> = {
   inspect,
   removals,
   tag: addElbTags,
-};
+} satisfies SiteResource<'targetGroup'>;

@@ -40,8 +40,11 @@ export interface SiteResource<Id extends ResourceId, Deps extends unknown[] = []
   plan(ctx: PlanContext): PlannedResources[Id];
   /** deploy and adopt: read what exists, compare with the plan, say how to converge. */
   inspect(env: DeployEnv, ...deps: Deps): Promise<Inspection>;
-  /** destroy: what exists of it for the site, and how each is removed. */
-  removals(env: DestroyEnv): Promise<Removal[]>;
-  /** adopt: give an existing one the suite's tags it lacks. */
-  tag(clients: AwsClients, arn: string, tags: Record<string, string>): Promise<void>;
+  /**
+   * destroy: what exists of it for the site, and how each is removed. Absent when it goes with
+   * another resource of the same module (which says so) or is removed by a destroy step of its own.
+   */
+  removals?(env: DestroyEnv): Promise<Removal[]>;
+  /** adopt: give an existing one the suite's tags it lacks. Absent: it carries no tags. */
+  tag?(clients: AwsClients, arn: string, tags: Record<string, string>): Promise<void>;
 }

@@ -1,20 +1,164 @@
-// Application Auto Scaling of the site's service: the scalable target (min/max tasks), one
-// target-tracking policy on average CPU, and the scheduled actions that put the site to sleep and
-// wake it (its `awake` schedule).
+// Application Auto Scaling of the site's service, three resources in one module because the scalable
+// target decides the other two: the target (min/max tasks), one target-tracking policy on average
+// CPU, and the scheduled actions that put the site to sleep and wake it (its `awake` schedule).
+// Destroy removes the policies, then the target — first of all, so nothing scales the service back
+// up while it is being taken down; the scheduled actions go with the target.
 import {
+  DeleteScalingPolicyCommand,
   DeleteScheduledActionCommand,
+  DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
   DescribeScheduledActionsCommand,
+  ListTagsForResourceCommand,
+  ObjectNotFoundException,
   PutScalingPolicyCommand,
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
+  TagResourceCommand,
+  paginateDescribeScalingPolicies,
+  type ScalingPolicy,
   type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
-import { sleepActionName, wakeActionName, type ScheduledActionSpec } from '../../fleet/awake-schedule.js';
-import type { DeployEnv, Inspection } from '../types.js';
+import type { DeployEnv, Inspection } from '../deploy/types.js';
+import { ownedBy, type DestroyEnv, type Removal, type RemovalOutcome } from '../destroy/types.js';
+import {
+  describeAwake,
+  scheduledActionsFor,
+  sleepActionName,
+  wakeActionName,
+  type ScheduledActionSpec,
+} from '../fleet/awake-schedule.js';
+import type { SiteResource } from './types.js';
 
-export async function inspectScalingTarget(env: DeployEnv): Promise<Inspection> {
+const NAMESPACE = 'ecs';
+const DIMENSION = 'ecs:service:DesiredCount';
+
+/** Runs a delete; AWS's not-found answer means a previous run (or a person) removed it already. */
+async function removed(call: () => Promise<unknown>): Promise<RemovalOutcome> {
+  try {
+    await call();
+    return 'removed';
+  } catch (err) {
+    if (err instanceof ObjectNotFoundException) return 'already gone';
+    throw err;
+  }
+}
+
+/**
+ * Destroy reads the target, its tags and its policies together: the target decides them all. Its
+ * policies are the site's when it is (they carry no tags), and deregistering it removes its
+ * scheduled actions with it.
+ */
+async function removals(env: DestroyEnv): Promise<Removal[]> {
+  const { clients, target } = env;
+  const resourceId = target.scalingResourceId;
+  const base = { data: false };
+  const out = await clients.autoscaling.send(
+    new DescribeScalableTargetsCommand({
+      ServiceNamespace: NAMESPACE,
+      ResourceIds: [resourceId],
+      ScalableDimension: DIMENSION,
+    }),
+  );
+  const scalable = out.ScalableTargets?.[0];
+  if (!scalable) {
+    // Deregistering a target deletes its policies, so without a target there are none either.
+    return [
+      {
+        ...base,
+        resource: 'scaling policy',
+        name: target.names.scalingPolicyName,
+        step: 'scaling policies',
+        plan: 'gone',
+      },
+      { ...base, resource: 'scaling target', name: resourceId, step: 'scaling target', plan: 'gone' },
+    ];
+  }
+  const tags = scalable.ScalableTargetARN
+    ? ((
+        await clients.autoscaling.send(
+          new ListTagsForResourceCommand({ ResourceARN: scalable.ScalableTargetARN }),
+        )
+      ).Tags ?? {})
+    : {};
+  const policies: ScalingPolicy[] = [];
+  for await (const page of paginateDescribeScalingPolicies(
+    { client: clients.autoscaling },
+    { ServiceNamespace: NAMESPACE, ResourceId: resourceId, ScalableDimension: DIMENSION },
+  ))
+    policies.push(...(page.ScalingPolicies ?? []));
+
+  if (!ownedBy(tags, target.link)) {
+    const note = 'not tagged as this site’s';
+    return [
+      ...policies.map((p) => ({
+        ...base,
+        resource: 'scaling policy',
+        name: p.PolicyName ?? '?',
+        step: 'scaling policies' as const,
+        plan: 'not-ours' as const,
+        note: 'belongs to a scaling target that is not ours',
+      })),
+      {
+        ...base,
+        resource: 'scaling target',
+        name: resourceId,
+        step: 'scaling target',
+        plan: 'not-ours',
+        note,
+      },
+    ];
+  }
+  const policyRows: Removal[] = policies.map((p) => ({
+    ...base,
+    resource: 'scaling policy',
+    name: p.PolicyName ?? '?',
+    step: 'scaling policies',
+    plan: 'remove',
+    apply: () =>
+      removed(() =>
+        clients.autoscaling.send(
+          new DeleteScalingPolicyCommand({
+            PolicyName: p.PolicyName,
+            ServiceNamespace: NAMESPACE,
+            ResourceId: resourceId,
+            ScalableDimension: DIMENSION,
+          }),
+        ),
+      ),
+  }));
+  if (policyRows.length === 0)
+    policyRows.push({
+      ...base,
+      resource: 'scaling policy',
+      name: target.names.scalingPolicyName,
+      step: 'scaling policies',
+      plan: 'gone',
+    });
+  return [
+    ...policyRows,
+    {
+      ...base,
+      resource: 'scaling target',
+      name: resourceId,
+      step: 'scaling target',
+      plan: 'remove',
+      apply: () =>
+        removed(() =>
+          clients.autoscaling.send(
+            new DeregisterScalableTargetCommand({
+              ServiceNamespace: NAMESPACE,
+              ResourceId: resourceId,
+              ScalableDimension: DIMENSION,
+            }),
+          ),
+        ),
+    },
+  ];
+}
+
+async function inspectTarget(env: DeployEnv): Promise<Inspection> {
   const spec = env.plan.resources.scalingTarget.spec;
   const base = { id: 'scalingTarget' as const, name: spec.resourceId };
   const out = await env.clients.autoscaling.send(
@@ -61,7 +205,7 @@ export async function inspectScalingTarget(env: DeployEnv): Promise<Inspection> 
     : { ...base, action: 'none', changes, arn };
 }
 
-export async function inspectScalingPolicy(env: DeployEnv): Promise<Inspection> {
+async function inspectPolicy(env: DeployEnv): Promise<Inspection> {
   const spec = env.plan.resources.scalingPolicy.spec;
   const target = env.plan.resources.scalingTarget.spec;
   const base = { id: 'scalingPolicy' as const, name: spec.policyName };
@@ -129,7 +273,7 @@ function scheduledActionChanges(current: ScheduledAction, want: ScheduledActionS
  * schedule no longer has (`awake: always`). Other scheduled actions on the target (a one-time wake's
  * end, anything another tool put there) are not the schedule's and are left alone.
  */
-export async function inspectScheduledActions(env: DeployEnv): Promise<Inspection> {
+async function inspectScheduled(env: DeployEnv): Promise<Inspection> {
   const planned = env.plan.resources.scheduledActions;
   const spec = planned.spec;
   const base = { id: 'scheduledActions' as const, name: planned.name };
@@ -183,3 +327,62 @@ export async function inspectScheduledActions(env: DeployEnv): Promise<Inspectio
   };
   return { ...base, action: existing.size ? 'update' : 'create', changes, apply };
 }
+
+export const scalingTarget = {
+  id: 'scalingTarget',
+  kind: 'scaling target',
+  plan: ({ site, serviceResourceId }) => ({
+    name: serviceResourceId,
+    dependsOn: ['service'],
+    spec: {
+      serviceNamespace: 'ecs',
+      resourceId: serviceResourceId,
+      scalableDimension: 'ecs:service:DesiredCount',
+      minCapacity: site.scaling.min,
+      maxCapacity: site.scaling.max,
+    },
+  }),
+  inspect: inspectTarget,
+  removals,
+  tag: async (clients, arn, tags) => {
+    await clients.autoscaling.send(new TagResourceCommand({ ResourceARN: arn, Tags: tags }));
+  },
+} satisfies SiteResource<'scalingTarget'>;
+
+export const scalingPolicy = {
+  id: 'scalingPolicy',
+  kind: 'scaling policy',
+  plan: ({ site, names, serviceResourceId }) => ({
+    name: names.scalingPolicyName,
+    dependsOn: ['scalingTarget'],
+    spec: {
+      policyName: names.scalingPolicyName,
+      policyType: 'TargetTrackingScaling',
+      resourceId: serviceResourceId,
+      targetValue: site.scaling.cpuTarget,
+      predefinedMetricType: 'ECSServiceAverageCPUUtilization',
+      scaleOutCooldown: 60,
+      scaleInCooldown: 300,
+    },
+  }),
+  inspect: inspectPolicy,
+  // Removed with its target (the target's removals list it), and it carries no tags.
+} satisfies SiteResource<'scalingPolicy'>;
+
+export const scheduledActions = {
+  id: 'scheduledActions',
+  kind: 'scheduled actions',
+  plan: ({ site, serviceResourceId }) => ({
+    name: describeAwake(site.awake),
+    dependsOn: ['scalingTarget'],
+    spec: {
+      serviceNamespace: 'ecs',
+      resourceId: serviceResourceId,
+      scalableDimension: 'ecs:service:DesiredCount',
+      awake: describeAwake(site.awake),
+      actions: scheduledActionsFor(site.previewLink, site.awake, site.scaling),
+    },
+  }),
+  inspect: inspectScheduled,
+  // Removed with the target they act on, and they carry no tags.
+} satisfies SiteResource<'scheduledActions'>;
