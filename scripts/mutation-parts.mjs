@@ -24,7 +24,10 @@ export const PARTS = {
     ],
   },
   destroy: {
-    mutate: files('destroy', ['purge-guard', 'destroy-target', 'registry-entry', 'data']),
+    mutate: [
+      ...files('destroy', ['purge-guard', 'destroy-target']),
+      ...files('resources', ['registry-entry', 'databases', 'moodledata']),
+    ],
     tests: [
       'test/destroy/destroy-target.test.ts',
       'test/destroy/data-rows.test.ts',

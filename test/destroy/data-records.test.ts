@@ -19,7 +19,7 @@ import { AwsServiceError, createAwsFake, type AwsFake } from '@moodle-preview/aw
 import { readFile } from 'node:fs/promises';
 import { readDbSecrets } from '../../packages/core/src/resources/db-secret.js';
 import { logGroup as logGroupResource } from '../../packages/core/src/resources/log-group.js';
-import { registryRows } from '../../packages/core/src/destroy/registry-entry.js';
+import { registryRows } from '../../packages/core/src/resources/registry-entry.js';
 import type { DestroyEnv } from '../../packages/core/src/destroy/types.js';
 import { registryEntry, retiredRecord } from '../refresh/registry-records.js';
 import { rejection } from '../harness/failure.js';

@@ -15,12 +15,12 @@ import {
   memoryLogger,
   type PurgeResult,
 } from '@moodle-preview/core';
+import { databaseRows } from '../../packages/core/src/resources/databases.js';
 import {
-  databaseRows,
   moodledataRemovalScript,
   moodledataRows,
   type RemovalTaskDefinition,
-} from '../../packages/core/src/destroy/data.js';
+} from '../../packages/core/src/resources/moodledata.js';
 import type { DestroyEnv } from '../../packages/core/src/destroy/types.js';
 import { registryEntry, retiredRecord } from '../refresh/registry-records.js';
 import { thrown } from '../harness/failure.js';

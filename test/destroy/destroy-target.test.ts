@@ -17,7 +17,7 @@ import {
   type Platform,
   type SitePlan,
 } from '@moodle-preview/core';
-import { destroyedEntry } from '../../packages/core/src/destroy/registry-entry.js';
+import { destroyedEntry } from '../../packages/core/src/resources/registry-entry.js';
 import { registryEntry, retiredRecord } from '../refresh/registry-records.js';
 import { thrown } from '../harness/failure.js';
 

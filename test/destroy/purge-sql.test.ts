@@ -9,7 +9,7 @@ import {
   purgeStatements,
   purgeTaskSql,
 } from '@moodle-preview/core';
-import { moodledataRemovalScript } from '../../packages/core/src/destroy/data.js';
+import { moodledataRemovalScript } from '../../packages/core/src/resources/moodledata.js';
 
 const refusal = (fn: () => unknown): string => {
   try {

@@ -10,17 +10,8 @@ import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { guardConflicts } from '../deploy/conflict-guard.js';
 import { checkCredentials } from '../aws/credentials.js';
-import { dbSecret as dbSecretResource } from '../resources/db-secret.js';
-import { listenerRule as listenerRuleResource } from '../resources/listener-rule.js';
-import { targetGroup as targetGroupResource } from '../resources/target-group.js';
-import { logGroup as logGroupResource } from '../resources/log-group.js';
-import { desiredEntry } from '../deploy/resources/registry-entry.js';
-import {
-  scalingPolicy as scalingPolicyResource,
-  scalingTarget as scalingTargetResource,
-} from '../resources/scaling.js';
-import { service as serviceResource, tagEcsResource } from '../resources/service.js';
-import { inspectTaskDefinition } from '../deploy/resources/task-definition.js';
+import { readResources, SITE_RESOURCES } from '../resources/index.js';
+import { desiredEntry } from '../resources/registry-entry.js';
 import type {
   DbProvisioner,
   DeployEnv,
@@ -156,36 +147,10 @@ async function passwordSource(clients: AwsClients, family: string): Promise<stri
   return plain ? ` (${family} has ${plain.name} in plain text in its environment)` : '';
 }
 
-/** Tag one resource with the suite's tags it lacks, by the API of its service. */
+/** Tag one resource with the suite's tags it lacks, through its own module (a policy has no tags). */
 async function tag(clients: AwsClients, f: AdoptionFinding): Promise<void> {
-  const arn = f.arn!;
-  const record = f.missingTags;
-  const keyed = Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
-  switch (f.id) {
-    case 'logGroup':
-      await logGroupResource.tag(clients, arn, record);
-      return;
-    case 'dbSecret':
-      await dbSecretResource.tag(clients, arn, record);
-      return;
-    case 'taskDefinition':
-      await tagEcsResource(clients, arn, record);
-      return;
-    case 'service':
-      await serviceResource.tag(clients, arn, record);
-      return;
-    case 'targetGroup':
-      await targetGroupResource.tag(clients, arn, record);
-      return;
-    case 'listenerRule':
-      await listenerRuleResource.tag(clients, arn, record);
-      return;
-    case 'scalingTarget':
-      await scalingTargetResource.tag(clients, arn, record);
-      return;
-    case 'scalingPolicy':
-      return; // policies carry no tags
-  }
+  const resource = SITE_RESOURCES[f.id];
+  if ('tag' in resource) await resource.tag(clients, f.arn!, f.missingTags);
 }
 
 /** The suite's own tag lines in an inspection's changes: they are what adopt does, not the deploy. */
@@ -238,36 +203,23 @@ export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
     waiter: { minDelay: 5, maxDelay: 30 },
     onOwnership: (found) => owners.set(found.id, found),
   };
-  const inspections = await log.group('Reading what exists', async () => {
-    const secret = dbSecretResource.inspect(env);
-    const targetGroup = targetGroupResource.inspect(env);
-    const taskDefinition = secret.then((s) => inspectTaskDefinition(env, s.action === 'create'));
-    const [logGroup, dbSecret, td, tg, listenerRule, service, scalingTarget, scalingPolicy] =
-      await Promise.all([
-        logGroupResource.inspect(env),
-        secret,
-        taskDefinition,
-        targetGroup,
-        listenerRuleResource.inspect(env, targetGroup),
-        serviceResource.inspect(env, taskDefinition, targetGroup),
-        scalingTargetResource.inspect(env),
-        scalingPolicyResource.inspect(env),
-      ]);
-    return {
-      logGroup,
-      dbSecret,
-      taskDefinition: td,
-      targetGroup: tg,
-      listenerRule,
-      service,
-      scalingTarget,
-      scalingPolicy,
-    };
-  });
+  // Deploy's own reads, in the order deploy starts them (what each depends on comes with it).
+  const inspections = await log.group('Reading what exists', () =>
+    readResources(env, [
+      'dbSecret',
+      'targetGroup',
+      'taskDefinition',
+      'logGroup',
+      'listenerRule',
+      'service',
+      'scalingTarget',
+      'scalingPolicy',
+    ]),
+  );
 
   const findings: AdoptionFinding[] = [];
   for (const id of ADOPTABLE) {
-    const i: Inspection = inspections[id];
+    const i: Inspection = inspections.get(id)!;
     const found = i.action !== 'create';
     const owner = owners.get(id);
     const arn = found ? (owner?.arn ?? i.arn) : undefined;

@@ -9,7 +9,7 @@ import {
 import type { AwsClients } from '../aws/clients.js';
 import type { DbChanges, DbProvisioner, OneOffTaskRunner } from '../deploy/types.js';
 import { driftPaths } from '../deploy/normalise.js';
-import { secretValueFrom } from '../deploy/resources/task-definition.js';
+import { secretValueFrom } from '../resources/task-definition.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SitePlan } from '../plan/site-plan.js';

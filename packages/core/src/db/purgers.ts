@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { driftPaths, tagRecord } from '../deploy/normalise.js';
-import { secretValueFrom } from '../deploy/resources/task-definition.js';
+import { secretValueFrom } from '../resources/task-definition.js';
 import type { OneOffTaskRunner } from '../deploy/types.js';
 import type { Logger } from '../logger.js';
 import { SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';

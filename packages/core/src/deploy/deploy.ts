@@ -8,17 +8,9 @@ import { applyOrder, type ResourceId, type SitePlan } from '../plan/site-plan.js
 import { SiteRegistry } from '../registry/site-registry.js';
 import type { Platform } from '../settings/platform-schema.js';
 import { guardConflicts } from './conflict-guard.js';
-import { inspectDatabases } from './resources/database.js';
-import { inspectMoodledata } from './resources/moodledata.js';
-import { inspectRegistryEntry } from './resources/registry-entry.js';
-import { inspectSleepPage } from './resources/sleep-page.js';
-import { inspectTaskDefinition } from './resources/task-definition.js';
-import { dbSecret } from '../resources/db-secret.js';
-import { listenerRule as listenerRuleResource } from '../resources/listener-rule.js';
-import { scalingPolicy, scalingTarget, scheduledActions } from '../resources/scaling.js';
-import { service } from '../resources/service.js';
-import { logGroup } from '../resources/log-group.js';
-import { targetGroup as targetGroupResource } from '../resources/target-group.js';
+import { readResources } from '../resources/index.js';
+import { redis } from '../resources/redis.js';
+import { cronRegistration, siteRegistration } from '../resources/registry-entry.js';
 import type { DbProvisioner, DeployEnv, DeploySource, Inspection, OneOffTaskRunner } from './types.js';
 import { waitForDeployment } from './wait.js';
 
@@ -54,6 +46,23 @@ export interface DeployResult {
   previousEstimate?: { monthly: number; currency: string };
 }
 
+/** The order deploy starts its reads in (each waits for what it depends on: readResources). */
+const READ_ORDER: readonly ResourceId[] = [
+  'dbSecret',
+  'targetGroup',
+  'taskDefinition',
+  'databases',
+  'listenerRule',
+  'logGroup',
+  'sleepPage',
+  'service',
+  'scalingTarget',
+  'scalingPolicy',
+  'scheduledActions',
+  'dbUser',
+  'moodledata',
+];
+
 export async function deploySite(options: DeployOptions): Promise<DeployResult> {
   const { clients, plan, log } = options;
   const now = options.now ?? (() => new Date());
@@ -80,49 +89,10 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
     waiter: options.waiter ?? { minDelay: 5, maxDelay: 30 },
   };
 
-  const inspections = await log.group('Reading what exists', async () => {
-    const secret = dbSecret.inspect(env);
-    const targetGroup = targetGroupResource.inspect(env);
-    const taskDefinition = secret.then((s) => inspectTaskDefinition(env, s.action === 'create'));
-    const dbs = inspectDatabases(env, secret);
-    const listenerRule = listenerRuleResource.inspect(env, targetGroup);
-    const all = await Promise.all([
-      logGroup.inspect(env),
-      secret,
-      taskDefinition,
-      targetGroup,
-      listenerRule,
-      inspectSleepPage(env, listenerRule, targetGroup),
-      service.inspect(env, taskDefinition, targetGroup),
-      scalingTarget.inspect(env),
-      scalingPolicy.inspect(env),
-      scheduledActions.inspect(env),
-      dbs.then((d) => d.databases),
-      dbs.then((d) => d.dbUser),
-    ]);
-    // moodledata is decided from the plan and the registry alone: no read.
-    return [...all, inspectMoodledata(env)];
-  });
-  // The registry entries are derived from the others; cron is part of the same entry.
-  const registryInspection = inspectRegistryEntry(env);
-  const byId = new Map<ResourceId, Inspection>(inspections.map((i) => [i.id, i]));
-  byId.set('siteRegistration', registryInspection);
-  const cronEnabled = plan.resources.cronRegistration.spec.enabled;
-  const cronChanged = !!env.previousEntry?.cron !== cronEnabled;
-  byId.set('cronRegistration', {
-    id: 'cronRegistration',
-    name: plan.resources.cronRegistration.name,
-    action: cronChanged ? (cronEnabled ? 'create' : 'update') : 'none',
-    changes: cronChanged ? [cronEnabled ? 'register cron' : 'remove the cron entry'] : [],
-    arn: plan.resources.cronRegistration.name,
-  });
-  byId.set('redis', {
-    id: 'redis',
-    name: plan.resources.redis.name,
-    action: 'none',
-    changes: [],
-    arn: plan.resources.redis.name,
-  });
+  const byId = await log.group('Reading what exists', () => readResources(env, READ_ORDER));
+  // Derived from the plan and what was read: the registry entry (cron is part of it), and Redis.
+  for (const derived of [siteRegistration, cronRegistration, redis])
+    byId.set(derived.id, await derived.inspect(env));
   const ordered = applyOrder(plan).map((id) => byId.get(id)!);
   const changed = ordered.some((i) => i.action !== 'none') || takenOver !== undefined;
   for (const i of ordered) if (i.arn) env.refs.set(i.id, i.arn);

@@ -12,18 +12,19 @@ import type { Logger } from '../logger.js';
 import type { SitePlan } from '../plan/site-plan.js';
 import { SiteRegistry } from '../registry/site-registry.js';
 import type { Platform } from '../settings/platform-schema.js';
-import { databaseRows, moodledataRows, type RemovalTaskDefinition } from './data.js';
+import { databaseRows } from '../resources/databases.js';
+import { moodledataRows, type RemovalTaskDefinition } from '../resources/moodledata.js';
 import { readDbSecrets } from '../resources/db-secret.js';
 import { checkPreviewLink, destroyTarget, type DestroyTarget } from './destroy-target.js';
 import { listenerRule } from '../resources/listener-rule.js';
 import { scalingTarget } from '../resources/scaling.js';
 import { service as serviceResource } from '../resources/service.js';
+import { sleepPage } from '../resources/sleep-page.js';
 import { logGroup as logGroupResource } from '../resources/log-group.js';
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import { guardPurge } from './purge-guard.js';
-import { registryRows } from './registry-entry.js';
-import { readSleepPage } from './sleep-page.js';
-import { familyRows, latestOwnedInactive, readFamily, registerCopy } from './task-definitions.js';
+import { registryRows } from '../resources/registry-entry.js';
+import { familyRows, latestOwnedInactive, readFamily, registerCopy } from '../resources/task-definition.js';
 import { REMOVAL_STEPS, type DestroyEnv, type Removal, type RemovalOutcome } from './types.js';
 
 export interface DestroyOptions {
@@ -155,7 +156,7 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
   const rows = await log.group('Reading what exists', async () => {
     const [page, scaling, rules, targetGroup, service, siteFamily, sqlFamily, secrets, logGroup, dbState] =
       await Promise.all([
-        readSleepPage(env),
+        sleepPage.removals(env),
         scalingTarget.removals(env),
         listenerRule.removals(env),
         targetGroupResource.removals(env),

@@ -73,3 +73,9 @@ export const ownedBy = (tags: Record<string, string>, previewLink: string): bool
 
 /** Why a data row is kept: said the same way for every kind of data. */
 export const KEEP_NOTE = 'data: kept (purge-data and confirm remove it)';
+
+/** Runs `fn` once, however many rows share its outcome. */
+export function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+}

@@ -3,12 +3,7 @@
 import type { Platform } from '../settings/platform-schema.js';
 import type { ResolvedSite, SiteExpiry } from '../settings/load.js';
 import { siteNames, SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
-import {
-  describeAwake,
-  scheduledActionsFor,
-  type AwakeSchedule,
-  type ScheduledActionSpec,
-} from '../fleet/awake-schedule.js';
+import type { AwakeSchedule, ScheduledActionSpec } from '../fleet/awake-schedule.js';
 import { estimateMonthlyCost, type CostEstimate } from '../fleet/cost-estimate.js';
 import {
   sleepPageFor,
@@ -19,7 +14,13 @@ import {
 import { dbSecret } from '../resources/db-secret.js';
 import { listenerRule } from '../resources/listener-rule.js';
 import { scalingPolicy, scalingTarget, scheduledActions } from '../resources/scaling.js';
+import { redis } from '../resources/redis.js';
+import { cronRegistration, siteRegistration } from '../resources/registry-entry.js';
+import { databases, dbUser } from '../resources/databases.js';
+import { moodledata } from '../resources/moodledata.js';
 import { service } from '../resources/service.js';
+import { taskDefinition } from '../resources/task-definition.js';
+import { sleepPage } from '../resources/sleep-page.js';
 import { logGroup } from '../resources/log-group.js';
 import { targetGroup } from '../resources/target-group.js';
 import type { PlanContext } from '../resources/types.js';
@@ -240,233 +241,56 @@ export interface ServiceSpec {
   tags: Tags;
 }
 
-export const CRON_COMMAND = '/data/runcron.sh';
-export const CRON_TIMEOUT_SECONDS = 600;
-const MOODLEDATA_VOLUME = 'moodledata';
+export { CRON_COMMAND, CRON_TIMEOUT_SECONDS } from '../resources/registry-entry.js';
 
 export { preferredRulePriority } from '../resources/listener-rule.js';
 
-const byName = (a: KeyValue, b: KeyValue) => a.name.localeCompare(b.name);
-
-/** The complete desired state of a site. Pure: same input, same plan. */
-export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
+/** The names and values every resource's plan is computed from, derived once. */
+function planContext(site: ResolvedSite, platform: Platform): PlanContext {
   const names = siteNames(site.previewLink);
-  // Platform tags first: the suite's own tags must win, they decide what the suite may touch.
-  const tags: Tags = { ...platform.tags, [TAG_SITE]: site.previewLink, [TAG_MANAGED_BY]: SUITE_NAME };
-  const logGroupName = `${platform.logs.group_prefix.replace(/\/+$/, '')}/${site.previewLink}`;
   const mountPath = platform.efs.mount_path.replace(/\/+$/, '');
-  const cronLogPath = `${mountPath}/cron_logs/cron_${site.previewLink}.log`;
-  const databaseNames = [site.db.name, ...(site.db.mimName ? [site.db.mimName] : [])];
-
-  const environment: KeyValue[] = [
-    { name: 'PREVIEW_LINK', value: site.previewLink },
-    { name: 'PHP_VERSION', value: site.phpVersion },
-    { name: 'MOODLE_WWWROOT', value: site.url },
-    { name: 'MOODLE_SITE_FOLDER', value: site.siteFolder },
-    { name: 'MOODLE_CODE_PATH', value: site.moodleCodePath },
-    { name: 'MOODLE_FULL_IMAGE', value: String(site.fullImage) },
-    { name: 'MOODLE_DATAROOT', value: site.moodledata.path },
-    { name: 'MOODLE_CRON_LOG', value: cronLogPath },
-    { name: 'MOODLE_DB_HOST', value: site.db.host },
-    { name: 'MOODLE_DB_PORT', value: String(site.db.port) },
-    { name: 'MOODLE_DB_NAME', value: site.db.name },
-    { name: 'MOODLE_DB_USER', value: site.db.user },
-    { name: 'MOODLE_REDIS_HOST', value: site.redis.host },
-    { name: 'MOODLE_REDIS_PORT', value: String(site.redis.port) },
-    { name: 'MOODLE_REDIS_PREFIX', value: site.redis.prefix },
-  ];
-  if (site.db.readReplicaHost)
-    environment.push({ name: 'MOODLE_DB_HOST_READONLY', value: site.db.readReplicaHost });
-  if (site.db.mimName) {
-    environment.push(
-      { name: 'MIM_DB_HOST', value: site.db.host },
-      { name: 'MIM_DB_NAME', value: site.db.mimName },
-    );
-  }
-  environment.sort(byName);
-
-  const serviceResourceId = `service/${platform.cluster}/${names.serviceName}`;
   const pagePlatform = platform.schedule.sleep_page;
   const pageSchedules = pagePlatform ? sleepPageSchedulesFor(site.previewLink, site.awake) : [];
   const page =
     pagePlatform && pageSchedules.length
       ? sleepPageFor(site.previewLink, site.awake, pagePlatform.how_to_wake)
       : undefined;
-  const accessPoint = platform.efs.access_point_id;
-
-  const resourceContext: PlanContext = {
+  return {
     site,
     platform,
     names,
-    tags,
-    logGroupName,
+    // Platform tags first: the suite's own tags must win, they decide what the suite may touch.
+    tags: { ...platform.tags, [TAG_SITE]: site.previewLink, [TAG_MANAGED_BY]: SUITE_NAME },
+    logGroupName: `${platform.logs.group_prefix.replace(/\/+$/, '')}/${site.previewLink}`,
     mountPath,
-    cronLogPath,
-    databaseNames,
-    serviceResourceId,
+    cronLogPath: `${mountPath}/cron_logs/cron_${site.previewLink}.log`,
+    databaseNames: [site.db.name, ...(site.db.mimName ? [site.db.mimName] : [])],
+    serviceResourceId: `service/${platform.cluster}/${names.serviceName}`,
     ...(page ? { sleepPage: page } : {}),
     sleepPageSchedules: pageSchedules,
   };
+}
+
+/** The complete desired state of a site, each resource planned by its own module. Pure. */
+export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
+  const resourceContext = planContext(site, platform);
   const resources: PlannedResources = {
-    siteRegistration: {
-      name: names.registryParameter,
-      dependsOn: ['service'],
-      spec: {
-        parameterName: names.registryParameter,
-        entry: {
-          previewLink: site.previewLink,
-          url: site.url,
-          cluster: platform.cluster,
-          service: names.serviceName,
-          taskFamily: names.taskFamily,
-          container: names.containerName,
-          databases: { moodle: site.db.name, ...(site.db.mimName ? { mim: site.db.mimName } : {}) },
-          dbUser: site.db.user,
-          dbHost: site.db.host,
-          moodledataFolder: site.moodledata.folder,
-          logGroup: logGroupName,
-          awake: site.awake,
-          capacity: { min: site.scaling.min, max: site.scaling.max },
-          expiry: { ...site.expiry },
-        },
-      },
-    },
-    cronRegistration: {
-      name: names.registryParameter,
-      dependsOn: ['service'],
-      spec: {
-        enabled: site.cron,
-        cluster: platform.cluster,
-        service: names.serviceName,
-        container: names.containerName,
-        command: CRON_COMMAND,
-        timeoutSeconds: CRON_TIMEOUT_SECONDS,
-        logPath: cronLogPath,
-      },
-    },
+    siteRegistration: siteRegistration.plan(resourceContext),
+    cronRegistration: cronRegistration.plan(resourceContext),
     dbSecret: dbSecret.plan(resourceContext),
-    databases: {
-      name: databaseNames.join(', '),
-      // Ensured by a SQL task that reads the site's secret and logs to the site's log group.
-      dependsOn: ['dbSecret', 'logGroup'],
-      spec: {
-        server: { host: site.db.host, port: site.db.port, adminSecretArn: platform.db.admin_secret_arn },
-        databases: [
-          { role: 'moodle', name: site.db.name, characterSet: 'utf8mb4', collation: 'utf8mb4_unicode_ci' },
-          ...(site.db.mimName
-            ? [
-                {
-                  role: 'mim' as const,
-                  name: site.db.mimName,
-                  characterSet: 'utf8mb4' as const,
-                  collation: 'utf8mb4_unicode_ci',
-                },
-              ]
-            : []),
-        ],
-      },
-    },
-    dbUser: {
-      name: `${site.db.user}@'%'`,
-      dependsOn: ['databases', 'dbSecret'],
-      spec: {
-        name: site.db.user,
-        host: '%',
-        grants: databaseNames.map((database) => ({ database, privileges: 'ALL PRIVILEGES' as const })),
-        password: { secret: names.dbSecretName, jsonKey: 'password' },
-      },
-    },
-    moodledata: {
-      name: site.moodledata.path,
-      // Made by a one-off task of the site's own task definition (only it reaches EFS).
-      dependsOn: ['taskDefinition'],
-      spec: {
-        fileSystemId: platform.efs.file_system_id,
-        folder: site.moodledata.folder,
-        efsPath: `/${site.moodledata.folder}`,
-        containerPath: site.moodledata.path,
-        mountPath,
-      },
-    },
-    redis: {
-      name: `${site.redis.host}:${site.redis.port}/${site.redis.prefix}`,
-      dependsOn: [],
-      spec: { ...site.redis },
-    },
+    databases: databases.plan(resourceContext),
+    dbUser: dbUser.plan(resourceContext),
+    moodledata: moodledata.plan(resourceContext),
+    redis: redis.plan(resourceContext),
     logGroup: logGroup.plan(resourceContext),
-    taskDefinition: {
-      name: names.taskFamily,
-      dependsOn: ['logGroup', 'dbSecret'],
-      spec: {
-        family: names.taskFamily,
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        cpu: String(site.cpu),
-        memory: String(site.memory),
-        executionRoleArn: platform.roles.execution_role_arn,
-        taskRoleArn: platform.roles.task_role_arn,
-        runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-        volumes: [
-          {
-            name: MOODLEDATA_VOLUME,
-            efsVolumeConfiguration: {
-              fileSystemId: platform.efs.file_system_id,
-              // The whole EFS root, as today: runcron.sh writes <mount>/cron_logs/ next to the sites.
-              rootDirectory: '/',
-              transitEncryption: 'ENABLED',
-              ...(accessPoint
-                ? { authorizationConfig: { accessPointId: accessPoint, iam: 'ENABLED' as const } }
-                : {}),
-            },
-          },
-        ],
-        containerDefinitions: [
-          {
-            name: names.containerName,
-            image: site.image,
-            essential: true,
-            portMappings: [
-              { containerPort: 80, protocol: 'tcp' },
-              { containerPort: 443, protocol: 'tcp' },
-            ],
-            environment,
-            secrets: [
-              { name: 'MOODLE_DB_PASSWORD', valueFrom: { secret: names.dbSecretName, jsonKey: 'password' } },
-            ],
-            mountPoints: [{ sourceVolume: MOODLEDATA_VOLUME, containerPath: mountPath, readOnly: false }],
-            // An init process reaps the children of ECS Exec sessions (cron runs through it).
-            linuxParameters: { initProcessEnabled: true },
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: {
-                'awslogs-group': logGroupName,
-                'awslogs-region': platform.region,
-                'awslogs-stream-prefix': 'moodle',
-              },
-            },
-          },
-        ],
-        tags,
-      },
-    },
+    taskDefinition: taskDefinition.plan(resourceContext),
     targetGroup: targetGroup.plan(resourceContext),
     listenerRule: listenerRule.plan(resourceContext),
     service: service.plan(resourceContext),
     scalingTarget: scalingTarget.plan(resourceContext),
     scalingPolicy: scalingPolicy.plan(resourceContext),
     scheduledActions: scheduledActions.plan(resourceContext),
-    sleepPage: {
-      name: pagePlatform ? `${pagePlatform.schedule_group}/mdl-${site.previewLink}-*` : '(no sleep page)',
-      dependsOn: ['listenerRule', 'targetGroup'],
-      spec: {
-        ...(pagePlatform
-          ? { group: pagePlatform.schedule_group, roleArn: pagePlatform.scheduler_role_arn }
-          : {}),
-        // The group is the suite's, not one site's: it carries the managed-by tag (and the platform's).
-        groupTags: { ...platform.tags, [TAG_MANAGED_BY]: SUITE_NAME },
-        schedules: pageSchedules,
-      },
-    },
+    sleepPage: sleepPage.plan(resourceContext),
   };
   const estimate = estimateMonthlyCost(
     { cpu: site.cpu, memory: site.memory, minTasks: site.scaling.min, awake: site.awake },
@@ -481,7 +305,7 @@ export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
     site: site.previewLink,
     url: site.url,
     host: site.host,
-    tags,
+    tags: resourceContext.tags,
     resources,
     estimate,
   };

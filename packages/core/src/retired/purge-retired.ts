@@ -20,7 +20,7 @@ import { dbPurger } from '../db/purgers.js';
 import { registrySqlTaskSite } from '../db/sql-task.js';
 import { tagRecord } from '../deploy/normalise.js';
 import type { OneOffTaskRunner } from '../deploy/types.js';
-import { PURGE_DONE } from '../destroy/data.js';
+import { PURGE_DONE } from '../resources/moodledata.js';
 import { SECRET_RECOVERY_DAYS } from '../resources/db-secret.js';
 import { describeOneOffEnd } from '../ecs/one-off-task.js';
 import { ownedBy } from '../destroy/types.js';

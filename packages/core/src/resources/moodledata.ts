@@ -1,66 +1,49 @@
-// The site's data — databases, DB users, moodledata folders and cron log, DB secret, log group — kept
-// unless the destroy purges. Databases and users go through the DB purger (SQL task or direct); the
-// folders through a one-off task of the site's task definition (only the VPC reaches EFS). The DB
-// secret goes after both: while it exists a re-run repeats their (idempotent) removal, and once it is
-// scheduled for deletion everything before it is known to be done — a task of the site can no longer
-// start without it anyway.
-import {
-  DeleteLogGroupCommand,
-  ListTagsForResourceCommand,
-  ResourceNotFoundException as LogsNotFound,
-  paginateDescribeLogGroups,
-} from '@aws-sdk/client-cloudwatch-logs';
+// The site's moodledata folder on the shared EFS, and its cron log. Nothing outside the VPC reaches
+// EFS, so both deploy and destroy work through one-off tasks of the site's own task definition (which
+// mounts the EFS root). Deploy makes the folder unless the site registry records it for this site
+// already; destroy keeps it unless it purges, and the purge's rm removes exactly the site's folders
+// and its cron log, before the DB secret goes.
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import type { PurgeResult, PurgeState, PurgeTarget } from '../db/purge-sql.js';
-import { tagRecord } from '../deploy/normalise.js';
+import type { DeployEnv, Inspection } from '../deploy/types.js';
+import { KEEP_NOTE, once, type DestroyEnv, type Removal } from '../destroy/types.js';
 import { describeOneOffEnd } from '../ecs/one-off-task.js';
 import { ConfigurationError } from '../errors.js';
-import { KEEP_NOTE, type DestroyEnv, type Removal, type RemovalOutcome } from './types.js';
-import { ownedBy } from './types.js';
+import type { SiteResource } from './types.js';
 
-/** Runs `fn` once, however many rows share its outcome. */
-function once<T>(fn: () => Promise<T>): () => Promise<T> {
-  let p: Promise<T> | undefined;
-  return () => (p ??= fn());
-}
-
-export function databaseRows(
-  env: DestroyEnv,
-  state: PurgeState | undefined,
-  siteSecretGone: boolean,
-): Removal[] {
-  const { data } = env.target;
-  const purgeTarget: PurgeTarget = { databases: data.databases, users: data.users };
-  const items = [
-    ...data.databases.map((name) => ({ resource: 'database', kind: 'databases' as const, name })),
-    ...data.users.map((name) => ({ resource: 'DB user', kind: 'users' as const, name })),
-  ];
-  const run = once(() => env.db.purge(purgeTarget));
-  const outcome = (result: PurgeResult, kind: 'databases' | 'users', name: string): RemovalOutcome =>
-    result.dropped[kind].includes(name) ? 'removed' : 'already gone';
-  return items.map(({ resource, kind, name }): Removal => {
-    const base = {
-      resource,
-      name: kind === 'users' ? `${name}@'%'` : name,
-      data: true,
-      step: 'data in place' as const,
-    };
-    if (!env.purge) return { ...base, plan: 'keep', note: `${KEEP_NOTE}; on ${data.dbHost}` };
-    if (state && !state[kind].includes(name)) return { ...base, plan: 'gone' };
-    if (!state && siteSecretGone)
-      return { ...base, plan: 'gone', note: 'dropped before the DB secret was deleted, by an earlier run' };
-    return {
-      ...base,
-      plan: 'remove',
-      note: `${env.db.mode === 'task' ? 'SQL task' : 'direct'}: DROP … IF EXISTS on ${data.dbHost}`,
-      apply: async () => {
-        const done = outcome(await run(), kind, name);
-        if (done === 'removed')
-          env.log.info(`  dropped ${resource === 'database' ? 'database' : 'user'} ${base.name}`);
-        return done;
-      },
-    };
-  });
+function inspect(env: DeployEnv): Inspection {
+  const spec = env.plan.resources.moodledata.spec;
+  const base = { id: 'moodledata' as const, name: spec.containerPath };
+  if (env.previousEntry?.moodledataFolder === spec.folder)
+    return { ...base, action: 'none', changes: [], arn: spec.containerPath };
+  const cron = env.plan.resources.cronRegistration.spec;
+  return {
+    ...base,
+    action: 'create',
+    changes: [`make ${spec.containerPath} (and the cron log folder) on ${spec.fileSystemId}`],
+    apply: async () => {
+      const cronLogDir = cron.logPath.slice(0, cron.logPath.lastIndexOf('/'));
+      const result = await env.tasks.run({
+        cluster: env.platform.cluster,
+        taskDefinitionArn: env.refs.get('taskDefinition')!,
+        container: env.plan.resources.taskDefinition.spec.containerDefinitions[0]!.name,
+        // mkdir -p is idempotent: an interrupted run repeats it harmlessly.
+        command: [
+          'sh',
+          '-c',
+          `mkdir -p '${spec.containerPath}' '${cronLogDir}' && test -w '${spec.containerPath}' && echo moodledata-ready`,
+        ],
+        platform: env.platform,
+        startedBy: `mdl-preview/${env.plan.site}`.slice(0, 36),
+        logGroup: env.plan.resources.logGroup.spec.logGroupName,
+        logStreamPrefix: 'moodle',
+        endLine: (l) => l === 'moodledata-ready',
+      });
+      // The exit code decides: the folder exists once `test -w` passed, whatever the log has shown.
+      if (result.exitCode !== 0)
+        throw new Error(`making ${spec.containerPath} failed ${describeOneOffEnd(result)}`);
+      return spec.containerPath;
+    },
+  };
 }
 
 /** The removal script's last line: everything before it ran (`set -e`). */
@@ -169,3 +152,23 @@ export function moodledataRows(
     };
   });
 }
+
+export const moodledata = {
+  id: 'moodledata',
+  kind: 'moodledata',
+  plan: ({ site, platform, mountPath }) => ({
+    name: site.moodledata.path,
+    // Made by a one-off task of the site's own task definition (only it reaches EFS).
+    dependsOn: ['taskDefinition'],
+    spec: {
+      fileSystemId: platform.efs.file_system_id,
+      folder: site.moodledata.folder,
+      efsPath: `/${site.moodledata.folder}`,
+      containerPath: site.moodledata.path,
+      mountPath,
+    },
+  }),
+  // Decided from the plan and the registry alone: no read.
+  inspect: async (env) => inspect(env),
+  // Destroy's rows need the task definition to run the rm with: moodledataRows above.
+} satisfies SiteResource<'moodledata'>;
