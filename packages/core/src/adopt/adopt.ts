@@ -22,7 +22,7 @@ import type {
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { MAX_TARGET_GROUP_NAME, SUITE_NAME, TAG_MANAGED_BY, TAG_SITE } from '../naming.js';
-import type { SitePlan } from '../plan/site-plan.js';
+import type { ResourceId, SitePlan } from '../plan/site-plan.js';
 import { SiteRegistry, type SiteRegistryEntry } from '../registry/site-registry.js';
 import type { Platform } from '../settings/platform-schema.js';
 
@@ -39,6 +39,18 @@ export interface AdoptOptions {
   actor: string;
   now?: () => Date;
 }
+
+/** The order adopt starts its reads in: deploy's, for the resources adopt looks at. */
+const READ_ORDER: readonly ResourceId[] = [
+  'dbSecret',
+  'targetGroup',
+  'taskDefinition',
+  'logGroup',
+  'listenerRule',
+  'service',
+  'scalingTarget',
+  'scalingPolicy',
+];
 
 /** The site's AWS resources adopt looks for, in the order it reports and tags them. */
 export const ADOPTABLE = [
@@ -157,13 +169,11 @@ async function tag(clients: AwsClients, f: AdoptionFinding): Promise<void> {
 const isSuiteTagChange = (line: string) =>
   line.startsWith(`tag ${TAG_SITE}:`) || line.startsWith(`tag ${TAG_MANAGED_BY}:`);
 
-export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
-  const { clients, plan, platform, log } = options;
-  const now = options.now ?? (() => new Date());
-  const ourService = plan.resources.service.spec.serviceName;
-  const ourTargetGroup = plan.resources.targetGroup.spec.name;
-  const serviceName = options.names?.service ?? ourService;
-  const targetGroupName = options.names?.targetGroup ?? ourTargetGroup;
+/** Today's names of the service and target group (the suite's unless given), checked as names. */
+function todaysNames(options: AdoptOptions): { serviceName: string; targetGroupName: string } {
+  const r = options.plan.resources;
+  const serviceName = options.names?.service ?? r.service.spec.serviceName;
+  const targetGroupName = options.names?.targetGroup ?? r.targetGroup.spec.name;
   if (!SERVICE_NAME.test(serviceName))
     throw new ConfigurationError(
       `--service ${serviceName} is not an ECS service name (letters, digits, - and _)`,
@@ -172,24 +182,140 @@ export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
     throw new ConfigurationError(
       `--target-group ${targetGroupName} is not a target group name (up to ${MAX_TARGET_GROUP_NAME} letters, digits and -)`,
     );
+  return { serviceName, targetGroupName };
+}
+
+/** One finding per adoptable resource, from deploy's inspection and the tags it reported. */
+function findingsOf(
+  inspections: ReadonlyMap<ResourceId, Inspection>,
+  owners: ReadonlyMap<string, OwnershipFinding>,
+  site: string,
+): AdoptionFinding[] {
+  return ADOPTABLE.map((id) => {
+    const i = inspections.get(id)!;
+    const found = i.action !== 'create';
+    const owner = owners.get(id);
+    const arn = found ? (owner?.arn ?? i.arn) : undefined;
+    const o = owner ? ownershipOf(owner.tags, site) : undefined;
+    return {
+      id,
+      // The revision is part of what was found; the rule's host header names it better than its ARN.
+      name: id === 'taskDefinition' && arn ? (arn.split('/').pop() ?? i.name) : i.name,
+      arn,
+      found,
+      ownership: o?.ownership ?? (found ? 'not taggable' : 'missing'),
+      missingTags: o?.missing ?? {},
+      changes: i.changes.filter((c) => !isSuiteTagChange(c)),
+      notes: [],
+      tagged: false,
+    };
+  });
+}
+
+/**
+ * Scalable targets carry tags the deploy never reads; policies carry none, and today's may be named
+ * otherwise (two step policies instead of our one target-tracking policy): said, never changed.
+ */
+async function readScaling(clients: AwsClients, env: DeployEnv, findings: AdoptionFinding[]): Promise<void> {
+  const target = findings.find((f) => f.id === 'scalingTarget')!;
+  if (!target.found) return;
+  if (target.arn?.startsWith('arn:')) {
+    const out = await clients.autoscaling.send(new ListScalingTagsCommand({ ResourceARN: target.arn }));
+    const o = ownershipOf(out.Tags ?? {}, env.plan.site);
+    target.ownership = o.ownership;
+    target.missingTags = o.missing;
+  } else {
+    target.notes.push('AWS reports no ARN for this scalable target, so it cannot be tagged');
+  }
+  const spec = env.plan.resources.scalingTarget.spec;
+  const policy = findings.find((f) => f.id === 'scalingPolicy')!;
+  for await (const page of paginateDescribeScalingPolicies(
+    { client: clients.autoscaling },
+    {
+      ServiceNamespace: spec.serviceNamespace,
+      ResourceId: spec.resourceId,
+      ScalableDimension: spec.scalableDimension,
+    },
+  ))
+    for (const p of page.ScalingPolicies ?? [])
+      if (p.PolicyName !== policy.name)
+        policy.notes.push(
+          `${p.PolicyName} (${p.PolicyType}) is not the plan's: deploy-instance neither changes nor removes it; ` +
+            `remove it and its alarms in Terraform once ${policy.name} is in place`,
+        );
+}
+
+/** What stops the adoption: another owner's tags, names the suite cannot keep, a missing secret. */
+async function blockersOf(
+  options: AdoptOptions,
+  findings: AdoptionFinding[],
+  names: { serviceName: string; targetGroupName: string },
+): Promise<string[]> {
+  const { clients, plan, platform } = options;
+  const blockers: string[] = [];
+  for (const f of findings)
+    if (f.ownership === 'another owner')
+      blockers.push(
+        `${f.id} ${f.name} is tagged for another site or tool; adopt only takes untagged resources`,
+      );
+  const found = (id: AdoptableId) => findings.find((f) => f.id === id)!;
+  for (const [given, ours, kind, option, id] of [
+    [names.serviceName, plan.resources.service.spec.serviceName, 'service', '--service', 'service'],
+    [
+      names.targetGroupName,
+      plan.resources.targetGroup.spec.name,
+      'target group',
+      '--target-group',
+      'targetGroup',
+    ],
+  ] as const) {
+    if (given === ours) continue;
+    blockers.push(
+      found(id).found
+        ? `${kind} ${given} is not named ${ours}. ECS services and target groups cannot be renamed, and deploy-instance, ` +
+            `rollback and destroy find a site's resources by the suite's names, so after adopting ${given} the next deploy would ` +
+            `create ${ours} beside it. Either rename it to ${ours} in Terraform (which recreates it) and adopt again, or adopt ` +
+            `without ${option}: the rest is adopted, the next deploy creates ${ours} and moves the host rule to it, and then ` +
+            `${given} is removed from Terraform`
+        : `${kind} ${given} (${option}) does not exist in ${platform.cluster}; check the name`,
+    );
+  }
+  const secret = found('dbSecret');
+  if (!secret.found) {
+    const source = found('taskDefinition').found
+      ? await passwordSource(clients, plan.resources.taskDefinition.spec.family)
+      : '';
+    blockers.push(
+      `secret ${secret.name} does not exist: deploy-instance would generate a new DB password that the existing user ` +
+        `${plan.resources.dbUser.spec.name} does not have. Store the site's current password there first${source}: ` +
+        `aws secretsmanager create-secret --name ${secret.name} --secret-string '{"password":"…"}'`,
+    );
+  }
+  return blockers;
+}
+
+export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
+  const { clients, plan, platform, log } = options;
+  const now = options.now ?? (() => new Date());
+  const names = todaysNames(options);
   await checkCredentials(clients);
 
   const registry = new SiteRegistry(clients.ssm, undefined, platform.tags);
   const entries = await registry.list();
   const previousEntry = entries.find((e) => e.previewLink === plan.site);
-  const blockers: string[] = [];
+  const conflicts: string[] = [];
   try {
     guardConflicts(plan, entries, undefined, now().toISOString().slice(0, 10));
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
-    blockers.push(err.message);
+    conflicts.push(err.message);
   }
 
   // The deploy's own inspections read and compare; told about tags instead of refusing untagged ones.
   const owners = new Map<string, OwnershipFinding>();
   const env: DeployEnv = {
     clients,
-    plan: withTodaysNames(plan, serviceName, targetGroupName),
+    plan: withTodaysNames(plan, names.serviceName, names.targetGroupName),
     platform,
     log,
     registry,
@@ -204,115 +330,14 @@ export async function adoptSite(options: AdoptOptions): Promise<AdoptResult> {
     onOwnership: (found) => owners.set(found.id, found),
   };
   // Deploy's own reads, in the order deploy starts them (what each depends on comes with it).
-  const inspections = await log.group('Reading what exists', () =>
-    readResources(env, [
-      'dbSecret',
-      'targetGroup',
-      'taskDefinition',
-      'logGroup',
-      'listenerRule',
-      'service',
-      'scalingTarget',
-      'scalingPolicy',
-    ]),
-  );
-
-  const findings: AdoptionFinding[] = [];
-  for (const id of ADOPTABLE) {
-    const i: Inspection = inspections.get(id)!;
-    const found = i.action !== 'create';
-    const owner = owners.get(id);
-    const arn = found ? (owner?.arn ?? i.arn) : undefined;
-    const finding: AdoptionFinding = {
-      id,
-      // The revision is part of what was found; the rule's host header names it better than its ARN.
-      name: id === 'taskDefinition' && arn ? (arn.split('/').pop() ?? i.name) : i.name,
-      arn,
-      found,
-      ownership: found ? 'not taggable' : 'missing',
-      missingTags: {},
-      changes: i.changes.filter((c) => !isSuiteTagChange(c)),
-      notes: [],
-      tagged: false,
-    };
-    if (owner) {
-      const o = ownershipOf(owner.tags, plan.site);
-      finding.ownership = o.ownership;
-      finding.missingTags = o.missing;
-    }
-    findings.push(finding);
-  }
-
-  // Scalable targets carry tags the deploy never reads; policies carry none, and today's may be
-  // named otherwise (two step policies instead of our one target-tracking policy).
-  const target = findings.find((f) => f.id === 'scalingTarget')!;
-  if (target.found) {
-    if (target.arn?.startsWith('arn:')) {
-      const out = await clients.autoscaling.send(new ListScalingTagsCommand({ ResourceARN: target.arn }));
-      const o = ownershipOf(out.Tags ?? {}, plan.site);
-      target.ownership = o.ownership;
-      target.missingTags = o.missing;
-    } else {
-      target.notes.push('AWS reports no ARN for this scalable target, so it cannot be tagged');
-    }
-    const spec = env.plan.resources.scalingTarget.spec;
-    const policy = findings.find((f) => f.id === 'scalingPolicy')!;
-    for await (const page of paginateDescribeScalingPolicies(
-      { client: clients.autoscaling },
-      {
-        ServiceNamespace: spec.serviceNamespace,
-        ResourceId: spec.resourceId,
-        ScalableDimension: spec.scalableDimension,
-      },
-    )) {
-      for (const p of page.ScalingPolicies ?? []) {
-        if (p.PolicyName === policy.name) continue;
-        policy.notes.push(
-          `${p.PolicyName} (${p.PolicyType}) is not the plan's: deploy-instance neither changes nor removes it; ` +
-            `remove it and its alarms in Terraform once ${policy.name} is in place`,
-        );
-      }
-    }
-  }
-
-  for (const f of findings) {
-    if (f.ownership === 'another owner')
-      blockers.push(
-        `${f.id} ${f.name} is tagged for another site or tool; adopt only takes untagged resources`,
-      );
-  }
-  const service = findings.find((f) => f.id === 'service')!;
-  const tg = findings.find((f) => f.id === 'targetGroup')!;
-  for (const [given, ours, kind, option] of [
-    [serviceName, ourService, 'service', '--service'],
-    [targetGroupName, ourTargetGroup, 'target group', '--target-group'],
-  ] as const) {
-    if (given === ours) continue;
-    const wasFound = (kind === 'service' ? service : tg).found;
-    blockers.push(
-      wasFound
-        ? `${kind} ${given} is not named ${ours}. ECS services and target groups cannot be renamed, and deploy-instance, ` +
-            `rollback and destroy find a site's resources by the suite's names, so after adopting ${given} the next deploy would ` +
-            `create ${ours} beside it. Either rename it to ${ours} in Terraform (which recreates it) and adopt again, or adopt ` +
-            `without ${option}: the rest is adopted, the next deploy creates ${ours} and moves the host rule to it, and then ` +
-            `${given} is removed from Terraform`
-        : `${kind} ${given} (${option}) does not exist in ${platform.cluster}; check the name`,
-    );
-  }
-  const secret = findings.find((f) => f.id === 'dbSecret')!;
-  if (!secret.found) {
-    const td = findings.find((f) => f.id === 'taskDefinition')!;
-    const source = td.found ? await passwordSource(clients, plan.resources.taskDefinition.spec.family) : '';
-    blockers.push(
-      `secret ${secret.name} does not exist: deploy-instance would generate a new DB password that the existing user ` +
-        `${plan.resources.dbUser.spec.name} does not have. Store the site's current password there first${source}: ` +
-        `aws secretsmanager create-secret --name ${secret.name} --secret-string '{"password":"…"}'`,
-    );
-  }
+  const inspections = await log.group('Reading what exists', () => readResources(env, READ_ORDER));
+  const findings = findingsOf(inspections, owners, plan.site);
+  await readScaling(clients, env, findings);
+  const blockers = [...conflicts, ...(await blockersOf(options, findings, names))];
   if (!findings.some((f) => f.found) && !previousEntry) {
     throw new ConfigurationError(
       `nothing to adopt for ${plan.site}: none of its resources exists under today's names ` +
-        `(task family ${plan.resources.taskDefinition.spec.family}, service ${serviceName}, target group ${targetGroupName}, ` +
+        `(task family ${plan.resources.taskDefinition.spec.family}, service ${names.serviceName}, target group ${names.targetGroupName}, ` +
         `host rule ${plan.host}, log group ${plan.resources.logGroup.spec.logGroupName}). A new site needs only ` +
         'deploy-instance; otherwise check preview_link, the platform file, or pass --service/--target-group',
     );
