@@ -63,6 +63,43 @@ const READ_ORDER: readonly ResourceId[] = [
   'moodledata',
 ];
 
+/**
+ * Converges the resources in dependency order, independent ones in parallel. After the first
+ * failure no further change starts; the ones under way are let finish, so nothing of this run is
+ * still changing AWS when deploySite returns or throws.
+ */
+async function applyInOrder(
+  env: DeployEnv,
+  byId: ReadonlyMap<ResourceId, Inspection>,
+  ordered: readonly Inspection[],
+): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  const done = new Map<ResourceId, Promise<void>>();
+  const run = (i: Inspection): Promise<void> => {
+    let p = done.get(i.id);
+    if (!p) {
+      p = (async () => {
+        const deps = await Promise.allSettled(
+          env.plan.resources[i.id].dependsOn.map((d) => run(byId.get(d)!)),
+        );
+        if (failure || deps.some((d) => d.status === 'rejected') || !i.apply || i.action === 'none') return;
+        env.log.info(`${i.action === 'create' ? 'creating' : 'updating'} ${i.id} ${i.name}`);
+        try {
+          const arn = await i.apply();
+          if (arn) env.refs.set(i.id, arn);
+        } catch (error) {
+          failure ??= { error };
+          throw error;
+        }
+      })();
+      done.set(i.id, p);
+    }
+    return p;
+  };
+  await Promise.allSettled(ordered.map(run));
+  if (failure) throw failure.error;
+}
+
 export async function deploySite(options: DeployOptions): Promise<DeployResult> {
   const { clients, plan, log } = options;
   const now = options.now ?? (() => new Date());
@@ -113,31 +150,7 @@ export async function deploySite(options: DeployOptions): Promise<DeployResult> 
   }
 
   await log.group('Applying changes', async () => {
-    // After the first failure no further change starts; the ones under way are let finish, so
-    // nothing of this run is still changing AWS when deploySite returns or throws.
-    let failure: { error: unknown } | undefined;
-    const done = new Map<ResourceId, Promise<void>>();
-    const run = (i: Inspection): Promise<void> => {
-      let p = done.get(i.id);
-      if (!p) {
-        p = (async () => {
-          const deps = await Promise.allSettled(plan.resources[i.id].dependsOn.map((d) => run(byId.get(d)!)));
-          if (failure || deps.some((d) => d.status === 'rejected') || !i.apply || i.action === 'none') return;
-          log.info(`${i.action === 'create' ? 'creating' : 'updating'} ${i.id} ${i.name}`);
-          try {
-            const arn = await i.apply();
-            if (arn) env.refs.set(i.id, arn);
-          } catch (error) {
-            failure ??= { error };
-            throw error;
-          }
-        })();
-        done.set(i.id, p);
-      }
-      return p;
-    };
-    await Promise.allSettled(ordered.map(run));
-    if (failure) throw failure.error;
+    await applyInOrder(env, byId, ordered);
     if (takenOver) {
       log.info(`recording ${takenOver.previewLink}'s data taken over by ${plan.site} as retired there`);
       await registry.put({ ...takenOver, updatedAt: now().toISOString(), updatedBy: options.actor }, true);

@@ -24,7 +24,13 @@ import { logGroup as logGroupResource } from '../resources/log-group.js';
 import { targetGroup as targetGroupResource } from '../resources/target-group.js';
 import { guardPurge } from './purge-guard.js';
 import { registryRows } from '../resources/registry-entry.js';
-import { familyRows, latestOwnedInactive, readFamily, registerCopy } from '../resources/task-definition.js';
+import {
+  familyRows,
+  latestOwnedInactive,
+  readFamily,
+  registerCopy,
+  type FamilyRevisions,
+} from '../resources/task-definition.js';
 import { REMOVAL_STEPS, type DestroyEnv, type Removal, type RemovalOutcome } from './types.js';
 
 export interface DestroyOptions {
@@ -106,9 +112,9 @@ const OUTCOME_OF_PLAN: Record<Removal['plan'], RemovalOutcome> = {
   'not-ours': 'not ours',
 };
 
-export async function destroySite(options: DestroyOptions): Promise<DestroyResult> {
-  const { clients, platform, log, previewLink: link } = options;
-  const now = options.now ?? (() => new Date());
+/** Every input check, made before any AWS call (bad input changes nothing). */
+function checkInputs(options: DestroyOptions): void {
+  const link = options.previewLink;
   checkPreviewLink(link);
   checkPurgeInputs(link, options.purgeData, options.confirm);
   if (options.plan && options.plan.site !== link)
@@ -116,7 +122,99 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
       `the settings file is for site ${options.plan.site}, not ${link}: give the settings of the site being destroyed, or none`,
     );
   if (options.confirm === link && !options.purgeData)
-    log.warning(`confirm: ${link} has no effect without purge-data: true; the data is kept`);
+    options.log.warning(`confirm: ${link} has no effect without purge-data: true; the data is kept`);
+}
+
+/**
+ * The rm task needs a revision of the site: the newest ACTIVE one, else a copy of the newest
+ * deregistered one (the data was kept by an earlier destroy and is purged now), registered only when
+ * the rm runs.
+ */
+async function removalTaskDefinition(
+  env: DestroyEnv,
+  siteFamily: FamilyRevisions,
+  siteSecretGone: boolean,
+): Promise<RemovalTaskDefinition | undefined> {
+  if (!env.purge || siteSecretGone) return undefined;
+  if (siteFamily.latest) {
+    const arn = siteFamily.latest.taskDefinitionArn!;
+    return { td: siteFamily.latest, arn: async () => arn };
+  }
+  const inactive = await latestOwnedInactive(env, env.target.names.taskFamily);
+  if (!inactive) return undefined;
+  let copy: Promise<string> | undefined;
+  return { td: inactive.td, arn: () => (copy ??= registerCopy(env, inactive.td, inactive.tags)) };
+}
+
+/** Reads everything of the site in parallel: one row per resource, in removal order. */
+async function readRows(env: DestroyEnv, registry: SiteRegistry): Promise<Removal[]> {
+  const { target, purge } = env;
+  const hasDbData = target.data.databases.length + target.data.users.length > 0;
+  const [page, scaling, rules, targetGroup, service, siteFamily, sqlFamily, secrets, logGroup, dbState] =
+    await Promise.all([
+      sleepPage.removals(env),
+      scalingTarget.removals(env),
+      listenerRule.removals(env),
+      targetGroupResource.removals(env),
+      serviceResource.removals(env),
+      readFamily(env, target.names.taskFamily),
+      readFamily(env, target.sqlTaskFamily),
+      readDbSecrets(env),
+      logGroupResource.removals(env),
+      purge && hasDbData
+        ? env.db.inspect({ databases: target.data.databases, users: target.data.users })
+        : Promise.resolve(undefined),
+    ] as const);
+  const removalTd = await removalTaskDefinition(env, siteFamily, secrets.siteSecretGone);
+  const dbRows = hasDbData ? databaseRows(env, dbState, secrets.siteSecretGone) : [];
+  const folderRows = moodledataRows(env, removalTd, secrets.siteSecretGone);
+  const runsSqlTask = env.db.mode === 'task' && dbRows.some((r) => r.apply);
+  const copiesSiteTd = !siteFamily.latest && folderRows.some((r) => r.apply);
+  const keptSecrets = secrets.rows.filter((r) => r.plan === 'keep').map((r) => r.name);
+  return [
+    ...page,
+    ...scaling,
+    ...rules,
+    ...service,
+    ...targetGroup,
+    ...dbRows,
+    ...folderRows,
+    ...familyRows(env, siteFamily, copiesSiteTd),
+    ...familyRows(env, sqlFamily, runsSqlTask),
+    ...secrets.rows,
+    ...logGroup,
+    ...registryRows(env, registry, keptSecrets),
+  ].sort((a, b) => REMOVAL_STEPS.indexOf(a.step) - REMOVAL_STEPS.indexOf(b.step));
+}
+
+/**
+ * Applies the rows step by step. A step starts only when the one before it finished; after a failure
+ * nothing new starts, and the removals under way are let finish so nothing of this run still changes
+ * AWS afterwards.
+ */
+async function removeInOrder(rows: Removal[], log: Logger): Promise<void> {
+  for (const step of REMOVAL_STEPS) {
+    const settled = await Promise.allSettled(
+      rows
+        .filter((r) => r.step === step)
+        .map(async (r) => {
+          if (!r.apply) {
+            r.outcome = OUTCOME_OF_PLAN[r.plan];
+            return;
+          }
+          log.info(`${step}: ${r.plan === 'keep' ? 'updating' : 'removing'} ${r.resource} ${r.name}`);
+          r.outcome = await r.apply();
+        }),
+    );
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}
+
+export async function destroySite(options: DestroyOptions): Promise<DestroyResult> {
+  const { clients, platform, log, previewLink: link } = options;
+  const now = options.now ?? (() => new Date());
+  checkInputs(options);
   await checkCredentials(clients);
 
   const registry = new SiteRegistry(clients.ssm);
@@ -151,85 +249,13 @@ export async function destroySite(options: DestroyOptions): Promise<DestroyResul
     actor: options.actor,
     now,
   };
-  const hasDbData = target.data.databases.length + target.data.users.length > 0;
-
-  const rows = await log.group('Reading what exists', async () => {
-    const [page, scaling, rules, targetGroup, service, siteFamily, sqlFamily, secrets, logGroup, dbState] =
-      await Promise.all([
-        sleepPage.removals(env),
-        scalingTarget.removals(env),
-        listenerRule.removals(env),
-        targetGroupResource.removals(env),
-        serviceResource.removals(env),
-        readFamily(env, target.names.taskFamily),
-        readFamily(env, target.sqlTaskFamily),
-        readDbSecrets(env),
-        logGroupResource.removals(env),
-        purge && hasDbData
-          ? env.db.inspect({ databases: target.data.databases, users: target.data.users })
-          : Promise.resolve(undefined),
-      ] as const);
-
-    // The rm task needs a revision of the site: the newest ACTIVE one, else a copy of the newest
-    // deregistered one (the data was kept by an earlier destroy and is purged now).
-    let removalTd: RemovalTaskDefinition | undefined;
-    const needsRm = purge && !secrets.siteSecretGone;
-    if (needsRm && siteFamily.latest) {
-      const arn = siteFamily.latest.taskDefinitionArn!;
-      removalTd = { td: siteFamily.latest, arn: async () => arn };
-    } else if (needsRm) {
-      const inactive = await latestOwnedInactive(env, target.names.taskFamily);
-      if (inactive) {
-        let copy: Promise<string> | undefined;
-        removalTd = { td: inactive.td, arn: () => (copy ??= registerCopy(env, inactive.td, inactive.tags)) };
-      }
-    }
-    const dbRows = hasDbData ? databaseRows(env, dbState, secrets.siteSecretGone) : [];
-    const folderRows = moodledataRows(env, removalTd, secrets.siteSecretGone);
-    const runsSqlTask = env.db.mode === 'task' && dbRows.some((r) => r.apply);
-    const copiesSiteTd = !siteFamily.latest && folderRows.some((r) => r.apply);
-    const keptSecrets = secrets.rows.filter((r) => r.plan === 'keep').map((r) => r.name);
-    return [
-      ...page,
-      ...scaling,
-      ...rules,
-      ...service,
-      ...targetGroup,
-      ...dbRows,
-      ...folderRows,
-      ...familyRows(env, siteFamily, copiesSiteTd),
-      ...familyRows(env, sqlFamily, runsSqlTask),
-      ...secrets.rows,
-      ...logGroup,
-      ...registryRows(env, registry, keptSecrets),
-    ].sort((a, b) => REMOVAL_STEPS.indexOf(a.step) - REMOVAL_STEPS.indexOf(b.step));
-  });
-
+  const rows = await log.group('Reading what exists', () => readRows(env, registry));
   const changed = rows.some((r) => r.apply);
   if (options.dryRun || !changed) {
     for (const r of rows) r.outcome = OUTCOME_OF_PLAN[r.plan];
     return result(link, rows, changed, options.dryRun, purge, entry?.destroyedAt);
   }
-
-  await log.group('Removing', async () => {
-    for (const step of REMOVAL_STEPS) {
-      const due = rows.filter((r) => r.step === step);
-      // A step starts only when the one before it finished; after a failure nothing new starts, and
-      // the removals under way are let finish so nothing of this run still changes AWS afterwards.
-      const settled = await Promise.allSettled(
-        due.map(async (r) => {
-          if (!r.apply) {
-            r.outcome = OUTCOME_OF_PLAN[r.plan];
-            return;
-          }
-          log.info(`${step}: ${r.plan === 'keep' ? 'updating' : 'removing'} ${r.resource} ${r.name}`);
-          r.outcome = await r.apply();
-        }),
-      );
-      const failed = settled.find((s) => s.status === 'rejected');
-      if (failed) throw failed.reason;
-    }
-  });
+  await log.group('Removing', () => removeInOrder(rows, log));
   const destroyedAt = purge || !entry ? undefined : (entry.destroyedAt ?? now().toISOString().slice(0, 10));
   return result(link, rows, true, false, purge, destroyedAt);
 }
