@@ -625,6 +625,89 @@ describe('stop', () => {
     expect(w.fake.ssm.parameters.has(jitParameterName(instance!.InstanceId))).toBe(false);
   });
 
+  it('removes only its own lease’s runners: another lease’s runner and a person’s stay registered', async () => {
+    const mine = lease();
+    const other = lease();
+    onlineAfter(1, leaseLabel(other));
+    await startRunner(w.deps(), w.startOptions({ lease: other }));
+    onlineAfter(1, leaseLabel(mine));
+    await startRunner(w.deps(), w.startOptions({ lease: mine }));
+    w.github.addRunner('build-box-1', 'online');
+    w.github.markOnline(leaseLabel(mine), false);
+    const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: mine });
+    expect(stopped.runnersRemoved).toEqual([leaseLabel(mine)]);
+    expect(w.github.runner(leaseLabel(other))).toBeDefined();
+    expect(w.github.runner('build-box-1')).toBeDefined();
+    w.github.markOnline(leaseLabel(other), false);
+    await stopRunner(w.deps(), { repository: REPOSITORY, lease: other });
+  });
+
+  it('a runner still busy (GitHub answers 422) is reported and goes with its instance; another refusal fails the stop', async () => {
+    const busy = lease();
+    onlineAfter(1, leaseLabel(busy));
+    const started = await startRunner(w.deps(), w.startOptions({ lease: busy }));
+    w.github.onList = undefined; // the runner stays as it is now: online, running a job
+    w.github.markOnline(leaseLabel(busy), true);
+    const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: busy });
+    expect(stopped).toMatchObject({
+      terminated: [started.instanceId],
+      runnersRemoved: [],
+      runnersBusy: [leaseLabel(busy)],
+    });
+    const refused = lease();
+    onlineAfter(1, leaseLabel(refused));
+    await startRunner(w.deps(), w.startOptions({ lease: refused }));
+    w.github.markOnline(leaseLabel(refused), false);
+    w.github.refuse = 403;
+    w.github.refuseMatching = /^DELETE /;
+    await expect(stopRunner(w.deps(), { repository: REPOSITORY, lease: refused })).rejects.toThrow(
+      /403|permission/i,
+    );
+  });
+
+  it('also ends an instance of the lease whose label is not one the lease’s attempts give (found by its run)', async () => {
+    const l = lease();
+    const odd = `${leaseLabel(l)}-older-scheme`;
+    const launched = await w.deps().ec2.send(
+      new RunInstancesCommand({
+        ImageId: 'ami-0abcdef1234567890',
+        InstanceType: 'm7i.large',
+        SubnetId: 'subnet-0aaaaaaaaaaaaaaaa',
+        MinCount: 1,
+        MaxCount: 1,
+        TagSpecifications: [
+          {
+            ResourceType: 'instance',
+            Tags: [
+              { Key: RUNNER_TAGS.managedBy, Value: 'moodle-preview-actions' },
+              { Key: RUNNER_TAGS.component, Value: 'ec2-runner' },
+              { Key: RUNNER_TAGS.repository, Value: REPOSITORY },
+              { Key: RUNNER_TAGS.workflowRun, Value: l.runId },
+              { Key: RUNNER_TAGS.lease, Value: l.name },
+              { Key: RUNNER_TAGS.label, Value: odd },
+            ],
+          },
+        ],
+      }),
+    );
+    w.github.addRunner(odd, 'offline');
+    const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: l });
+    expect(stopped.terminated).toEqual([launched.Instances![0]!.InstanceId]);
+    expect(stopped.labels).toContain(odd);
+    expect(stopped.runnersRemoved).toEqual([odd]);
+  });
+
+  it('lists the labels it looked for in order, whatever order they were given in', async () => {
+    const first = lease();
+    const second = { ...first, runAttempt: 2 };
+    const stopped = await stopRunner(w.deps(), {
+      repository: REPOSITORY,
+      lease: second,
+      label: leaseLabel(second),
+    });
+    expect(stopped.labels).toEqual([leaseLabel(first), leaseLabel(second)]);
+  });
+
   it('on a re-run attempt also ends what earlier attempts left', async () => {
     const l = lease();
     onlineAfter(1, leaseLabel(l));
