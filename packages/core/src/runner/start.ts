@@ -128,15 +128,8 @@ export function checkStartOptions(o: StartRunnerOptions): ResolvedRunnerRelease 
   return resolveRunnerRelease(o.runnerVersion, o.runnerSha256);
 }
 
-export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Promise<StartRunnerResult> {
-  const release = checkStartOptions(o);
-  const now = deps.now ?? (() => new Date());
-  const sleep = deps.sleep ?? defaultSleep;
-  const log = deps.log;
-  const label = leaseLabel(o.lease);
-  const wait = { label, o, now, sleep };
-
-  // Read-only checks that can refuse the lease before it changes anything.
+/** The image, read before anything changes: it must exist and be x86_64; its root device name. */
+async function rootDeviceOf(deps: RunnerDeps, o: StartRunnerOptions): Promise<string> {
   const image = await deps.ec2
     .send(new DescribeImagesCommand({ ImageIds: [o.imageId] }))
     .then((out) => out.Images?.[0])
@@ -149,18 +142,31 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
     throw new ConfigurationError(
       `image ${o.imageId} is ${image.Architecture}; the runner installed is linux-x64`,
     );
-  const rootDevice = image.RootDeviceName ?? '/dev/xvda';
+  return image.RootDeviceName ?? '/dev/xvda';
+}
 
-  let replaced: string | undefined;
+type Wait = { label: string; o: StartRunnerOptions; now: () => Date; sleep: (ms: number) => Promise<void> };
+
+/**
+ * The lease's live instance, if it has one: its runner coming online is the start's result. One that
+ * fails is ended and its config deleted, and the caller launches one in its place (once): the id of
+ * the one replaced is returned.
+ */
+async function reuseLive(
+  deps: RunnerDeps,
+  wait: Wait,
+): Promise<{ reused: StartRunnerResult } | { replaced?: string }> {
+  const { label, o } = wait;
   const live = await findLeaseInstances(deps.ec2, { [RUNNER_TAGS.label]: label });
-  if (live.length) {
-    const instance = live[0]!;
-    log.info(
-      `lease ${label} already has instance ${instance.instanceId} (${instance.state}); waiting for its runner`,
-    );
-    const outcome = await pollOnline(deps, { ...wait, instanceId: instance.instanceId });
-    if (outcome.online)
-      return {
+  const instance = live[0];
+  if (!instance) return {};
+  deps.log.info(
+    `lease ${label} already has instance ${instance.instanceId} (${instance.state}); waiting for its runner`,
+  );
+  const outcome = await pollOnline(deps, { ...wait, instanceId: instance.instanceId });
+  if (outcome.online)
+    return {
+      reused: {
         label,
         instanceId: instance.instanceId,
         region: o.region,
@@ -170,16 +176,98 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
         market: instance.market,
         attempts: [],
         reused: true,
-      };
-    if (!outcome.ended)
-      await failStart(deps, { ...wait, instanceId: instance.instanceId, secrets: [] }, outcome.reason);
-    // It may have read its config and failed, or never had one (a start that died between launching it
-    // and writing the config): either way it is gone, so the lease gets a new instance, once.
-    await logConsoleOutput(deps, instance.instanceId, []);
-    log.info(`${outcome.reason}; launching a new instance for ${label} in its place`);
-    await deleteParameters(deps.ssm, [jitParameterName(instance.instanceId)]);
-    replaced = instance.instanceId;
+      },
+    };
+  if (!outcome.ended)
+    await failStart(deps, { ...wait, instanceId: instance.instanceId, secrets: [] }, outcome.reason);
+  // It may have read its config and failed, or never had one (a start that died between launching it
+  // and writing the config): either way it is gone, so the lease gets a new instance, once.
+  await logConsoleOutput(deps, instance.instanceId, []);
+  deps.log.info(`${outcome.reason}; launching a new instance for ${label} in its place`);
+  await deleteParameters(deps.ssm, [jitParameterName(instance.instanceId)]);
+  return { replaced: instance.instanceId };
+}
+
+/** What every launch of the lease shares: image, profile, user data, metadata, disk and tags. */
+function launchInput(
+  o: StartRunnerOptions,
+  rootDevice: string,
+  userData: string,
+  tags: Record<string, string>,
+): Parameters<typeof launchWithFallback>[1] {
+  const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  return {
+    ImageId: o.imageId,
+    SecurityGroupIds: o.securityGroupIds.length ? o.securityGroupIds : undefined,
+    IamInstanceProfile: o.iamInstanceProfile.startsWith('arn:')
+      ? { Arn: o.iamInstanceProfile }
+      : { Name: o.iamInstanceProfile },
+    UserData: Buffer.from(userData).toString('base64'),
+    InstanceInitiatedShutdownBehavior: 'terminate',
+    MetadataOptions: {
+      HttpTokens: 'required',
+      HttpEndpoint: 'enabled',
+      HttpPutResponseHopLimit: o.metadataHopLimit,
+    },
+    BlockDeviceMappings: [
+      {
+        DeviceName: rootDevice,
+        Ebs: { VolumeSize: o.volumeSizeGb, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true },
+      },
+    ],
+    TagSpecifications: [
+      { ResourceType: 'instance', Tags: tagList },
+      { ResourceType: 'volume', Tags: tagList },
+    ],
+  };
+}
+
+/** Stores the instance's JIT config for it alone; when that fails, undoes the lease and throws. */
+async function storeConfigOrUndo(
+  deps: RunnerDeps,
+  o: StartRunnerOptions,
+  launched: { instanceId: string; ownerId?: string },
+  jit: { value: string; label: string; removeRunner: () => Promise<void> },
+): Promise<void> {
+  const { log } = deps;
+  const { instanceId, ownerId } = launched;
+  const param = jitParameterName(instanceId);
+  try {
+    if (!ownerId) throw new Error(`RunInstances answered ${instanceId} without its account (OwnerId)`);
+    await putJitConfig(deps, {
+      name: param,
+      value: jit.value,
+      instanceArn: instanceArn(o.region, ownerId, instanceId),
+      label: jit.label,
+      tags: o.tags,
+    });
+  } catch (err) {
+    log.warning(
+      `the JIT config of ${instanceId} could not be stored: ${(err as Error).message}; undoing the lease`,
+    );
+    await terminate(deps.ec2, instanceId, log).catch((e: Error) =>
+      log.warning(`could not terminate ${instanceId}: ${e.message}`),
+    );
+    await jit.removeRunner();
+    await deleteParameters(deps.ssm, [param]).catch((e: Error) =>
+      log.warning(`could not delete ${param}: ${e.message}`),
+    );
+    throw err;
   }
+}
+
+export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Promise<StartRunnerResult> {
+  const release = checkStartOptions(o);
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log;
+  const label = leaseLabel(o.lease);
+  const wait: Wait = { label, o, now, sleep: deps.sleep ?? defaultSleep };
+
+  // Read-only checks that can refuse the lease before it changes anything.
+  const rootDevice = await rootDeviceOf(deps, o);
+  const live = await reuseLive(deps, wait);
+  if ('reused' in live) return live.reused;
+  const { replaced } = live;
 
   // A runner of this name without a live instance is a leftover of an interrupted start: remove it.
   const stale = await deps.github.findRunner(label);
@@ -195,7 +283,6 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
   });
   log.mask(jit.encodedJitConfig);
   log.info(`registered JIT runner ${label} (id ${jit.runner.id})`);
-  const secrets = [jit.encodedJitConfig];
   const removeRunner = () =>
     deps.github
       .deleteRunner(jit.runner.id)
@@ -221,40 +308,11 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
     runnerUrl: release.url,
     runnerSha256: release.sha256,
   });
-  const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
   let launched: Awaited<ReturnType<typeof launchWithFallback>>;
   try {
     launched = await launchWithFallback(
       deps.ec2,
-      {
-        ImageId: o.imageId,
-        SecurityGroupIds: o.securityGroupIds.length ? o.securityGroupIds : undefined,
-        IamInstanceProfile: o.iamInstanceProfile.startsWith('arn:')
-          ? { Arn: o.iamInstanceProfile }
-          : { Name: o.iamInstanceProfile },
-        UserData: Buffer.from(userData).toString('base64'),
-        InstanceInitiatedShutdownBehavior: 'terminate',
-        MetadataOptions: {
-          HttpTokens: 'required',
-          HttpEndpoint: 'enabled',
-          HttpPutResponseHopLimit: o.metadataHopLimit,
-        },
-        BlockDeviceMappings: [
-          {
-            DeviceName: rootDevice,
-            Ebs: {
-              VolumeSize: o.volumeSizeGb,
-              VolumeType: 'gp3',
-              Encrypted: true,
-              DeleteOnTermination: true,
-            },
-          },
-        ],
-        TagSpecifications: [
-          { ResourceType: 'instance', Tags: tagList },
-          { ResourceType: 'volume', Tags: tagList },
-        ],
-      },
+      launchInput(o, rootDevice, userData, tags),
       launchOptions(o.marketType, o.instanceTypes, o.subnetIds),
       // Each start is its own request: a retry of its own RunInstances answers its launch, but a later
       // start's tokens are new (EC2 refuses an old token with other tags, or answers an ended instance),
@@ -268,34 +326,15 @@ export async function startRunner(deps: RunnerDeps, o: StartRunnerOptions): Prom
     throw err;
   }
 
-  const { instanceId, ownerId, option, attempts } = launched;
-  const param = jitParameterName(instanceId);
-  try {
-    if (!ownerId) throw new Error(`RunInstances answered ${instanceId} without its account (OwnerId)`);
-    await putJitConfig(deps, {
-      name: param,
-      value: jit.encodedJitConfig,
-      instanceArn: instanceArn(o.region, ownerId, instanceId),
-      label,
-      tags: o.tags,
-    });
-  } catch (err) {
-    log.warning(
-      `the JIT config of ${instanceId} could not be stored: ${(err as Error).message}; undoing the lease`,
-    );
-    await terminate(deps.ec2, instanceId, log).catch((e: Error) =>
-      log.warning(`could not terminate ${instanceId}: ${e.message}`),
-    );
-    await removeRunner();
-    await deleteParameters(deps.ssm, [param]).catch((e: Error) =>
-      log.warning(`could not delete ${param}: ${e.message}`),
-    );
-    throw err;
-  }
-
+  const { instanceId, option, attempts } = launched;
+  await storeConfigOrUndo(deps, o, launched, { value: jit.encodedJitConfig, label, removeRunner });
   const outcome = await pollOnline(deps, { ...wait, instanceId });
   if (!outcome.online)
-    await failStart(deps, { ...wait, instanceId, secrets, runnerId: jit.runner.id }, outcome.reason);
+    await failStart(
+      deps,
+      { ...wait, instanceId, secrets: [jit.encodedJitConfig], runnerId: jit.runner.id },
+      outcome.reason,
+    );
   return {
     label,
     instanceId,
