@@ -133,60 +133,36 @@ export async function readSiteVersion(
   });
 }
 
-export async function upgradeSite(o: UpgradeOptions): Promise<UpgradeResult> {
-  const now = o.now ?? Date.now;
-  const started = now();
-  const { log } = o;
-  const site = await readMoodleSite(o.clients, o.previewLink);
-  const image = o.target.image ?? site.image;
-  const php = o.target.php ?? phpOfImage(image);
-  if (!php)
-    throw new ConfigurationError(
-      `cannot tell the PHP version of ${image} from its tag: give php-version (e.g. 8.1)`,
-    );
-  const from = await log.group('Reading the Moodle version', async () => {
-    const v = await readSiteVersion(o, site);
-    log.info(`${site.entry.databases.moodle} is at Moodle ${v.release} (version ${v.version})`);
-    return v;
-  });
-  const plan = planUpgrade(from, { release: o.target.release, image, php }, o.images);
-  for (const [i, h] of plan.hops.entries())
-    log.info(
-      `hop ${i + 1}/${plan.hops.length}: ${releaseText(h.from)} → ${releaseText(h.to)} with ${h.image} (PHP ${h.php})`,
-    );
-  const steps: UpgradeStep[] = [];
-  const result: UpgradeResult = {
-    from,
-    to: undefined,
-    plan,
-    pending: true,
-    exitCode: 0,
-    taskArn: undefined,
-    durationMs: 0,
-    steps,
-  };
-  if (o.dryRun) {
-    result.durationMs = now() - started;
-    return result;
-  }
-  const tdArns = new Map<string, string>();
-  const tdFor = async (img: string) => {
-    let arn = tdArns.get(img);
+/** The tasks of one upgrade run: each on the task definition of its image, followed, recorded. */
+class UpgradeTasks {
+  readonly steps: UpgradeStep[] = [];
+  private readonly tdArns = new Map<string, string>();
+
+  constructor(
+    private readonly o: UpgradeOptions,
+    private readonly site: MoodleSite,
+    private readonly now: () => number,
+  ) {}
+
+  private async taskDefinition(image: string): Promise<string> {
+    let arn = this.tdArns.get(image);
     if (!arn) {
-      arn = await taskDefinitionFor(o.clients.ecs, site, img, o.platform.tags, log);
-      tdArns.set(img, arn);
+      arn = await taskDefinitionFor(this.o.clients.ecs, this.site, image, this.o.platform.tags, this.o.log);
+      this.tdArns.set(image, arn);
     }
     return arn;
-  };
-  // Each task of the run: its task definition resolved (the hop's image), followed, recorded as a step.
-  const run = async (
-    img: string,
+  }
+
+  async run(
+    image: string,
     purpose: string,
     script: string,
     args: string[] = [],
-  ): Promise<FollowedTaskResult> => {
-    const taskDefinitionArn = await tdFor(img);
-    const t0 = now();
+  ): Promise<FollowedTaskResult> {
+    const { o, site } = this;
+    const { log } = o;
+    const taskDefinitionArn = await this.taskDefinition(image);
+    const t0 = this.now();
     const r = await log.group(purpose, () =>
       runMoodleCli({
         clients: o.clients,
@@ -214,18 +190,111 @@ export async function upgradeSite(o: UpgradeOptions): Promise<UpgradeResult> {
       log.warning(
         `${purpose}: CloudWatch was still delivering the task's log when the wait for it ended; the lines above may miss its last ones (the whole log: ${site.logGroup})`,
       );
-    steps.push({
+    this.steps.push({
       purpose,
       taskArn: r.taskArn,
       result: describeTaskEnd(r),
-      seconds: Math.round((now() - t0) / 1000),
+      seconds: Math.round((this.now() - t0) / 1000),
     });
     return r;
+  }
+}
+
+/**
+ * The hops, each upgrade.php on its image, inside maintenance mode when asked (turned off again
+ * whatever happens). Returns why it failed, or undefined.
+ */
+async function runHops(
+  o: UpgradeOptions,
+  tasks: UpgradeTasks,
+  plan: UpgradePlan,
+  result: UpgradeResult,
+  failed: (message: string, r: FollowedTaskResult) => UpgradeFailedError,
+): Promise<string | undefined> {
+  let lastImage = plan.hops[0]!.image;
+  if (o.maintenance) {
+    const on = await tasks.run(lastImage, 'maintenance mode on', 'admin/cli/maintenance.php', ['--enable']);
+    if (on.exitCode !== 0) throw failed(`turning maintenance mode on failed: ${describeTaskEnd(on)}`, on);
+  }
+  try {
+    for (const [i, hop] of plan.hops.entries()) {
+      lastImage = hop.image;
+      const args = ['--non-interactive', ...(o.allowUnstable ? ['--allow-unstable'] : [])];
+      const what = `Moodle ${releaseText(hop.from)} → ${releaseText(hop.to)}`;
+      const r = await tasks.run(
+        hop.image,
+        `upgrade ${i + 1}/${plan.hops.length}: ${what}`,
+        'admin/cli/upgrade.php',
+        args,
+      );
+      result.exitCode = r.exitCode ?? -1;
+      result.taskArn = r.taskArn;
+      if (r.exitCode !== 0)
+        return `upgrade.php (${releaseText(hop.from)} → ${releaseText(hop.to)}, task ${r.taskArn}) failed: ${describeTaskEnd(r)}`;
+    }
+    return undefined;
+  } catch (err) {
+    return `the upgrade did not finish: ${(err as Error).message}`;
+  } finally {
+    if (o.maintenance) await maintenanceOff(o, tasks, lastImage);
+  }
+}
+
+async function maintenanceOff(o: UpgradeOptions, tasks: UpgradeTasks, image: string): Promise<void> {
+  const hint = 'run admin/cli/maintenance.php --disable';
+  try {
+    const off = await tasks.run(image, 'maintenance mode off', 'admin/cli/maintenance.php', ['--disable']);
+    if (off.exitCode !== 0)
+      o.log.warning(`turning maintenance mode off failed: ${describeTaskEnd(off)}; ${hint}`);
+  } catch (err) {
+    o.log.warning(`turning maintenance mode off failed: ${(err as Error).message}; ${hint}`);
+  }
+}
+
+export async function upgradeSite(o: UpgradeOptions): Promise<UpgradeResult> {
+  const now = o.now ?? Date.now;
+  const started = now();
+  const { log } = o;
+  const site = await readMoodleSite(o.clients, o.previewLink);
+  const image = o.target.image ?? site.image;
+  const php = o.target.php ?? phpOfImage(image);
+  if (!php)
+    throw new ConfigurationError(
+      `cannot tell the PHP version of ${image} from its tag: give php-version (e.g. 8.1)`,
+    );
+  const from = await log.group('Reading the Moodle version', async () => {
+    const v = await readSiteVersion(o, site);
+    log.info(`${site.entry.databases.moodle} is at Moodle ${v.release} (version ${v.version})`);
+    return v;
+  });
+  const plan = planUpgrade(from, { release: o.target.release, image, php }, o.images);
+  for (const [i, h] of plan.hops.entries())
+    log.info(
+      `hop ${i + 1}/${plan.hops.length}: ${releaseText(h.from)} → ${releaseText(h.to)} with ${h.image} (PHP ${h.php})`,
+    );
+  const tasks = new UpgradeTasks(o, site, now);
+  const result: UpgradeResult = {
+    from,
+    to: undefined,
+    plan,
+    pending: true,
+    exitCode: 0,
+    taskArn: undefined,
+    durationMs: 0,
+    steps: tasks.steps,
   };
+  if (o.dryRun) return { ...result, durationMs: now() - started };
+  const failed = (message: string, r: FollowedTaskResult) =>
+    new UpgradeFailedError(message, {
+      ...result,
+      exitCode: r.exitCode ?? -1,
+      taskArn: r.taskArn,
+      durationMs: now() - started,
+    });
 
   const finalImage = plan.hops.at(-1)!.image;
   if (o.checkPending && plan.hops.length === 1) {
-    const pending = await run(finalImage, 'upgrade.php --is-pending', 'admin/cli/upgrade.php', [
+    const pending = await tasks.run(finalImage, 'upgrade.php --is-pending', 'admin/cli/upgrade.php', [
       '--is-pending',
     ]);
     // upgrade.php --is-pending: exit 2 when an upgrade is pending, 0 when not.
@@ -234,66 +303,16 @@ export async function upgradeSite(o: UpgradeOptions): Promise<UpgradeResult> {
       return { ...result, pending: false, taskArn: pending.taskArn, to: from, durationMs: now() - started };
     }
     if (pending.exitCode !== 2)
-      throw new UpgradeFailedError(`upgrade.php --is-pending failed: ${describeTaskEnd(pending)}`, {
-        ...result,
-        exitCode: pending.exitCode ?? -1,
-        taskArn: pending.taskArn,
-        durationMs: now() - started,
-      });
+      throw failed(`upgrade.php --is-pending failed: ${describeTaskEnd(pending)}`, pending);
   }
 
-  let failure: string | undefined;
-  let lastImage = plan.hops[0]!.image;
-  if (o.maintenance) {
-    const on = await run(lastImage, 'maintenance mode on', 'admin/cli/maintenance.php', ['--enable']);
-    if (on.exitCode !== 0)
-      throw new UpgradeFailedError(`turning maintenance mode on failed: ${describeTaskEnd(on)}`, {
-        ...result,
-        exitCode: on.exitCode ?? -1,
-        taskArn: on.taskArn,
-        durationMs: now() - started,
-      });
-  }
-  try {
-    for (const [i, hop] of plan.hops.entries()) {
-      lastImage = hop.image;
-      const args = ['--non-interactive', ...(o.allowUnstable ? ['--allow-unstable'] : [])];
-      const r = await run(
-        hop.image,
-        `upgrade ${i + 1}/${plan.hops.length}: Moodle ${releaseText(hop.from)} → ${releaseText(hop.to)}`,
-        'admin/cli/upgrade.php',
-        args,
-      );
-      result.exitCode = r.exitCode ?? -1;
-      result.taskArn = r.taskArn;
-      if (r.exitCode !== 0) {
-        failure = `upgrade.php (${releaseText(hop.from)} → ${releaseText(hop.to)}, task ${r.taskArn}) failed: ${describeTaskEnd(r)}`;
-        break;
-      }
-    }
-  } catch (err) {
-    failure = `the upgrade did not finish: ${(err as Error).message}`;
-  } finally {
-    if (o.maintenance) {
-      try {
-        const off = await run(lastImage, 'maintenance mode off', 'admin/cli/maintenance.php', ['--disable']);
-        if (off.exitCode !== 0)
-          log.warning(
-            `turning maintenance mode off failed: ${describeTaskEnd(off)}; run admin/cli/maintenance.php --disable`,
-          );
-      } catch (err) {
-        log.warning(
-          `turning maintenance mode off failed: ${(err as Error).message}; run admin/cli/maintenance.php --disable`,
-        );
-      }
-    }
-  }
+  const failure = await runHops(o, tasks, plan, result, failed);
   if (failure) {
     result.durationMs = now() - started;
     throw new UpgradeFailedError(failure, result);
   }
   if (o.purgeCaches) {
-    const purge = await run(finalImage, 'purge caches', 'admin/cli/purge_caches.php');
+    const purge = await tasks.run(finalImage, 'purge caches', 'admin/cli/purge_caches.php');
     if (purge.exitCode !== 0) log.warning(`purging caches failed: ${describeTaskEnd(purge)}`);
   }
   result.to = await log.group('Reading the Moodle version again', async () => {
