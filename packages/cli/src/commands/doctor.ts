@@ -87,6 +87,134 @@ async function check(name: string, run: () => Promise<Omit<CheckResult, 'name'>>
   }
 }
 
+/** What the checks learn of the site as they go, read by the checks after them. */
+interface Diagnosis {
+  link: string;
+  clients: AwsClients;
+  deps: DoctorDeps;
+  names: ReturnType<typeof siteNames>;
+  entry?: SiteRegistryEntry;
+  /** Why the site's schedule has it asleep now, if it has. */
+  asleep?: string;
+  cluster: string;
+  serviceName: string;
+  container: string;
+  desired?: number;
+  execTask?: SiteTask;
+}
+
+/** A site its schedule has asleep has no tasks and no targets: an empty failure is "asleep", unknown. */
+const unlessAsleep = (
+  d: Diagnosis,
+  r: Omit<CheckResult, 'name'>,
+  empty: boolean,
+): Omit<CheckResult, 'name'> =>
+  d.asleep && empty && r.status === 'fail'
+    ? { status: 'unknown', evidence: `${d.asleep}: ${r.evidence}` }
+    : r;
+
+async function serviceCheck(d: Diagnosis): Promise<Omit<CheckResult, 'name'>> {
+  const out = await d.clients.ecs.send(
+    new DescribeServicesCommand({ cluster: d.cluster, services: [d.serviceName] }),
+  );
+  const s = out.services?.[0];
+  if (!s) return { status: 'fail', evidence: `service ${d.serviceName} not found in ${d.cluster}` };
+  d.desired = s.desiredCount;
+  const newest = [...(s.deployments ?? [])].sort(
+    (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
+  )[0];
+  const evidence =
+    `${s.status}, ${s.runningCount}/${s.desiredCount} running, newest deployment ` +
+    `${newest?.rolloutState ?? 'unknown'} (${newest?.taskDefinition?.split('/').pop() ?? '?'})`;
+  const ok =
+    s.status === 'ACTIVE' &&
+    newest?.rolloutState === 'COMPLETED' &&
+    s.runningCount === s.desiredCount &&
+    (s.desiredCount ?? 0) > 0;
+  return unlessAsleep(d, { status: ok ? 'pass' : 'fail', evidence }, s.desiredCount === 0);
+}
+
+async function targetsCheck(d: Diagnosis): Promise<Omit<CheckResult, 'name'>> {
+  const name = d.names.targetGroupName;
+  const groups = await d.clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] }));
+  const arn = groups.TargetGroups?.[0]?.TargetGroupArn;
+  if (!arn) return { status: 'fail', evidence: `target group ${name} not found` };
+  const health = await d.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+  const rows = health.TargetHealthDescriptions ?? [];
+  const states = rows.map(
+    (r) =>
+      `${r.Target?.Id}:${r.Target?.Port} ${r.TargetHealth?.State}` +
+      `${r.TargetHealth?.Reason ? ` (${r.TargetHealth.Reason})` : ''}`,
+  );
+  const ok = rows.length > 0 && rows.every((r) => r.TargetHealth?.State === 'healthy');
+  const evidence = rows.length ? `${name}: ${states.join(', ')}` : `${name}: no targets`;
+  return unlessAsleep(d, { status: ok ? 'pass' : 'fail', evidence }, rows.length === 0);
+}
+
+async function execAgentCheck(d: Diagnosis): Promise<Omit<CheckResult, 'name'>> {
+  const tasks = await listSiteTasks(d.clients.ecs, d.cluster, d.link);
+  d.execTask = tasks.find((t) => t.lastStatus === 'RUNNING' && t.execAgent === 'RUNNING');
+  const seen = tasks.map((t) => `${t.taskId} ${t.lastStatus}/${t.execAgent}`).join(', ') || 'no running task';
+  return d.execTask
+    ? { status: 'pass', evidence: `task ${d.execTask.taskId}: ExecuteCommandAgent RUNNING` }
+    : unlessAsleep(d, { status: 'fail', evidence: seen }, tasks.length === 0);
+}
+
+/** Runs `script` in the site's container (on the task the exec check found) and judges its output. */
+async function inContainer(
+  d: Diagnosis,
+  script: string,
+  judge: (output: string) => Omit<CheckResult, 'name'>,
+): Promise<Omit<CheckResult, 'name'>> {
+  if (!d.execTask) return { status: 'unknown', evidence: 'no task with a running exec agent' };
+  const env = Object.entries(d.deps.execEnv ?? {})
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}\n`)
+    .join('');
+  const r = await runCommand({
+    clients: d.clients,
+    cluster: d.cluster,
+    task: d.execTask.taskId,
+    container: d.container,
+    command: `${env}${script}`,
+    timeoutMs: d.deps.execTimeoutMs,
+  });
+  const output = r.output.trim();
+  if (r.exitCode === MISSING_TOOL) return { status: 'unknown', evidence: `could not check: ${output}` };
+  if (r.exitCode !== 0) return { status: 'fail', evidence: `exit ${r.exitCode}: ${output}` };
+  return judge(output);
+}
+
+function redisJudgement(output: string): Omit<CheckResult, 'name'> {
+  const [first = '', ...keys] = output.split('\n');
+  const prefix = first.replace(/^prefix=/, '');
+  const real = keys.filter((k) => k && k.startsWith(prefix));
+  if (real.length)
+    return {
+      status: 'pass',
+      evidence: `prefix ${prefix}: ${real.join(', ')}${real.length >= 5 ? ', …' : ''}`,
+    };
+  const said = keys.join(' ').trim();
+  return { status: 'fail', evidence: `no key with prefix ${prefix}${said ? `: ${said}` : ''}` };
+}
+
+async function cronCheck(d: Diagnosis, cronLogGroup: string): Promise<Omit<CheckResult, 'name'>> {
+  const cron = d.entry?.cron;
+  if (!cron) return { status: 'unknown', evidence: 'cron is not registered for this site' };
+  // Paused on purpose (an upgrade under way, or by hand): not a failure, and said first.
+  if (cron.paused) return { status: 'unknown', evidence: `paused: ${describePause(cron.paused)}` };
+  // run-cron-fanout writes each run's joblog line to the site's stream in the cron log group.
+  const last = await lastCronRun(d.clients.logs, cronLogGroup, d.link);
+  if (!last)
+    return {
+      status: 'unknown',
+      evidence: `${cron.enabled ? 'enabled' : 'disabled'}; no run recorded in ${cronLogGroup} yet`,
+    };
+  return {
+    status: last.exitCode === 0 ? 'pass' : 'fail',
+    evidence: `last run ${last.start}, exit ${last.exitCode ?? `none (${last.reason ?? last.status})`}, ${Math.round(last.durationMs / 1000)} s`,
+  };
+}
+
 export async function diagnoseSite(
   link: string,
   cluster: string,
@@ -94,7 +222,6 @@ export async function diagnoseSite(
   deps: DoctorDeps,
 ): Promise<CheckResult[]> {
   const names = siteNames(link);
-  const cronLogGroup = deps.cronLogGroup ?? DEFAULT_CRON_LOG_GROUP;
   const results: CheckResult[] = [];
   let entry: SiteRegistryEntry | undefined;
   results.push(
@@ -105,8 +232,6 @@ export async function diagnoseSite(
         : { status: 'fail', evidence: `no parameter ${names.registryParameter} (deployed by this suite?)` };
     }),
   );
-  // A site its schedule has asleep has no tasks and no targets, and its URL answers 503: that is
-  // reported as asleep (unknown), not as a failure.
   const e = entry;
   const asleep = e?.awake ? asleepReason(e.awake, (deps.now ?? (() => new Date()))()) : undefined;
   if (e?.awake)
@@ -115,150 +240,39 @@ export async function diagnoseSite(
       status: 'pass',
       evidence: asleep ?? `awake now (${describeAwake(e.awake)})`,
     });
-  const unlessAsleep = (r: Omit<CheckResult, 'name'>, empty: boolean): Omit<CheckResult, 'name'> =>
-    asleep && empty && r.status === 'fail' ? { status: 'unknown', evidence: `${asleep}: ${r.evidence}` } : r;
   // Without an entry the other checks still run, on the names the plan derives from the link.
-  const siteCluster = entry?.cluster ?? cluster;
-  const serviceName = entry?.service ?? names.serviceName;
-  const container = entry?.container ?? names.containerName;
-
-  let desired: number | undefined;
-  results.push(
-    await check('service', async () => {
-      const out = await clients.ecs.send(
-        new DescribeServicesCommand({ cluster: siteCluster, services: [serviceName] }),
-      );
-      const s = out.services?.[0];
-      if (!s) return { status: 'fail', evidence: `service ${serviceName} not found in ${siteCluster}` };
-      desired = s.desiredCount;
-      const newest = [...(s.deployments ?? [])].sort(
-        (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
-      )[0];
-      const evidence =
-        `${s.status}, ${s.runningCount}/${s.desiredCount} running, newest deployment ` +
-        `${newest?.rolloutState ?? 'unknown'} (${newest?.taskDefinition?.split('/').pop() ?? '?'})`;
-      const ok =
-        s.status === 'ACTIVE' &&
-        newest?.rolloutState === 'COMPLETED' &&
-        s.runningCount === s.desiredCount &&
-        (s.desiredCount ?? 0) > 0;
-      return unlessAsleep({ status: ok ? 'pass' : 'fail', evidence }, s.desiredCount === 0);
-    }),
-  );
-
-  results.push(
-    await check('targets', async () => {
-      const groups = await clients.elbv2.send(
-        new DescribeTargetGroupsCommand({ Names: [names.targetGroupName] }),
-      );
-      const arn = groups.TargetGroups?.[0]?.TargetGroupArn;
-      if (!arn) return { status: 'fail', evidence: `target group ${names.targetGroupName} not found` };
-      const health = await clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-      const rows = health.TargetHealthDescriptions ?? [];
-      const states = rows.map(
-        (r) =>
-          `${r.Target?.Id}:${r.Target?.Port} ${r.TargetHealth?.State}` +
-          `${r.TargetHealth?.Reason ? ` (${r.TargetHealth.Reason})` : ''}`,
-      );
-      const ok = rows.length > 0 && rows.every((r) => r.TargetHealth?.State === 'healthy');
-      return unlessAsleep(
-        {
-          status: ok ? 'pass' : 'fail',
-          evidence: rows.length
-            ? `${names.targetGroupName}: ${states.join(', ')}`
-            : `${names.targetGroupName}: no targets`,
-        },
-        rows.length === 0,
-      );
-    }),
-  );
-
+  const d: Diagnosis = {
+    link,
+    clients,
+    deps,
+    names,
+    ...(e ? { entry: e } : {}),
+    ...(asleep ? { asleep } : {}),
+    cluster: e?.cluster ?? cluster,
+    serviceName: e?.service ?? names.serviceName,
+    container: e?.container ?? names.containerName,
+  };
+  results.push(await check('service', () => serviceCheck(d)));
+  results.push(await check('targets', () => targetsCheck(d)));
   results.push(
     await check('url', async () => {
-      if (!entry) return { status: 'unknown', evidence: 'no registry entry to take the URL from' };
-      if (asleep && desired === 0) return { status: 'unknown', evidence: `${asleep}: not asked` };
-      const r = await deps.fetchUrl(entry.url, deps.urlTimeoutMs);
-      return { status: r.status < 400 ? 'pass' : 'fail', evidence: `GET ${entry.url} → HTTP ${r.status}` };
+      if (!e) return { status: 'unknown', evidence: 'no registry entry to take the URL from' };
+      if (asleep && d.desired === 0) return { status: 'unknown', evidence: `${asleep}: not asked` };
+      const r = await deps.fetchUrl(e.url, deps.urlTimeoutMs);
+      return { status: r.status < 400 ? 'pass' : 'fail', evidence: `GET ${e.url} → HTTP ${r.status}` };
     }),
   );
-
-  let execTask: SiteTask | undefined;
-  results.push(
-    await check('exec agent', async () => {
-      const tasks = await listSiteTasks(clients.ecs, siteCluster, link);
-      execTask = tasks.find((t) => t.lastStatus === 'RUNNING' && t.execAgent === 'RUNNING');
-      const seen =
-        tasks.map((t) => `${t.taskId} ${t.lastStatus}/${t.execAgent}`).join(', ') || 'no running task';
-      return execTask
-        ? { status: 'pass', evidence: `task ${execTask.taskId}: ExecuteCommandAgent RUNNING` }
-        : unlessAsleep({ status: 'fail', evidence: seen }, tasks.length === 0);
-    }),
-  );
-
-  const inContainer = async (script: string, judge: (output: string) => Omit<CheckResult, 'name'>) => {
-    if (!execTask) return { status: 'unknown' as const, evidence: 'no task with a running exec agent' };
-    const r = await runCommand({
-      clients,
-      cluster: siteCluster,
-      task: execTask.taskId,
-      container,
-      command: `${Object.entries(deps.execEnv ?? {})
-        .map(([k, v]) => `export ${k}=${shellQuote(v)}\n`)
-        .join('')}${script}`,
-      timeoutMs: deps.execTimeoutMs,
-    });
-    const output = r.output.trim();
-    if (r.exitCode === MISSING_TOOL)
-      return { status: 'unknown' as const, evidence: `could not check: ${output}` };
-    if (r.exitCode !== 0) return { status: 'fail' as const, evidence: `exit ${r.exitCode}: ${output}` };
-    return judge(output);
-  };
-
-  results.push(
-    await check('redis keys', () =>
-      inContainer(REDIS_SCRIPT, (output) => {
-        const [first = '', ...keys] = output.split('\n');
-        const prefix = first.replace(/^prefix=/, '');
-        const real = keys.filter((k) => k && k.startsWith(prefix));
-        if (real.length)
-          return {
-            status: 'pass',
-            evidence: `prefix ${prefix}: ${real.join(', ')}${real.length >= 5 ? ', …' : ''}`,
-          };
-        const said = keys.join(' ').trim();
-        return { status: 'fail', evidence: `no key with prefix ${prefix}${said ? `: ${said}` : ''}` };
-      }),
-    ),
-  );
-
+  results.push(await check('exec agent', () => execAgentCheck(d)));
+  results.push(await check('redis keys', () => inContainer(d, REDIS_SCRIPT, redisJudgement)));
   results.push(
     await check('database', () =>
-      inContainer(DB_SCRIPT, (output) => ({
+      inContainer(d, DB_SCRIPT, (output) => ({
         status: /^connected to /m.test(output) ? 'pass' : 'fail',
         evidence: output || 'no output',
       })),
     ),
   );
-
-  results.push(
-    await check('cron', async () => {
-      if (!entry?.cron) return { status: 'unknown', evidence: 'cron is not registered for this site' };
-      // Paused on purpose (an upgrade under way, or by hand): not a failure, and said first.
-      if (entry.cron.paused)
-        return { status: 'unknown', evidence: `paused: ${describePause(entry.cron.paused)}` };
-      // run-cron-fanout writes each run's joblog line to the site's stream in the cron log group.
-      const last = await lastCronRun(clients.logs, cronLogGroup, link);
-      if (!last)
-        return {
-          status: 'unknown',
-          evidence: `${entry.cron.enabled ? 'enabled' : 'disabled'}; no run recorded in ${cronLogGroup} yet`,
-        };
-      return {
-        status: last.exitCode === 0 ? 'pass' : 'fail',
-        evidence: `last run ${last.start}, exit ${last.exitCode ?? `none (${last.reason ?? last.status})`}, ${Math.round(last.durationMs / 1000)} s`,
-      };
-    }),
-  );
+  results.push(await check('cron', () => cronCheck(d, deps.cronLogGroup ?? DEFAULT_CRON_LOG_GROUP)));
   return results;
 }
 
