@@ -37,41 +37,40 @@ function wholeNumber(
   return n;
 }
 
-export async function restore(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      source: { type: 'string' },
-      'db-host': { type: 'string' },
-      'db-port': { type: 'string' },
-      socket: { type: 'string' },
-      database: { type: 'string' },
-      'admin-user': { type: 'string' },
-      'admin-password-env': { type: 'string' },
-      parallel: { type: 'string' },
-      'if-exists': { type: 'string' },
-      'app-user': { type: 'string' },
-      'app-password-env': { type: 'string' },
-      'readonly-users': { type: 'string' },
-      'without-mim': { type: 'boolean', default: false },
-      'mim-source': { type: 'string' },
-      'mim-database': { type: 'string' },
-      definer: { type: 'string' },
-      'map-collation': { type: 'string', multiple: true },
-      'post-restore-sql-file': { type: 'string' },
-      'chunk-mb': { type: 'string' },
-      'chunk-kb': { type: 'string' },
-      'progress-seconds': { type: 'string' },
-      region: { type: 'string' },
-      'one-chunk-per-table': { type: 'boolean', default: false },
-      'defer-indexes': { type: 'boolean', default: false },
-      'index-during-load': { type: 'boolean', default: false },
-      'insert-only': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-    allowPositionals: false,
-  });
-  if (positionals.length) throw new UsageError('restore takes options only');
+const OPTIONS = {
+  source: { type: 'string' },
+  'db-host': { type: 'string' },
+  'db-port': { type: 'string' },
+  socket: { type: 'string' },
+  database: { type: 'string' },
+  'admin-user': { type: 'string' },
+  'admin-password-env': { type: 'string' },
+  parallel: { type: 'string' },
+  'if-exists': { type: 'string' },
+  'app-user': { type: 'string' },
+  'app-password-env': { type: 'string' },
+  'readonly-users': { type: 'string' },
+  'without-mim': { type: 'boolean', default: false },
+  'mim-source': { type: 'string' },
+  'mim-database': { type: 'string' },
+  definer: { type: 'string' },
+  'map-collation': { type: 'string', multiple: true },
+  'post-restore-sql-file': { type: 'string' },
+  'chunk-mb': { type: 'string' },
+  'chunk-kb': { type: 'string' },
+  'progress-seconds': { type: 'string' },
+  region: { type: 'string' },
+  'one-chunk-per-table': { type: 'boolean', default: false },
+  'defer-indexes': { type: 'boolean', default: false },
+  'index-during-load': { type: 'boolean', default: false },
+  'insert-only': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
+
+/** Refuses contradictory or missing options before anything is read or connected to. */
+function checkValues(values: Values): { ifExists: IfExists; definer: 'rewrite' | 'drop' } {
   if (!values.source) throw new UsageError('restore needs --source PATH or s3://bucket/key');
   if (!values.database) throw new UsageError('restore needs --database NAME');
   if (!values['admin-user']) throw new UsageError('restore needs --admin-user NAME');
@@ -87,15 +86,19 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
   const definerMode = values.definer ?? 'rewrite';
   if (definerMode !== 'rewrite' && definerMode !== 'drop')
     throw new UsageError('--definer must be rewrite or drop');
-  const definer: 'rewrite' | 'drop' = definerMode === 'drop' ? 'drop' : 'rewrite';
   if (values['defer-indexes'] && values['index-during-load'])
     throw new UsageError('--defer-indexes contradicts --index-during-load');
+  return { ifExists, definer: definerMode === 'drop' ? 'drop' : 'rewrite' };
+}
 
+/** The engine's options both databases share: the server, the accounts, the tuning. */
+function commonOptions(values: Values, io: CliIO) {
+  const checked = checkValues(values);
   const server: RestoreServer = {
     ...(values.socket
       ? { socket: values.socket }
       : { host: values['db-host'], port: wholeNumber(values['db-port'], 'db-port', 3306, 1, 65535) }),
-    user: values['admin-user'],
+    user: values['admin-user']!,
     password: secretFromEnv(
       io,
       values['admin-password-env'] ?? DEFAULT_ADMIN_PASSWORD_ENV,
@@ -117,12 +120,10 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => parseAccount(s, '--readonly-users'));
-  const log = lineLogger((line) => io.stderr(`${line}\n`), { debug: Boolean(io.env.MDL_PREVIEW_DEBUG) });
-  const common = {
+  return {
     server,
     parallel: wholeNumber(values.parallel, 'parallel', 2, 1, 64),
-    ifExists,
-    definer,
+    ...checked,
     collations: parseCollationMap(values['map-collation'] ?? []),
     ...(values['chunk-mb']
       ? { chunkBytes: wholeNumber(values['chunk-mb'], 'chunk-mb', 8, 1, 256) * 1024 * 1024 }
@@ -130,6 +131,7 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
     ...(values['chunk-kb']
       ? { chunkBytes: wholeNumber(values['chunk-kb'], 'chunk-kb', 4096, 1, 262144) * 1024 }
       : {}),
+    ...(appUser ? { appUser } : {}),
     readonlyUsers,
     spreadTables: !values['one-chunk-per-table'],
     // Indexes are added after the rows by default; --defer-indexes is kept for scripts that say so.
@@ -138,8 +140,38 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
     progressIntervalMs: wholeNumber(values['progress-seconds'], 'progress-seconds', 30, 0, 3600) * 1000,
     ...(values.region ? { region: values.region } : {}),
     ...(io.seams?.restore ?? {}),
-    log,
+    log: lineLogger((line) => io.stderr(`${line}\n`), { debug: Boolean(io.env.MDL_PREVIEW_DEBUG) }),
   };
+}
+
+function report(results: RestoreResult[], json: boolean, io: CliIO): void {
+  if (json) {
+    const sum = (f: (r: RestoreResult) => number) => results.reduce((n, r) => n + f(r), 0);
+    io.stdout(
+      `${JSON.stringify({
+        tables: sum((r) => r.tables),
+        rows: sum((r) => r.rows),
+        bytes: sum((r) => r.bytes),
+        seconds: sum((r) => r.seconds),
+        compressedBytes: sum((r) => r.compressedBytes),
+        resumed: results.some((r) => r.resumed),
+        skippedChunks: sum((r) => r.skippedChunks),
+        databases: results.map(({ slowest, ...r }) => ({ ...r, slowest: slowest.slice(0, 5) })),
+      })}\n`,
+    );
+    return;
+  }
+  for (const r of results)
+    io.stdout(
+      `restored ${r.database} from ${r.source}: ${r.tables} tables, ${r.rows} rows, ${r.bytes} bytes of SQL in ${r.seconds.toFixed(1)} s` +
+        `${r.resumed ? ` (resumed, ${r.skippedChunks} chunk(s) were in)` : ''}\n`,
+    );
+}
+
+export async function restore(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: false });
+  if (positionals.length) throw new UsageError('restore takes options only');
+  const common = commonOptions(values, io);
   const postRestoreSql = values['post-restore-sql-file']
     ? await readFile(values['post-restore-sql-file'], 'utf8')
     : undefined;
@@ -148,9 +180,8 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
   results.push(
     await restoreDatabase({
       ...common,
-      source: values.source,
-      database: values.database,
-      ...(appUser ? { appUser } : {}),
+      source: values.source!,
+      database: values.database!,
       ...(postRestoreSql ? { postRestoreSql } : {}),
       hidePorticoBlock: values['without-mim'],
     }),
@@ -161,32 +192,8 @@ export async function restore(args: string[], io: CliIO): Promise<number> {
         ...common,
         source: values['mim-source'],
         database: values['mim-database'],
-        ...(appUser ? { appUser } : {}),
       }),
     );
-
-  const total = {
-    tables: results.reduce((n, r) => n + r.tables, 0),
-    rows: results.reduce((n, r) => n + r.rows, 0),
-    bytes: results.reduce((n, r) => n + r.bytes, 0),
-    seconds: results.reduce((n, r) => n + r.seconds, 0),
-  };
-  if (values.json) {
-    io.stdout(
-      `${JSON.stringify({
-        ...total,
-        compressedBytes: results.reduce((n, r) => n + r.compressedBytes, 0),
-        resumed: results.some((r) => r.resumed),
-        skippedChunks: results.reduce((n, r) => n + r.skippedChunks, 0),
-        databases: results.map(({ slowest, ...r }) => ({ ...r, slowest: slowest.slice(0, 5) })),
-      })}\n`,
-    );
-  } else {
-    for (const r of results)
-      io.stdout(
-        `restored ${r.database} from ${r.source}: ${r.tables} tables, ${r.rows} rows, ${r.bytes} bytes of SQL in ${r.seconds.toFixed(1)} s` +
-          `${r.resumed ? ` (resumed, ${r.skippedChunks} chunk(s) were in)` : ''}\n`,
-      );
-  }
+  report(results, values.json, io);
   return EXIT.ok;
 }
