@@ -45,15 +45,25 @@ async function removed(call: () => Promise<unknown>): Promise<RemovalOutcome> {
   }
 }
 
-/**
- * Destroy reads the target, its tags and its policies together: the target decides them all. Its
- * policies are the site's when it is (they carry no tags), and deregistering it removes its
- * scheduled actions with it.
- */
-async function removals(env: DestroyEnv): Promise<Removal[]> {
+const policyRow = (name: string) => ({
+  data: false,
+  resource: 'scaling policy',
+  name,
+  step: 'scaling policies' as const,
+});
+const targetRow = (resourceId: string) => ({
+  data: false,
+  resource: 'scaling target',
+  name: resourceId,
+  step: 'scaling target' as const,
+});
+
+/** The site's scalable target with its tags and its policies, or undefined when it has none. */
+async function readScalable(
+  env: DestroyEnv,
+): Promise<{ tags: Record<string, string>; policies: ScalingPolicy[] } | undefined> {
   const { clients, target } = env;
   const resourceId = target.scalingResourceId;
-  const base = { data: false };
   const out = await clients.autoscaling.send(
     new DescribeScalableTargetsCommand({
       ServiceNamespace: NAMESPACE,
@@ -62,19 +72,7 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
     }),
   );
   const scalable = out.ScalableTargets?.[0];
-  if (!scalable) {
-    // Deregistering a target deletes its policies, so without a target there are none either.
-    return [
-      {
-        ...base,
-        resource: 'scaling policy',
-        name: target.names.scalingPolicyName,
-        step: 'scaling policies',
-        plan: 'gone',
-      },
-      { ...base, resource: 'scaling target', name: resourceId, step: 'scaling target', plan: 'gone' },
-    ];
-  }
+  if (!scalable) return undefined;
   const tags = scalable.ScalableTargetARN
     ? ((
         await clients.autoscaling.send(
@@ -88,33 +86,35 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
     { ServiceNamespace: NAMESPACE, ResourceId: resourceId, ScalableDimension: DIMENSION },
   ))
     policies.push(...(page.ScalingPolicies ?? []));
+  return { tags, policies };
+}
 
-  if (!ownedBy(tags, target.link)) {
-    const note = 'not tagged as this site’s';
+/**
+ * Destroy reads the target, its tags and its policies together: the target decides them all. Its
+ * policies are the site's when it is (they carry no tags), and deregistering it removes its
+ * scheduled actions with it.
+ */
+async function removals(env: DestroyEnv): Promise<Removal[]> {
+  const { clients, target } = env;
+  const resourceId = target.scalingResourceId;
+  const found = await readScalable(env);
+  // Deregistering a target deletes its policies, so without a target there are none either.
+  if (!found)
     return [
-      ...policies.map((p) => ({
-        ...base,
-        resource: 'scaling policy',
-        name: p.PolicyName ?? '?',
-        step: 'scaling policies' as const,
+      { ...policyRow(target.names.scalingPolicyName), plan: 'gone' },
+      { ...targetRow(resourceId), plan: 'gone' },
+    ];
+  if (!ownedBy(found.tags, target.link))
+    return [
+      ...found.policies.map((p) => ({
+        ...policyRow(p.PolicyName ?? '?'),
         plan: 'not-ours' as const,
         note: 'belongs to a scaling target that is not ours',
       })),
-      {
-        ...base,
-        resource: 'scaling target',
-        name: resourceId,
-        step: 'scaling target',
-        plan: 'not-ours',
-        note,
-      },
+      { ...targetRow(resourceId), plan: 'not-ours', note: 'not tagged as this site’s' },
     ];
-  }
-  const policyRows: Removal[] = policies.map((p) => ({
-    ...base,
-    resource: 'scaling policy',
-    name: p.PolicyName ?? '?',
-    step: 'scaling policies',
+  const policyRows: Removal[] = found.policies.map((p) => ({
+    ...policyRow(p.PolicyName ?? '?'),
     plan: 'remove',
     apply: () =>
       removed(() =>
@@ -129,33 +129,16 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
       ),
   }));
   if (policyRows.length === 0)
-    policyRows.push({
-      ...base,
-      resource: 'scaling policy',
-      name: target.names.scalingPolicyName,
-      step: 'scaling policies',
-      plan: 'gone',
-    });
-  return [
-    ...policyRows,
-    {
-      ...base,
-      resource: 'scaling target',
-      name: resourceId,
-      step: 'scaling target',
-      plan: 'remove',
-      apply: () =>
-        removed(() =>
-          clients.autoscaling.send(
-            new DeregisterScalableTargetCommand({
-              ServiceNamespace: NAMESPACE,
-              ResourceId: resourceId,
-              ScalableDimension: DIMENSION,
-            }),
-          ),
-        ),
-    },
-  ];
+    policyRows.push({ ...policyRow(target.names.scalingPolicyName), plan: 'gone' });
+  const deregister = () =>
+    clients.autoscaling.send(
+      new DeregisterScalableTargetCommand({
+        ServiceNamespace: NAMESPACE,
+        ResourceId: resourceId,
+        ScalableDimension: DIMENSION,
+      }),
+    );
+  return [...policyRows, { ...targetRow(resourceId), plan: 'remove', apply: () => removed(deregister) }];
 }
 
 async function inspectTarget(env: DeployEnv): Promise<Inspection> {
