@@ -50,6 +50,22 @@ const jitParameters = () =>
 /** PutParameter calls since the last resetCalls, answered or not. */
 const puts = () => w.fake.server.calls.filter((c) => c.action === 'PutParameter');
 
+/** An instance launched by someone else's call (not startRunner), with exactly these tags. */
+async function launchTagged(tags: Record<string, string>) {
+  return w.deps().ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-0abcdef1234567890',
+      InstanceType: 'm7i.large',
+      SubnetId: 'subnet-0aaaaaaaaaaaaaaaa',
+      MinCount: 1,
+      MaxCount: 1,
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+      ],
+    }),
+  );
+}
+
 /** Bring the lease's runner online at the n-th runner poll, as a booting instance would. */
 function onlineAfter(polls: number, label: string) {
   let n = 0;
@@ -586,25 +602,11 @@ describe('stop', () => {
     const label = leaseLabel(l);
     onlineAfter(1, label);
     const ours = await startRunner(w.deps(), w.startOptions({ lease: l }));
-    const foreign = await w.deps().ec2.send(
-      new RunInstancesCommand({
-        ImageId: 'ami-0abcdef1234567890',
-        InstanceType: 'm7i.large',
-        SubnetId: 'subnet-0aaaaaaaaaaaaaaaa',
-        MinCount: 1,
-        MaxCount: 1,
-        TagSpecifications: [
-          {
-            ResourceType: 'instance',
-            Tags: [
-              { Key: RUNNER_TAGS.label, Value: label },
-              { Key: RUNNER_TAGS.component, Value: 'ec2-runner' },
-              { Key: RUNNER_TAGS.managedBy, Value: 'another-tool' },
-            ],
-          },
-        ],
-      }),
-    );
+    const foreign = await launchTagged({
+      [RUNNER_TAGS.label]: label,
+      [RUNNER_TAGS.component]: 'ec2-runner',
+      [RUNNER_TAGS.managedBy]: 'another-tool',
+    });
     const foreignId = foreign.Instances![0]!.InstanceId!;
     const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: l, label });
     expect(stopped.terminated).toEqual([ours.instanceId]);
@@ -668,28 +670,14 @@ describe('stop', () => {
   it('also ends an instance of the lease whose label is not one the lease’s attempts give (found by its run)', async () => {
     const l = lease();
     const odd = `${leaseLabel(l)}-older-scheme`;
-    const launched = await w.deps().ec2.send(
-      new RunInstancesCommand({
-        ImageId: 'ami-0abcdef1234567890',
-        InstanceType: 'm7i.large',
-        SubnetId: 'subnet-0aaaaaaaaaaaaaaaa',
-        MinCount: 1,
-        MaxCount: 1,
-        TagSpecifications: [
-          {
-            ResourceType: 'instance',
-            Tags: [
-              { Key: RUNNER_TAGS.managedBy, Value: 'moodle-preview-actions' },
-              { Key: RUNNER_TAGS.component, Value: 'ec2-runner' },
-              { Key: RUNNER_TAGS.repository, Value: REPOSITORY },
-              { Key: RUNNER_TAGS.workflowRun, Value: l.runId },
-              { Key: RUNNER_TAGS.lease, Value: l.name },
-              { Key: RUNNER_TAGS.label, Value: odd },
-            ],
-          },
-        ],
-      }),
-    );
+    const launched = await launchTagged({
+      [RUNNER_TAGS.managedBy]: 'moodle-preview-actions',
+      [RUNNER_TAGS.component]: 'ec2-runner',
+      [RUNNER_TAGS.repository]: REPOSITORY,
+      [RUNNER_TAGS.workflowRun]: l.runId,
+      [RUNNER_TAGS.lease]: l.name,
+      [RUNNER_TAGS.label]: odd,
+    });
     w.github.addRunner(odd, 'offline');
     const stopped = await stopRunner(w.deps(), { repository: REPOSITORY, lease: l });
     expect(stopped.terminated).toEqual([launched.Instances![0]!.InstanceId]);

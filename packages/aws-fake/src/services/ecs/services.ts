@@ -212,25 +212,13 @@ export class EcsServices extends EcsTasks {
   }
 
   protected describeServices(m: RequestMembers): unknown {
-    const cluster = this.cluster(m);
-    const refs = m.list<string>('services');
-    if (refs.length === 0) throw this.invalid('Services cannot be empty.');
-    if (refs.length > 10) throw this.invalid('Services cannot be more than 10.');
-    const withTags = m.optList<string>('include')?.includes('TAGS');
-    const services: unknown[] = [];
-    const failures: { arn: string; reason: string }[] = [];
-    for (const ref of refs) {
-      const service = this.serviceIn(cluster, ref);
-      if (!service) {
-        failures.push({
-          arn: ref.startsWith('arn:') ? ref : this.ctx.arn('ecs', `service/${cluster.clusterName}/${ref}`),
-          reason: 'MISSING',
-        });
-      } else {
-        services.push({ ...service, tags: withTags ? this.tagsOf(service.serviceArn) : undefined });
-      }
-    }
-    return { services, failures };
+    const { found, failures } = this.describeEach(
+      m,
+      { member: 'services', noun: 'Services', max: 10, path: 'service' },
+      (cluster, ref) => this.serviceIn(cluster, ref),
+      (service) => service.serviceArn,
+    );
+    return { services: found, failures };
   }
 
   protected listServices(m: RequestMembers): unknown {

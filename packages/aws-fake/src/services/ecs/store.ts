@@ -255,4 +255,32 @@ export class EcsStore {
   protected taskList(tasks: Task[]): string {
     return tasks.map((t) => `(task ${t.taskArn.split('/').pop()})`).join(' ');
   }
+
+  /** DescribeServices and DescribeTasks: each reference found (with its tags when asked) or MISSING. */
+  protected describeEach<T extends object>(
+    m: RequestMembers,
+    what: { member: 'services' | 'tasks'; noun: string; max: number; path: 'service' | 'task' },
+    find: (cluster: Cluster, ref: string) => T | undefined,
+    arnOf: (item: T) => string,
+  ): { found: unknown[]; failures: { arn: string; reason: string }[] } {
+    const cluster = this.cluster(m);
+    const refs = m.list<string>(what.member);
+    if (refs.length === 0) throw this.invalid(`${what.noun} cannot be empty.`);
+    if (refs.length > what.max) throw this.invalid(`${what.noun} cannot be more than ${what.max}.`);
+    const withTags = m.optList<string>('include')?.includes('TAGS');
+    const found: unknown[] = [];
+    const failures: { arn: string; reason: string }[] = [];
+    for (const ref of refs) {
+      const item = find(cluster, ref);
+      if (item) found.push({ ...item, tags: withTags ? this.tagsOf(arnOf(item)) : undefined });
+      else
+        failures.push({
+          arn: ref.startsWith('arn:')
+            ? ref
+            : this.ctx.arn('ecs', `${what.path}/${cluster.clusterName}/${ref}`),
+          reason: 'MISSING',
+        });
+    }
+    return { found, failures };
+  }
 }

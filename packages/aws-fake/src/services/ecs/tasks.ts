@@ -116,25 +116,13 @@ export class EcsTasks extends EcsTaskDefinitions {
   }
 
   protected describeTasks(m: RequestMembers): unknown {
-    const cluster = this.cluster(m);
-    const refs = m.list<string>('tasks');
-    if (refs.length === 0) throw this.invalid('Tasks cannot be empty.');
-    if (refs.length > 100) throw this.invalid('Tasks cannot be more than 100.');
-    const withTags = m.optList<string>('include')?.includes('TAGS');
-    const tasks: unknown[] = [];
-    const failures: { arn: string; reason: string }[] = [];
-    for (const ref of refs) {
-      const task = this.taskIn(cluster, ref);
-      if (!task) {
-        failures.push({
-          arn: ref.startsWith('arn:') ? ref : this.ctx.arn('ecs', `task/${cluster.clusterName}/${ref}`),
-          reason: 'MISSING',
-        });
-      } else {
-        tasks.push({ ...task, tags: withTags ? this.tagsOf(task.taskArn) : undefined });
-      }
-    }
-    return { tasks, failures };
+    const { found, failures } = this.describeEach(
+      m,
+      { member: 'tasks', noun: 'Tasks', max: 100, path: 'task' },
+      (cluster, ref) => this.taskIn(cluster, ref),
+      (task) => task.taskArn,
+    );
+    return { tasks: found, failures };
   }
 
   protected runTask(m: RequestMembers): unknown {
