@@ -56548,7 +56548,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4647);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(877);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -56558,7 +56558,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4647:
+/***/ 877:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66558,7 +66558,7 @@ function parseDays(text) {
 }
 const clock = (minutes) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 /** The schedule as people write it: `always`, or `Mon-Fri 07:00-20:00 Europe/London`. */
-function awake_schedule_describeAwake(s) {
+function describeAwake(s) {
     if (s.kind === 'always')
         return 'always';
     return `${describeDays(s.days)} ${clock(s.start)}-${clock(s.end)} ${s.timezone}`;
@@ -66581,7 +66581,7 @@ function describeDays(days) {
         .join(',');
 }
 /** Hours awake in a week. */
-function awakeHoursPerWeek(s) {
+function awake_schedule_awakeHoursPerWeek(s) {
     return s.kind === 'always' ? 168 : (s.days.length * (s.end - s.start)) / 60;
 }
 const awake_schedule_wakeActionName = (link) => `mdl-${link}-wake`;
@@ -66677,7 +66677,7 @@ function nextChange(s, at) {
 /** `asleep until …` when the schedule has the site asleep at `at`; undefined when it is awake. */
 function asleepReason(awake, at) {
     const state = awakeAt(awake, at);
-    return state.awake ? undefined : `asleep until ${state.until} (awake ${awake_schedule_describeAwake(awake)})`;
+    return state.awake ? undefined : `asleep until ${state.until} (awake ${describeAwake(awake)})`;
 }
 /** A time zone Intl (and so Application Auto Scaling's IANA names) knows. */
 function isTimeZone(name) {
@@ -66701,8 +66701,8 @@ const MAX_PREVIEW_LINK_LENGTH = MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.leng
 const MAX_DB_NAME_LENGTH = 64;
 const MAX_DB_USER_LENGTH = 32;
 const naming_SUITE_NAME = 'moodle-preview-actions';
-const naming_TAG_SITE = 'moodle-preview:site';
-const naming_TAG_MANAGED_BY = 'moodle-preview:managed-by';
+const TAG_SITE = 'moodle-preview:site';
+const TAG_MANAGED_BY = 'moodle-preview:managed-by';
 /** A lowercase DNS label (RFC 1123), as used in `<preview_link>.<domain>`. */
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** An unquoted MySQL identifier that needs no quoting anywhere we use it (no `$`, not all digits). */
@@ -66744,8 +66744,8 @@ const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0
 const howToWake = (template, link) => template.split('{{preview_link}}').join(link);
 const DEFAULT_HOW_TO_WAKE = 'run the wake-sleep workflow for {{preview_link}}, or: mdl-preview wake {{preview_link}}';
 /** The HTML a person sees while the site sleeps: small enough for a fixed response, no outside parts. */
-function sleep_page_sleepPageFor(link, awake, wakeText) {
-    const hours = escapeHtml(awake_schedule_describeAwake(awake));
+function sleepPageFor(link, awake, wakeText) {
+    const hours = escapeHtml(describeAwake(awake));
     const body = '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
         '<meta name="viewport" content="width=device-width,initial-scale=1">' +
         `<title>${escapeHtml(link)} is asleep</title>` +
@@ -66765,7 +66765,7 @@ const LONGEST_AWAKE = {
     timezone: 'America/Argentina/ComodRivadavia',
 };
 /** Whether the platform's wake text keeps every site's page within a fixed response's 1024 characters. */
-const fitsSleepPage = (wakeText) => sleep_page_sleepPageFor('x'.repeat(MAX_PREVIEW_LINK_LENGTH), LONGEST_AWAKE, wakeText).messageBody.length <=
+const fitsSleepPage = (wakeText) => sleepPageFor('x'.repeat(MAX_PREVIEW_LINK_LENGTH), LONGEST_AWAKE, wakeText).messageBody.length <=
     MAX_PAGE_BODY;
 /** The rule's action while the site sleeps. */
 const pageActions = (page) => [
@@ -66788,7 +66788,7 @@ const modifyRuleInput = (ruleArn, actions) => JSON.stringify({ RuleArn: ruleArn,
  * The page's two recurring schedules (none for `always`): named like the scaled actions they go with
  * (`mdl-<link>-sleep` shows the page, `mdl-<link>-wake` the site), at the same times.
  */
-function sleep_page_sleepPageSchedulesFor(link, awake) {
+function sleepPageSchedulesFor(link, awake) {
     return scheduledActionsFor(link, awake, { min: 0, max: 0 }).map((a) => ({
         name: a.name,
         expression: a.schedule,
@@ -67899,7 +67899,7 @@ function withoutStamps(value) {
     return value;
 }
 /** True when two entries say the same thing (timestamps and authorship aside). */
-function sameEntry(a, b) {
+function site_registry_sameEntry(a, b) {
     return JSON.stringify(withoutStamps(a)) === JSON.stringify(withoutStamps(b));
 }
 class SiteRegistry {
@@ -67954,8 +67954,8 @@ class SiteRegistry {
                 : {
                     Tags: Object.entries({
                         ...this.tags,
-                        [naming_TAG_SITE]: entry.previewLink,
-                        [naming_TAG_MANAGED_BY]: naming_SUITE_NAME,
+                        [TAG_SITE]: entry.previewLink,
+                        [TAG_MANAGED_BY]: naming_SUITE_NAME,
                     }).map(([Key, Value]) => ({ Key, Value })),
                 }),
         }));
@@ -67989,366 +67989,332 @@ class SiteRegistry {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/dist/plan/site-plan.js
+;// CONCATENATED MODULE: ../../packages/core/dist/fleet/cost-estimate.js
+// A site's Fargate cost per month, estimated from what the plan asks for: its minimum tasks, each of
+// the task's vCPU and memory, for every hour its schedule has it awake, at the platform file's prices.
+// Scale-out above the minimum, one-off tasks, the ALB, Aurora, EFS and data transfer are not in it:
+// the estimate is the baseline a settings change moves, and `mdl-preview cost` shows what was billed.
+
+/** Average weeks in a month (365.25 / 7 / 12). */
+const WEEKS_PER_MONTH = (/* unused pure expression or super */ null && (365.25 / 7 / 12));
+function estimateMonthlyCost(task, prices) {
+    const awakeHours = awakeHoursPerWeek(task.awake) * WEEKS_PER_MONTH;
+    const vcpuHours = (task.cpu / 1024) * task.minTasks * awakeHours;
+    const gbHours = (task.memory / 1024) * task.minTasks * awakeHours;
+    const monthly = vcpuHours * prices.vcpuHour + gbHours * prices.gbHour;
+    return {
+        awakeHours: round(awakeHours, 1),
+        tasks: task.minTasks,
+        vcpuHours: round(vcpuHours, 1),
+        gbHours: round(gbHours, 1),
+        monthly: round(monthly, 2),
+        currency: prices.currency,
+    };
+}
+const round = (n, digits) => Math.round(n * 10 ** digits) / 10 ** digits;
+/** `36.40 USD`: an amount as the plan and the fleet page show it. */
+const money = (amount, currency) => `${amount.toFixed(2)} ${currency}`;
+/** The estimate in one line: `8.02 USD a month (1 task(s) × 282.6 h awake: 141.3 vCPU-h, 282.6 GB-h)`. */
+const describeEstimate = (e) => `${money(e.monthly, e.currency)} a month (${e.tasks} task(s) × ${e.awakeHours} h awake: ${e.vcpuHours} vCPU-h, ${e.gbHours} GB-h)`;
+/**
+ * What a plan's estimate changes against the one recorded by the last deploy (the registry entry's):
+ * `+18.20 USD a month (now 18.20 USD)`, `no change`, or `+36.40 USD a month (a new site)`.
+ */
+function describeCostChange(next, previous) {
+    if (!previous)
+        return `+${money(next.monthly, next.currency)} a month (a new site)`;
+    if (previous.currency !== next.currency)
+        return `now ${money(previous.monthly, previous.currency)}, estimated in another currency`;
+    const delta = Math.round((next.monthly - previous.monthly) * 100) / 100;
+    if (delta === 0)
+        return `no change (${money(next.monthly, next.currency)} a month)`;
+    return `${delta > 0 ? '+' : '−'}${money(Math.abs(delta), next.currency)} a month (now ${money(previous.monthly, previous.currency)})`;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/resources/registry-entry.js
 
 
 
 
+
+/** What the cron fan-out runs in each site's container, and how long it may take. */
 const CRON_COMMAND = '/data/runcron.sh';
 const CRON_TIMEOUT_SECONDS = 600;
-const MOODLEDATA_VOLUME = 'moodledata';
-/** ALB rule priorities are 1..50000; a hash of the link spreads sites so first tries rarely collide. */
-function preferredRulePriority(previewLink) {
-    let h = 0x811c9dc5; // FNV-1a, 32 bit
-    for (const ch of previewLink) {
-        h ^= ch.codePointAt(0);
-        h = Math.imul(h, 0x01000193) >>> 0;
+/** Data named in the previous entry that the new plan no longer uses. */
+function newlyRetired(previous, next, since) {
+    if (!previous)
+        return [];
+    const out = [];
+    const used = new Set([next.databases.moodle, next.databases.mim].filter(Boolean));
+    for (const db of [previous.databases.moodle, previous.databases.mim]) {
+        if (db && !used.has(db))
+            out.push({ kind: 'database', name: db, since, reason: `replaced on ${previous.previewLink}` });
     }
-    return (h % 49_999) + 1;
+    if (previous.moodledataFolder !== next.moodledataFolder) {
+        out.push({
+            kind: 'moodledata',
+            name: previous.moodledataFolder,
+            since,
+            reason: `replaced on ${previous.previewLink}`,
+        });
+    }
+    return out;
 }
-const byName = (a, b) => a.name.localeCompare(b.name);
-/** The complete desired state of a site. Pure: same input, same plan. */
-function planSite(site, platform) {
-    const names = siteNames(site.previewLink);
-    // Platform tags first: the suite's own tags must win, they decide what the suite may touch.
-    const tags = { ...platform.tags, [TAG_SITE]: site.previewLink, [TAG_MANAGED_BY]: SUITE_NAME };
-    const logGroupName = `${platform.logs.group_prefix.replace(/\/+$/, '')}/${site.previewLink}`;
-    const mountPath = platform.efs.mount_path.replace(/\/+$/, '');
-    const cronLogPath = `${mountPath}/cron_logs/cron_${site.previewLink}.log`;
-    const databaseNames = [site.db.name, ...(site.db.mimName ? [site.db.mimName] : [])];
-    const environment = [
-        { name: 'PREVIEW_LINK', value: site.previewLink },
-        { name: 'PHP_VERSION', value: site.phpVersion },
-        { name: 'MOODLE_WWWROOT', value: site.url },
-        { name: 'MOODLE_SITE_FOLDER', value: site.siteFolder },
-        { name: 'MOODLE_CODE_PATH', value: site.moodleCodePath },
-        { name: 'MOODLE_FULL_IMAGE', value: String(site.fullImage) },
-        { name: 'MOODLE_DATAROOT', value: site.moodledata.path },
-        { name: 'MOODLE_CRON_LOG', value: cronLogPath },
-        { name: 'MOODLE_DB_HOST', value: site.db.host },
-        { name: 'MOODLE_DB_PORT', value: String(site.db.port) },
-        { name: 'MOODLE_DB_NAME', value: site.db.name },
-        { name: 'MOODLE_DB_USER', value: site.db.user },
-        { name: 'MOODLE_REDIS_HOST', value: site.redis.host },
-        { name: 'MOODLE_REDIS_PORT', value: String(site.redis.port) },
-        { name: 'MOODLE_REDIS_PREFIX', value: site.redis.prefix },
-    ];
-    if (site.db.readReplicaHost)
-        environment.push({ name: 'MOODLE_DB_HOST_READONLY', value: site.db.readReplicaHost });
-    if (site.db.mimName) {
-        environment.push({ name: 'MIM_DB_HOST', value: site.db.host }, { name: 'MIM_DB_NAME', value: site.db.mimName });
+/** `day` plus `days`, as YYYY-MM-DD (UTC days). */
+function addDays(day, days) {
+    return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+function desiredEntry(env) {
+    const { expiry, ...reg } = env.plan.resources.siteRegistration.spec.entry;
+    const cron = env.plan.resources.cronRegistration.spec;
+    const previous = env.previousEntry;
+    const today = env.now().toISOString().slice(0, 10);
+    const entry = {
+        schemaVersion: 1,
+        ...reg,
+        databases: { ...reg.databases },
+        awake: structuredClone(reg.awake),
+        capacity: { ...reg.capacity },
+        // The first deploy's day stays; an entry from before this field, or of a destroyed site deployed
+        // again, starts counting today.
+        firstDeployedOn: (!previous?.destroyedAt && previous?.firstDeployedOn) || today,
+        estimate: { monthly: env.plan.estimate.monthly, currency: env.plan.estimate.currency },
+        retired: [],
+        managedBy: 'moodle-preview-actions',
+    };
+    if (cron.enabled) {
+        const { enabled, cluster, service, container, command, timeoutSeconds, logPath } = cron;
+        const keep = previous?.cron;
+        entry.cron = { enabled, cluster, service, container, command, timeoutSeconds, logPath };
+        // A pause (an upgrade under way) outlives a redeploy; only resume clears it.
+        if (keep?.paused)
+            entry.cron.paused = keep.paused;
+        // Keep who last changed cron when nothing about it changes.
+        if (keep && site_registry_sameEntry({ ...entry, cron: keep }, entry))
+            entry.cron = keep;
     }
-    environment.sort(byName);
-    const serviceResourceId = `service/${platform.cluster}/${names.serviceName}`;
-    const pagePlatform = platform.schedule.sleep_page;
-    const pageSchedules = pagePlatform ? sleepPageSchedulesFor(site.previewLink, site.awake) : [];
-    const page = pagePlatform && pageSchedules.length
-        ? sleepPageFor(site.previewLink, site.awake, pagePlatform.how_to_wake)
-        : undefined;
-    const accessPoint = platform.efs.access_point_id;
-    const resources = {
-        siteRegistration: {
-            name: names.registryParameter,
-            dependsOn: ['service'],
-            spec: {
-                parameterName: names.registryParameter,
-                entry: {
-                    previewLink: site.previewLink,
-                    url: site.url,
-                    cluster: platform.cluster,
-                    service: names.serviceName,
-                    taskFamily: names.taskFamily,
-                    container: names.containerName,
-                    databases: { moodle: site.db.name, ...(site.db.mimName ? { mim: site.db.mimName } : {}) },
-                    dbUser: site.db.user,
-                    dbHost: site.db.host,
-                    moodledataFolder: site.moodledata.folder,
-                    logGroup: logGroupName,
-                    awake: site.awake,
-                    capacity: { min: site.scaling.min, max: site.scaling.max },
-                    expiry: { ...site.expiry },
-                },
-            },
+    const stillRetired = (previous?.retired ?? []).filter((r) => !(r.kind === 'database' && Object.values(entry.databases).includes(r.name)) &&
+        !(r.kind === 'moodledata' && r.name === entry.moodledataFolder) &&
+        !(r.kind === 'db-user' && r.name === entry.dbUser) &&
+        !(r.kind === 'db-secret' && r.name === env.plan.resources.dbSecret.spec.name));
+    entry.retired = [...stillRetired, ...newlyRetired(previous, entry, today)];
+    if (expiry.expires && expiry.expires <= today)
+        throw new errors_ConfigurationError(`expires ${expiry.expires} is not after today (${today}): the expiry sweep would destroy the site; set a later date, or pinned: true`);
+    const expiresOn = expiry.pinned
+        ? undefined
+        : (expiry.expires ??
+            (expiry.lifetimeDays ? addDays(entry.firstDeployedOn, expiry.lifetimeDays) : undefined));
+    if (expiry.pinned)
+        entry.pinned = true;
+    if (expiresOn)
+        entry.expiresOn = expiresOn;
+    // A deploy from a laptop (no source) keeps the branch a workflow recorded.
+    const from = env.source ?? previous?.deployedFrom;
+    if (from)
+        entry.deployedFrom = { repository: from.repository, branch: from.branch };
+    return entry;
+}
+function inspectEntry(env) {
+    const name = env.plan.resources.siteRegistration.spec.parameterName;
+    const base = { id: 'siteRegistration', name };
+    const entry = desiredEntry(env);
+    const previous = env.previousEntry;
+    if (previous && site_registry_sameEntry(previous, entry))
+        return { ...base, action: 'none', changes: [], arn: name };
+    const changes = previous ? describeEntryChanges(previous, entry) : ['create the entry'];
+    return {
+        ...base,
+        action: previous ? 'update' : 'create',
+        changes,
+        apply: async () => {
+            const stamp = { updatedAt: env.now().toISOString(), updatedBy: env.actor };
+            const cron = entry.cron && !entry.cron.updatedAt ? { ...entry.cron, ...stamp } : entry.cron;
+            await env.registry.put({ ...entry, ...(cron ? { cron } : {}), ...stamp }, previous !== undefined);
+            return name;
         },
-        cronRegistration: {
-            name: names.registryParameter,
-            dependsOn: ['service'],
-            spec: {
-                enabled: site.cron,
+    };
+}
+function describeEntryChanges(previous, next) {
+    const changes = [];
+    const keys = [
+        'url',
+        'cluster',
+        'service',
+        'taskFamily',
+        'container',
+        'dbUser',
+        'dbHost',
+        'moodledataFolder',
+        'logGroup',
+    ];
+    for (const k of keys)
+        if (previous[k] !== next[k])
+            changes.push(`${k}: ${previous[k]} → ${next[k]}`);
+    if (JSON.stringify(previous.databases) !== JSON.stringify(next.databases)) {
+        changes.push(`databases: ${Object.values(previous.databases).join(', ')} → ${Object.values(next.databases).join(', ')}`);
+    }
+    const awake = (e) => (e.awake ? describeAwake(e.awake) : 'unrecorded');
+    if (awake(previous) !== awake(next))
+        changes.push(`awake: ${awake(previous)} → ${awake(next)}`);
+    const cost = (e) => e.estimate ? money(e.estimate.monthly, e.estimate.currency) : 'unrecorded';
+    if (cost(previous) !== cost(next))
+        changes.push(`estimate: ${cost(previous)} → ${cost(next)} a month`);
+    const expires = (e) => (e.pinned ? 'never (pinned)' : (e.expiresOn ?? 'never'));
+    if (expires(previous) !== expires(next))
+        changes.push(`expires: ${expires(previous)} → ${expires(next)}`);
+    const bounds = (e) => e.capacity ? `${e.capacity.min}-${e.capacity.max}` : 'unrecorded';
+    if (bounds(previous) !== bounds(next))
+        changes.push(`tasks: ${bounds(previous)} → ${bounds(next)}`);
+    const from = (e) => e.deployedFrom ? `${e.deployedFrom.repository}@${e.deployedFrom.branch}` : 'unrecorded';
+    if (from(previous) !== from(next))
+        changes.push(`deployed from: ${from(previous)} → ${from(next)}`);
+    if (!!previous.cron !== !!next.cron)
+        changes.push(next.cron ? 'cron: registered' : 'cron: removed');
+    else if (previous.cron &&
+        next.cron &&
+        !site_registry_sameEntry({ ...previous, cron: previous.cron }, { ...previous, cron: next.cron }))
+        changes.push('cron: changed');
+    const newRetired = next.retired.filter((r) => !previous.retired.some((p) => p.kind === r.kind && p.name === r.name));
+    for (const r of newRetired)
+        changes.push(`retire ${r.kind} ${r.name} (kept, awaiting purge)`);
+    return changes.length ? changes : ['entry format updated'];
+}
+const DESTROYED_REASON = 'site destroyed';
+/** The entry after a destroy that keeps the data. Pure. */
+function destroyedEntry(entry, data, today) {
+    const { cron: _cron, ...rest } = entry;
+    const isRetired = (kind, name) => entry.retired.some((r) => r.kind === kind && r.name === name);
+    const retire = (kind, names) => names
+        .filter((name) => !isRetired(kind, name))
+        .map((name) => ({ kind, name, since: today, reason: DESTROYED_REASON }));
+    return {
+        ...rest,
+        destroyedAt: entry.destroyedAt ?? today,
+        retired: [
+            ...entry.retired,
+            ...retire('database', data.databases),
+            ...retire('db-user', data.users),
+            ...retire('db-secret', data.secrets),
+            ...retire('moodledata', data.moodledataFolders),
+        ],
+    };
+}
+/**
+ * Destroy's last step, for the entry and its cron part together: it needs to know which DB secrets
+ * the other removals kept (they are recorded as retired), so it is not a `removals` of its own.
+ */
+function registryRows(env, registry, keptSecrets) {
+    const { entry, target } = env;
+    const name = target.names.registryParameter;
+    const cronBase = { resource: 'cron entry', name, data: false, step: 'registry' };
+    const entryBase = { resource: 'registry entry', name, data: false, step: 'registry' };
+    if (!entry)
+        return [
+            { ...cronBase, plan: 'gone' },
+            { ...entryBase, plan: 'gone' },
+        ];
+    if (entry.managedBy !== SUITE_NAME) {
+        const note = `managed by ${entry.managedBy}`;
+        return [
+            { ...cronBase, plan: 'not-ours', note },
+            { ...entryBase, plan: 'not-ours', note },
+        ];
+    }
+    let write;
+    if (env.purge) {
+        const remove = () => (write ??= registry.delete(target.link).then((d) => (d ? 'removed' : 'already gone')));
+        return [
+            entry.cron ? { ...cronBase, plan: 'remove', apply: remove } : { ...cronBase, plan: 'gone' },
+            { ...entryBase, plan: 'remove', note: 'deleted once everything it recorded is gone', apply: remove },
+        ];
+    }
+    const today = env.now().toISOString().slice(0, 10);
+    const next = destroyedEntry(entry, { ...target.data, secrets: keptSecrets }, today);
+    const note = `marked destroyed on ${next.destroyedAt}; its data recorded as retired`;
+    if (sameEntry(entry, next))
+        return [
+            { ...cronBase, plan: 'gone' },
+            { ...entryBase, plan: 'keep', note },
+        ];
+    const put = () => (write ??= registry
+        .put({ ...next, updatedAt: env.now().toISOString(), updatedBy: env.actor }, true)
+        .then(() => 'kept'));
+    return [
+        entry.cron
+            ? {
+                ...cronBase,
+                plan: 'remove',
+                apply: async () => {
+                    await put(); // one write removes cron and marks the entry destroyed
+                    return 'removed';
+                },
+            }
+            : { ...cronBase, plan: 'gone' },
+        { ...entryBase, plan: 'keep', note, apply: put },
+    ];
+}
+const siteRegistration = {
+    id: 'siteRegistration',
+    kind: 'registry entry',
+    plan: ({ site, platform, names, logGroupName }) => ({
+        name: names.registryParameter,
+        dependsOn: ['service'],
+        spec: {
+            parameterName: names.registryParameter,
+            entry: {
+                previewLink: site.previewLink,
+                url: site.url,
                 cluster: platform.cluster,
                 service: names.serviceName,
+                taskFamily: names.taskFamily,
                 container: names.containerName,
-                command: CRON_COMMAND,
-                timeoutSeconds: CRON_TIMEOUT_SECONDS,
-                logPath: cronLogPath,
+                databases: { moodle: site.db.name, ...(site.db.mimName ? { mim: site.db.mimName } : {}) },
+                dbUser: site.db.user,
+                dbHost: site.db.host,
+                moodledataFolder: site.moodledata.folder,
+                logGroup: logGroupName,
+                awake: site.awake,
+                capacity: { min: site.scaling.min, max: site.scaling.max },
+                expiry: { ...site.expiry },
             },
         },
-        dbSecret: {
-            name: names.dbSecretName,
-            dependsOn: [],
-            spec: {
-                name: names.dbSecretName,
-                description: `Database password of Moodle preview site ${site.previewLink}`,
-                passwordLength: 32,
-                tags,
-            },
+    }),
+    // Derived from the plan and the entry deploy read first: no read of its own.
+    inspect: async (env) => inspectEntry(env),
+    // Removed by registryRows, destroy's last step. The parameter carries the suite's tags from its
+    // first write (the registry's own).
+};
+const cronRegistration = {
+    id: 'cronRegistration',
+    kind: 'cron entry',
+    plan: ({ site, platform, names, cronLogPath }) => ({
+        name: names.registryParameter,
+        dependsOn: ['service'],
+        spec: {
+            enabled: site.cron,
+            cluster: platform.cluster,
+            service: names.serviceName,
+            container: names.containerName,
+            command: CRON_COMMAND,
+            timeoutSeconds: CRON_TIMEOUT_SECONDS,
+            logPath: cronLogPath,
         },
-        databases: {
-            name: databaseNames.join(', '),
-            // Ensured by a SQL task that reads the site's secret and logs to the site's log group.
-            dependsOn: ['dbSecret', 'logGroup'],
-            spec: {
-                server: { host: site.db.host, port: site.db.port, adminSecretArn: platform.db.admin_secret_arn },
-                databases: [
-                    { role: 'moodle', name: site.db.name, characterSet: 'utf8mb4', collation: 'utf8mb4_unicode_ci' },
-                    ...(site.db.mimName
-                        ? [
-                            {
-                                role: 'mim',
-                                name: site.db.mimName,
-                                characterSet: 'utf8mb4',
-                                collation: 'utf8mb4_unicode_ci',
-                            },
-                        ]
-                        : []),
-                ],
-            },
-        },
-        dbUser: {
-            name: `${site.db.user}@'%'`,
-            dependsOn: ['databases', 'dbSecret'],
-            spec: {
-                name: site.db.user,
-                host: '%',
-                grants: databaseNames.map((database) => ({ database, privileges: 'ALL PRIVILEGES' })),
-                password: { secret: names.dbSecretName, jsonKey: 'password' },
-            },
-        },
-        moodledata: {
-            name: site.moodledata.path,
-            // Made by a one-off task of the site's own task definition (only it reaches EFS).
-            dependsOn: ['taskDefinition'],
-            spec: {
-                fileSystemId: platform.efs.file_system_id,
-                folder: site.moodledata.folder,
-                efsPath: `/${site.moodledata.folder}`,
-                containerPath: site.moodledata.path,
-                mountPath,
-            },
-        },
-        redis: {
-            name: `${site.redis.host}:${site.redis.port}/${site.redis.prefix}`,
-            dependsOn: [],
-            spec: { ...site.redis },
-        },
-        logGroup: {
-            name: logGroupName,
-            dependsOn: [],
-            spec: { logGroupName, retentionInDays: platform.logs.retention_days, tags },
-        },
-        taskDefinition: {
-            name: names.taskFamily,
-            dependsOn: ['logGroup', 'dbSecret'],
-            spec: {
-                family: names.taskFamily,
-                networkMode: 'awsvpc',
-                requiresCompatibilities: ['FARGATE'],
-                cpu: String(site.cpu),
-                memory: String(site.memory),
-                executionRoleArn: platform.roles.execution_role_arn,
-                taskRoleArn: platform.roles.task_role_arn,
-                runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-                volumes: [
-                    {
-                        name: MOODLEDATA_VOLUME,
-                        efsVolumeConfiguration: {
-                            fileSystemId: platform.efs.file_system_id,
-                            // The whole EFS root, as today: runcron.sh writes <mount>/cron_logs/ next to the sites.
-                            rootDirectory: '/',
-                            transitEncryption: 'ENABLED',
-                            ...(accessPoint
-                                ? { authorizationConfig: { accessPointId: accessPoint, iam: 'ENABLED' } }
-                                : {}),
-                        },
-                    },
-                ],
-                containerDefinitions: [
-                    {
-                        name: names.containerName,
-                        image: site.image,
-                        essential: true,
-                        portMappings: [
-                            { containerPort: 80, protocol: 'tcp' },
-                            { containerPort: 443, protocol: 'tcp' },
-                        ],
-                        environment,
-                        secrets: [
-                            { name: 'MOODLE_DB_PASSWORD', valueFrom: { secret: names.dbSecretName, jsonKey: 'password' } },
-                        ],
-                        mountPoints: [{ sourceVolume: MOODLEDATA_VOLUME, containerPath: mountPath, readOnly: false }],
-                        // An init process reaps the children of ECS Exec sessions (cron runs through it).
-                        linuxParameters: { initProcessEnabled: true },
-                        logConfiguration: {
-                            logDriver: 'awslogs',
-                            options: {
-                                'awslogs-group': logGroupName,
-                                'awslogs-region': platform.region,
-                                'awslogs-stream-prefix': 'moodle',
-                            },
-                        },
-                    },
-                ],
-                tags,
-            },
-        },
-        targetGroup: {
-            name: names.targetGroupName,
-            dependsOn: [],
-            spec: {
-                name: names.targetGroupName,
-                protocol: platform.alb.target_protocol,
-                port: platform.alb.target_port,
-                targetType: 'ip',
-                vpcId: platform.network.vpc_id,
-                healthCheck: {
-                    path: platform.alb.health_check_path,
-                    matcher: platform.alb.health_check_matcher,
-                    intervalSeconds: 30,
-                    healthyThresholdCount: 2,
-                },
-                deregistrationDelaySeconds: platform.alb.deregistration_delay_seconds,
-                tags,
-            },
-        },
-        listenerRule: {
-            name: site.host,
-            dependsOn: ['targetGroup'],
-            spec: {
-                listenerArns: [...platform.alb.https_listener_arns],
-                hostHeader: site.host,
-                preferredPriority: preferredRulePriority(site.previewLink),
-                forwardTo: { ref: 'targetGroup', attribute: 'arn' },
-                ...(page ? { sleepPage: page } : {}),
-                tags,
-            },
-        },
-        service: {
-            name: names.serviceName,
-            dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser', 'moodledata'],
-            spec: {
-                cluster: platform.cluster,
-                serviceName: names.serviceName,
-                taskDefinition: { ref: 'taskDefinition', attribute: 'arn' },
-                initialDesiredCount: site.scaling.min,
-                launchType: 'FARGATE',
-                platformVersion: 'LATEST',
-                networkConfiguration: {
-                    subnets: [...platform.network.subnet_ids],
-                    securityGroups: [...platform.network.security_group_ids],
-                    assignPublicIp: platform.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
-                },
-                loadBalancers: [
-                    {
-                        targetGroup: { ref: 'targetGroup', attribute: 'arn' },
-                        containerName: names.containerName,
-                        containerPort: platform.alb.target_port,
-                    },
-                ],
-                // A partial image downloads Moodle at start: give it time before health checks count.
-                healthCheckGracePeriodSeconds: site.fullImage ? 120 : 600,
-                deploymentConfiguration: {
-                    minimumHealthyPercent: 100,
-                    maximumPercent: 200,
-                    deploymentCircuitBreaker: { enable: true, rollback: true },
-                },
-                enableExecuteCommand: true,
-                propagateTags: 'SERVICE',
-                enableECSManagedTags: true,
-                tags,
-            },
-        },
-        scalingTarget: {
-            name: serviceResourceId,
-            dependsOn: ['service'],
-            spec: {
-                serviceNamespace: 'ecs',
-                resourceId: serviceResourceId,
-                scalableDimension: 'ecs:service:DesiredCount',
-                minCapacity: site.scaling.min,
-                maxCapacity: site.scaling.max,
-            },
-        },
-        scalingPolicy: {
-            name: names.scalingPolicyName,
-            dependsOn: ['scalingTarget'],
-            spec: {
-                policyName: names.scalingPolicyName,
-                policyType: 'TargetTrackingScaling',
-                resourceId: serviceResourceId,
-                targetValue: site.scaling.cpuTarget,
-                predefinedMetricType: 'ECSServiceAverageCPUUtilization',
-                scaleOutCooldown: 60,
-                scaleInCooldown: 300,
-            },
-        },
-        scheduledActions: {
-            name: describeAwake(site.awake),
-            dependsOn: ['scalingTarget'],
-            spec: {
-                serviceNamespace: 'ecs',
-                resourceId: serviceResourceId,
-                scalableDimension: 'ecs:service:DesiredCount',
-                awake: describeAwake(site.awake),
-                actions: scheduledActionsFor(site.previewLink, site.awake, site.scaling),
-            },
-        },
-        sleepPage: {
-            name: pagePlatform ? `${pagePlatform.schedule_group}/mdl-${site.previewLink}-*` : '(no sleep page)',
-            dependsOn: ['listenerRule', 'targetGroup'],
-            spec: {
-                ...(pagePlatform
-                    ? { group: pagePlatform.schedule_group, roleArn: pagePlatform.scheduler_role_arn }
-                    : {}),
-                // The group is the suite's, not one site's: it carries the managed-by tag (and the platform's).
-                groupTags: { ...platform.tags, [TAG_MANAGED_BY]: SUITE_NAME },
-                schedules: pageSchedules,
-            },
-        },
-    };
-    const estimate = estimateMonthlyCost({ cpu: site.cpu, memory: site.memory, minTasks: site.scaling.min, awake: site.awake }, {
-        vcpuHour: platform.fargate_prices.vcpu_hour,
-        gbHour: platform.fargate_prices.gb_hour,
-        currency: platform.fargate_prices.currency,
-    });
-    return {
-        planVersion: 1,
-        site: site.previewLink,
-        url: site.url,
-        host: site.host,
-        tags,
-        resources,
-        estimate,
-    };
-}
-/** Resource ids in an order where every resource comes after what it depends on. */
-function applyOrder(plan) {
-    const ids = Object.keys(plan.resources);
-    const done = new Set();
-    const order = [];
-    const visit = (id, trail) => {
-        if (done.has(id))
-            return;
-        if (trail.includes(id))
-            throw new Error(`dependency cycle: ${[...trail, id].join(' → ')}`);
-        for (const dep of plan.resources[id].dependsOn)
-            visit(dep, [...trail, id]);
-        done.add(id);
-        order.push(id);
-    };
-    for (const id of ids)
-        visit(id, []);
-    return order;
-}
+    }),
+    // Written with the entry (siteRegistration's apply): this says only whether it changes.
+    inspect: async (env) => {
+        const planned = env.plan.resources.cronRegistration;
+        const enabled = planned.spec.enabled;
+        const changed = !!env.previousEntry?.cron !== enabled;
+        return {
+            id: 'cronRegistration',
+            name: planned.name,
+            action: changed ? (enabled ? 'create' : 'update') : 'none',
+            changes: changed ? [enabled ? 'register cron' : 'remove the cron entry'] : [],
+            arn: planned.name,
+        };
+    },
+    // Removed by registryRows with the entry.
+};
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/cron/registry-cron.js
 // A site's cron entry in the site registry, changed without a redeploy: register edits only the `cron`
@@ -68407,7 +68373,7 @@ async function registerCron(registry, input, now = () => new Date()) {
             updatedAt: stamp,
             updatedBy: input.actor,
         };
-    if (existing && sameEntry(existing, next))
+    if (existing && site_registry_sameEntry(existing, next))
         return { previewLink: input.previewLink, result: 'unchanged', cron: previous };
     await registry.put(next, !!existing);
     return { previewLink: input.previewLink, result: previous ? 'updated' : 'registered', cron };
