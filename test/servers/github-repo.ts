@@ -5,8 +5,7 @@
 // (at most 100, default 30) and a `Link: <…>; rel="next"` header as GitHub sends them; statuses list
 // newest first. A token check, refusals by method and path, and a record of every request.
 import { createServer, type ServerResponse } from 'node:http';
-import { readBody } from './read-body.js';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLoopback, readRequest, serveAsync } from './http-frame.js';
 import { randomBytes } from 'node:crypto';
 
 export interface FakeDeployment {
@@ -150,22 +149,12 @@ export async function startGitHubRepoServer(): Promise<GitHubRepoServer> {
       return p;
     },
     stateOf: (id) => server.deployments.find((d) => d.id === id)?.statuses.at(-1)?.state,
-    close: async () => {
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
+    close: () => closeServer(http),
   };
 
-  const http = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const text = await readBody(req);
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = text;
-      }
+  const http = createServer(
+    serveAsync(async (req, res) => {
+      const { url, body } = await readRequest(req);
       const record: RepoRequest = {
         method: req.method ?? '',
         path: url.pathname + url.search,
@@ -273,12 +262,8 @@ export async function startGitHubRepoServer(): Promise<GitHubRepoServer> {
         );
       }
       return send(res, record, 404, { message: 'Not Found' });
-    })().catch((err: unknown) => {
-      res.writeHead(500);
-      res.end(String(err));
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  server.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    }),
+  );
+  server.url = await listenLoopback(http);
   return server;
 }

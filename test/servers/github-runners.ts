@@ -3,8 +3,7 @@
 // removal — with a token check, injectable refusals (401/403/422…), a record of every request, and
 // `markOnline` to play the instance that boots and connects its runner.
 import { createServer, type ServerResponse } from 'node:http';
-import { readBody } from './read-body.js';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLoopback, readRequest, serveAsync } from './http-frame.js';
 import { randomBytes } from 'node:crypto';
 
 export interface FakeRunner {
@@ -99,22 +98,12 @@ export async function startGitHubRunnersServer(
       runners.set(r.id, r);
       return r;
     },
-    close: async () => {
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
+    close: () => closeServer(http),
   };
 
-  const http = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const text = await readBody(req);
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = text;
-      }
+  const http = createServer(
+    serveAsync(async (req, res) => {
+      const { url, body } = await readRequest(req);
       const record: RunnerRequest = {
         method: req.method ?? '',
         path: url.pathname + url.search,
@@ -211,12 +200,8 @@ export async function startGitHubRunnersServer(
         return send(res, record, 204);
       }
       return send(res, record, 404, { message: 'Not Found' });
-    })().catch((err: unknown) => {
-      res.writeHead(500);
-      res.end(String(err));
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  server.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    }),
+  );
+  server.url = await listenLoopback(http);
   return server;
 }

@@ -2,7 +2,7 @@
 // (ACTIONS_ID_TOKEN_REQUEST_URL), Entra ID's token endpoint and Microsoft Graph's applications — with
 // state per app, stale reads after writes, throttling, refusal switches and a record of every request.
 import { createServer, type ServerResponse } from 'node:http';
-import { readBody } from './read-body.js';
+import { readBody } from './http-frame.js';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
