@@ -11792,7 +11792,7 @@ __webpack_unused_export__ = CreateGatewayRequest$;
 __webpack_unused_export__ = CreateGatewayResponse$;
 __webpack_unused_export__ = CreateManagedInstancesProviderConfiguration$;
 __webpack_unused_export__ = CreateService$;
-__webpack_unused_export__ = CreateServiceCommand;
+exports.JkR = CreateServiceCommand;
 __webpack_unused_export__ = CreateServiceRequest$;
 __webpack_unused_export__ = CreateServiceResponse$;
 __webpack_unused_export__ = CreateTaskSet$;
@@ -11866,7 +11866,7 @@ __webpack_unused_export__ = DeleteGatewayCommand;
 __webpack_unused_export__ = DeleteGatewayRequest$;
 __webpack_unused_export__ = DeleteGatewayResponse$;
 __webpack_unused_export__ = DeleteService$;
-__webpack_unused_export__ = DeleteServiceCommand;
+exports.o6q = DeleteServiceCommand;
 __webpack_unused_export__ = DeleteServiceRequest$;
 __webpack_unused_export__ = DeleteServiceResponse$;
 __webpack_unused_export__ = DeleteTaskDefinitions$;
@@ -11957,7 +11957,7 @@ __webpack_unused_export__ = DescribeServiceRevisionsCommand;
 __webpack_unused_export__ = DescribeServiceRevisionsRequest$;
 __webpack_unused_export__ = DescribeServiceRevisionsResponse$;
 __webpack_unused_export__ = DescribeServices$;
-__webpack_unused_export__ = DescribeServicesCommand;
+exports.H7c = DescribeServicesCommand;
 __webpack_unused_export__ = DescribeServicesRequest$;
 __webpack_unused_export__ = DescribeServicesResponse$;
 __webpack_unused_export__ = DescribeTaskDefinition$;
@@ -12309,9 +12309,9 @@ __webpack_unused_export__ = ServiceDeploymentStatus;
 __webpack_unused_export__ = ServiceEvent$;
 __webpack_unused_export__ = ServiceField;
 __webpack_unused_export__ = ServiceManagedEBSVolumeConfiguration$;
-__webpack_unused_export__ = ServiceNotActiveException;
+exports.kDs = ServiceNotActiveException;
 __webpack_unused_export__ = ServiceNotActiveException$;
-__webpack_unused_export__ = ServiceNotFoundException;
+exports.kLd = ServiceNotFoundException;
 __webpack_unused_export__ = ServiceNotFoundException$;
 __webpack_unused_export__ = ServiceRegistry$;
 __webpack_unused_export__ = ServiceRevision$;
@@ -12356,7 +12356,7 @@ __webpack_unused_export__ = SubmitTaskStateChangeResponse$;
 __webpack_unused_export__ = SystemControl$;
 __webpack_unused_export__ = Tag$;
 __webpack_unused_export__ = TagResource$;
-__webpack_unused_export__ = TagResourceCommand;
+exports.eqU = TagResourceCommand;
 __webpack_unused_export__ = TagResourceRequest$;
 __webpack_unused_export__ = TagResourceResponse$;
 __webpack_unused_export__ = TargetNotConnectedException;
@@ -12436,7 +12436,7 @@ __webpack_unused_export__ = UpdateInProgressException;
 __webpack_unused_export__ = UpdateInProgressException$;
 __webpack_unused_export__ = UpdateManagedInstancesProviderConfiguration$;
 __webpack_unused_export__ = UpdateService$;
-__webpack_unused_export__ = UpdateServiceCommand;
+exports.kZr = UpdateServiceCommand;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSet$;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetCommand;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetRequest$;
@@ -50354,7 +50354,7 @@ const STATE = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _moodle_preview_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(152);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4803);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2591);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4550);
 // Entry point of the bundle, for the main step and the post step alike (the post runs the same file
 // with the state the main step saved): all logic is in main.ts and post.ts so tests can import it.
@@ -50368,7 +50368,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4803:
+/***/ 2591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52780,13 +52780,407 @@ function loadMysql() {
     return driver;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/dist/deploy/resources/task-definition.js
-// The site's task definition: a new revision only when the latest ACTIVE one differs from the plan
-// (compared on the keys we set, so keys AWS fills in never cause a new revision on every run).
+;// CONCATENATED MODULE: ../../packages/core/dist/secrets.js
+// Hiding secrets in text the suite writes itself (the CLI's log lines, a runner's console output):
+// each secret as itself and as it shows inside base64 or base64url text. Inside a longer base64 text a
+// secret starts at one of three byte offsets modulo 3, and each offset encodes it differently; the
+// characters that depend only on the secret's own bytes are the same wherever it sits, so hiding those
+// three runs hides it in any base64 text. (The GitHub runner masks these shifts for core.setSecret
+// itself: actions/runner's ValueEncoders.Base64StringEscapeShift1/2.)
+/** Shorter encoded runs than this are not hidden: they would hide common text, not a secret. */
+const MIN_FORM = 6;
+/**
+ * The run of base64 characters that encodes `secret` when it starts `shift` bytes (0-2) after a
+ * 3-byte boundary: characters whose 6 bits come from the secret's bytes alone.
+ */
+function base64Run(secret, shift, url) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), secret]).toString(url ? 'base64url' : 'base64');
+    const first = Math.ceil((8 * shift) / 6); // the characters before hold bits of the bytes before
+    const end = Math.floor((8 * (shift + secret.length)) / 6); // the ones after, bits of the bytes after
+    return encoded.slice(first, end);
+}
+/** Every form of a secret to hide, longest first (so no shorter form splits a longer one). */
+function secretForms(secret) {
+    const bytes = Buffer.from(secret);
+    const forms = new Set([secret]);
+    for (const url of [false, true]) {
+        // Whole: what base64 of the secret alone reads, padding included.
+        forms.add(bytes.toString(url ? 'base64url' : 'base64'));
+        for (const shift of [0, 1, 2])
+            forms.add(base64Run(bytes, shift, url));
+    }
+    return [...forms]
+        .filter((f) => f === secret || f.length >= MIN_FORM)
+        .filter(Boolean)
+        .sort((a, b) => b.length - a.length);
+}
+/** `text` with each secret, and each of its base64 forms, replaced by ***. */
+function redactSecrets(text, secrets) {
+    const forms = [...new Set(secrets.filter(Boolean).flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    return forms.reduce((out, form) => out.split(form).join('***'), text);
+}
+/**
+ * Names of environment variables that hold credentials (today's revisions carry some in plain text).
+ * Words, not exact names: `DB_PASSWORD`, `MYSQL_PWD`, `SMTP_PASSWD`, `API_TOKEN`, `CLIENT_SECRET`,
+ * `AWS_SECRET_ACCESS_KEY`, `OAUTH_CREDENTIALS`, `AUTH_SALT`, `PRIVATE_KEY`. Hiding a value that is not
+ * a secret costs a diff line its detail; showing one that is costs the secret.
+ */
+const CREDENTIAL_NAME = /pass|pwd|secret|token|key|credential|auth|salt|private|cookie|session/i;
+/** Names of variables that hold a password: `MOODLE_DB_PASSWORD`, `DB_PASSWD`, `MYSQL_PWD`. */
+const PASSWORD_NAME = /pass|pwd/i;
+const isCredentialName = (name) => CREDENTIAL_NAME.test(name);
+const isPasswordName = (name) => PASSWORD_NAME.test(name);
+
+;// CONCATENATED MODULE: ../../packages/core/dist/resources/ownership.js
+// The suite changes only what it owns: resources tagged as the site's and the suite's.
+
+
+/** Throws before any change when an existing resource of the site's name is not ours. */
+function assertOwned(kind, name, tags, previewLink) {
+    if (tags[naming/* TAG_MANAGED_BY */.RJ] === naming/* SUITE_NAME */.tb && tags[naming/* TAG_SITE */.lR] === previewLink)
+        return;
+    const owner = tags[naming/* TAG_MANAGED_BY */.RJ]
+        ? `managed by ${tags[naming/* TAG_MANAGED_BY */.RJ]} for site ${tags[naming/* TAG_SITE */.lR] ?? '?'}`
+        : 'not tagged by moodle-preview-actions';
+    throw new errors/* ConfigurationError */.j1(`${kind} ${name} already exists and is ${owner}; the suite only changes what it owns. ` +
+        `If it is this site's (built by Terraform), adopt it first with \`mdl-preview adopt\`; otherwise choose another preview_link.`);
+}
+/** The engine's ownership check: refuse what is not ours, unless adopt asked to be told instead. */
+function checkOwned(env, found) {
+    if (env.onOwnership)
+        env.onOwnership(found);
+    else
+        assertOwned(found.kind, found.name, found.tags, env.plan.site);
+}
+
+// EXTERNAL MODULE: ../../node_modules/@smithy/core/dist-cjs/submodules/client/index.js
+var submodules_client = __nccwpck_require__(4614);
+;// CONCATENATED MODULE: ../../packages/core/dist/destroy/types.js
+
+/**
+ * The safe order of a destroy: nothing switches the rule (the sleep page's schedules), nothing routes to the service before it goes, data goes only once no
+ * task can use it, a task definition only after the one-off tasks that need it, the DB secret after
+ * the data it opens, and the registry entry — the record of what the site had — last of all.
+ */
+const REMOVAL_STEPS = (/* unused pure expression or super */ null && ([
+    'sleep page',
+    'scaling policies',
+    'scaling target',
+    'listener rule',
+    'service',
+    'target group',
+    'data in place',
+    'task definitions',
+    'data records',
+    'registry',
+]));
+/** A resource's tags say it is this site's and the suite's. */
+const types_ownedBy = (tags, previewLink) => tags[naming/* TAG_MANAGED_BY */.RJ] === naming/* SUITE_NAME */.tb && tags[naming/* TAG_SITE */.lR] === previewLink;
+/** Why a data row is kept: said the same way for every kind of data. */
+const KEEP_NOTE = 'data: kept (purge-data and confirm remove it)';
+/** Runs `fn` once, however many rows share its outcome. */
+function once(fn) {
+    let p;
+    return () => (p ??= fn());
+}
+
+;// CONCATENATED MODULE: ../../packages/core/dist/resources/service.js
+// The site's ECS service. Deploy creates it once with its initial desired count and afterwards
+// updates only what differs — never the desired count, which auto scaling owns. Destroy scales it to
+// zero, deletes it and waits (with the SDK's waiter machinery) until ECS reports it INACTIVE, every
+// task stopped; a service found DRAINING was deleted by an earlier run that did not wait, and this
+// run waits for it before anything it used goes.
 
 
 
 
+
+
+const KIND = 'service';
+/** The service of this name that is not INACTIVE (ECS keeps a deleted one visible for a while). */
+async function describeServiceByName(clients, cluster, name) {
+    const out = await clients.ecs.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [name], include: ['TAGS'] }));
+    return out.services?.find((s) => s.serviceName === name && s.status !== 'INACTIVE');
+}
+const primaryDeployment = (service) => service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+/** What CreateService and UpdateService share: everything but the names and the desired count. */
+function settings(env, spec) {
+    return {
+        taskDefinition: env.refs.get('taskDefinition'),
+        networkConfiguration: {
+            awsvpcConfiguration: {
+                subnets: spec.networkConfiguration.subnets,
+                securityGroups: spec.networkConfiguration.securityGroups,
+                assignPublicIp: spec.networkConfiguration.assignPublicIp,
+            },
+        },
+        loadBalancers: spec.loadBalancers.map((lb) => ({
+            targetGroupArn: env.refs.get('targetGroup'),
+            containerName: lb.containerName,
+            containerPort: lb.containerPort,
+        })),
+        healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds,
+        deploymentConfiguration: spec.deploymentConfiguration,
+        enableExecuteCommand: spec.enableExecuteCommand,
+        propagateTags: spec.propagateTags,
+        enableECSManagedTags: spec.enableECSManagedTags,
+        platformVersion: spec.platformVersion,
+    };
+}
+function create(env, spec) {
+    return {
+        id: 'service',
+        name: spec.serviceName,
+        action: 'create',
+        changes: [`create with ${spec.initialDesiredCount} task(s)`],
+        apply: async () => {
+            const s = settings(env, spec);
+            const out = await env.clients.ecs.send(new dist_cjs/* CreateServiceCommand */.JkR({
+                cluster: spec.cluster,
+                serviceName: spec.serviceName,
+                taskDefinition: s.taskDefinition,
+                desiredCount: spec.initialDesiredCount,
+                launchType: spec.launchType,
+                platformVersion: s.platformVersion,
+                networkConfiguration: s.networkConfiguration,
+                loadBalancers: s.loadBalancers,
+                healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+                deploymentConfiguration: s.deploymentConfiguration,
+                enableExecuteCommand: s.enableExecuteCommand,
+                propagateTags: s.propagateTags,
+                enableECSManagedTags: s.enableECSManagedTags,
+                tags: Object.entries(spec.tags).map(([key, value]) => ({ key, value })),
+            }));
+            env.startedDeployment = primaryDeployment(out.service);
+            return out.service?.serviceArn;
+        },
+    };
+}
+const sameSet = (a, b) => JSON.stringify([...(a ?? [])].sort()) === JSON.stringify([...b].sort());
+/** How the existing service differs from the plan, as people read it (empty: nothing to do). */
+function serviceChanges(current, spec, td, tg) {
+    const changes = [];
+    const revision = (arn) => arn?.split('/').pop();
+    if (td.action !== 'none')
+        changes.push(`task definition: ${revision(current.taskDefinition)} → a new revision`);
+    else if (current.taskDefinition !== td.arn)
+        changes.push(`task definition: ${revision(current.taskDefinition)} → ${revision(td.arn)}`);
+    const vpc = current.networkConfiguration?.awsvpcConfiguration;
+    const net = spec.networkConfiguration;
+    if (!sameSet(vpc?.subnets, net.subnets))
+        changes.push('subnets changed');
+    if (!sameSet(vpc?.securityGroups, net.securityGroups))
+        changes.push('security groups changed');
+    if ((vpc?.assignPublicIp ?? 'DISABLED') !== net.assignPublicIp)
+        changes.push(`public IP: → ${net.assignPublicIp}`);
+    const lb = current.loadBalancers?.[0];
+    const wantLb = spec.loadBalancers[0];
+    if (tg.action === 'create' ||
+        current.loadBalancers?.length !== 1 ||
+        lb?.targetGroupArn !== tg.arn ||
+        lb?.containerName !== wantLb.containerName ||
+        lb?.containerPort !== wantLb.containerPort)
+        changes.push('load balancer target changed');
+    if (current.healthCheckGracePeriodSeconds !== spec.healthCheckGracePeriodSeconds)
+        changes.push(`health check grace: ${current.healthCheckGracePeriodSeconds ?? 0} → ${spec.healthCheckGracePeriodSeconds} s`);
+    const dc = current.deploymentConfiguration;
+    const wantDc = spec.deploymentConfiguration;
+    if (dc?.minimumHealthyPercent !== wantDc.minimumHealthyPercent ||
+        dc?.maximumPercent !== wantDc.maximumPercent ||
+        dc?.deploymentCircuitBreaker?.enable !== true ||
+        dc?.deploymentCircuitBreaker?.rollback !== true)
+        changes.push('deployment configuration: circuit breaker with rollback, 100-200 %');
+    if (current.enableExecuteCommand !== true)
+        changes.push('ECS Exec: off → on');
+    if (current.propagateTags !== spec.propagateTags)
+        changes.push(`propagate tags: ${current.propagateTags ?? 'NONE'} → ${spec.propagateTags}`);
+    if (current.enableECSManagedTags !== true)
+        changes.push('ECS managed tags: off → on');
+    return changes;
+}
+async function inspect(env, taskDefinition, targetGroup) {
+    const spec = env.plan.resources.service.spec;
+    const current = await describeServiceByName(env.clients, spec.cluster, spec.serviceName);
+    if (!current)
+        return create(env, spec);
+    if (current.status === 'DRAINING')
+        throw new errors/* ConfigurationError */.j1(`service ${spec.serviceName} is being deleted (DRAINING); deploy again when it is gone`);
+    const arn = current.serviceArn;
+    checkOwned(env, { id: 'service', kind: KIND, name: spec.serviceName, arn, tags: normalise_tagRecord(current.tags) });
+    const [td, tg] = await Promise.all([taskDefinition, targetGroup]);
+    const changes = serviceChanges(current, spec, td, tg);
+    const base = { id: 'service', name: spec.serviceName, arn, changes };
+    if (changes.length === 0)
+        return { ...base, action: 'none' };
+    return {
+        ...base,
+        action: 'update',
+        apply: async () => {
+            // desiredCount is left out on purpose: auto scaling owns it once the service exists.
+            const out = await env.clients.ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({
+                cluster: spec.cluster,
+                service: spec.serviceName,
+                ...settings(env, spec),
+            }));
+            env.startedDeployment = primaryDeployment(out.service);
+            return out.service?.serviceArn;
+        },
+    };
+}
+/** Polls until the service is INACTIVE (or gone); an error of a poll ends the wait with that error. */
+async function waitUntilInactive(env) {
+    const { clients, target, log } = env;
+    const service = target.names.serviceName;
+    let lastReport = '';
+    const result = await (0,submodules_client.createWaiter)({
+        client: clients.ecs,
+        maxWaitTime: env.waitMinutes * 60,
+        minDelay: env.waiter.minDelay,
+        maxDelay: env.waiter.maxDelay,
+    }, { cluster: target.cluster, services: [service] }, async (client, params) => {
+        const out = await client.send(new dist_cjs/* DescribeServicesCommand */.H7c(params));
+        const s = out.services?.find((x) => x.serviceName === service);
+        if (!s || s.status === 'INACTIVE')
+            return { state: submodules_client.WaiterState.SUCCESS, reason: 'inactive' };
+        const report = `${service}: ${s.status}, ${s.runningCount ?? 0} task(s) still running`;
+        if (report !== lastReport)
+            log.info(report);
+        lastReport = report;
+        return { state: submodules_client.WaiterState.RETRY, reason: report };
+    });
+    if (result.state !== submodules_client.WaiterState.SUCCESS)
+        throw new Error(`service ${service} was deleted but did not stop within ${env.waitMinutes} minutes (${String(result.reason ?? result.state)}); ` +
+            'its tasks may still be draining: run destroy-instance again to finish (or raise wait-minutes)');
+}
+async function removals(env) {
+    const { clients, target } = env;
+    const name = target.names.serviceName;
+    const base = { resource: KIND, name, data: false, step: 'service' };
+    const current = await describeServiceByName(clients, target.cluster, name);
+    if (!current)
+        return [{ ...base, plan: 'gone' }];
+    if (!types_ownedBy(normalise_tagRecord(current.tags), target.link))
+        return [{ ...base, plan: 'not-ours', note: 'not tagged as this site’s' }];
+    // Data must never be removed under a running task, so a purge always waits.
+    const waits = env.wait || env.purge;
+    if (current.status === 'DRAINING') {
+        if (!waits)
+            return [{ ...base, plan: 'gone', note: 'deleted, its tasks still stopping' }];
+        const note = 'deleted by an earlier run: waiting for its tasks to stop';
+        return [{ ...base, plan: 'remove', note, apply: async () => (await waitUntilInactive(env), 'removed') }];
+    }
+    const apply = async () => {
+        try {
+            // DeleteService refuses a service scaled above zero; auto scaling is gone by now, so 0 stays.
+            if ((current.desiredCount ?? 0) > 0)
+                await clients.ecs.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: target.cluster, service: name, desiredCount: 0 }));
+            await clients.ecs.send(new dist_cjs/* DeleteServiceCommand */.o6q({ cluster: target.cluster, service: name }));
+        }
+        catch (err) {
+            if (err instanceof dist_cjs/* ServiceNotFoundException */.kLd)
+                return 'already gone';
+            // Not ACTIVE any more: deleted meanwhile (DRAINING); wait for it like for our own.
+            if (!(err instanceof dist_cjs/* ServiceNotActiveException */.kDs))
+                throw err;
+        }
+        if (waits)
+            await waitUntilInactive(env);
+        return 'removed';
+    };
+    const note = `${current.runningCount ?? 0} task(s) running: scale to 0, delete${waits ? ', wait until stopped' : ''}`;
+    return [{ ...base, plan: 'remove', note, apply }];
+}
+/** ECS's own tag call (task definitions use it too). */
+async function tagEcsResource(clients, arn, tags) {
+    await clients.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({
+        resourceArn: arn,
+        tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+    }));
+}
+const service = {
+    id: 'service',
+    kind: KIND,
+    plan: ({ site, platform, names, tags }) => ({
+        name: names.serviceName,
+        dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser', 'moodledata'],
+        spec: {
+            cluster: platform.cluster,
+            serviceName: names.serviceName,
+            taskDefinition: { ref: 'taskDefinition', attribute: 'arn' },
+            initialDesiredCount: site.scaling.min,
+            launchType: 'FARGATE',
+            platformVersion: 'LATEST',
+            networkConfiguration: {
+                subnets: [...platform.network.subnet_ids],
+                securityGroups: [...platform.network.security_group_ids],
+                assignPublicIp: platform.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
+            },
+            loadBalancers: [
+                {
+                    targetGroup: { ref: 'targetGroup', attribute: 'arn' },
+                    containerName: names.containerName,
+                    containerPort: platform.alb.target_port,
+                },
+            ],
+            // A partial image downloads Moodle at start: give it time before health checks count.
+            healthCheckGracePeriodSeconds: site.fullImage ? 120 : 600,
+            deploymentConfiguration: {
+                minimumHealthyPercent: 100,
+                maximumPercent: 200,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+            },
+            enableExecuteCommand: true,
+            propagateTags: 'SERVICE',
+            enableECSManagedTags: true,
+            tags,
+        },
+    }),
+    inspect,
+    removals,
+    tag: tagEcsResource,
+};
+
+;// CONCATENATED MODULE: ../../packages/core/dist/resources/task-definition.js
+// The site's task definition. Deploy registers a new revision only when the latest ACTIVE one differs
+// from the plan (compared on the keys we set, so keys AWS fills in never cause a new revision on
+// every run). Destroy deregisters every ACTIVE revision of the site's family and of its SQL task
+// family tagged as the site's (an untagged one — Terraform's — is left alone); deregistered, not
+// deleted: a later purge of kept data registers a copy of the latest one to run its rm task.
+
+
+
+
+
+
+const MOODLEDATA_VOLUME = 'moodledata';
+const byName = (a, b) => a.name.localeCompare(b.name);
+/** The Moodle container's environment: where the site is, its database, Redis and cron log. */
+function environmentOf({ site, cronLogPath }) {
+    const environment = [
+        { name: 'PREVIEW_LINK', value: site.previewLink },
+        { name: 'PHP_VERSION', value: site.phpVersion },
+        { name: 'MOODLE_WWWROOT', value: site.url },
+        { name: 'MOODLE_SITE_FOLDER', value: site.siteFolder },
+        { name: 'MOODLE_CODE_PATH', value: site.moodleCodePath },
+        { name: 'MOODLE_FULL_IMAGE', value: String(site.fullImage) },
+        { name: 'MOODLE_DATAROOT', value: site.moodledata.path },
+        { name: 'MOODLE_CRON_LOG', value: cronLogPath },
+        { name: 'MOODLE_DB_HOST', value: site.db.host },
+        { name: 'MOODLE_DB_PORT', value: String(site.db.port) },
+        { name: 'MOODLE_DB_NAME', value: site.db.name },
+        { name: 'MOODLE_DB_USER', value: site.db.user },
+        { name: 'MOODLE_REDIS_HOST', value: site.redis.host },
+        { name: 'MOODLE_REDIS_PORT', value: String(site.redis.port) },
+        { name: 'MOODLE_REDIS_PREFIX', value: site.redis.prefix },
+    ];
+    if (site.db.readReplicaHost)
+        environment.push({ name: 'MOODLE_DB_HOST_READONLY', value: site.db.readReplicaHost });
+    if (site.db.mimName) {
+        environment.push({ name: 'MIM_DB_HOST', value: site.db.host }, { name: 'MIM_DB_NAME', value: site.db.mimName });
+    }
+    environment.sort(byName);
+    return environment;
+}
 /** `valueFrom` of a Secrets Manager JSON key: `<secret ARN>:<json key>::` (ECS developer guide, "secrets"). */
 const task_definition_secretValueFrom = (secretArn, ref) => `${secretArn}:${ref.jsonKey}::`;
 /** The reverse, for comparison: a secret's name and key from its valueFrom (ARN suffix `-AbCdEf` dropped). */
@@ -52844,26 +53238,26 @@ const task_definition_short = (v) => {
     const s = v === undefined ? '(none)' : JSON.stringify(v);
     return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 };
-async function inspectTaskDefinition(env, secretCreated) {
+async function task_definition_inspect(env, secretCreated) {
     const spec = env.plan.resources.taskDefinition.spec;
     const base = { id: 'taskDefinition', name: spec.family };
     const register = async () => {
         const secretArn = env.refs.get('dbSecret');
         if (!secretArn)
             throw new Error('the DB secret ARN is unknown: the secret must be converged first');
-        const out = await env.clients.ecs.send(new RegisterTaskDefinitionCommand(registerInput(spec, secretArn)));
+        const out = await env.clients.ecs.send(new dist_cjs/* RegisterTaskDefinitionCommand */.$Hl(registerInput(spec, secretArn)));
         return out.taskDefinition?.taskDefinitionArn;
     };
     let current;
     let tags = {};
     try {
-        const out = await env.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: spec.family, include: ['TAGS'] }));
+        const out = await env.clients.ecs.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: spec.family, include: ['TAGS'] }));
         current = out.taskDefinition;
-        tags = tagRecord(out.tags);
+        tags = normalise_tagRecord(out.tags);
     }
     catch (err) {
         // ECS answers ClientException "Unable to describe task definition" for an unknown family.
-        if (!(err instanceof ClientException))
+        if (!(err instanceof dist_cjs/* ClientException */.P6G))
             throw err;
     }
     if (!current || current.status !== 'ACTIVE') {
@@ -52876,7 +53270,7 @@ async function inspectTaskDefinition(env, secretCreated) {
         arn: current.taskDefinitionArn,
         tags,
     });
-    const drift = driftPaths(comparable(spec), currentComparable(current));
+    const drift = normalise_driftPaths(comparable(spec), currentComparable(current));
     // A new secret means a new ARN in valueFrom: the revision must change with it.
     if (secretCreated)
         drift.push('containerDefinitions[0].secrets');
@@ -52891,7 +53285,7 @@ async function inspectTaskDefinition(env, secretCreated) {
             arn: current.taskDefinitionArn,
             changes: missingTags.map(([k, v]) => `tag ${k}: ${tags[k] ?? '(none)'} → ${v}`),
             apply: async () => {
-                await env.clients.ecs.send(new TagResourceCommand({
+                await env.clients.ecs.send(new dist_cjs/* TagResourceCommand */.eqU({
                     resourceArn: current.taskDefinitionArn,
                     tags: missingTags.map(([key, value]) => ({ key, value })),
                 }));
@@ -52909,6 +53303,171 @@ async function inspectTaskDefinition(env, secretCreated) {
         apply: register,
     };
 }
+const revisionOf = (arn) => Number(/:(\d+)$/.exec(arn)?.[1] ?? 0);
+/** ARNs of a family's revisions in one status, newest first (paged ListTaskDefinitions). */
+async function revisions(env, family, status) {
+    const arns = [];
+    // ECS matches familyPrefix against whole family names (mdl_sql_task-a does not list mdl_sql_task-ab);
+    // the filter below keeps that true whatever the service does.
+    for await (const page of paginateListTaskDefinitions({ client: env.clients.ecs }, { familyPrefix: family, status, sort: 'DESC' }))
+        arns.push(...(page.taskDefinitionArns ?? []).filter((a) => a.split('/').pop()?.startsWith(`${family}:`)));
+    return arns.sort((a, b) => revisionOf(b) - revisionOf(a));
+}
+async function describe(env, arn) {
+    const out = await env.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
+    return { td: out.taskDefinition, tags: out.tags ?? [] };
+}
+async function readFamily(env, family) {
+    const arns = await revisions(env, family, 'ACTIVE');
+    const described = await Promise.all(arns.map(async (arn) => ({ arn, ...(await describe(env, arn)) })));
+    const owned = described.filter((d) => ownedBy(tagRecord(d.tags), env.target.link));
+    const ours = owned.map((d) => d.arn);
+    return {
+        family,
+        ...(owned[0]?.td ? { latest: owned[0].td } : {}),
+        ours: ours.sort((a, b) => revisionOf(a) - revisionOf(b)),
+        notOurs: arns.filter((a) => !ours.includes(a)).sort((a, b) => revisionOf(a) - revisionOf(b)),
+    };
+}
+/** The newest deregistered revision of a family that is the site's, to copy for a purge's task. */
+async function latestOwnedInactive(env, family) {
+    for (const arn of await revisions(env, family, 'INACTIVE')) {
+        const { td, tags } = await describe(env, arn);
+        if (td && ownedBy(tagRecord(tags), env.target.link))
+            return { td, tags };
+    }
+    return undefined;
+}
+/** Registers a copy of a (deregistered) revision; it is deregistered again with the rest. */
+async function registerCopy(env, td, tags) {
+    const input = {
+        family: td.family,
+        taskRoleArn: td.taskRoleArn,
+        executionRoleArn: td.executionRoleArn,
+        networkMode: td.networkMode,
+        containerDefinitions: td.containerDefinitions,
+        volumes: td.volumes,
+        placementConstraints: td.placementConstraints,
+        requiresCompatibilities: td.requiresCompatibilities,
+        cpu: td.cpu,
+        memory: td.memory,
+        runtimePlatform: td.runtimePlatform,
+        ...(td.ephemeralStorage ? { ephemeralStorage: td.ephemeralStorage } : {}),
+        tags,
+    };
+    const out = await env.clients.ecs.send(new RegisterTaskDefinitionCommand(input));
+    const arn = out.taskDefinition.taskDefinitionArn;
+    env.registered.push(arn);
+    return arn;
+}
+const revisionName = (arn) => arn.split('/').pop();
+/**
+ * The rows of one family: its revisions of ours, deregistered together with any this run registers
+ * (`willRegister`: the purge's one-off tasks), and the untagged ones, left alone.
+ */
+function familyRows(env, found, willRegister) {
+    const base = { resource: 'task definition', data: false, step: 'task definitions' };
+    const rows = [];
+    if (found.notOurs.length)
+        rows.push({
+            ...base,
+            name: found.notOurs.map(revisionName).join(', '),
+            plan: 'not-ours',
+            note: 'not tagged as this site’s',
+        });
+    if (found.ours.length === 0 && !willRegister) {
+        rows.push({ ...base, name: found.family, plan: 'gone' });
+        return rows;
+    }
+    const row = {
+        ...base,
+        name: found.ours.length ? found.ours.map(revisionName).join(', ') : found.family,
+        plan: 'remove',
+        ...(found.ours.length ? {} : { note: 'the revision this run registers for its purge task' }),
+    };
+    row.apply = async () => {
+        const extra = env.registered.filter((a) => revisionName(a).startsWith(`${found.family}:`) && !found.ours.includes(a));
+        if (extra.length)
+            row.note = `and ${extra.map(revisionName).join(', ')}, registered by this run for its purge task`;
+        const all = [...found.ours, ...extra];
+        // All settle before a failure is reported: nothing of this run may still be changing AWS after it.
+        const done = await Promise.allSettled(all.map((arn) => env.clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }))));
+        const failed = done.find((d) => d.status === 'rejected');
+        if (failed)
+            throw failed.reason;
+        return 'removed';
+    };
+    rows.push(row);
+    return rows;
+}
+const taskDefinition = {
+    id: 'taskDefinition',
+    kind: 'task definition',
+    plan: (ctx) => {
+        const { site, platform, names, tags, mountPath, logGroupName } = ctx;
+        const accessPoint = platform.efs.access_point_id;
+        const environment = environmentOf(ctx);
+        return {
+            name: names.taskFamily,
+            dependsOn: ['logGroup', 'dbSecret'],
+            spec: {
+                family: names.taskFamily,
+                networkMode: 'awsvpc',
+                requiresCompatibilities: ['FARGATE'],
+                cpu: String(site.cpu),
+                memory: String(site.memory),
+                executionRoleArn: platform.roles.execution_role_arn,
+                taskRoleArn: platform.roles.task_role_arn,
+                runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+                volumes: [
+                    {
+                        name: MOODLEDATA_VOLUME,
+                        efsVolumeConfiguration: {
+                            fileSystemId: platform.efs.file_system_id,
+                            // The whole EFS root, as today: runcron.sh writes <mount>/cron_logs/ next to the sites.
+                            rootDirectory: '/',
+                            transitEncryption: 'ENABLED',
+                            ...(accessPoint
+                                ? { authorizationConfig: { accessPointId: accessPoint, iam: 'ENABLED' } }
+                                : {}),
+                        },
+                    },
+                ],
+                containerDefinitions: [
+                    {
+                        name: names.containerName,
+                        image: site.image,
+                        essential: true,
+                        portMappings: [
+                            { containerPort: 80, protocol: 'tcp' },
+                            { containerPort: 443, protocol: 'tcp' },
+                        ],
+                        environment,
+                        secrets: [
+                            { name: 'MOODLE_DB_PASSWORD', valueFrom: { secret: names.dbSecretName, jsonKey: 'password' } },
+                        ],
+                        mountPoints: [{ sourceVolume: MOODLEDATA_VOLUME, containerPath: mountPath, readOnly: false }],
+                        // An init process reaps the children of ECS Exec sessions (cron runs through it).
+                        linuxParameters: { initProcessEnabled: true },
+                        logConfiguration: {
+                            logDriver: 'awslogs',
+                            options: {
+                                'awslogs-group': logGroupName,
+                                'awslogs-region': platform.region,
+                                'awslogs-stream-prefix': 'moodle',
+                            },
+                        },
+                    },
+                ],
+                tags,
+            },
+        };
+    },
+    inspect: task_definition_inspect,
+    // Destroy reads the site's family and the SQL task family together with the purge's needs:
+    // readFamily, familyRows, latestOwnedInactive and registerCopy above.
+    tag: tagEcsResource,
+};
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/db/purgers.js
 // The two ways destroy-instance drops a site's databases and users, as provisioning creates them:
@@ -53155,51 +53714,31 @@ async function readSiteVersion(o, site) {
         ...(o.onTaskStarted ? { onStarted: (arn) => o.onTaskStarted(arn, 'read the version') } : {}),
     });
 }
-async function upgradeSite(o) {
-    const now = o.now ?? Date.now;
-    const started = now();
-    const { log } = o;
-    const site = await readMoodleSite(o.clients, o.previewLink);
-    const image = o.target.image ?? site.image;
-    const php = o.target.php ?? phpOfImage(image);
-    if (!php)
-        throw new errors/* ConfigurationError */.j1(`cannot tell the PHP version of ${image} from its tag: give php-version (e.g. 8.1)`);
-    const from = await log.group('Reading the Moodle version', async () => {
-        const v = await readSiteVersion(o, site);
-        log.info(`${site.entry.databases.moodle} is at Moodle ${v.release} (version ${v.version})`);
-        return v;
-    });
-    const plan = planUpgrade(from, { release: o.target.release, image, php }, o.images);
-    for (const [i, h] of plan.hops.entries())
-        log.info(`hop ${i + 1}/${plan.hops.length}: ${releaseText(h.from)} → ${releaseText(h.to)} with ${h.image} (PHP ${h.php})`);
-    const steps = [];
-    const result = {
-        from,
-        to: undefined,
-        plan,
-        pending: true,
-        exitCode: 0,
-        taskArn: undefined,
-        durationMs: 0,
-        steps,
-    };
-    if (o.dryRun) {
-        result.durationMs = now() - started;
-        return result;
+/** The tasks of one upgrade run: each on the task definition of its image, followed, recorded. */
+class UpgradeTasks {
+    o;
+    site;
+    now;
+    steps = [];
+    tdArns = new Map();
+    constructor(o, site, now) {
+        this.o = o;
+        this.site = site;
+        this.now = now;
     }
-    const tdArns = new Map();
-    const tdFor = async (img) => {
-        let arn = tdArns.get(img);
+    async taskDefinition(image) {
+        let arn = this.tdArns.get(image);
         if (!arn) {
-            arn = await taskDefinitionFor(o.clients.ecs, site, img, o.platform.tags, log);
-            tdArns.set(img, arn);
+            arn = await taskDefinitionFor(this.o.clients.ecs, this.site, image, this.o.platform.tags, this.o.log);
+            this.tdArns.set(image, arn);
         }
         return arn;
-    };
-    // Each task of the run: its task definition resolved (the hop's image), followed, recorded as a step.
-    const run = async (img, purpose, script, args = []) => {
-        const taskDefinitionArn = await tdFor(img);
-        const t0 = now();
+    }
+    async run(image, purpose, script, args = []) {
+        const { o, site } = this;
+        const { log } = o;
+        const taskDefinitionArn = await this.taskDefinition(image);
+        const t0 = this.now();
         const r = await log.group(purpose, () => runMoodleCli({
             clients: o.clients,
             platform: o.platform,
@@ -53220,17 +53759,97 @@ async function upgradeSite(o) {
         // The exit code decides; a log that was still arriving when the grace ended is only incomplete.
         if (!r.logComplete)
             log.warning(`${purpose}: CloudWatch was still delivering the task's log when the wait for it ended; the lines above may miss its last ones (the whole log: ${site.logGroup})`);
-        steps.push({
+        this.steps.push({
             purpose,
             taskArn: r.taskArn,
             result: (0,followed_task/* describeTaskEnd */.O9)(r),
-            seconds: Math.round((now() - t0) / 1000),
+            seconds: Math.round((this.now() - t0) / 1000),
         });
         return r;
+    }
+}
+/**
+ * The hops, each upgrade.php on its image, inside maintenance mode when asked (turned off again
+ * whatever happens). Returns why it failed, or undefined.
+ */
+async function runHops(o, tasks, plan, result, failed) {
+    let lastImage = plan.hops[0].image;
+    if (o.maintenance) {
+        const on = await tasks.run(lastImage, 'maintenance mode on', 'admin/cli/maintenance.php', ['--enable']);
+        if (on.exitCode !== 0)
+            throw failed(`turning maintenance mode on failed: ${(0,followed_task/* describeTaskEnd */.O9)(on)}`, on);
+    }
+    try {
+        for (const [i, hop] of plan.hops.entries()) {
+            lastImage = hop.image;
+            const args = ['--non-interactive', ...(o.allowUnstable ? ['--allow-unstable'] : [])];
+            const what = `Moodle ${releaseText(hop.from)} → ${releaseText(hop.to)}`;
+            const r = await tasks.run(hop.image, `upgrade ${i + 1}/${plan.hops.length}: ${what}`, 'admin/cli/upgrade.php', args);
+            result.exitCode = r.exitCode ?? -1;
+            result.taskArn = r.taskArn;
+            if (r.exitCode !== 0)
+                return `upgrade.php (${releaseText(hop.from)} → ${releaseText(hop.to)}, task ${r.taskArn}) failed: ${(0,followed_task/* describeTaskEnd */.O9)(r)}`;
+        }
+        return undefined;
+    }
+    catch (err) {
+        return `the upgrade did not finish: ${err.message}`;
+    }
+    finally {
+        if (o.maintenance)
+            await maintenanceOff(o, tasks, lastImage);
+    }
+}
+async function maintenanceOff(o, tasks, image) {
+    const hint = 'run admin/cli/maintenance.php --disable';
+    try {
+        const off = await tasks.run(image, 'maintenance mode off', 'admin/cli/maintenance.php', ['--disable']);
+        if (off.exitCode !== 0)
+            o.log.warning(`turning maintenance mode off failed: ${(0,followed_task/* describeTaskEnd */.O9)(off)}; ${hint}`);
+    }
+    catch (err) {
+        o.log.warning(`turning maintenance mode off failed: ${err.message}; ${hint}`);
+    }
+}
+async function upgradeSite(o) {
+    const now = o.now ?? Date.now;
+    const started = now();
+    const { log } = o;
+    const site = await readMoodleSite(o.clients, o.previewLink);
+    const image = o.target.image ?? site.image;
+    const php = o.target.php ?? phpOfImage(image);
+    if (!php)
+        throw new errors/* ConfigurationError */.j1(`cannot tell the PHP version of ${image} from its tag: give php-version (e.g. 8.1)`);
+    const from = await log.group('Reading the Moodle version', async () => {
+        const v = await readSiteVersion(o, site);
+        log.info(`${site.entry.databases.moodle} is at Moodle ${v.release} (version ${v.version})`);
+        return v;
+    });
+    const plan = planUpgrade(from, { release: o.target.release, image, php }, o.images);
+    for (const [i, h] of plan.hops.entries())
+        log.info(`hop ${i + 1}/${plan.hops.length}: ${releaseText(h.from)} → ${releaseText(h.to)} with ${h.image} (PHP ${h.php})`);
+    const tasks = new UpgradeTasks(o, site, now);
+    const result = {
+        from,
+        to: undefined,
+        plan,
+        pending: true,
+        exitCode: 0,
+        taskArn: undefined,
+        durationMs: 0,
+        steps: tasks.steps,
     };
+    if (o.dryRun)
+        return { ...result, durationMs: now() - started };
+    const failed = (message, r) => new UpgradeFailedError(message, {
+        ...result,
+        exitCode: r.exitCode ?? -1,
+        taskArn: r.taskArn,
+        durationMs: now() - started,
+    });
     const finalImage = plan.hops.at(-1).image;
     if (o.checkPending && plan.hops.length === 1) {
-        const pending = await run(finalImage, 'upgrade.php --is-pending', 'admin/cli/upgrade.php', [
+        const pending = await tasks.run(finalImage, 'upgrade.php --is-pending', 'admin/cli/upgrade.php', [
             '--is-pending',
         ]);
         // upgrade.php --is-pending: exit 2 when an upgrade is pending, 0 when not.
@@ -53239,59 +53858,15 @@ async function upgradeSite(o) {
             return { ...result, pending: false, taskArn: pending.taskArn, to: from, durationMs: now() - started };
         }
         if (pending.exitCode !== 2)
-            throw new UpgradeFailedError(`upgrade.php --is-pending failed: ${(0,followed_task/* describeTaskEnd */.O9)(pending)}`, {
-                ...result,
-                exitCode: pending.exitCode ?? -1,
-                taskArn: pending.taskArn,
-                durationMs: now() - started,
-            });
+            throw failed(`upgrade.php --is-pending failed: ${(0,followed_task/* describeTaskEnd */.O9)(pending)}`, pending);
     }
-    let failure;
-    let lastImage = plan.hops[0].image;
-    if (o.maintenance) {
-        const on = await run(lastImage, 'maintenance mode on', 'admin/cli/maintenance.php', ['--enable']);
-        if (on.exitCode !== 0)
-            throw new UpgradeFailedError(`turning maintenance mode on failed: ${(0,followed_task/* describeTaskEnd */.O9)(on)}`, {
-                ...result,
-                exitCode: on.exitCode ?? -1,
-                taskArn: on.taskArn,
-                durationMs: now() - started,
-            });
-    }
-    try {
-        for (const [i, hop] of plan.hops.entries()) {
-            lastImage = hop.image;
-            const args = ['--non-interactive', ...(o.allowUnstable ? ['--allow-unstable'] : [])];
-            const r = await run(hop.image, `upgrade ${i + 1}/${plan.hops.length}: Moodle ${releaseText(hop.from)} → ${releaseText(hop.to)}`, 'admin/cli/upgrade.php', args);
-            result.exitCode = r.exitCode ?? -1;
-            result.taskArn = r.taskArn;
-            if (r.exitCode !== 0) {
-                failure = `upgrade.php (${releaseText(hop.from)} → ${releaseText(hop.to)}, task ${r.taskArn}) failed: ${(0,followed_task/* describeTaskEnd */.O9)(r)}`;
-                break;
-            }
-        }
-    }
-    catch (err) {
-        failure = `the upgrade did not finish: ${err.message}`;
-    }
-    finally {
-        if (o.maintenance) {
-            try {
-                const off = await run(lastImage, 'maintenance mode off', 'admin/cli/maintenance.php', ['--disable']);
-                if (off.exitCode !== 0)
-                    log.warning(`turning maintenance mode off failed: ${(0,followed_task/* describeTaskEnd */.O9)(off)}; run admin/cli/maintenance.php --disable`);
-            }
-            catch (err) {
-                log.warning(`turning maintenance mode off failed: ${err.message}; run admin/cli/maintenance.php --disable`);
-            }
-        }
-    }
+    const failure = await runHops(o, tasks, plan, result, failed);
     if (failure) {
         result.durationMs = now() - started;
         throw new UpgradeFailedError(failure, result);
     }
     if (o.purgeCaches) {
-        const purge = await run(finalImage, 'purge caches', 'admin/cli/purge_caches.php');
+        const purge = await tasks.run(finalImage, 'purge caches', 'admin/cli/purge_caches.php');
         if (purge.exitCode !== 0)
             log.warning(`purging caches failed: ${(0,followed_task/* describeTaskEnd */.O9)(purge)}`);
     }

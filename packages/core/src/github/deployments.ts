@@ -3,9 +3,8 @@
 // deployment". When the site is destroyed, its deployments are marked inactive so none of them still
 // links to a site that is gone (https://docs.github.com/en/rest/deployments/statuses: an `inactive`
 // status; GitHub lists a deployment's statuses newest first).
-import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { GitHubRest, type Repository, githubApiUrl, parseRepository, repositoryName } from './rest.js';
+import { bestEffortOnRepository, GitHubRest, type Repository, repositoryName } from './rest.js';
 
 /** The GitHub environment a site's deploy job runs in. */
 export const previewEnvironment = (previewLink: string) => `preview/${previewLink}`;
@@ -81,26 +80,19 @@ export async function deactivateSiteEnvironment(options: {
   dryRun: boolean;
   log: Logger;
 }): Promise<DeactivateResult | undefined> {
-  const { env, log } = options;
+  const { log } = options;
   const environment = previewEnvironment(options.previewLink);
-  if (!options.token || !env.GITHUB_REPOSITORY) {
-    log.info(
-      `no github-token (or GITHUB_REPOSITORY): the deployments of ${environment} are left as they are`,
-    );
-    return undefined;
-  }
-  const rest = new GitHubRest({
-    apiUrl: githubApiUrl(env),
-    token: options.token,
-    permissionHelp: 'deployments: write',
-  });
-  try {
-    return await deactivateEnvironment(rest, parseRepository(env.GITHUB_REPOSITORY), environment, {
-      log,
-      dryRun: options.dryRun,
-    });
-  } catch (err) {
-    log.warning(`the deployments of ${environment} are still shown as active: ${describeError(err)}`);
-    return undefined;
-  }
+  return bestEffortOnRepository(
+    {
+      ...options,
+      permissionHelp: 'deployments: write',
+      skipped: {
+        level: 'info',
+        message: `no github-token (or GITHUB_REPOSITORY): the deployments of ${environment} are left as they are`,
+      },
+      failed: `the deployments of ${environment} are still shown as active`,
+    },
+    (rest, repository) =>
+      deactivateEnvironment(rest, repository, environment, { log, dryRun: options.dryRun }),
+  );
 }

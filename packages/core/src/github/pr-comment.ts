@@ -2,9 +2,8 @@
 // each push: the comment opens with a hidden marker (`<!-- moodle-preview:plan:<site> -->`) and was
 // written by a bot account (the job's GITHUB_TOKEN writes as github-actions[bot]); a person's comment
 // that quotes the marker is never edited. https://docs.github.com/en/rest/issues/comments
-import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { GitHubRest, type Repository, githubApiUrl, parseRepository, repositoryName } from './rest.js';
+import { bestEffortOnRepository, GitHubRest, type Repository, repositoryName } from './rest.js';
 
 /** The hidden first line that finds a comment again. */
 export const commentMarker = (kind: string, subject: string) => `<!-- moodle-preview:${kind}:${subject} -->`;
@@ -125,29 +124,18 @@ export async function commentOnEventPullRequest(options: {
   text: string;
   log: Logger;
 }): Promise<CommentResult | undefined> {
-  const { env, log } = options;
-  const number = eventPullRequest(env, options.readFile);
+  const number = eventPullRequest(options.env, options.readFile);
   if (number === undefined) return undefined;
-  if (!options.token || !env.GITHUB_REPOSITORY) {
-    log.warning('no github-token (or GITHUB_REPOSITORY): the plan is not commented on the pull request');
-    return undefined;
-  }
-  const rest = new GitHubRest({
-    apiUrl: githubApiUrl(env),
-    token: options.token,
-    permissionHelp: 'pull-requests: write',
-  });
-  try {
-    return await upsertComment(
-      rest,
-      parseRepository(env.GITHUB_REPOSITORY),
-      number,
-      options.marker,
-      options.text,
-      log,
-    );
-  } catch (err) {
-    log.warning(`the plan is not commented on #${number}: ${describeError(err)}`);
-    return undefined;
-  }
+  return bestEffortOnRepository(
+    {
+      ...options,
+      permissionHelp: 'pull-requests: write',
+      skipped: {
+        level: 'warning',
+        message: 'no github-token (or GITHUB_REPOSITORY): the plan is not commented on the pull request',
+      },
+      failed: `the plan is not commented on #${number}`,
+    },
+    (rest, repository) => upsertComment(rest, repository, number, options.marker, options.text, options.log),
+  );
 }

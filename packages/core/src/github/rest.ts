@@ -3,7 +3,8 @@
 // `/api/v3` URL or a test server), the documented headers, pages followed by their `Link: rel="next"`
 // (https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api), and refusals
 // turned into errors that say which permission the job's token needs.
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, describeError } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 export interface Repository {
   owner: string;
@@ -138,4 +139,39 @@ export function nextLink(header: string | null): string | undefined {
     if (m && /\brel="?next"?/.test(m[2]!)) return m[1];
   }
   return undefined;
+}
+
+/**
+ * A call on the job's own repository that must not fail the step (a pull-request comment, a
+ * deployment's status): without a token or GITHUB_REPOSITORY it is skipped with `skipped` said, and
+ * when GitHub refuses it `failed` is said with GitHub's reason; either way the answer is undefined.
+ */
+export async function bestEffortOnRepository<T>(
+  options: {
+    token: string | undefined;
+    env: NodeJS.ProcessEnv;
+    log: Logger;
+    /** The token permission the call needs, named when GitHub refuses it. */
+    permissionHelp: string;
+    skipped: { level: 'info' | 'warning'; message: string };
+    failed: string;
+  },
+  call: (rest: GitHubRest, repository: Repository) => Promise<T>,
+): Promise<T | undefined> {
+  const { env, log } = options;
+  if (!options.token || !env.GITHUB_REPOSITORY) {
+    log[options.skipped.level](options.skipped.message);
+    return undefined;
+  }
+  const rest = new GitHubRest({
+    apiUrl: githubApiUrl(env),
+    token: options.token,
+    permissionHelp: options.permissionHelp,
+  });
+  try {
+    return await call(rest, parseRepository(env.GITHUB_REPOSITORY));
+  } catch (err) {
+    log.warning(`${options.failed}: ${describeError(err)}`);
+    return undefined;
+  }
 }
