@@ -1534,13 +1534,32 @@ function nextLink(header) {
     }
     return undefined;
 }
+/**
+ * A call on the job's own repository that must not fail the step (a pull-request comment, a
+ * deployment's status): without a token or GITHUB_REPOSITORY it is skipped with `skipped` said, and
+ * when GitHub refuses it `failed` is said with GitHub's reason; either way the answer is undefined.
+ */
+async function bestEffortOnRepository(options, call) {
+    const { env, log } = options;
+    if (!options.token || !env.GITHUB_REPOSITORY) {
+        log[options.skipped.level](options.skipped.message);
+        return undefined;
+    }
+    const rest = new GitHubRest({
+        apiUrl: githubApiUrl(env),
+        token: options.token,
+        permissionHelp: options.permissionHelp,
+    });
+    try {
+        return await call(rest, parseRepository(env.GITHUB_REPOSITORY));
+    }
+    catch (err) {
+        log.warning(`${options.failed}: ${(0,errors/* describeError */.Uc)(err)}`);
+        return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/pr-comment.js
-// One comment per subject on a pull request, edited in place on the next run instead of a new one
-// each push: the comment opens with a hidden marker (`<!-- moodle-preview:plan:<site> -->`) and was
-// written by a bot account (the job's GITHUB_TOKEN writes as github-actions[bot]); a person's comment
-// that quotes the marker is never edited. https://docs.github.com/en/rest/issues/comments
-
 
 /** The hidden first line that finds a comment again. */
 const commentMarker = (kind, subject) => `<!-- moodle-preview:${kind}:${subject} -->`;
@@ -1588,26 +1607,18 @@ function eventPullRequest(env, readFile) {
  * say is in the run's log and step summary, and the run itself did what it was asked.
  */
 async function commentOnEventPullRequest(options) {
-    const { env, log } = options;
-    const number = eventPullRequest(env, options.readFile);
+    const number = eventPullRequest(options.env, options.readFile);
     if (number === undefined)
         return undefined;
-    if (!options.token || !env.GITHUB_REPOSITORY) {
-        log.warning('no github-token (or GITHUB_REPOSITORY): the plan is not commented on the pull request');
-        return undefined;
-    }
-    const rest = new GitHubRest({
-        apiUrl: githubApiUrl(env),
-        token: options.token,
+    return bestEffortOnRepository({
+        ...options,
         permissionHelp: 'pull-requests: write',
-    });
-    try {
-        return await upsertComment(rest, parseRepository(env.GITHUB_REPOSITORY), number, options.marker, options.text, log);
-    }
-    catch (err) {
-        log.warning(`the plan is not commented on #${number}: ${(0,errors/* describeError */.Uc)(err)}`);
-        return undefined;
-    }
+        skipped: {
+            level: 'warning',
+            message: 'no github-token (or GITHUB_REPOSITORY): the plan is not commented on the pull request',
+        },
+        failed: `the plan is not commented on #${number}`,
+    }, (rest, repository) => upsertComment(rest, repository, number, options.marker, options.text, options.log));
 }
 
 // EXTERNAL MODULE: ./src/main.ts + 9 modules

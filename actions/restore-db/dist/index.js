@@ -1037,6 +1037,10 @@ var State;
     State[State["LineComment"] = 2] = "LineComment";
     State[State["BlockComment"] = 3] = "BlockComment";
 })(State || (State = {}));
+const MORE = -1;
+const ON = 0;
+const DONE = 1;
+const SKIP = 2;
 const SQ = 39;
 const DQ = 34;
 const BT = 96;
@@ -1273,6 +1277,7 @@ class DumpSplitter {
         const ins = this.insert;
         for (let i = this.pos; i < len; i++) {
             const c = v[i];
+            // The hot path: the bytes of an INSERT's rows, counted and checked without a call.
             if (ins) {
                 if (c === OPEN) {
                     if (ins.depth++ === 0)
@@ -1304,93 +1309,116 @@ class DumpSplitter {
                 this.pos = i + 1;
                 return true;
             }
-            if (c === d0 && this.matchesDelimiter(i)) {
-                const dl = this.delimiter.length;
-                if (i + dl > len) {
-                    if (!eof) {
-                        this.pos = i;
-                        return false;
-                    }
-                }
-                this.endStatement(i);
-                this.pos = i + dl;
-                return true;
-            }
-            if (c === 45 /* - */ && (v[i + 1] === 45 || (i + 1 >= len && !eof))) {
-                if (i + 2 >= len && !eof) {
-                    this.pos = i;
-                    return false;
-                }
-                const n = v[i + 2];
-                if (n === undefined || n <= 32) {
-                    this.state = State.LineComment;
-                    this.pos = i + 2;
-                    return true;
-                }
-            }
-            if (c === 35 /* # */ && !ins) {
-                this.state = State.LineComment;
-                this.pos = i + 1;
-                return true;
-            }
-            if (c === 47 /* / */ && (v[i + 1] === 42 /* * */ || (i + 1 >= len && !eof))) {
-                if (i + 3 >= len && !eof) {
-                    this.pos = i;
-                    return false;
-                }
-                const n = v[i + 2];
-                if (n === 77 /* M */ && i + 12 > len && !eof) {
-                    this.pos = i; // is it MariaDB's sandbox line? decided with 12 bytes
-                    return false;
-                }
-                const executable = (n === 33 /* ! */ || (n === 77 /* M */ && v[i + 3] === 33)) && !this.isSandboxComment(i);
-                if (executable) {
-                    if (!this.inStmt)
-                        this.startStatement(i);
+            // The rare bytes: each decided by a step of its own, which says whether the scan stops for more
+            // bytes (MORE), has moved on to another state (DONE), or goes on here (ON).
+            let step = ON;
+            if (c === d0 && this.matchesDelimiter(i))
+                step = this.atDelimiter(i, eof);
+            else if (c === 45 /* - */ && (v[i + 1] === 45 || (i + 1 >= len && !eof)))
+                step = this.atDash(i, eof);
+            else if (c === 35 /* # */ && !ins)
+                step = this.toLineComment(i + 1);
+            else if (c === 47 /* / */ && (v[i + 1] === 42 /* * */ || (i + 1 >= len && !eof))) {
+                step = this.atSlash(i, eof);
+                if (step === SKIP) {
                     i += 2;
                     continue;
                 }
-                this.state = State.BlockComment;
-                this.pos = i + 2;
+            }
+            if (step === ON && !this.inStmt && !isSpace(c))
+                step = this.atStatementStart(i, c, eof);
+            if (step === MORE)
+                return false;
+            if (step === DONE)
                 return true;
-            }
-            if (!this.inStmt && !isSpace(c)) {
-                if ((c === 68 || c === 100) /* D d */ && i + 10 > len && !eof) {
-                    this.pos = i; // DELIMITER is decided with its 10 bytes in hand
-                    return false;
-                }
-                if ((c === 68 || c === 100) /* D d */ && this.isDelimiterCommand(i)) {
-                    const nl = v.indexOf(LF, i);
-                    if (nl < 0 && !eof) {
-                        this.pos = i;
-                        return false;
-                    }
-                    const line = v.subarray(i, nl < 0 ? len : nl).toString('latin1');
-                    const token = /^delimiter[ \t]+(\S+)/i.exec(line)?.[1];
-                    if (!token)
-                        throw new DumpFormatError(`a DELIMITER line without a delimiter at byte ${this.base + i}`, this.base + i);
-                    this.delimiter = Buffer.from(token, 'latin1');
-                    this.pos = nl < 0 ? len : nl + 1;
-                    return true;
-                }
-                this.startStatement(i);
-                if (c === 73 || c === 105 || c === 82 || c === 114 /* I i R r */) {
-                    // Re-scan from here once the head is known (or known not to be an INSERT).
-                    const known = this.checkInsertHead(i, eof);
-                    if (known === undefined) {
-                        this.pos = i;
-                        this.inStmt = false;
-                        return false;
-                    }
-                    if (known > i) {
-                        this.pos = known;
-                        return true;
-                    }
-                }
-            }
         }
         this.pos = len;
         return false;
+    }
+    toLineComment(pos) {
+        this.state = State.LineComment;
+        this.pos = pos;
+        return DONE;
+    }
+    /** The statement delimiter: the statement ends (once all of the delimiter is in hand). */
+    atDelimiter(i, eof) {
+        const dl = this.delimiter.length;
+        if (i + dl > this.len && !eof) {
+            this.pos = i;
+            return MORE;
+        }
+        this.endStatement(i);
+        this.pos = i + dl;
+        return DONE;
+    }
+    /** `--`: a line comment when followed by a space or a control byte (as the mysql client reads it). */
+    atDash(i, eof) {
+        if (i + 2 >= this.len && !eof) {
+            this.pos = i;
+            return MORE;
+        }
+        const n = this.view[i + 2];
+        return n === undefined || n <= 32 ? this.toLineComment(i + 2) : ON;
+    }
+    /** `/*`: a block comment, or an executable comment (`/*!`, `/*M!`) whose text is SQL (SKIP its opening). */
+    atSlash(i, eof) {
+        const v = this.view;
+        if (i + 3 >= this.len && !eof) {
+            this.pos = i;
+            return MORE;
+        }
+        const n = v[i + 2];
+        if (n === 77 /* M */ && i + 12 > this.len && !eof) {
+            this.pos = i; // is it MariaDB's sandbox line? decided with 12 bytes
+            return MORE;
+        }
+        const executable = (n === 33 /* ! */ || (n === 77 /* M */ && v[i + 3] === 33)) && !this.isSandboxComment(i);
+        if (executable) {
+            if (!this.inStmt)
+                this.startStatement(i);
+            return SKIP;
+        }
+        this.state = State.BlockComment;
+        this.pos = i + 2;
+        return DONE;
+    }
+    /** The first byte of a statement: a DELIMITER command, an INSERT whose head decides its rows, or any other. */
+    atStatementStart(i, c, eof) {
+        const v = this.view;
+        const len = this.len;
+        if ((c === 68 || c === 100) /* D d */ && i + 10 > len && !eof) {
+            this.pos = i; // DELIMITER is decided with its 10 bytes in hand
+            return MORE;
+        }
+        if ((c === 68 || c === 100) /* D d */ && this.isDelimiterCommand(i)) {
+            const nl = v.indexOf(LF, i);
+            if (nl < 0 && !eof) {
+                this.pos = i;
+                return MORE;
+            }
+            const line = v.subarray(i, nl < 0 ? len : nl).toString('latin1');
+            const token = /^delimiter[ \t]+(\S+)/i.exec(line)?.[1];
+            if (!token)
+                throw new DumpFormatError(`a DELIMITER line without a delimiter at byte ${this.base + i}`, this.base + i);
+            this.delimiter = Buffer.from(token, 'latin1');
+            this.pos = nl < 0 ? len : nl + 1;
+            return DONE;
+        }
+        this.startStatement(i);
+        if (c === 73 || c === 105 || c === 82 || c === 114 /* I i R r */) {
+            // Re-scan from here once the head is known (or known not to be an INSERT).
+            const known = this.checkInsertHead(i, eof);
+            if (known === undefined) {
+                this.pos = i;
+                this.inStmt = false;
+                return MORE;
+            }
+            if (known > i) {
+                this.pos = known;
+                return DONE;
+            }
+        }
+        return ON;
     }
     isSandboxComment(i) {
         // MariaDB's `/*M!999999\- enable the sandbox mode */` first line: a client command, not SQL.

@@ -44383,14 +44383,14 @@ class SettingsError extends errors_ConfigurationError {
  * `fetch failed: getaddrinfo ENOTFOUND demo.example`. Node's fetch, the SDK and mysql2 wrap the
  * error that says what went wrong (DNS, TLS, refused connection) in one that does not.
  */
-function errors_describeError(err) {
+function describeError(err) {
     const parts = [];
     const seen = new Set();
     let current = err;
     while (current !== undefined && current !== null && !seen.has(current) && parts.length < 6) {
         seen.add(current);
         if (current instanceof AggregateError && current.errors.length) {
-            const inner = current.errors.map((e) => errors_describeError(e)).join('; ');
+            const inner = current.errors.map((e) => describeError(e)).join('; ');
             parts.push(current.message ? `${current.message} (${inner})` : inner);
             break;
         }
@@ -44498,13 +44498,13 @@ async function runAction(body) {
             setFailed(`${err.problems.length} problem(s) in the settings; each is annotated at its line`);
         }
         else if (err instanceof errors_ConfigurationError) {
-            setFailed(errors_describeError(err));
+            setFailed(describeError(err));
         }
         else {
             const e = err instanceof Error ? err : new Error(String(err));
             debug(e.stack ?? '');
             // With what it wraps: `fetch failed` alone does not say `getaddrinfo ENOTFOUND …`.
-            setFailed(errors_describeError(e));
+            setFailed(describeError(e));
         }
     }
 }
@@ -58400,12 +58400,6 @@ function renderPlan(plan) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/github/deployments.js
-// A site's GitHub environment: deploy-instance's job runs in `preview/<preview_link>` with the site's
-// URL, so GitHub records a deployment per deploy and the branch and its pull requests show "View
-// deployment". When the site is destroyed, its deployments are marked inactive so none of them still
-// links to a site that is gone (https://docs.github.com/en/rest/deployments/statuses: an `inactive`
-// status; GitHub lists a deployment's statuses newest first).
-
 
 /** The GitHub environment a site's deploy job runs in. */
 const previewEnvironment = (previewLink) => `preview/${previewLink}`;
@@ -58443,27 +58437,17 @@ async function deactivateEnvironment(rest, repository, environment, options) {
  * says why: the site is gone either way, and the next destroy run (a no-op on AWS) finishes this.
  */
 async function deactivateSiteEnvironment(options) {
-    const { env, log } = options;
+    const { log } = options;
     const environment = previewEnvironment(options.previewLink);
-    if (!options.token || !env.GITHUB_REPOSITORY) {
-        log.info(`no github-token (or GITHUB_REPOSITORY): the deployments of ${environment} are left as they are`);
-        return undefined;
-    }
-    const rest = new GitHubRest({
-        apiUrl: githubApiUrl(env),
-        token: options.token,
+    return bestEffortOnRepository({
+        ...options,
         permissionHelp: 'deployments: write',
-    });
-    try {
-        return await deactivateEnvironment(rest, parseRepository(env.GITHUB_REPOSITORY), environment, {
-            log,
-            dryRun: options.dryRun,
-        });
-    }
-    catch (err) {
-        log.warning(`the deployments of ${environment} are still shown as active: ${describeError(err)}`);
-        return undefined;
-    }
+        skipped: {
+            level: 'info',
+            message: `no github-token (or GITHUB_REPOSITORY): the deployments of ${environment} are left as they are`,
+        },
+        failed: `the deployments of ${environment} are still shown as active`,
+    }, (rest, repository) => deactivateEnvironment(rest, repository, environment, { log, dryRun: options.dryRun }));
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
