@@ -10,11 +10,20 @@ import {
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import {
+  AddTagsCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -475,6 +484,155 @@ describe('mdl-preview adopt', () => {
       /settings\.yml:\d+:\d+: memory: 1024 MiB is not a Fargate size for cpu 1024/,
     );
     expect(w.fake.server.count()).toBe(0);
+  });
+});
+
+describe('mdl-preview adopt: what it takes and what it leaves', () => {
+  it('takes untagged and partly tagged resources, refuses one tagged for another site, and tags only what is missing', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    const logs = new CloudWatchLogsClient({ region: REGION });
+    const elb = new ElasticLoadBalancingV2Client({ region: REGION });
+    const groupArn = (
+      await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/moodle-preview/sites/4-demo' }))
+    ).logGroups![0]!.arn!.replace(/:\*$/, '');
+    const tgArn = (await elb.send(new DescribeTargetGroupsCommand({ Names: ['mdl-4-demo'] })))
+      .TargetGroups![0]!.TargetGroupArn!;
+    try {
+      // Someone else's: tagged for another site.
+      await logs.send(
+        new TagResourceCommand({ resourceArn: groupArn, tags: { 'moodle-preview:site': 'other-site' } }),
+      );
+      // Half ours: the managed-by tag only.
+      await elb.send(
+        new AddTagsCommand({
+          ResourceArns: [tgArn],
+          Tags: [{ Key: 'moodle-preview:managed-by', Value: 'moodle-preview-actions' }],
+        }),
+      );
+    } finally {
+      logs.destroy();
+      elb.destroy();
+    }
+    const files = siteFiles(w);
+    w.fake.server.resetCalls();
+    const dry = await adopt(files);
+    expect(dry.stdout).toMatch(/\nlogGroup +found +another owner +- +\/moodle-preview\/sites\/4-demo/);
+    expect(dry.stdout).toMatch(/\ntargetGroup +found +partly tagged +tag +mdl-4-demo/);
+    expect(dry.stdout).toContain(
+      'logGroup /moodle-preview/sites/4-demo is tagged for another site or tool; adopt only takes untagged resources',
+    );
+    const refused = await adopt(files, '--apply');
+    expect(refused.code).toBe(1);
+    expect(mutatingCalls(w)).toEqual([]);
+
+    // The log group given back to the site: adopt tags the target group with the one key it lacks.
+    const logsAgain = new CloudWatchLogsClient({ region: REGION });
+    await logsAgain.send(
+      new UntagResourceCommand({ resourceArn: groupArn, tagKeys: ['moodle-preview:site'] }),
+    );
+    logsAgain.destroy();
+    w.fake.server.resetCalls();
+    const applied = await adopt(files, '--apply');
+    expect(applied.code).toBe(0);
+    const addTags = w.fake.server.calls.filter((c) => c.action === 'AddTags');
+    expect(addTags).toHaveLength(2); // the target group and the listener rule
+    const elbAfter = new ElasticLoadBalancingV2Client({ region: REGION });
+    const tags = await elbAfter.send(new DescribeTagsCommand({ ResourceArns: [tgArn] }));
+    elbAfter.destroy();
+    expect(Object.fromEntries((tags.TagDescriptions![0]!.Tags ?? []).map((t) => [t.Key, t.Value]))).toEqual(
+      SUITE_TAGS,
+    );
+  });
+
+  it('says the dry run would tag and write, and that an adopted site has nothing left to change', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    const files = siteFiles(w);
+    const dry = await adopt(files);
+    expect(dry.stdout).toContain(
+      'dry run: adopt --apply would tag 7 resource(s) and write the registry entry; nothing else would change',
+    );
+    expect((await adopt(files, '--apply')).code).toBe(0);
+    w.fake.server.resetCalls();
+    const again = await adopt(files, '--apply');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('nothing to change: 4-demo is already adopted');
+    expect(again.stdout).toMatch(/\nsiteRegistration +found +ours +- +\/moodle-preview\/sites\/4-demo/);
+    expect(mutatingCalls(w)).toEqual([]);
+  });
+
+  it('refuses a --service or --target-group that is not such a name before any AWS call', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    const files = siteFiles(w);
+    w.fake.server.resetCalls();
+    for (const [option, name] of [
+      ['--service', 'moodle 4 demo'],
+      ['--service', 'a'.repeat(256)],
+      ['--target-group', '-tg-4-demo'],
+      ['--target-group', 'tg-4-demo-'],
+      ['--target-group', 'tg_4_demo'],
+      ['--target-group', 't'.repeat(33)],
+    ] as const) {
+      const r = await adopt(files, `${option}=${name}`);
+      expect([option, name.slice(0, 12), r.code]).toEqual([option, name.slice(0, 12), 1]);
+      expect(r.stderr).toContain(`${option} ${name} is not`);
+    }
+    const longest = await adopt(files, '--target-group', 't'.repeat(32), '--service', 's'.repeat(255));
+    expect(longest.stderr).not.toMatch(/is not an ECS service name|is not a target group name/);
+    expect(w.fake.server.count()).toBe(w.fake.server.calls.filter((c) => !c.mutating).length);
+    expect(mutatingCalls(w)).toEqual([]);
+  });
+
+  it("names where today's task definition takes the DB password from when the suite's secret is missing", async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    const ecs = new ECSClient({ region: REGION });
+    const secretArn = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:terraform-db-AbCdEf';
+    try {
+      // A newer revision that takes the password from a secret of Terraform's, not from its environment.
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'mdl_ecs_task_def-4-demo',
+          networkMode: 'awsvpc',
+          requiresCompatibilities: ['FARGATE'],
+          cpu: '1024',
+          memory: '2048',
+          executionRoleArn: 'arn:aws:iam::123456789012:role/moodle-preview-task-execution',
+          containerDefinitions: [
+            {
+              name: '4-demo',
+              image: '123456789012.dkr.ecr.eu-west-2.amazonaws.com/vle-repo:moodle-ecs-docker-8.0',
+              essential: true,
+              environment: [{ name: 'MOODLE_DB_NAME', value: 'moodle_42_demo' }],
+              secrets: [{ name: 'MOODLE_DB_PASSWORD', valueFrom: `${secretArn}:password::` }],
+              logConfiguration: {
+                logDriver: 'awslogs',
+                options: {
+                  'awslogs-group': '/moodle-preview/sites/4-demo',
+                  'awslogs-region': REGION,
+                  'awslogs-stream-prefix': 'moodle',
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } finally {
+      ecs.destroy();
+    }
+    const r = await adopt(siteFiles(w), '--apply');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `(mdl_ecs_task_def-4-demo reads MOODLE_DB_PASSWORD from ${secretArn}:password::)`,
+    );
+    expect(r.stdout).not.toContain(TODAYS_PASSWORD);
   });
 });
 
