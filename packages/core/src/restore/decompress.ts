@@ -30,31 +30,22 @@ export class DecompressError extends ConfigurationError {
 
 type ZstdFactory = (options?: zlib.ZlibOptions) => Transform;
 
-/**
- * The decompressed bytes of `source`. `compressedRead()` says how many compressed bytes have been
- * read so far, for error messages.
- */
-export async function* decompress(
-  source: AsyncIterable<Buffer>,
-  compressedRead: () => number,
-): AsyncGenerator<Buffer> {
-  const it = source[Symbol.asyncIterator]();
-  // Enough bytes for the magic numbers (a first chunk can be tiny).
-  const headParts: Buffer[] = [];
-  let headLen = 0;
+/** The first bytes of `it` (enough for the magic numbers: a first chunk can be tiny), then the rest as it comes. */
+async function peek(it: AsyncIterator<Buffer>): Promise<{ head: Buffer; all: () => AsyncGenerator<Buffer> }> {
+  const parts: Buffer[] = [];
+  let length = 0;
   let done = false;
-  while (headLen < 8) {
+  while (length < 8) {
     const next = await it.next();
     if (next.done) {
       done = true;
       break;
     }
-    headParts.push(next.value);
-    headLen += next.value.length;
+    parts.push(next.value);
+    length += next.value.length;
   }
-  const head = Buffer.concat(headParts);
-  const kind = detectCompression(head);
-  async function* rest(): AsyncGenerator<Buffer> {
+  const head = Buffer.concat(parts);
+  async function* all(): AsyncGenerator<Buffer> {
     if (head.length) yield head;
     if (done) return;
     for (;;) {
@@ -63,54 +54,68 @@ export async function* decompress(
       yield next.value;
     }
   }
+  return { head, all };
+}
+
+/** zstd through the `zstd` program, for a Node without zlib's zstd. */
+async function* zstdProgram(input: Readable, compressedRead: () => number): AsyncGenerator<Buffer> {
+  const proc = spawn('zstd', ['-dc', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let childError = '';
+  proc.stderr.on('data', (d: Buffer) => (childError += d.toString()));
+  let spawnError: NodeJS.ErrnoException | undefined;
+  const exited = new Promise<number | null>((resolve) => {
+    proc.once('error', (err: NodeJS.ErrnoException) => {
+      spawnError = err;
+      resolve(null);
+    });
+    proc.once('close', (code) => resolve(code));
+  });
+  input.on('error', () => proc.kill('SIGKILL'));
+  input.pipe(proc.stdin);
+  proc.stdin.on('error', () => {});
+  try {
+    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) yield chunk;
+  } finally {
+    if (proc.exitCode === null) proc.kill('SIGKILL');
+  }
+  const code = await exited;
+  if (spawnError)
+    throw spawnError.code === 'ENOENT'
+      ? new ConfigurationError(
+          'the dump is zstd-compressed and this Node has no zlib zstd (Node ≥ 22.15 has it): ' +
+            'install the zstd program (apt-get install zstd) or run on Node 24',
+        )
+      : spawnError;
+  if (code !== 0)
+    throw new DecompressError(
+      `zstd could not decompress the dump (read ${compressedRead()} compressed bytes): ${childError.trim() || `exit ${code}`}`,
+    );
+}
+
+/**
+ * The decompressed bytes of `source`. `compressedRead()` says how many compressed bytes have been
+ * read so far, for error messages.
+ */
+export async function* decompress(
+  source: AsyncIterable<Buffer>,
+  compressedRead: () => number,
+): AsyncGenerator<Buffer> {
+  const { head, all } = await peek(source[Symbol.asyncIterator]());
+  const kind = detectCompression(head);
   if (kind === 'plain') {
-    yield* rest();
+    yield* all();
     return;
   }
-  const input = Readable.from(rest(), { objectMode: false });
+  const input = Readable.from(all(), { objectMode: false });
   let decoder: Transform;
-  let child: ReturnType<typeof spawn> | undefined;
-  let childError = '';
-  if (kind === 'gzip') {
-    decoder = zlib.createGunzip({ chunkSize: 256 * 1024 });
-  } else {
+  if (kind === 'gzip') decoder = zlib.createGunzip({ chunkSize: 256 * 1024 });
+  else {
     const native = (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
-    if (native) {
-      decoder = native({ chunkSize: 256 * 1024 });
-    } else {
-      child = spawn('zstd', ['-dc', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
-      const proc = child;
-      proc.stderr!.on('data', (d: Buffer) => (childError += d.toString()));
-      let spawnError: NodeJS.ErrnoException | undefined;
-      const exited = new Promise<number | null>((resolve) => {
-        proc.once('error', (err: NodeJS.ErrnoException) => {
-          spawnError = err;
-          resolve(null);
-        });
-        proc.once('close', (code) => resolve(code));
-      });
-      input.on('error', () => proc.kill('SIGKILL'));
-      input.pipe(proc.stdin!);
-      proc.stdin!.on('error', () => {});
-      try {
-        for await (const chunk of proc.stdout! as AsyncIterable<Buffer>) yield chunk;
-      } finally {
-        if (proc.exitCode === null) proc.kill('SIGKILL');
-      }
-      const code = await exited;
-      if (spawnError)
-        throw spawnError.code === 'ENOENT'
-          ? new ConfigurationError(
-              'the dump is zstd-compressed and this Node has no zlib zstd (Node ≥ 22.15 has it): ' +
-                'install the zstd program (apt-get install zstd) or run on Node 24',
-            )
-          : spawnError;
-      if (code !== 0)
-        throw new DecompressError(
-          `zstd could not decompress the dump (read ${compressedRead()} compressed bytes): ${childError.trim() || `exit ${code}`}`,
-        );
+    if (!native) {
+      yield* zstdProgram(input, compressedRead);
       return;
     }
+    decoder = native({ chunkSize: 256 * 1024 });
   }
   pipeline(input, decoder, () => {});
   try {

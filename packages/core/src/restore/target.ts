@@ -124,12 +124,22 @@ export async function prepareDatabase(
     await control.query(`DROP DATABASE ${qdb}`);
     return fresh();
   }
-  // resume
   if (!partial)
     throw new ConfigurationError(
       `database ${db} is not empty and holds no interrupted restore (${STATE_TABLE} is absent): nothing to resume; ` +
         'use if-exists: drop to replace it',
     );
+  return resume(control, db, identityBase, options);
+}
+
+/** Resumes the interrupted restore the database holds, when it is of the same dump. */
+async function resume(
+  control: Connection,
+  db: string,
+  identityBase: Omit<RestoreIdentity, 'chunkBytes'>,
+  options: { chunkBytes: number; busyWaitMs: number; log: Logger },
+): Promise<Prepared> {
+  const qdb = quoteIdentifier(db);
   await waitForEarlierSessions(control, db, options.log, options.busyWaitMs);
   await control.query(`USE ${qdb}`);
   for (const sql of createCheckpointTables) await control.query(sql);
