@@ -872,28 +872,22 @@ function detectCompression(head) {
 class DecompressError extends errors_ConfigurationError {
     name = 'DecompressError';
 }
-/**
- * The decompressed bytes of `source`. `compressedRead()` says how many compressed bytes have been
- * read so far, for error messages.
- */
-async function* decompress(source, compressedRead) {
-    const it = source[Symbol.asyncIterator]();
-    // Enough bytes for the magic numbers (a first chunk can be tiny).
-    const headParts = [];
-    let headLen = 0;
+/** The first bytes of `it` (enough for the magic numbers: a first chunk can be tiny), then the rest as it comes. */
+async function peek(it) {
+    const parts = [];
+    let length = 0;
     let done = false;
-    while (headLen < 8) {
+    while (length < 8) {
         const next = await it.next();
         if (next.done) {
             done = true;
             break;
         }
-        headParts.push(next.value);
-        headLen += next.value.length;
+        parts.push(next.value);
+        length += next.value.length;
     }
-    const head = Buffer.concat(headParts);
-    const kind = detectCompression(head);
-    async function* rest() {
+    const head = Buffer.concat(parts);
+    async function* all() {
         if (head.length)
             yield head;
         if (done)
@@ -905,55 +899,63 @@ async function* decompress(source, compressedRead) {
             yield next.value;
         }
     }
+    return { head, all };
+}
+/** zstd through the `zstd` program, for a Node without zlib's zstd. */
+async function* zstdProgram(input, compressedRead) {
+    const proc = (0,external_node_child_process_.spawn)('zstd', ['-dc', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let childError = '';
+    proc.stderr.on('data', (d) => (childError += d.toString()));
+    let spawnError;
+    const exited = new Promise((resolve) => {
+        proc.once('error', (err) => {
+            spawnError = err;
+            resolve(null);
+        });
+        proc.once('close', (code) => resolve(code));
+    });
+    input.on('error', () => proc.kill('SIGKILL'));
+    input.pipe(proc.stdin);
+    proc.stdin.on('error', () => { });
+    try {
+        for await (const chunk of proc.stdout)
+            yield chunk;
+    }
+    finally {
+        if (proc.exitCode === null)
+            proc.kill('SIGKILL');
+    }
+    const code = await exited;
+    if (spawnError)
+        throw spawnError.code === 'ENOENT'
+            ? new errors_ConfigurationError('the dump is zstd-compressed and this Node has no zlib zstd (Node ≥ 22.15 has it): ' +
+                'install the zstd program (apt-get install zstd) or run on Node 24')
+            : spawnError;
+    if (code !== 0)
+        throw new DecompressError(`zstd could not decompress the dump (read ${compressedRead()} compressed bytes): ${childError.trim() || `exit ${code}`}`);
+}
+/**
+ * The decompressed bytes of `source`. `compressedRead()` says how many compressed bytes have been
+ * read so far, for error messages.
+ */
+async function* decompress(source, compressedRead) {
+    const { head, all } = await peek(source[Symbol.asyncIterator]());
+    const kind = detectCompression(head);
     if (kind === 'plain') {
-        yield* rest();
+        yield* all();
         return;
     }
-    const input = external_node_stream_.Readable.from(rest(), { objectMode: false });
+    const input = external_node_stream_.Readable.from(all(), { objectMode: false });
     let decoder;
-    let child;
-    let childError = '';
-    if (kind === 'gzip') {
+    if (kind === 'gzip')
         decoder = external_node_zlib_.createGunzip({ chunkSize: 256 * 1024 });
-    }
     else {
         const native = external_node_zlib_.createZstdDecompress;
-        if (native) {
-            decoder = native({ chunkSize: 256 * 1024 });
-        }
-        else {
-            child = (0,external_node_child_process_.spawn)('zstd', ['-dc', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
-            const proc = child;
-            proc.stderr.on('data', (d) => (childError += d.toString()));
-            let spawnError;
-            const exited = new Promise((resolve) => {
-                proc.once('error', (err) => {
-                    spawnError = err;
-                    resolve(null);
-                });
-                proc.once('close', (code) => resolve(code));
-            });
-            input.on('error', () => proc.kill('SIGKILL'));
-            input.pipe(proc.stdin);
-            proc.stdin.on('error', () => { });
-            try {
-                for await (const chunk of proc.stdout)
-                    yield chunk;
-            }
-            finally {
-                if (proc.exitCode === null)
-                    proc.kill('SIGKILL');
-            }
-            const code = await exited;
-            if (spawnError)
-                throw spawnError.code === 'ENOENT'
-                    ? new errors_ConfigurationError('the dump is zstd-compressed and this Node has no zlib zstd (Node ≥ 22.15 has it): ' +
-                        'install the zstd program (apt-get install zstd) or run on Node 24')
-                    : spawnError;
-            if (code !== 0)
-                throw new DecompressError(`zstd could not decompress the dump (read ${compressedRead()} compressed bytes): ${childError.trim() || `exit ${code}`}`);
+        if (!native) {
+            yield* zstdProgram(input, compressedRead);
             return;
         }
+        decoder = native({ chunkSize: 256 * 1024 });
     }
     (0,external_node_stream_.pipeline)(input, decoder, () => { });
     try {
@@ -1907,10 +1909,14 @@ async function prepareDatabase(control, db, ifExists, identityBase, options) {
         await control.query(`DROP DATABASE ${qdb}`);
         return fresh();
     }
-    // resume
     if (!partial)
         throw new errors_ConfigurationError(`database ${db} is not empty and holds no interrupted restore (${STATE_TABLE} is absent): nothing to resume; ` +
             'use if-exists: drop to replace it');
+    return resume(control, db, identityBase, options);
+}
+/** Resumes the interrupted restore the database holds, when it is of the same dump. */
+async function resume(control, db, identityBase, options) {
+    const qdb = quoteIdentifier(db);
     await waitForEarlierSessions(control, db, options.log, options.busyWaitMs);
     await control.query(`USE ${qdb}`);
     for (const sql of createCheckpointTables)
