@@ -11,18 +11,19 @@ import {
   type SleepPage,
   type SleepPageScheduleSpec,
 } from '../fleet/sleep-page.js';
-import { dbSecret } from '../resources/db-secret.js';
-import { listenerRule } from '../resources/listener-rule.js';
-import { scalingPolicy, scalingTarget, scheduledActions } from '../resources/scaling.js';
-import { redis } from '../resources/redis.js';
-import { cronRegistration, siteRegistration } from '../resources/registry-entry.js';
-import { databases, dbUser } from '../resources/databases.js';
-import { moodledata } from '../resources/moodledata.js';
-import { service } from '../resources/service.js';
-import { taskDefinition } from '../resources/task-definition.js';
-import { sleepPage } from '../resources/sleep-page.js';
-import { logGroup } from '../resources/log-group.js';
-import { targetGroup } from '../resources/target-group.js';
+// Each resource's pure part, not its module: those load the AWS clients, which a plan never needs.
+import { planDatabases, planDbUser } from '../resources/databases.plan.js';
+import { planDbSecret } from '../resources/db-secret.plan.js';
+import { planListenerRule } from '../resources/listener-rule.plan.js';
+import { planLogGroup } from '../resources/log-group.plan.js';
+import { planMoodledata } from '../resources/moodledata.plan.js';
+import { planRedis } from '../resources/redis.plan.js';
+import { planCronRegistration, planSiteRegistration } from '../resources/registry-entry.plan.js';
+import { planScalingPolicy, planScalingTarget, planScheduledActions } from '../resources/scaling.plan.js';
+import { planService } from '../resources/service.plan.js';
+import { planSleepPage } from '../resources/sleep-page.plan.js';
+import { planTargetGroup } from '../resources/target-group.plan.js';
+import { planTaskDefinition } from '../resources/task-definition.plan.js';
 import type { PlanContext } from '../resources/types.js';
 
 export type Tags = Record<string, string>;
@@ -241,9 +242,9 @@ export interface ServiceSpec {
   tags: Tags;
 }
 
-export { CRON_COMMAND, CRON_TIMEOUT_SECONDS } from '../resources/registry-entry.js';
+export { CRON_COMMAND, CRON_TIMEOUT_SECONDS } from '../resources/registry-entry.plan.js';
 
-export { preferredRulePriority } from '../resources/listener-rule.js';
+export { preferredRulePriority } from '../resources/listener-rule.plan.js';
 
 /** The names and values every resource's plan is computed from, derived once. */
 function planContext(site: ResolvedSite, platform: Platform): PlanContext {
@@ -275,22 +276,22 @@ function planContext(site: ResolvedSite, platform: Platform): PlanContext {
 export function planSite(site: ResolvedSite, platform: Platform): SitePlan {
   const resourceContext = planContext(site, platform);
   const resources: PlannedResources = {
-    siteRegistration: siteRegistration.plan(resourceContext),
-    cronRegistration: cronRegistration.plan(resourceContext),
-    dbSecret: dbSecret.plan(resourceContext),
-    databases: databases.plan(resourceContext),
-    dbUser: dbUser.plan(resourceContext),
-    moodledata: moodledata.plan(resourceContext),
-    redis: redis.plan(resourceContext),
-    logGroup: logGroup.plan(resourceContext),
-    taskDefinition: taskDefinition.plan(resourceContext),
-    targetGroup: targetGroup.plan(resourceContext),
-    listenerRule: listenerRule.plan(resourceContext),
-    service: service.plan(resourceContext),
-    scalingTarget: scalingTarget.plan(resourceContext),
-    scalingPolicy: scalingPolicy.plan(resourceContext),
-    scheduledActions: scheduledActions.plan(resourceContext),
-    sleepPage: sleepPage.plan(resourceContext),
+    siteRegistration: planSiteRegistration(resourceContext),
+    cronRegistration: planCronRegistration(resourceContext),
+    dbSecret: planDbSecret(resourceContext),
+    databases: planDatabases(resourceContext),
+    dbUser: planDbUser(resourceContext),
+    moodledata: planMoodledata(resourceContext),
+    redis: planRedis(resourceContext),
+    logGroup: planLogGroup(resourceContext),
+    taskDefinition: planTaskDefinition(resourceContext),
+    targetGroup: planTargetGroup(resourceContext),
+    listenerRule: planListenerRule(resourceContext),
+    service: planService(resourceContext),
+    scalingTarget: planScalingTarget(resourceContext),
+    scalingPolicy: planScalingPolicy(resourceContext),
+    scheduledActions: planScheduledActions(resourceContext),
+    sleepPage: planSleepPage(resourceContext),
   };
   const estimate = estimateMonthlyCost(
     { cpu: site.cpu, memory: site.memory, minTasks: site.scaling.min, awake: site.awake },

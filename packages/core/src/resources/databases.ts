@@ -8,6 +8,7 @@ import type { DbChanges, DeployEnv, Inspection } from '../deploy/types.js';
 import { KEEP_NOTE, once, type DestroyEnv, type Removal, type RemovalOutcome } from '../destroy/types.js';
 import { readDbPassword } from './db-secret.js';
 import type { SiteResource } from './types.js';
+import { planDatabases, planDbUser } from './databases.plan.js';
 
 export interface DatabaseInspections {
   databases: Inspection;
@@ -119,42 +120,13 @@ export function databaseRows(
 export const databases = {
   id: 'databases',
   kind: 'databases',
-  plan: ({ site, platform, databaseNames }) => ({
-    name: databaseNames.join(', '),
-    // Ensured by a SQL task that reads the site's secret and logs to the site's log group.
-    dependsOn: ['dbSecret', 'logGroup'],
-    spec: {
-      server: { host: site.db.host, port: site.db.port, adminSecretArn: platform.db.admin_secret_arn },
-      databases: [
-        { role: 'moodle', name: site.db.name, characterSet: 'utf8mb4', collation: 'utf8mb4_unicode_ci' },
-        ...(site.db.mimName
-          ? [
-              {
-                role: 'mim' as const,
-                name: site.db.mimName,
-                characterSet: 'utf8mb4' as const,
-                collation: 'utf8mb4_unicode_ci',
-              },
-            ]
-          : []),
-      ],
-    },
-  }),
+  plan: planDatabases,
   inspect: async (env, secret) => (await read(env, secret)).databases,
 } satisfies SiteResource<'databases', [secret: Promise<Inspection>]>;
 
 export const dbUser = {
   id: 'dbUser',
   kind: 'DB user',
-  plan: ({ site, names, databaseNames }) => ({
-    name: `${site.db.user}@'%'`,
-    dependsOn: ['databases', 'dbSecret'],
-    spec: {
-      name: site.db.user,
-      host: '%',
-      grants: databaseNames.map((database) => ({ database, privileges: 'ALL PRIVILEGES' as const })),
-      password: { secret: names.dbSecretName, jsonKey: 'password' },
-    },
-  }),
+  plan: planDbUser,
   inspect: async (env, secret) => (await read(env, secret)).dbUser,
 } satisfies SiteResource<'dbUser', [secret: Promise<Inspection>]>;

@@ -18,6 +18,7 @@ import type { DeployEnv, Inspection } from '../deploy/types.js';
 import { KEEP_NOTE, ownedBy, type DestroyEnv, type Removal } from '../destroy/types.js';
 import { checkOwned } from './ownership.js';
 import type { SiteResource } from './types.js';
+import { planDbSecret } from './db-secret.plan.js';
 
 const KIND = 'secret';
 
@@ -155,16 +156,7 @@ export async function readDbSecrets(env: DestroyEnv): Promise<SecretFindings> {
 export const dbSecret = {
   id: 'dbSecret',
   kind: KIND,
-  plan: ({ site, names, tags }) => ({
-    name: names.dbSecretName,
-    dependsOn: [],
-    spec: {
-      name: names.dbSecretName,
-      description: `Database password of Moodle preview site ${site.previewLink}`,
-      passwordLength: 32,
-      tags,
-    },
-  }),
+  plan: planDbSecret,
   inspect,
   removals: async (env) => (await readDbSecrets(env)).rows,
   tag: async (clients, arn, tags) => {

@@ -22,19 +22,10 @@ import { pageActions, type SleepPage } from '../fleet/sleep-page.js';
 import type { ListenerRuleSpec } from '../plan/site-plan.js';
 import { addElbTags, awsTags, elbTags, hostsOf } from './elb.js';
 import type { SiteResource } from './types.js';
+import { planListenerRule } from './listener-rule.plan.js';
 
 const KIND = 'listener rule';
 const MAX_PRIORITY = 50_000;
-
-/** ALB rule priorities are 1..50000; a hash of the link spreads sites so first tries rarely collide. */
-export function preferredRulePriority(previewLink: string): number {
-  let h = 0x811c9dc5; // FNV-1a, 32 bit
-  for (const ch of previewLink) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return (h % 49_999) + 1;
-}
 
 /** The first free priority at or after `preferred`, wrapping round. */
 export function freePriority(preferred: number, taken: ReadonlySet<number>): number | undefined {
@@ -257,18 +248,7 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
 export const listenerRule = {
   id: 'listenerRule',
   kind: KIND,
-  plan: ({ site, platform, tags, sleepPage }) => ({
-    name: site.host,
-    dependsOn: ['targetGroup'],
-    spec: {
-      listenerArns: [...platform.alb.https_listener_arns],
-      hostHeader: site.host,
-      preferredPriority: preferredRulePriority(site.previewLink),
-      forwardTo: { ref: 'targetGroup', attribute: 'arn' },
-      ...(sleepPage ? { sleepPage } : {}),
-      tags,
-    },
-  }),
+  plan: planListenerRule,
   inspect,
   removals,
   tag: addElbTags,

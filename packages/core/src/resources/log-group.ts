@@ -16,6 +16,7 @@ import { checkOwned } from './ownership.js';
 import type { DeployEnv, Inspection } from '../deploy/types.js';
 import { KEEP_NOTE, ownedBy, type DestroyEnv, type Removal } from '../destroy/types.js';
 import type { SiteResource } from './types.js';
+import { planLogGroup } from './log-group.plan.js';
 
 const KIND = 'log group';
 
@@ -121,11 +122,7 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
 export const logGroup = {
   id: 'logGroup',
   kind: KIND,
-  plan: ({ logGroupName, platform, tags }) => ({
-    name: logGroupName,
-    dependsOn: [],
-    spec: { logGroupName, retentionInDays: platform.logs.retention_days, tags },
-  }),
+  plan: planLogGroup,
   inspect,
   removals,
   tag: async (clients, arn, tags) => {

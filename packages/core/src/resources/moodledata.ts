@@ -9,6 +9,7 @@ import { KEEP_NOTE, once, type DestroyEnv, type Removal } from '../destroy/types
 import { describeOneOffEnd } from '../ecs/one-off-task.js';
 import { ConfigurationError } from '../errors.js';
 import type { SiteResource } from './types.js';
+import { planMoodledata } from './moodledata.plan.js';
 
 function inspect(env: DeployEnv): Inspection {
   const spec = env.plan.resources.moodledata.spec;
@@ -156,18 +157,7 @@ export function moodledataRows(
 export const moodledata = {
   id: 'moodledata',
   kind: 'moodledata',
-  plan: ({ site, platform, mountPath }) => ({
-    name: site.moodledata.path,
-    // Made by a one-off task of the site's own task definition (only it reaches EFS).
-    dependsOn: ['taskDefinition'],
-    spec: {
-      fileSystemId: platform.efs.file_system_id,
-      folder: site.moodledata.folder,
-      efsPath: `/${site.moodledata.folder}`,
-      containerPath: site.moodledata.path,
-      mountPath,
-    },
-  }),
+  plan: planMoodledata,
   // Decided from the plan and the registry alone: no read.
   inspect: async (env) => inspect(env),
   // Destroy's rows need the task definition to run the rm with: moodledataRows above.

@@ -18,10 +18,7 @@ import {
   type SiteRegistryEntry,
 } from '../registry/site-registry.js';
 import type { SiteResource } from './types.js';
-
-/** What the cron fan-out runs in each site's container, and how long it may take. */
-export const CRON_COMMAND = '/data/runcron.sh';
-export const CRON_TIMEOUT_SECONDS = 600;
+import { planSiteRegistration, planCronRegistration } from './registry-entry.plan.js';
 
 /** Data named in the previous entry that the new plan no longer uses. */
 function newlyRetired(
@@ -257,29 +254,7 @@ export function registryRows(env: DestroyEnv, registry: SiteRegistry, keptSecret
 export const siteRegistration = {
   id: 'siteRegistration',
   kind: 'registry entry',
-  plan: ({ site, platform, names, logGroupName }) => ({
-    name: names.registryParameter,
-    dependsOn: ['service'],
-    spec: {
-      parameterName: names.registryParameter,
-      entry: {
-        previewLink: site.previewLink,
-        url: site.url,
-        cluster: platform.cluster,
-        service: names.serviceName,
-        taskFamily: names.taskFamily,
-        container: names.containerName,
-        databases: { moodle: site.db.name, ...(site.db.mimName ? { mim: site.db.mimName } : {}) },
-        dbUser: site.db.user,
-        dbHost: site.db.host,
-        moodledataFolder: site.moodledata.folder,
-        logGroup: logGroupName,
-        awake: site.awake,
-        capacity: { min: site.scaling.min, max: site.scaling.max },
-        expiry: { ...site.expiry },
-      },
-    },
-  }),
+  plan: planSiteRegistration,
   // Derived from the plan and the entry deploy read first: no read of its own.
   inspect: async (env) => inspectEntry(env),
   // Removed by registryRows, destroy's last step. The parameter carries the suite's tags from its
@@ -289,19 +264,7 @@ export const siteRegistration = {
 export const cronRegistration = {
   id: 'cronRegistration',
   kind: 'cron entry',
-  plan: ({ site, platform, names, cronLogPath }) => ({
-    name: names.registryParameter,
-    dependsOn: ['service'],
-    spec: {
-      enabled: site.cron,
-      cluster: platform.cluster,
-      service: names.serviceName,
-      container: names.containerName,
-      command: CRON_COMMAND,
-      timeoutSeconds: CRON_TIMEOUT_SECONDS,
-      logPath: cronLogPath,
-    },
-  }),
+  plan: planCronRegistration,
   // Written with the entry (siteRegistration's apply): this says only whether it changes.
   inspect: async (env) => {
     const planned = env.plan.resources.cronRegistration;

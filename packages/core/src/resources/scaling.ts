@@ -22,14 +22,9 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import type { DeployEnv, Inspection } from '../deploy/types.js';
 import { ownedBy, type DestroyEnv, type Removal, type RemovalOutcome } from '../destroy/types.js';
-import {
-  describeAwake,
-  scheduledActionsFor,
-  sleepActionName,
-  wakeActionName,
-  type ScheduledActionSpec,
-} from '../fleet/awake-schedule.js';
+import { sleepActionName, wakeActionName, type ScheduledActionSpec } from '../fleet/awake-schedule.js';
 import type { SiteResource } from './types.js';
+import { planScalingTarget, planScalingPolicy, planScheduledActions } from './scaling.plan.js';
 
 const NAMESPACE = 'ecs';
 const DIMENSION = 'ecs:service:DesiredCount';
@@ -314,17 +309,7 @@ async function inspectScheduled(env: DeployEnv): Promise<Inspection> {
 export const scalingTarget = {
   id: 'scalingTarget',
   kind: 'scaling target',
-  plan: ({ site, serviceResourceId }) => ({
-    name: serviceResourceId,
-    dependsOn: ['service'],
-    spec: {
-      serviceNamespace: 'ecs',
-      resourceId: serviceResourceId,
-      scalableDimension: 'ecs:service:DesiredCount',
-      minCapacity: site.scaling.min,
-      maxCapacity: site.scaling.max,
-    },
-  }),
+  plan: planScalingTarget,
   inspect: inspectTarget,
   removals,
   tag: async (clients, arn, tags) => {
@@ -335,19 +320,7 @@ export const scalingTarget = {
 export const scalingPolicy = {
   id: 'scalingPolicy',
   kind: 'scaling policy',
-  plan: ({ site, names, serviceResourceId }) => ({
-    name: names.scalingPolicyName,
-    dependsOn: ['scalingTarget'],
-    spec: {
-      policyName: names.scalingPolicyName,
-      policyType: 'TargetTrackingScaling',
-      resourceId: serviceResourceId,
-      targetValue: site.scaling.cpuTarget,
-      predefinedMetricType: 'ECSServiceAverageCPUUtilization',
-      scaleOutCooldown: 60,
-      scaleInCooldown: 300,
-    },
-  }),
+  plan: planScalingPolicy,
   inspect: inspectPolicy,
   // Removed with its target (the target's removals list it), and it carries no tags.
 } satisfies SiteResource<'scalingPolicy'>;
@@ -355,17 +328,7 @@ export const scalingPolicy = {
 export const scheduledActions = {
   id: 'scheduledActions',
   kind: 'scheduled actions',
-  plan: ({ site, serviceResourceId }) => ({
-    name: describeAwake(site.awake),
-    dependsOn: ['scalingTarget'],
-    spec: {
-      serviceNamespace: 'ecs',
-      resourceId: serviceResourceId,
-      scalableDimension: 'ecs:service:DesiredCount',
-      awake: describeAwake(site.awake),
-      actions: scheduledActionsFor(site.previewLink, site.awake, site.scaling),
-    },
-  }),
+  plan: planScheduledActions,
   inspect: inspectScheduled,
   // Removed with the target they act on, and they carry no tags.
 } satisfies SiteResource<'scheduledActions'>;

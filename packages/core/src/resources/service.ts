@@ -22,6 +22,7 @@ import { ConfigurationError } from '../errors.js';
 import type { ServiceSpec } from '../plan/site-plan.js';
 import { checkOwned } from './ownership.js';
 import type { SiteResource } from './types.js';
+import { planService } from './service.plan.js';
 
 const KIND = 'service';
 
@@ -267,41 +268,7 @@ export async function tagEcsResource(
 export const service = {
   id: 'service',
   kind: KIND,
-  plan: ({ site, platform, names, tags }) => ({
-    name: names.serviceName,
-    dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser', 'moodledata'],
-    spec: {
-      cluster: platform.cluster,
-      serviceName: names.serviceName,
-      taskDefinition: { ref: 'taskDefinition', attribute: 'arn' },
-      initialDesiredCount: site.scaling.min,
-      launchType: 'FARGATE',
-      platformVersion: 'LATEST',
-      networkConfiguration: {
-        subnets: [...platform.network.subnet_ids],
-        securityGroups: [...platform.network.security_group_ids],
-        assignPublicIp: platform.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
-      },
-      loadBalancers: [
-        {
-          targetGroup: { ref: 'targetGroup', attribute: 'arn' },
-          containerName: names.containerName,
-          containerPort: platform.alb.target_port,
-        },
-      ],
-      // A partial image downloads Moodle at start: give it time before health checks count.
-      healthCheckGracePeriodSeconds: site.fullImage ? 120 : 600,
-      deploymentConfiguration: {
-        minimumHealthyPercent: 100,
-        maximumPercent: 200,
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-      },
-      enableExecuteCommand: true,
-      propagateTags: 'SERVICE',
-      enableECSManagedTags: true,
-      tags,
-    },
-  }),
+  plan: planService,
   inspect,
   removals,
   tag: tagEcsResource,

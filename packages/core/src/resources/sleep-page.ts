@@ -27,6 +27,7 @@ import {
 } from '../fleet/sleep-page.js';
 import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
 import type { SiteResource } from './types.js';
+import { planSleepPage } from './sleep-page.plan.js';
 
 /** The group's ARN, or undefined when there is none; throws when a group of that name is not ours. */
 async function readGroup(env: DeployEnv, group: string): Promise<string | undefined> {
@@ -184,21 +185,7 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
 export const sleepPage = {
   id: 'sleepPage',
   kind: 'sleep page schedules',
-  plan: ({ site, platform, sleepPageSchedules }) => {
-    const pagePlatform = platform.schedule.sleep_page;
-    return {
-      name: pagePlatform ? `${pagePlatform.schedule_group}/mdl-${site.previewLink}-*` : '(no sleep page)',
-      dependsOn: ['listenerRule', 'targetGroup'],
-      spec: {
-        ...(pagePlatform
-          ? { group: pagePlatform.schedule_group, roleArn: pagePlatform.scheduler_role_arn }
-          : {}),
-        // The group is the suite's, not one site's: it carries the managed-by tag (and the platform's).
-        groupTags: { ...platform.tags, [TAG_MANAGED_BY]: SUITE_NAME },
-        schedules: sleepPageSchedules,
-      },
-    };
-  },
+  plan: planSleepPage,
   inspect,
   removals,
   // Schedules carry no tags; the group is the suite's, not one site's.

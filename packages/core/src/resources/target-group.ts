@@ -19,6 +19,7 @@ import { ConfigurationError } from '../errors.js';
 import type { TargetGroupSpec } from '../plan/site-plan.js';
 import { addElbTags, awsTags, elbTags } from './elb.js';
 import type { SiteResource } from './types.js';
+import { planTargetGroup } from './target-group.plan.js';
 
 const KIND = 'target group';
 const DELAY_KEY = 'deregistration_delay.timeout_seconds';
@@ -165,25 +166,7 @@ async function removals(env: DestroyEnv): Promise<Removal[]> {
 export const targetGroup = {
   id: 'targetGroup',
   kind: KIND,
-  plan: ({ names, platform, tags }) => ({
-    name: names.targetGroupName,
-    dependsOn: [],
-    spec: {
-      name: names.targetGroupName,
-      protocol: platform.alb.target_protocol,
-      port: platform.alb.target_port,
-      targetType: 'ip',
-      vpcId: platform.network.vpc_id,
-      healthCheck: {
-        path: platform.alb.health_check_path,
-        matcher: platform.alb.health_check_matcher,
-        intervalSeconds: 30,
-        healthyThresholdCount: 2,
-      },
-      deregistrationDelaySeconds: platform.alb.deregistration_delay_seconds,
-      tags,
-    },
-  }),
+  plan: planTargetGroup,
   inspect,
   removals,
   tag: addElbTags,

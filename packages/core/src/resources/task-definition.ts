@@ -18,44 +18,11 @@ import {
 import { driftPaths, tagRecord } from '../deploy/normalise.js';
 import type { DeployEnv, Inspection } from '../deploy/types.js';
 import { ownedBy, type DestroyEnv, type Removal } from '../destroy/types.js';
-import type { KeyValue, SecretRef, TaskDefinitionSpec } from '../plan/site-plan.js';
+import type { SecretRef, TaskDefinitionSpec } from '../plan/site-plan.js';
 import { checkOwned } from './ownership.js';
-import type { PlanContext, SiteResource } from './types.js';
+import type { SiteResource } from './types.js';
+import { planTaskDefinition } from './task-definition.plan.js';
 import { tagEcsResource } from './service.js';
-
-const MOODLEDATA_VOLUME = 'moodledata';
-const byName = (a: KeyValue, b: KeyValue) => a.name.localeCompare(b.name);
-
-/** The Moodle container's environment: where the site is, its database, Redis and cron log. */
-function environmentOf({ site, cronLogPath }: PlanContext): KeyValue[] {
-  const environment: KeyValue[] = [
-    { name: 'PREVIEW_LINK', value: site.previewLink },
-    { name: 'PHP_VERSION', value: site.phpVersion },
-    { name: 'MOODLE_WWWROOT', value: site.url },
-    { name: 'MOODLE_SITE_FOLDER', value: site.siteFolder },
-    { name: 'MOODLE_CODE_PATH', value: site.moodleCodePath },
-    { name: 'MOODLE_FULL_IMAGE', value: String(site.fullImage) },
-    { name: 'MOODLE_DATAROOT', value: site.moodledata.path },
-    { name: 'MOODLE_CRON_LOG', value: cronLogPath },
-    { name: 'MOODLE_DB_HOST', value: site.db.host },
-    { name: 'MOODLE_DB_PORT', value: String(site.db.port) },
-    { name: 'MOODLE_DB_NAME', value: site.db.name },
-    { name: 'MOODLE_DB_USER', value: site.db.user },
-    { name: 'MOODLE_REDIS_HOST', value: site.redis.host },
-    { name: 'MOODLE_REDIS_PORT', value: String(site.redis.port) },
-    { name: 'MOODLE_REDIS_PREFIX', value: site.redis.prefix },
-  ];
-  if (site.db.readReplicaHost)
-    environment.push({ name: 'MOODLE_DB_HOST_READONLY', value: site.db.readReplicaHost });
-  if (site.db.mimName) {
-    environment.push(
-      { name: 'MIM_DB_HOST', value: site.db.host },
-      { name: 'MIM_DB_NAME', value: site.db.mimName },
-    );
-  }
-  environment.sort(byName);
-  return environment;
-}
 
 /** `valueFrom` of a Secrets Manager JSON key: `<secret ARN>:<json key>::` (ECS developer guide, "secrets"). */
 export const secretValueFrom = (secretArn: string, ref: SecretRef) => `${secretArn}:${ref.jsonKey}::`;
@@ -323,66 +290,7 @@ export function familyRows(env: DestroyEnv, found: FamilyRevisions, willRegister
 export const taskDefinition = {
   id: 'taskDefinition',
   kind: 'task definition',
-  plan: (ctx) => {
-    const { site, platform, names, tags, mountPath, logGroupName } = ctx;
-    const accessPoint = platform.efs.access_point_id;
-    const environment = environmentOf(ctx);
-    return {
-      name: names.taskFamily,
-      dependsOn: ['logGroup', 'dbSecret'],
-      spec: {
-        family: names.taskFamily,
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        cpu: String(site.cpu),
-        memory: String(site.memory),
-        executionRoleArn: platform.roles.execution_role_arn,
-        taskRoleArn: platform.roles.task_role_arn,
-        runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-        volumes: [
-          {
-            name: MOODLEDATA_VOLUME,
-            efsVolumeConfiguration: {
-              fileSystemId: platform.efs.file_system_id,
-              // The whole EFS root, as today: runcron.sh writes <mount>/cron_logs/ next to the sites.
-              rootDirectory: '/',
-              transitEncryption: 'ENABLED',
-              ...(accessPoint
-                ? { authorizationConfig: { accessPointId: accessPoint, iam: 'ENABLED' as const } }
-                : {}),
-            },
-          },
-        ],
-        containerDefinitions: [
-          {
-            name: names.containerName,
-            image: site.image,
-            essential: true,
-            portMappings: [
-              { containerPort: 80, protocol: 'tcp' },
-              { containerPort: 443, protocol: 'tcp' },
-            ],
-            environment,
-            secrets: [
-              { name: 'MOODLE_DB_PASSWORD', valueFrom: { secret: names.dbSecretName, jsonKey: 'password' } },
-            ],
-            mountPoints: [{ sourceVolume: MOODLEDATA_VOLUME, containerPath: mountPath, readOnly: false }],
-            // An init process reaps the children of ECS Exec sessions (cron runs through it).
-            linuxParameters: { initProcessEnabled: true },
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: {
-                'awslogs-group': logGroupName,
-                'awslogs-region': platform.region,
-                'awslogs-stream-prefix': 'moodle',
-              },
-            },
-          },
-        ],
-        tags,
-      },
-    };
-  },
+  plan: planTaskDefinition,
   inspect,
   // Destroy reads the site's family and the SQL task family together with the purge's needs:
   // readFamily, familyRows, latestOwnedInactive and registerCopy above.
