@@ -56548,7 +56548,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(877);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7306);
 // Entry point of the bundle: all logic is in main.ts so tests can import it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -56558,7 +56558,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 877:
+/***/ 7306:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66581,7 +66581,7 @@ function describeDays(days) {
         .join(',');
 }
 /** Hours awake in a week. */
-function awake_schedule_awakeHoursPerWeek(s) {
+function awakeHoursPerWeek(s) {
     return s.kind === 'always' ? 168 : (s.days.length * (s.end - s.start)) / 60;
 }
 const awake_schedule_wakeActionName = (link) => `mdl-${link}-wake`;
@@ -66700,7 +66700,7 @@ const MAX_PREVIEW_LINK_LENGTH = MAX_TARGET_GROUP_NAME - TARGET_GROUP_PREFIX.leng
 /** MySQL 8: database names up to 64 characters, user names up to 32. */
 const MAX_DB_NAME_LENGTH = 64;
 const MAX_DB_USER_LENGTH = 32;
-const naming_SUITE_NAME = 'moodle-preview-actions';
+const SUITE_NAME = 'moodle-preview-actions';
 const TAG_SITE = 'moodle-preview:site';
 const TAG_MANAGED_BY = 'moodle-preview:managed-by';
 /** A lowercase DNS label (RFC 1123), as used in `<preview_link>.<domain>`. */
@@ -67875,7 +67875,7 @@ const registryEntrySchema = looseObject({
     /** The plan's monthly Fargate estimate at the last deploy: `mdl-preview cost` shows it beside the bill. */
     estimate: object({ monthly: schemas_number(), currency: schemas_string() }).optional(),
     retired: array(retiredSchema).default([]),
-    managedBy: schemas_string().default(naming_SUITE_NAME),
+    managedBy: schemas_string().default(SUITE_NAME),
     /** The repository and branch whose settings.yml deploy-instance last deployed (absent: by hand). */
     deployedFrom: object({ repository: schemas_string(), branch: schemas_string() }).optional(),
     /** Set by destroy-instance when it removed the site but kept its data (retired): ISO date. */
@@ -67899,7 +67899,7 @@ function withoutStamps(value) {
     return value;
 }
 /** True when two entries say the same thing (timestamps and authorship aside). */
-function site_registry_sameEntry(a, b) {
+function sameEntry(a, b) {
     return JSON.stringify(withoutStamps(a)) === JSON.stringify(withoutStamps(b));
 }
 class SiteRegistry {
@@ -67955,7 +67955,7 @@ class SiteRegistry {
                     Tags: Object.entries({
                         ...this.tags,
                         [TAG_SITE]: entry.previewLink,
-                        [TAG_MANAGED_BY]: naming_SUITE_NAME,
+                        [TAG_MANAGED_BY]: SUITE_NAME,
                     }).map(([Key, Value]) => ({ Key, Value })),
                 }),
         }));
@@ -67989,332 +67989,46 @@ class SiteRegistry {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/dist/fleet/cost-estimate.js
-// A site's Fargate cost per month, estimated from what the plan asks for: its minimum tasks, each of
-// the task's vCPU and memory, for every hour its schedule has it awake, at the platform file's prices.
-// Scale-out above the minimum, one-off tasks, the ALB, Aurora, EFS and data transfer are not in it:
-// the estimate is the baseline a settings change moves, and `mdl-preview cost` shows what was billed.
-
-/** Average weeks in a month (365.25 / 7 / 12). */
-const WEEKS_PER_MONTH = (/* unused pure expression or super */ null && (365.25 / 7 / 12));
-function estimateMonthlyCost(task, prices) {
-    const awakeHours = awakeHoursPerWeek(task.awake) * WEEKS_PER_MONTH;
-    const vcpuHours = (task.cpu / 1024) * task.minTasks * awakeHours;
-    const gbHours = (task.memory / 1024) * task.minTasks * awakeHours;
-    const monthly = vcpuHours * prices.vcpuHour + gbHours * prices.gbHour;
-    return {
-        awakeHours: round(awakeHours, 1),
-        tasks: task.minTasks,
-        vcpuHours: round(vcpuHours, 1),
-        gbHours: round(gbHours, 1),
-        monthly: round(monthly, 2),
-        currency: prices.currency,
-    };
-}
-const round = (n, digits) => Math.round(n * 10 ** digits) / 10 ** digits;
-/** `36.40 USD`: an amount as the plan and the fleet page show it. */
-const money = (amount, currency) => `${amount.toFixed(2)} ${currency}`;
-/** The estimate in one line: `8.02 USD a month (1 task(s) × 282.6 h awake: 141.3 vCPU-h, 282.6 GB-h)`. */
-const describeEstimate = (e) => `${money(e.monthly, e.currency)} a month (${e.tasks} task(s) × ${e.awakeHours} h awake: ${e.vcpuHours} vCPU-h, ${e.gbHours} GB-h)`;
-/**
- * What a plan's estimate changes against the one recorded by the last deploy (the registry entry's):
- * `+18.20 USD a month (now 18.20 USD)`, `no change`, or `+36.40 USD a month (a new site)`.
- */
-function describeCostChange(next, previous) {
-    if (!previous)
-        return `+${money(next.monthly, next.currency)} a month (a new site)`;
-    if (previous.currency !== next.currency)
-        return `now ${money(previous.monthly, previous.currency)}, estimated in another currency`;
-    const delta = Math.round((next.monthly - previous.monthly) * 100) / 100;
-    if (delta === 0)
-        return `no change (${money(next.monthly, next.currency)} a month)`;
-    return `${delta > 0 ? '+' : '−'}${money(Math.abs(delta), next.currency)} a month (now ${money(previous.monthly, previous.currency)})`;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/dist/resources/registry-entry.js
-
-
-
-
-
+;// CONCATENATED MODULE: ../../packages/core/dist/resources/registry-entry.plan.js
 /** What the cron fan-out runs in each site's container, and how long it may take. */
 const CRON_COMMAND = '/data/runcron.sh';
 const CRON_TIMEOUT_SECONDS = 600;
-/** Data named in the previous entry that the new plan no longer uses. */
-function newlyRetired(previous, next, since) {
-    if (!previous)
-        return [];
-    const out = [];
-    const used = new Set([next.databases.moodle, next.databases.mim].filter(Boolean));
-    for (const db of [previous.databases.moodle, previous.databases.mim]) {
-        if (db && !used.has(db))
-            out.push({ kind: 'database', name: db, since, reason: `replaced on ${previous.previewLink}` });
-    }
-    if (previous.moodledataFolder !== next.moodledataFolder) {
-        out.push({
-            kind: 'moodledata',
-            name: previous.moodledataFolder,
-            since,
-            reason: `replaced on ${previous.previewLink}`,
-        });
-    }
-    return out;
-}
-/** `day` plus `days`, as YYYY-MM-DD (UTC days). */
-function addDays(day, days) {
-    return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-function desiredEntry(env) {
-    const { expiry, ...reg } = env.plan.resources.siteRegistration.spec.entry;
-    const cron = env.plan.resources.cronRegistration.spec;
-    const previous = env.previousEntry;
-    const today = env.now().toISOString().slice(0, 10);
-    const entry = {
-        schemaVersion: 1,
-        ...reg,
-        databases: { ...reg.databases },
-        awake: structuredClone(reg.awake),
-        capacity: { ...reg.capacity },
-        // The first deploy's day stays; an entry from before this field, or of a destroyed site deployed
-        // again, starts counting today.
-        firstDeployedOn: (!previous?.destroyedAt && previous?.firstDeployedOn) || today,
-        estimate: { monthly: env.plan.estimate.monthly, currency: env.plan.estimate.currency },
-        retired: [],
-        managedBy: 'moodle-preview-actions',
-    };
-    if (cron.enabled) {
-        const { enabled, cluster, service, container, command, timeoutSeconds, logPath } = cron;
-        const keep = previous?.cron;
-        entry.cron = { enabled, cluster, service, container, command, timeoutSeconds, logPath };
-        // A pause (an upgrade under way) outlives a redeploy; only resume clears it.
-        if (keep?.paused)
-            entry.cron.paused = keep.paused;
-        // Keep who last changed cron when nothing about it changes.
-        if (keep && site_registry_sameEntry({ ...entry, cron: keep }, entry))
-            entry.cron = keep;
-    }
-    const stillRetired = (previous?.retired ?? []).filter((r) => !(r.kind === 'database' && Object.values(entry.databases).includes(r.name)) &&
-        !(r.kind === 'moodledata' && r.name === entry.moodledataFolder) &&
-        !(r.kind === 'db-user' && r.name === entry.dbUser) &&
-        !(r.kind === 'db-secret' && r.name === env.plan.resources.dbSecret.spec.name));
-    entry.retired = [...stillRetired, ...newlyRetired(previous, entry, today)];
-    if (expiry.expires && expiry.expires <= today)
-        throw new errors_ConfigurationError(`expires ${expiry.expires} is not after today (${today}): the expiry sweep would destroy the site; set a later date, or pinned: true`);
-    const expiresOn = expiry.pinned
-        ? undefined
-        : (expiry.expires ??
-            (expiry.lifetimeDays ? addDays(entry.firstDeployedOn, expiry.lifetimeDays) : undefined));
-    if (expiry.pinned)
-        entry.pinned = true;
-    if (expiresOn)
-        entry.expiresOn = expiresOn;
-    // A deploy from a laptop (no source) keeps the branch a workflow recorded.
-    const from = env.source ?? previous?.deployedFrom;
-    if (from)
-        entry.deployedFrom = { repository: from.repository, branch: from.branch };
-    return entry;
-}
-function inspectEntry(env) {
-    const name = env.plan.resources.siteRegistration.spec.parameterName;
-    const base = { id: 'siteRegistration', name };
-    const entry = desiredEntry(env);
-    const previous = env.previousEntry;
-    if (previous && site_registry_sameEntry(previous, entry))
-        return { ...base, action: 'none', changes: [], arn: name };
-    const changes = previous ? describeEntryChanges(previous, entry) : ['create the entry'];
-    return {
-        ...base,
-        action: previous ? 'update' : 'create',
-        changes,
-        apply: async () => {
-            const stamp = { updatedAt: env.now().toISOString(), updatedBy: env.actor };
-            const cron = entry.cron && !entry.cron.updatedAt ? { ...entry.cron, ...stamp } : entry.cron;
-            await env.registry.put({ ...entry, ...(cron ? { cron } : {}), ...stamp }, previous !== undefined);
-            return name;
-        },
-    };
-}
-function describeEntryChanges(previous, next) {
-    const changes = [];
-    const keys = [
-        'url',
-        'cluster',
-        'service',
-        'taskFamily',
-        'container',
-        'dbUser',
-        'dbHost',
-        'moodledataFolder',
-        'logGroup',
-    ];
-    for (const k of keys)
-        if (previous[k] !== next[k])
-            changes.push(`${k}: ${previous[k]} → ${next[k]}`);
-    if (JSON.stringify(previous.databases) !== JSON.stringify(next.databases)) {
-        changes.push(`databases: ${Object.values(previous.databases).join(', ')} → ${Object.values(next.databases).join(', ')}`);
-    }
-    const awake = (e) => (e.awake ? describeAwake(e.awake) : 'unrecorded');
-    if (awake(previous) !== awake(next))
-        changes.push(`awake: ${awake(previous)} → ${awake(next)}`);
-    const cost = (e) => e.estimate ? money(e.estimate.monthly, e.estimate.currency) : 'unrecorded';
-    if (cost(previous) !== cost(next))
-        changes.push(`estimate: ${cost(previous)} → ${cost(next)} a month`);
-    const expires = (e) => (e.pinned ? 'never (pinned)' : (e.expiresOn ?? 'never'));
-    if (expires(previous) !== expires(next))
-        changes.push(`expires: ${expires(previous)} → ${expires(next)}`);
-    const bounds = (e) => e.capacity ? `${e.capacity.min}-${e.capacity.max}` : 'unrecorded';
-    if (bounds(previous) !== bounds(next))
-        changes.push(`tasks: ${bounds(previous)} → ${bounds(next)}`);
-    const from = (e) => e.deployedFrom ? `${e.deployedFrom.repository}@${e.deployedFrom.branch}` : 'unrecorded';
-    if (from(previous) !== from(next))
-        changes.push(`deployed from: ${from(previous)} → ${from(next)}`);
-    if (!!previous.cron !== !!next.cron)
-        changes.push(next.cron ? 'cron: registered' : 'cron: removed');
-    else if (previous.cron &&
-        next.cron &&
-        !site_registry_sameEntry({ ...previous, cron: previous.cron }, { ...previous, cron: next.cron }))
-        changes.push('cron: changed');
-    const newRetired = next.retired.filter((r) => !previous.retired.some((p) => p.kind === r.kind && p.name === r.name));
-    for (const r of newRetired)
-        changes.push(`retire ${r.kind} ${r.name} (kept, awaiting purge)`);
-    return changes.length ? changes : ['entry format updated'];
-}
-const DESTROYED_REASON = 'site destroyed';
-/** The entry after a destroy that keeps the data. Pure. */
-function destroyedEntry(entry, data, today) {
-    const { cron: _cron, ...rest } = entry;
-    const isRetired = (kind, name) => entry.retired.some((r) => r.kind === kind && r.name === name);
-    const retire = (kind, names) => names
-        .filter((name) => !isRetired(kind, name))
-        .map((name) => ({ kind, name, since: today, reason: DESTROYED_REASON }));
-    return {
-        ...rest,
-        destroyedAt: entry.destroyedAt ?? today,
-        retired: [
-            ...entry.retired,
-            ...retire('database', data.databases),
-            ...retire('db-user', data.users),
-            ...retire('db-secret', data.secrets),
-            ...retire('moodledata', data.moodledataFolders),
-        ],
-    };
-}
-/**
- * Destroy's last step, for the entry and its cron part together: it needs to know which DB secrets
- * the other removals kept (they are recorded as retired), so it is not a `removals` of its own.
- */
-function registryRows(env, registry, keptSecrets) {
-    const { entry, target } = env;
-    const name = target.names.registryParameter;
-    const cronBase = { resource: 'cron entry', name, data: false, step: 'registry' };
-    const entryBase = { resource: 'registry entry', name, data: false, step: 'registry' };
-    if (!entry)
-        return [
-            { ...cronBase, plan: 'gone' },
-            { ...entryBase, plan: 'gone' },
-        ];
-    if (entry.managedBy !== SUITE_NAME) {
-        const note = `managed by ${entry.managedBy}`;
-        return [
-            { ...cronBase, plan: 'not-ours', note },
-            { ...entryBase, plan: 'not-ours', note },
-        ];
-    }
-    let write;
-    if (env.purge) {
-        const remove = () => (write ??= registry.delete(target.link).then((d) => (d ? 'removed' : 'already gone')));
-        return [
-            entry.cron ? { ...cronBase, plan: 'remove', apply: remove } : { ...cronBase, plan: 'gone' },
-            { ...entryBase, plan: 'remove', note: 'deleted once everything it recorded is gone', apply: remove },
-        ];
-    }
-    const today = env.now().toISOString().slice(0, 10);
-    const next = destroyedEntry(entry, { ...target.data, secrets: keptSecrets }, today);
-    const note = `marked destroyed on ${next.destroyedAt}; its data recorded as retired`;
-    if (sameEntry(entry, next))
-        return [
-            { ...cronBase, plan: 'gone' },
-            { ...entryBase, plan: 'keep', note },
-        ];
-    const put = () => (write ??= registry
-        .put({ ...next, updatedAt: env.now().toISOString(), updatedBy: env.actor }, true)
-        .then(() => 'kept'));
-    return [
-        entry.cron
-            ? {
-                ...cronBase,
-                plan: 'remove',
-                apply: async () => {
-                    await put(); // one write removes cron and marks the entry destroyed
-                    return 'removed';
-                },
-            }
-            : { ...cronBase, plan: 'gone' },
-        { ...entryBase, plan: 'keep', note, apply: put },
-    ];
-}
-const siteRegistration = {
-    id: 'siteRegistration',
-    kind: 'registry entry',
-    plan: ({ site, platform, names, logGroupName }) => ({
-        name: names.registryParameter,
-        dependsOn: ['service'],
-        spec: {
-            parameterName: names.registryParameter,
-            entry: {
-                previewLink: site.previewLink,
-                url: site.url,
-                cluster: platform.cluster,
-                service: names.serviceName,
-                taskFamily: names.taskFamily,
-                container: names.containerName,
-                databases: { moodle: site.db.name, ...(site.db.mimName ? { mim: site.db.mimName } : {}) },
-                dbUser: site.db.user,
-                dbHost: site.db.host,
-                moodledataFolder: site.moodledata.folder,
-                logGroup: logGroupName,
-                awake: site.awake,
-                capacity: { min: site.scaling.min, max: site.scaling.max },
-                expiry: { ...site.expiry },
-            },
-        },
-    }),
-    // Derived from the plan and the entry deploy read first: no read of its own.
-    inspect: async (env) => inspectEntry(env),
-    // Removed by registryRows, destroy's last step. The parameter carries the suite's tags from its
-    // first write (the registry's own).
-};
-const cronRegistration = {
-    id: 'cronRegistration',
-    kind: 'cron entry',
-    plan: ({ site, platform, names, cronLogPath }) => ({
-        name: names.registryParameter,
-        dependsOn: ['service'],
-        spec: {
-            enabled: site.cron,
+const planSiteRegistration = ({ site, platform, names, logGroupName, }) => ({
+    name: names.registryParameter,
+    dependsOn: ['service'],
+    spec: {
+        parameterName: names.registryParameter,
+        entry: {
+            previewLink: site.previewLink,
+            url: site.url,
             cluster: platform.cluster,
             service: names.serviceName,
+            taskFamily: names.taskFamily,
             container: names.containerName,
-            command: CRON_COMMAND,
-            timeoutSeconds: CRON_TIMEOUT_SECONDS,
-            logPath: cronLogPath,
+            databases: { moodle: site.db.name, ...(site.db.mimName ? { mim: site.db.mimName } : {}) },
+            dbUser: site.db.user,
+            dbHost: site.db.host,
+            moodledataFolder: site.moodledata.folder,
+            logGroup: logGroupName,
+            awake: site.awake,
+            capacity: { min: site.scaling.min, max: site.scaling.max },
+            expiry: { ...site.expiry },
         },
-    }),
-    // Written with the entry (siteRegistration's apply): this says only whether it changes.
-    inspect: async (env) => {
-        const planned = env.plan.resources.cronRegistration;
-        const enabled = planned.spec.enabled;
-        const changed = !!env.previousEntry?.cron !== enabled;
-        return {
-            id: 'cronRegistration',
-            name: planned.name,
-            action: changed ? (enabled ? 'create' : 'update') : 'none',
-            changes: changed ? [enabled ? 'register cron' : 'remove the cron entry'] : [],
-            arn: planned.name,
-        };
     },
-    // Removed by registryRows with the entry.
-};
+});
+const planCronRegistration = ({ site, platform, names, cronLogPath, }) => ({
+    name: names.registryParameter,
+    dependsOn: ['service'],
+    spec: {
+        enabled: site.cron,
+        cluster: platform.cluster,
+        service: names.serviceName,
+        container: names.containerName,
+        command: CRON_COMMAND,
+        timeoutSeconds: CRON_TIMEOUT_SECONDS,
+        logPath: cronLogPath,
+    },
+});
 
 ;// CONCATENATED MODULE: ../../packages/core/dist/cron/registry-cron.js
 // A site's cron entry in the site registry, changed without a redeploy: register edits only the `cron`
@@ -68373,7 +68087,7 @@ async function registerCron(registry, input, now = () => new Date()) {
             updatedAt: stamp,
             updatedBy: input.actor,
         };
-    if (existing && site_registry_sameEntry(existing, next))
+    if (existing && sameEntry(existing, next))
         return { previewLink: input.previewLink, result: 'unchanged', cron: previous };
     await registry.put(next, !!existing);
     return { previewLink: input.previewLink, result: previous ? 'updated' : 'registered', cron };
@@ -68449,7 +68163,7 @@ async function listCron(registry, clients, logGroup) {
         listing.push({
             previewLink: e.previewLink,
             cron,
-            managedBy: e.managedBy ?? naming_SUITE_NAME,
+            managedBy: e.managedBy ?? SUITE_NAME,
             serviceStatus: service?.status ?? 'MISSING',
             runningCount: service?.running ?? 0,
             lastRun: logGroup && clients.logs ? await lastRun(clients.logs, logGroup, e.previewLink) : undefined,

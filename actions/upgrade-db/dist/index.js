@@ -50354,7 +50354,7 @@ const STATE = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _moodle_preview_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(152);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2591);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(747);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4550);
 // Entry point of the bundle, for the main step and the post step alike (the post runs the same file
 // with the state the main step saved): all logic is in main.ts and post.ts so tests can import it.
@@ -50368,7 +50368,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2591:
+/***/ 747:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52853,6 +52853,97 @@ function checkOwned(env, found) {
         assertOwned(found.kind, found.name, found.tags, env.plan.site);
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/resources/task-definition.plan.js
+const MOODLEDATA_VOLUME = 'moodledata';
+const byName = (a, b) => a.name.localeCompare(b.name);
+/** The Moodle container's environment: where the site is, its database, Redis and cron log. */
+function environmentOf({ site, cronLogPath }) {
+    const environment = [
+        { name: 'PREVIEW_LINK', value: site.previewLink },
+        { name: 'PHP_VERSION', value: site.phpVersion },
+        { name: 'MOODLE_WWWROOT', value: site.url },
+        { name: 'MOODLE_SITE_FOLDER', value: site.siteFolder },
+        { name: 'MOODLE_CODE_PATH', value: site.moodleCodePath },
+        { name: 'MOODLE_FULL_IMAGE', value: String(site.fullImage) },
+        { name: 'MOODLE_DATAROOT', value: site.moodledata.path },
+        { name: 'MOODLE_CRON_LOG', value: cronLogPath },
+        { name: 'MOODLE_DB_HOST', value: site.db.host },
+        { name: 'MOODLE_DB_PORT', value: String(site.db.port) },
+        { name: 'MOODLE_DB_NAME', value: site.db.name },
+        { name: 'MOODLE_DB_USER', value: site.db.user },
+        { name: 'MOODLE_REDIS_HOST', value: site.redis.host },
+        { name: 'MOODLE_REDIS_PORT', value: String(site.redis.port) },
+        { name: 'MOODLE_REDIS_PREFIX', value: site.redis.prefix },
+    ];
+    if (site.db.readReplicaHost)
+        environment.push({ name: 'MOODLE_DB_HOST_READONLY', value: site.db.readReplicaHost });
+    if (site.db.mimName) {
+        environment.push({ name: 'MIM_DB_HOST', value: site.db.host }, { name: 'MIM_DB_NAME', value: site.db.mimName });
+    }
+    environment.sort(byName);
+    return environment;
+}
+const planTaskDefinition = (ctx) => {
+    const { site, platform, names, tags, mountPath, logGroupName } = ctx;
+    const accessPoint = platform.efs.access_point_id;
+    const environment = environmentOf(ctx);
+    return {
+        name: names.taskFamily,
+        dependsOn: ['logGroup', 'dbSecret'],
+        spec: {
+            family: names.taskFamily,
+            networkMode: 'awsvpc',
+            requiresCompatibilities: ['FARGATE'],
+            cpu: String(site.cpu),
+            memory: String(site.memory),
+            executionRoleArn: platform.roles.execution_role_arn,
+            taskRoleArn: platform.roles.task_role_arn,
+            runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+            volumes: [
+                {
+                    name: MOODLEDATA_VOLUME,
+                    efsVolumeConfiguration: {
+                        fileSystemId: platform.efs.file_system_id,
+                        // The whole EFS root, as today: runcron.sh writes <mount>/cron_logs/ next to the sites.
+                        rootDirectory: '/',
+                        transitEncryption: 'ENABLED',
+                        ...(accessPoint
+                            ? { authorizationConfig: { accessPointId: accessPoint, iam: 'ENABLED' } }
+                            : {}),
+                    },
+                },
+            ],
+            containerDefinitions: [
+                {
+                    name: names.containerName,
+                    image: site.image,
+                    essential: true,
+                    portMappings: [
+                        { containerPort: 80, protocol: 'tcp' },
+                        { containerPort: 443, protocol: 'tcp' },
+                    ],
+                    environment,
+                    secrets: [
+                        { name: 'MOODLE_DB_PASSWORD', valueFrom: { secret: names.dbSecretName, jsonKey: 'password' } },
+                    ],
+                    mountPoints: [{ sourceVolume: MOODLEDATA_VOLUME, containerPath: mountPath, readOnly: false }],
+                    // An init process reaps the children of ECS Exec sessions (cron runs through it).
+                    linuxParameters: { initProcessEnabled: true },
+                    logConfiguration: {
+                        logDriver: 'awslogs',
+                        options: {
+                            'awslogs-group': logGroupName,
+                            'awslogs-region': platform.region,
+                            'awslogs-stream-prefix': 'moodle',
+                        },
+                    },
+                },
+            ],
+            tags,
+        },
+    };
+};
+
 // EXTERNAL MODULE: ../../node_modules/@smithy/core/dist-cjs/submodules/client/index.js
 var submodules_client = __nccwpck_require__(4614);
 ;// CONCATENATED MODULE: ../../packages/core/dist/destroy/types.js
@@ -52884,12 +52975,50 @@ function once(fn) {
     return () => (p ??= fn());
 }
 
+;// CONCATENATED MODULE: ../../packages/core/dist/resources/service.plan.js
+const planService = ({ site, platform, names, tags, }) => ({
+    name: names.serviceName,
+    dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser', 'moodledata'],
+    spec: {
+        cluster: platform.cluster,
+        serviceName: names.serviceName,
+        taskDefinition: { ref: 'taskDefinition', attribute: 'arn' },
+        initialDesiredCount: site.scaling.min,
+        launchType: 'FARGATE',
+        platformVersion: 'LATEST',
+        networkConfiguration: {
+            subnets: [...platform.network.subnet_ids],
+            securityGroups: [...platform.network.security_group_ids],
+            assignPublicIp: platform.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
+        },
+        loadBalancers: [
+            {
+                targetGroup: { ref: 'targetGroup', attribute: 'arn' },
+                containerName: names.containerName,
+                containerPort: platform.alb.target_port,
+            },
+        ],
+        // A partial image downloads Moodle at start: give it time before health checks count.
+        healthCheckGracePeriodSeconds: site.fullImage ? 120 : 600,
+        deploymentConfiguration: {
+            minimumHealthyPercent: 100,
+            maximumPercent: 200,
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+        },
+        enableExecuteCommand: true,
+        propagateTags: 'SERVICE',
+        enableECSManagedTags: true,
+        tags,
+    },
+});
+
 ;// CONCATENATED MODULE: ../../packages/core/dist/resources/service.js
 // The site's ECS service. Deploy creates it once with its initial desired count and afterwards
 // updates only what differs — never the desired count, which auto scaling owns. Destroy scales it to
 // zero, deletes it and waits (with the SDK's waiter machinery) until ECS reports it INACTIVE, every
 // task stopped; a service found DRAINING was deleted by an earlier run that did not wait, and this
 // run waits for it before anything it used goes.
+
 
 
 
@@ -53100,41 +53229,7 @@ async function tagEcsResource(clients, arn, tags) {
 const service = {
     id: 'service',
     kind: KIND,
-    plan: ({ site, platform, names, tags }) => ({
-        name: names.serviceName,
-        dependsOn: ['taskDefinition', 'listenerRule', 'databases', 'dbUser', 'moodledata'],
-        spec: {
-            cluster: platform.cluster,
-            serviceName: names.serviceName,
-            taskDefinition: { ref: 'taskDefinition', attribute: 'arn' },
-            initialDesiredCount: site.scaling.min,
-            launchType: 'FARGATE',
-            platformVersion: 'LATEST',
-            networkConfiguration: {
-                subnets: [...platform.network.subnet_ids],
-                securityGroups: [...platform.network.security_group_ids],
-                assignPublicIp: platform.network.assign_public_ip ? 'ENABLED' : 'DISABLED',
-            },
-            loadBalancers: [
-                {
-                    targetGroup: { ref: 'targetGroup', attribute: 'arn' },
-                    containerName: names.containerName,
-                    containerPort: platform.alb.target_port,
-                },
-            ],
-            // A partial image downloads Moodle at start: give it time before health checks count.
-            healthCheckGracePeriodSeconds: site.fullImage ? 120 : 600,
-            deploymentConfiguration: {
-                minimumHealthyPercent: 100,
-                maximumPercent: 200,
-                deploymentCircuitBreaker: { enable: true, rollback: true },
-            },
-            enableExecuteCommand: true,
-            propagateTags: 'SERVICE',
-            enableECSManagedTags: true,
-            tags,
-        },
-    }),
+    plan: planService,
     inspect,
     removals,
     tag: tagEcsResource,
@@ -53152,35 +53247,7 @@ const service = {
 
 
 
-const MOODLEDATA_VOLUME = 'moodledata';
-const byName = (a, b) => a.name.localeCompare(b.name);
-/** The Moodle container's environment: where the site is, its database, Redis and cron log. */
-function environmentOf({ site, cronLogPath }) {
-    const environment = [
-        { name: 'PREVIEW_LINK', value: site.previewLink },
-        { name: 'PHP_VERSION', value: site.phpVersion },
-        { name: 'MOODLE_WWWROOT', value: site.url },
-        { name: 'MOODLE_SITE_FOLDER', value: site.siteFolder },
-        { name: 'MOODLE_CODE_PATH', value: site.moodleCodePath },
-        { name: 'MOODLE_FULL_IMAGE', value: String(site.fullImage) },
-        { name: 'MOODLE_DATAROOT', value: site.moodledata.path },
-        { name: 'MOODLE_CRON_LOG', value: cronLogPath },
-        { name: 'MOODLE_DB_HOST', value: site.db.host },
-        { name: 'MOODLE_DB_PORT', value: String(site.db.port) },
-        { name: 'MOODLE_DB_NAME', value: site.db.name },
-        { name: 'MOODLE_DB_USER', value: site.db.user },
-        { name: 'MOODLE_REDIS_HOST', value: site.redis.host },
-        { name: 'MOODLE_REDIS_PORT', value: String(site.redis.port) },
-        { name: 'MOODLE_REDIS_PREFIX', value: site.redis.prefix },
-    ];
-    if (site.db.readReplicaHost)
-        environment.push({ name: 'MOODLE_DB_HOST_READONLY', value: site.db.readReplicaHost });
-    if (site.db.mimName) {
-        environment.push({ name: 'MIM_DB_HOST', value: site.db.host }, { name: 'MIM_DB_NAME', value: site.db.mimName });
-    }
-    environment.sort(byName);
-    return environment;
-}
+
 /** `valueFrom` of a Secrets Manager JSON key: `<secret ARN>:<json key>::` (ECS developer guide, "secrets"). */
 const task_definition_secretValueFrom = (secretArn, ref) => `${secretArn}:${ref.jsonKey}::`;
 /** The reverse, for comparison: a secret's name and key from its valueFrom (ARN suffix `-AbCdEf` dropped). */
@@ -53403,66 +53470,7 @@ function familyRows(env, found, willRegister) {
 const taskDefinition = {
     id: 'taskDefinition',
     kind: 'task definition',
-    plan: (ctx) => {
-        const { site, platform, names, tags, mountPath, logGroupName } = ctx;
-        const accessPoint = platform.efs.access_point_id;
-        const environment = environmentOf(ctx);
-        return {
-            name: names.taskFamily,
-            dependsOn: ['logGroup', 'dbSecret'],
-            spec: {
-                family: names.taskFamily,
-                networkMode: 'awsvpc',
-                requiresCompatibilities: ['FARGATE'],
-                cpu: String(site.cpu),
-                memory: String(site.memory),
-                executionRoleArn: platform.roles.execution_role_arn,
-                taskRoleArn: platform.roles.task_role_arn,
-                runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-                volumes: [
-                    {
-                        name: MOODLEDATA_VOLUME,
-                        efsVolumeConfiguration: {
-                            fileSystemId: platform.efs.file_system_id,
-                            // The whole EFS root, as today: runcron.sh writes <mount>/cron_logs/ next to the sites.
-                            rootDirectory: '/',
-                            transitEncryption: 'ENABLED',
-                            ...(accessPoint
-                                ? { authorizationConfig: { accessPointId: accessPoint, iam: 'ENABLED' } }
-                                : {}),
-                        },
-                    },
-                ],
-                containerDefinitions: [
-                    {
-                        name: names.containerName,
-                        image: site.image,
-                        essential: true,
-                        portMappings: [
-                            { containerPort: 80, protocol: 'tcp' },
-                            { containerPort: 443, protocol: 'tcp' },
-                        ],
-                        environment,
-                        secrets: [
-                            { name: 'MOODLE_DB_PASSWORD', valueFrom: { secret: names.dbSecretName, jsonKey: 'password' } },
-                        ],
-                        mountPoints: [{ sourceVolume: MOODLEDATA_VOLUME, containerPath: mountPath, readOnly: false }],
-                        // An init process reaps the children of ECS Exec sessions (cron runs through it).
-                        linuxParameters: { initProcessEnabled: true },
-                        logConfiguration: {
-                            logDriver: 'awslogs',
-                            options: {
-                                'awslogs-group': logGroupName,
-                                'awslogs-region': platform.region,
-                                'awslogs-stream-prefix': 'moodle',
-                            },
-                        },
-                    },
-                ],
-                tags,
-            },
-        };
-    },
+    plan: planTaskDefinition,
     inspect: task_definition_inspect,
     // Destroy reads the site's family and the SQL task family together with the purge's needs:
     // readFamily, familyRows, latestOwnedInactive and registerCopy above.
