@@ -1,7 +1,7 @@
 // One site resource's whole life in one module: how it is planned (pure, from the site and the
-// platform), how deploy reads and converges it (adopt reads it the same way), how destroy finds and
-// removes it, and how adopt tags it in place. deploy/, destroy/ and adopt/ only walk these modules in
-// their order. See docs/architecture.md for which resources live here so far.
+// platform, in `<name>.plan.ts` beside it so that a plan loads no AWS client), how deploy reads and
+// converges it (adopt reads it the same way), how destroy finds and removes it, and how adopt tags it
+// in place. deploy/, destroy/ and adopt/ only walk these modules in their order (docs/architecture.md).
 import type { AwsClients } from '../aws/clients.js';
 import type { DeployEnv, Inspection } from '../deploy/types.js';
 import type { DestroyEnv, Removal } from '../destroy/types.js';
