@@ -2058,6 +2058,19 @@ const targetRow = (resourceId) => ({
     name: resourceId,
     step: 'scaling target',
 });
+/** Every scaling policy on the service's scalable target (destroy removes them; adopt names the others). */
+async function scalingPoliciesOf(clients, resourceId) {
+    const policies = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeScalingPolicies */.QX)({ client: clients.autoscaling }, { ServiceNamespace: NAMESPACE, ResourceId: resourceId, ScalableDimension: DIMENSION }))
+        policies.push(...(page.ScalingPolicies ?? []));
+    return policies;
+}
+/** The scalable target's tags (an empty set when AWS reports no ARN for it). */
+async function scalableTargetTags(clients, arn) {
+    if (!arn)
+        return {};
+    return (await clients.autoscaling.send(new dist_cjs/* ListTagsForResourceCommand */.a_({ ResourceARN: arn }))).Tags ?? {};
+}
 /** The site's scalable target with its tags and its policies, or undefined when it has none. */
 async function readScalable(env) {
     const { clients, target } = env;
@@ -2070,12 +2083,8 @@ async function readScalable(env) {
     const scalable = out.ScalableTargets?.[0];
     if (!scalable)
         return undefined;
-    const tags = scalable.ScalableTargetARN
-        ? ((await clients.autoscaling.send(new dist_cjs/* ListTagsForResourceCommand */.a_({ ResourceARN: scalable.ScalableTargetARN }))).Tags ?? {})
-        : {};
-    const policies = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeScalingPolicies */.QX)({ client: clients.autoscaling }, { ServiceNamespace: NAMESPACE, ResourceId: resourceId, ScalableDimension: DIMENSION }))
-        policies.push(...(page.ScalingPolicies ?? []));
+    const tags = await scalableTargetTags(clients, scalable.ScalableTargetARN);
+    const policies = await scalingPoliciesOf(clients, resourceId);
     return { tags, policies };
 }
 /**

@@ -2,15 +2,12 @@
 // from the plan, and only when asked tag them as the suite's and write its site registry entry, so
 // the next deploy converges them instead of refusing them. Nothing else is created, changed or deleted.
 import { isPasswordName } from '../secrets.js';
-import {
-  ListTagsForResourceCommand as ListScalingTagsCommand,
-  paginateDescribeScalingPolicies,
-} from '@aws-sdk/client-application-auto-scaling';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { guardConflicts } from '../deploy/conflict-guard.js';
 import { checkCredentials } from '../aws/credentials.js';
 import { readResources, SITE_RESOURCES } from '../resources/index.js';
+import { scalableTargetTags, scalingPoliciesOf } from '../resources/scaling.js';
 import { desiredEntry } from '../resources/registry-entry.js';
 import type {
   DbProvisioner,
@@ -220,29 +217,19 @@ async function readScaling(clients: AwsClients, env: DeployEnv, findings: Adopti
   const target = findings.find((f) => f.id === 'scalingTarget')!;
   if (!target.found) return;
   if (target.arn?.startsWith('arn:')) {
-    const out = await clients.autoscaling.send(new ListScalingTagsCommand({ ResourceARN: target.arn }));
-    const o = ownershipOf(out.Tags ?? {}, env.plan.site);
+    const o = ownershipOf(await scalableTargetTags(clients, target.arn), env.plan.site);
     target.ownership = o.ownership;
     target.missingTags = o.missing;
   } else {
     target.notes.push('AWS reports no ARN for this scalable target, so it cannot be tagged');
   }
-  const spec = env.plan.resources.scalingTarget.spec;
   const policy = findings.find((f) => f.id === 'scalingPolicy')!;
-  for await (const page of paginateDescribeScalingPolicies(
-    { client: clients.autoscaling },
-    {
-      ServiceNamespace: spec.serviceNamespace,
-      ResourceId: spec.resourceId,
-      ScalableDimension: spec.scalableDimension,
-    },
-  ))
-    for (const p of page.ScalingPolicies ?? [])
-      if (p.PolicyName !== policy.name)
-        policy.notes.push(
-          `${p.PolicyName} (${p.PolicyType}) is not the plan's: deploy-instance neither changes nor removes it; ` +
-            `remove it and its alarms in Terraform once ${policy.name} is in place`,
-        );
+  for (const p of await scalingPoliciesOf(clients, env.plan.resources.scalingTarget.spec.resourceId))
+    if (p.PolicyName !== policy.name)
+      policy.notes.push(
+        `${p.PolicyName} (${p.PolicyType}) is not the plan's: deploy-instance neither changes nor removes it; ` +
+          `remove it and its alarms in Terraform once ${policy.name} is in place`,
+      );
 }
 
 /** What stops the adoption: another owner's tags, names the suite cannot keep, a missing secret. */

@@ -20,6 +20,7 @@ import {
   type ScalingPolicy,
   type ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
+import type { AwsClients } from '../aws/clients.js';
 import type { DeployEnv, Inspection } from '../deploy/types.js';
 import { ownedBy, type DestroyEnv, type Removal, type RemovalOutcome } from '../destroy/types.js';
 import { sleepActionName, wakeActionName, type ScheduledActionSpec } from '../fleet/awake-schedule.js';
@@ -53,6 +54,26 @@ const targetRow = (resourceId: string) => ({
   step: 'scaling target' as const,
 });
 
+/** Every scaling policy on the service's scalable target (destroy removes them; adopt names the others). */
+export async function scalingPoliciesOf(clients: AwsClients, resourceId: string): Promise<ScalingPolicy[]> {
+  const policies: ScalingPolicy[] = [];
+  for await (const page of paginateDescribeScalingPolicies(
+    { client: clients.autoscaling },
+    { ServiceNamespace: NAMESPACE, ResourceId: resourceId, ScalableDimension: DIMENSION },
+  ))
+    policies.push(...(page.ScalingPolicies ?? []));
+  return policies;
+}
+
+/** The scalable target's tags (an empty set when AWS reports no ARN for it). */
+export async function scalableTargetTags(
+  clients: AwsClients,
+  arn: string | undefined,
+): Promise<Record<string, string>> {
+  if (!arn) return {};
+  return (await clients.autoscaling.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags ?? {};
+}
+
 /** The site's scalable target with its tags and its policies, or undefined when it has none. */
 async function readScalable(
   env: DestroyEnv,
@@ -68,19 +89,8 @@ async function readScalable(
   );
   const scalable = out.ScalableTargets?.[0];
   if (!scalable) return undefined;
-  const tags = scalable.ScalableTargetARN
-    ? ((
-        await clients.autoscaling.send(
-          new ListTagsForResourceCommand({ ResourceARN: scalable.ScalableTargetARN }),
-        )
-      ).Tags ?? {})
-    : {};
-  const policies: ScalingPolicy[] = [];
-  for await (const page of paginateDescribeScalingPolicies(
-    { client: clients.autoscaling },
-    { ServiceNamespace: NAMESPACE, ResourceId: resourceId, ScalableDimension: DIMENSION },
-  ))
-    policies.push(...(page.ScalingPolicies ?? []));
+  const tags = await scalableTargetTags(clients, scalable.ScalableTargetARN);
+  const policies = await scalingPoliciesOf(clients, resourceId);
   return { tags, policies };
 }
 
