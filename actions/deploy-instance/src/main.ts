@@ -1,7 +1,7 @@
 // deploy-instance: settings.yml → plan → what exists → changes → apply → wait → outputs + summary.
 // Two stages, for a fast start: this file reads the inputs, the settings and the plan and checks the
-// credentials (the first AWS call) with the STS client alone, while the engine (./apply.ts, a chunk of
-// its own with the other SDK clients) loads beside that call.
+// credentials (the first AWS call) with the STS client alone; the engine (./engine.ts, a chunk of its
+// own with the other SDK clients) is loaded after that call.
 import {
   booleanInput,
   checkCredentials,
@@ -81,7 +81,7 @@ export function run(): Promise<void> {
     const plan = planSite(site, platform);
     const sts = createStsClient({ region: platform.region });
     await checkCredentials({ sts }).finally(() => sts.destroy());
-    const engine = await import('./apply.js');
+    const engine = await import('./engine.js');
     await engine.apply(inputs, plan, platform);
   });
 }

@@ -19010,7 +19010,7 @@ module.exports = AuthSwitchRequestMoreData;
 
 /***/ }),
 
-/***/ 3524:
+/***/ 1143:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -20468,7 +20468,7 @@ const process = __webpack_require__(932);
 const AuthNextFactor = __webpack_require__(9643);
 const AuthSwitchRequest = __webpack_require__(5562);
 const AuthSwitchRequestMoreData = __webpack_require__(6811);
-const AuthSwitchResponse = __webpack_require__(3524);
+const AuthSwitchResponse = __webpack_require__(1143);
 const BinaryRow = __webpack_require__(5441);
 const BinlogDump = __webpack_require__(511);
 const ChangeUser = __webpack_require__(9777);

@@ -1,32 +1,26 @@
 // destroy-instance: preview_link (+ platform, optional settings) → what exists of the site → remove
 // it in a safe order, data only with purge-data and confirm → outputs + a summary of every resource.
-import { runner as core } from '@moodle-preview/core';
+// Two stages, for a fast start: this file reads and checks the inputs and the files and checks the
+// credentials with the STS client alone; the engine (./engine.ts, a chunk with the other SDK clients)
+// is loaded after that first call.
 import {
-  ConfigurationError,
-  PLATFORM_ENV,
-  actionLogger,
   booleanInput,
+  checkCredentialsFirst,
+  checkDestroyInputs,
   choiceInput,
-  createAwsClients,
-  destroyAwsClients,
-  destroyRows,
-  destroySite,
-  destroyVerdict,
+  ConfigurationError,
   findPlatformFile,
   integerInput,
   loadPlatformFile,
   loadSite,
-  oneOffTaskRunner,
   optionalInput,
   planSite,
-  renderDestroyResult,
+  PLATFORM_ENV,
   runAction,
-  SiteRegistry,
-  siteOfBranch,
+  runner as core,
   SettingsError,
+  type Platform,
   type SitePlan,
-  deactivateSiteEnvironment,
-  previewEnvironment,
 } from '@moodle-preview/core';
 
 export const INPUTS = {
@@ -114,7 +108,7 @@ export function run(): Promise<void> {
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const file = platformFile(inputs);
     let plan: SitePlan | undefined;
-    let platform;
+    let platform: Platform;
     if (inputs.settings) {
       const loaded = await loadSite(inputs.settings, file);
       plan = planSite(loaded.site, loaded.platform);
@@ -124,75 +118,16 @@ export function run(): Promise<void> {
       if (!loaded.value) throw new SettingsError(loaded.problems);
       platform = loaded.value;
     }
-    const log = actionLogger();
-    const clients = createAwsClients({ region: platform.region });
-    try {
-      let previewLink = inputs.previewLink;
-      if (inputs.branch) {
-        const found = siteOfBranch(
-          await new SiteRegistry(clients.ssm).list(),
-          inputs.branch.repository,
-          inputs.branch.name,
-        );
-        log.info(found.previewLink ? `destroying ${found.previewLink}: ${found.note}` : found.note);
-        if (!found.previewLink) {
-          core.setOutput(OUTPUTS.previewLink, '');
-          core.setOutput(OUTPUTS.removed, '0');
-          core.setOutput(OUTPUTS.kept, '[]');
-          core.setOutput(OUTPUTS.changed, 'false');
-          await core.summary.addHeading('destroy', 3).addRaw(`<p>${found.note}</p>`).write();
-          return;
-        }
-        previewLink = found.previewLink;
-      }
-      const result = await destroySite({
-        clients,
-        platform,
-        previewLink: previewLink!,
-        ...(plan ? { plan } : {}),
-        log,
+    // A site named by a branch is checked once the registry has named it (in the engine).
+    if (inputs.previewLink)
+      checkDestroyInputs({
+        previewLink: inputs.previewLink,
         purgeData: inputs.purgeData,
-        ...(inputs.confirm !== undefined ? { confirm: inputs.confirm } : {}),
-        dryRun: inputs.dryRun,
-        wait: inputs.wait,
-        waitMinutes: inputs.waitMinutes,
-        dbAccess: inputs.dbAccess,
-        tasks: oneOffTaskRunner(clients),
-        actor: process.env.GITHUB_ACTOR ?? 'github-actions',
+        confirm: inputs.confirm,
+        plan,
       });
-      core.info(renderDestroyResult(result));
-      // The site's GitHub environment no longer links to a site that is gone.
-      const environment = await deactivateSiteEnvironment({
-        token: inputs.githubToken,
-        env: process.env,
-        previewLink: result.previewLink,
-        dryRun: inputs.dryRun,
-        log,
-      });
-      core.setOutput(OUTPUTS.previewLink, result.previewLink);
-      core.setOutput(OUTPUTS.removed, String(result.removed));
-      core.setOutput(OUTPUTS.kept, JSON.stringify(result.kept));
-      core.setOutput(OUTPUTS.changed, String(result.changed));
-      await core.summary
-        .addHeading(`${inputs.dryRun ? 'Dry run of ' : ''}destroy of ${result.previewLink}`, 3)
-        .addRaw(`<p>${destroyVerdict(result)}</p>`)
-        .addRaw(
-          environment
-            ? `<p>GitHub environment ${previewEnvironment(result.previewLink)}: ${environment.deactivated.length} deployment(s) ${inputs.dryRun ? 'would be ' : ''}marked inactive</p>`
-            : '',
-        )
-        .addTable([
-          ['resource', 'name', 'result', 'note'].map((data) => ({ data, header: true })),
-          ...destroyRows(result).map((r) => [
-            { data: r.resource },
-            { data: r.name },
-            { data: r.result },
-            { data: r.note },
-          ]),
-        ])
-        .write();
-    } finally {
-      destroyAwsClients(clients);
-    }
+    await checkCredentialsFirst({ region: platform.region });
+    const engine = await import('./engine.js');
+    await engine.destroy(inputs, platform, plan);
   });
 }

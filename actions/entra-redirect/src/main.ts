@@ -1,5 +1,6 @@
 // entra-redirect: sign in to Graph (GitHub OIDC token, or a secret) → add, remove, list or reconcile
-// the site's redirect URI on each app registration → outputs and a step summary per app.
+// the site's redirect URI on each app registration → outputs and a step summary per app. Only list
+// and reconcile read the site registry: its AWS client is a chunk (./registry.ts) the others never load.
 import { runner as core } from '@moodle-preview/core';
 import {
   acquireGraphToken,
@@ -8,10 +9,8 @@ import {
   changeSiteRedirect,
   choiceInput,
   ConfigurationError,
-  createAwsClients,
   DEFAULT_AUTHORITY_HOST,
   DEFAULT_GRAPH_URL,
-  destroyAwsClients,
   DNS_LABEL,
   ENTRA_OIDC_AUDIENCE,
   findPlatformFile,
@@ -26,7 +25,6 @@ import {
   redirectResultRows,
   runAction,
   SettingsError,
-  SiteRegistry,
   siteRedirectUri,
   type AppRedirectResult,
   type Platform,
@@ -152,46 +150,42 @@ export function run(): Promise<void> {
       const mode = inputs.mode as 'add' | 'remove';
       return report(inputs, await changeSiteRedirect({ ...common, uri, mode }), `${mode} ${uri}`);
     }
-    const clients = createAwsClients({ region: platform!.region });
-    try {
-      const sites = await new SiteRegistry(clients.ssm).list();
-      if (inputs.mode === 'reconcile') {
-        const results = await reconcileRedirects({ ...common, sites, domain: platform!.domain });
-        return report(inputs, results, `reconcile with ${sites.length} registered site(s)`);
-      }
-      const listing = await listRedirects({
-        graph,
-        appIds: inputs.applicationIds,
-        domain: platform!.domain,
-        sites,
-      });
-      core.setOutput(OUTPUTS.changed, 'false');
-      core.setOutput(OUTPUTS.result, JSON.stringify(listing));
-      for (const app of listing) {
-        core.info(`${app.displayName} (${app.appId}): ${app.count} URI(s), ${app.placesLeft} place(s) left`);
-        for (const s of app.sites) core.info(`  ${s.uri}  site ${s.site}`);
-        for (const s of app.orphans) core.info(`  ${s.uri}  site ${s.site} is no longer registered`);
-      }
-      await core.summary
-        .addHeading('Entra ID redirect URIs', 3)
-        .addTable([
-          ['app', 'sites', 'no longer registered', 'other URIs', 'count', 'places left'].map((data) => ({
-            data,
-            header: true,
-          })),
-          ...listing.map((a) => [
-            `${a.displayName} (${a.appId})`,
-            a.sites.map((s) => s.site).join(' ') || '—',
-            a.orphans.map((s) => s.site).join(' ') || '—',
-            String(a.others.length),
-            String(a.count),
-            String(a.placesLeft),
-          ]),
-        ])
-        .write();
-    } finally {
-      destroyAwsClients(clients);
+    // The site registry is read only here: its SSM client is a chunk the other modes never load.
+    const sites = await (await import('./registry.js')).registeredSites(platform!.region);
+    if (inputs.mode === 'reconcile') {
+      const results = await reconcileRedirects({ ...common, sites, domain: platform!.domain });
+      return report(inputs, results, `reconcile with ${sites.length} registered site(s)`);
     }
+    const listing = await listRedirects({
+      graph,
+      appIds: inputs.applicationIds,
+      domain: platform!.domain,
+      sites,
+    });
+    core.setOutput(OUTPUTS.changed, 'false');
+    core.setOutput(OUTPUTS.result, JSON.stringify(listing));
+    for (const app of listing) {
+      core.info(`${app.displayName} (${app.appId}): ${app.count} URI(s), ${app.placesLeft} place(s) left`);
+      for (const s of app.sites) core.info(`  ${s.uri}  site ${s.site}`);
+      for (const s of app.orphans) core.info(`  ${s.uri}  site ${s.site} is no longer registered`);
+    }
+    await core.summary
+      .addHeading('Entra ID redirect URIs', 3)
+      .addTable([
+        ['app', 'sites', 'no longer registered', 'other URIs', 'count', 'places left'].map((data) => ({
+          data,
+          header: true,
+        })),
+        ...listing.map((a) => [
+          `${a.displayName} (${a.appId})`,
+          a.sites.map((s) => s.site).join(' ') || '—',
+          a.orphans.map((s) => s.site).join(' ') || '—',
+          String(a.others.length),
+          String(a.count),
+          String(a.placesLeft),
+        ]),
+      ])
+      .write();
   });
 }
 

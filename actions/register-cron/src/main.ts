@@ -1,23 +1,19 @@
 // register-cron: change a site's cron entry in the site registry without a redeploy, or list every
 // entry with whether its service exists and runs, and its last run.
-import { runner as core } from '@moodle-preview/core';
+// Two stages, for a fast start: this file reads and checks the inputs and the platform file and checks the
+// credentials with the STS client alone; the engine (./engine.ts, a chunk with the other clients) is
+// loaded after that first call.
 import {
-  actionLogger,
   booleanInput,
   choiceInput,
   ConfigurationError,
-  createAwsClients,
-  deregisterCron,
-  destroyAwsClients,
   integerInput,
-  listCron,
   loadPlatformFile,
   optionalInput,
   PLATFORM_ENV,
-  registerCron,
   runAction,
   SettingsError,
-  SiteRegistry,
+  checkCredentialsFirst,
 } from '@moodle-preview/core';
 
 export const INPUTS = {
@@ -82,71 +78,8 @@ export function run(): Promise<void> {
     const loaded = await loadPlatformFile(inputs.platform);
     if (!loaded.value) throw new SettingsError(loaded.problems);
     const platform = loaded.value;
-    const log = actionLogger();
-    const clients = createAwsClients({ region: platform.region });
-    const registry = new SiteRegistry(clients.ssm, undefined, platform.tags);
-    const actor = process.env.GITHUB_ACTOR ?? 'github-actions';
-    try {
-      if (inputs.mode === 'list') {
-        const entries = await listCron(registry, clients, inputs.logGroup);
-        core.setOutput(OUTPUTS.entries, JSON.stringify(entries));
-        for (const e of entries)
-          log.info(
-            `${e.previewLink}: ${e.cron.enabled ? 'enabled' : 'disabled'}, ${e.cron.service} ${e.serviceStatus} ` +
-              `(${e.runningCount} running), last run ${e.lastRun ?? 'unknown'}`,
-          );
-        await core.summary
-          .addHeading('Cron entries', 3)
-          .addTable([
-            [
-              'site',
-              'enabled',
-              'service',
-              'status',
-              'running',
-              'command',
-              'timeout',
-              'last run',
-              'changed by',
-            ].map((data) => ({ data, header: true })),
-            ...entries.map((e) =>
-              [
-                e.previewLink,
-                String(e.cron.enabled),
-                e.cron.service,
-                e.serviceStatus,
-                String(e.runningCount),
-                e.cron.command,
-                `${e.cron.timeoutSeconds} s`,
-                e.lastRun ?? '',
-                `${e.cron.updatedBy ?? ''} ${e.cron.updatedAt ?? ''}`.trim(),
-              ].map((data) => ({ data })),
-            ),
-          ])
-          .write();
-        return;
-      }
-      const change =
-        inputs.mode === 'register'
-          ? await registerCron(registry, {
-              previewLink: inputs.previewLink!,
-              enabled: inputs.enabled,
-              command: inputs.command,
-              timeoutSeconds: inputs.timeoutSeconds,
-              ...(inputs.service
-                ? { cluster: platform.cluster, service: inputs.service, container: inputs.container }
-                : {}),
-              actor,
-            })
-          : await deregisterCron(registry, inputs.previewLink!, actor);
-      log.info(`cron of ${change.previewLink}: ${change.result}`);
-      core.setOutput(OUTPUTS.result, change.result);
-      await core.summary
-        .addHeading(`Cron of ${change.previewLink}: ${change.result}`, 3)
-        .addCodeBlock(JSON.stringify(change.cron ?? {}, null, 2), 'json')
-        .write();
-    } finally {
-      destroyAwsClients(clients);
-    }
+    await checkCredentialsFirst({ region: platform.region });
+    const engine = await import('./engine.js');
+    await engine.cron(inputs, platform);
   });
 }

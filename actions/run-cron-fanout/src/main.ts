@@ -1,17 +1,14 @@
 // run-cron-fanout: registry → running tasks (batched) → each enabled site's cron through ECS Exec →
 // joblog, CloudWatch Logs, outputs and a step summary; fail-on decides whether the step fails.
-import { appendFile, writeFile } from 'node:fs/promises';
+// Two stages, for a fast start: this file reads and checks the inputs and the platform file and checks the
+// credentials with the STS client alone; the engine (./engine.ts, a chunk with the other clients) is
+// loaded after that first call.
 import os from 'node:os';
 import path from 'node:path';
-import { runner as core } from '@moodle-preview/core';
 import {
-  actionLogger,
   ConfigurationError,
-  createAwsClients,
   DEFAULT_EXEC_RATE,
-  destroyAwsClients,
   integerInput,
-  joblogText,
   listInput,
   loadPlatformFile,
   optionalInput,
@@ -19,11 +16,10 @@ import {
   parseShard,
   PLATFORM_ENV,
   runAction,
-  runCronLoop,
   SettingsError,
-  tickFailed,
   type CronShard,
   type FailOn,
+  checkCredentialsFirst,
 } from '@moodle-preview/core';
 
 export const INPUTS = {
@@ -93,90 +89,14 @@ export function getInputs(): Inputs {
   };
 }
 
-const cell = (data: string) => ({ data });
-
 export function run(): Promise<void> {
   return runAction(async () => {
     const inputs = getInputs();
     const loaded = await loadPlatformFile(inputs.platform);
     if (!loaded.value) throw new SettingsError(loaded.problems);
     const platform = loaded.value;
-    const log = actionLogger();
-    const clients = createAwsClients({ region: platform.region });
-    try {
-      // Lines are appended as sites finish (a cancelled loop keeps what ran), then the file is
-      // rewritten in tick and site order.
-      await writeFile(inputs.joblog, '');
-      let appending = Promise.resolve();
-      const result = await log.group(inputs.durationSeconds ? 'cron ticks' : 'cron tick', () =>
-        runCronLoop({
-          clients,
-          concurrency: inputs.concurrency,
-          maxTimeoutSeconds: inputs.timeoutSeconds,
-          logGroup: inputs.logGroup,
-          logRetentionDays: platform.logs.retention_days,
-          tags: platform.tags,
-          sites: inputs.sites,
-          shard: inputs.shard,
-          durationSeconds: inputs.durationSeconds,
-          intervalSeconds: inputs.intervalSeconds,
-          execRate: inputs.execRate,
-          log,
-          onResult: (l) => {
-            log.info(
-              `${l.site}: ${l.status}${l.exitCode !== null ? ` (exit ${l.exitCode})` : ''} in ${l.durationMs} ms${l.reason ? ` — ${l.reason}` : ''}`,
-            );
-            appending = appending.then(() => appendFile(inputs.joblog, joblogText([l]))).catch(() => {});
-          },
-        }),
-      );
-      await appending;
-      await writeFile(inputs.joblog, joblogText(result.lines));
-      core.setOutput(OUTPUTS.succeeded, String(result.succeeded));
-      core.setOutput(OUTPUTS.failed, String(result.failed));
-      core.setOutput(OUTPUTS.skipped, String(result.skipped));
-      core.setOutput(OUTPUTS.joblog, inputs.joblog);
-      await core.summary
-        .addHeading(result.ticks > 1 ? `Cron: ${result.ticks} ticks` : 'Cron tick', 3)
-        .addRaw(
-          `<p>${result.succeeded} succeeded, ${result.failed} failed, ${result.skipped} skipped in ` +
-            `${(result.durationMs / 1000).toFixed(1)} s (${result.discoveryCalls} task read call(s)` +
-            (result.pacing
-              ? `; ExecuteCommand paced at up to ${result.pacing.ratePerSecond.toFixed(0)}/s, ` +
-                `${result.pacing.throttled} throttled, ${(result.pacing.waitedMs / 1000).toFixed(1)} s waited in all`
-              : '') +
-            ')</p>',
-        )
-        .addTable([
-          [
-            ...(result.ticks > 1 ? ['tick'] : []),
-            'site',
-            'result',
-            'exit code',
-            'task',
-            'duration',
-            'last output / reason',
-          ].map((data) => ({
-            data,
-            header: true,
-          })),
-          ...result.lines.map((l) => [
-            ...(result.ticks > 1 ? [cell(String(l.tick ?? ''))] : []),
-            cell(l.site),
-            cell(l.status),
-            cell(l.exitCode === null ? '' : String(l.exitCode)),
-            cell(l.task ?? ''),
-            cell(`${(l.durationMs / 1000).toFixed(1)} s`),
-            cell(l.reason ?? l.tail.at(-1) ?? ''),
-          ]),
-        ])
-        .write();
-      if (tickFailed(result, inputs.failOn))
-        core.setFailed(
-          `cron failed on ${result.failed} site(s) (fail-on: ${optionalInput(INPUTS.failOn) ?? 'any'}); see the joblog ${inputs.joblog}`,
-        );
-    } finally {
-      destroyAwsClients(clients);
-    }
+    await checkCredentialsFirst({ region: platform.region });
+    const engine = await import('./engine.js');
+    await engine.fanout(inputs, platform);
   });
 }

@@ -3,7 +3,8 @@
 // unattended. It never fails the job: it warns.
 import { runner as core } from '@moodle-preview/core';
 import { describeError, resumeCron, SiteRegistry, stopTask } from '@moodle-preview/core';
-import { credentialsFor, destroyClients, upgradeClients } from './clients.js';
+import { destroyClients, upgradeClients } from './clients.js';
+import { credentialsFor } from './credentials.js';
 import { STATE } from './constants.js';
 
 export async function post(): Promise<void> {

@@ -46,7 +46,7 @@ export {
   type AwsClients,
   type AwsClientOptions,
 } from './aws/clients.js';
-export { checkCredentials, createStsClient } from './aws/credentials.js';
+export { checkCredentials, checkCredentialsFirst, createStsClient } from './aws/credentials.js';
 export * from './registry/site-registry.js';
 export { deploySite, type DeployOptions, type DeployResult } from './deploy/deploy.js';
 export { planComment, renderResult, resultRows } from './deploy/summary.js';
@@ -81,13 +81,8 @@ export {
   type Ownership,
 } from './adopt/adopt.js';
 export * from './entra/index.js';
-export {
-  destroySite,
-  checkPurgeInputs,
-  type DestroyOptions,
-  type DestroyResult,
-  type KeptData,
-} from './destroy/destroy.js';
+export { destroySite, type DestroyOptions, type DestroyResult, type KeptData } from './destroy/destroy.js';
+export { checkDestroyInputs, checkPurgeInputs } from './destroy/inputs.js';
 export { destroyRows, destroyVerdict, renderDestroyResult, type DestroyRow } from './destroy/summary.js';
 export {
   destroyTarget,
@@ -130,6 +125,7 @@ export {
 } from './exec/run-command.js';
 export { listSiteTasks, pickExecTask, type SiteTask } from './exec/site-tasks.js';
 export * from './cron/fanout.js';
+export * from './cron/inputs.js';
 export * from './cron/pacer.js';
 export * from './cron/registry-cron.js';
 export * from './runner/index.js';
@@ -140,6 +136,7 @@ export * from './upgrade/read-version.js';
 export * from './upgrade/images-table.js';
 export * from './upgrade/site-task.js';
 export * from './upgrade/upgrade.js';
+export * from './site-config/config-file.js';
 export * from './site-config/site-config.js';
 export * from './retired/purge-retired.js';
 export { claimRetired } from './deploy/conflict-guard.js';

@@ -3,6 +3,7 @@
 // loaded the rest of the SDK (deploy-instance loads its engine meanwhile).
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigurationError } from '../errors.js';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { awsClientConfig, type AwsClientOptions } from './client-config.js';
 
 /** An STS client configured like the others (createAwsClients makes one too). */
@@ -28,5 +29,22 @@ export async function checkCredentials(clients: { sts: STSClient }): Promise<voi
       );
     }
     throw err;
+  }
+}
+
+/**
+ * The first stage of an action: its credentials checked with an STS client of their own (closed
+ * after), before the action loads its engine and the other clients. `credentials` when the action
+ * brings its own provider (upgrade-db's refreshed role session); else the SDK's default chain.
+ */
+export async function checkCredentialsFirst(
+  options: AwsClientOptions & { credentials?: AwsCredentialIdentityProvider },
+): Promise<void> {
+  const { credentials, ...rest } = options;
+  const sts = new STSClient({ ...awsClientConfig(rest), ...(credentials ? { credentials } : {}) });
+  try {
+    await checkCredentials({ sts });
+  } finally {
+    sts.destroy();
   }
 }

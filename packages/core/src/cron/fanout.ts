@@ -11,6 +11,7 @@ import {
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../errors.js';
+import type { CronShard, FailOn } from './inputs.js';
 import { asleepReason } from '../fleet/awake-schedule.js';
 import { SUITE_NAME, TAG_MANAGED_BY } from '../naming.js';
 import type { Logger } from '../logger.js';
@@ -96,22 +97,6 @@ export interface CronFanoutOptions {
 
 /** Skip reason for a site whose run from an earlier tick is still queued or going. */
 export const STILL_RUNNING = 'previous run still running';
-
-/** Shard `index` (1-based) of `count`. */
-export interface CronShard {
-  index: number;
-  count: number;
-}
-
-/** `i/n` with 1 ≤ i ≤ n; anything else is a ConfigurationError. */
-export function parseShard(text: string): CronShard {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || index < 1 || index > count || count > 1000)
-    throw new ConfigurationError(`shard must be i/n with 1 ≤ i ≤ n (e.g. 2/3), got "${text}"`);
-  return { index, count };
-}
 
 function checkShard(shard: CronShard): void {
   const { index, count } = shard;
@@ -263,17 +248,6 @@ function describedTaskClient(ecs: ECSClient, task: Task): ECSClient {
 function tailOf(output: string, n: number): string[] {
   const lines = output.replace(/\n$/, '').split('\n');
   return output ? lines.slice(-n) : [];
-}
-
-/** `any`, or a percentage of the sites that ran (`10%` or `10`). */
-export type FailOn = { kind: 'any' } | { kind: 'percent'; percent: number };
-
-export function parseFailOn(text: string): FailOn {
-  const v = text.trim();
-  if (v === 'any') return { kind: 'any' };
-  const m = /^(\d+(?:\.\d+)?)%?$/.exec(v);
-  if (m && Number(m[1]) >= 0 && Number(m[1]) <= 100) return { kind: 'percent', percent: Number(m[1]) };
-  throw new ConfigurationError(`fail-on must be "any" or a percentage such as 10%, got "${text}"`);
 }
 
 /** True when the tick should fail the job: skipped sites never count, they are reported. */

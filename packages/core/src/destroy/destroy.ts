@@ -7,7 +7,6 @@ import { dbPurger } from '../db/purgers.js';
 import type { SqlTaskSite } from '../db/sql-task.js';
 import { checkCredentials } from '../aws/credentials.js';
 import type { OneOffTaskRunner } from '../deploy/types.js';
-import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SitePlan } from '../plan/site-plan.js';
 import { SiteRegistry } from '../registry/site-registry.js';
@@ -15,7 +14,8 @@ import type { Platform } from '../settings/platform-schema.js';
 import { databaseRows } from '../resources/databases.js';
 import { moodledataRows, type RemovalTaskDefinition } from '../resources/moodledata.js';
 import { readDbSecrets } from '../resources/db-secret.js';
-import { checkPreviewLink, destroyTarget, type DestroyTarget } from './destroy-target.js';
+import { destroyTarget, type DestroyTarget } from './destroy-target.js';
+import { checkDestroyInputs } from './inputs.js';
 import { listenerRule } from '../resources/listener-rule.js';
 import { scalingTarget } from '../resources/scaling.js';
 import { service as serviceResource } from '../resources/service.js';
@@ -52,6 +52,8 @@ export interface DestroyOptions {
   actor: string;
   now?: () => Date;
   waiter?: { minDelay: number; maxDelay: number };
+  /** The caller checked the credentials already (destroy-instance does, before it loads the engine). */
+  credentialsChecked?: boolean;
 }
 
 export interface KeptData {
@@ -72,19 +74,6 @@ export interface DestroyResult {
   kept: KeptData[];
   /** When the registry entry says the site was destroyed (data kept). */
   destroyedAt?: string;
-}
-
-/** Purge needs both inputs, and a confirm must name this site: checked before any AWS call. */
-export function checkPurgeInputs(link: string, purgeData: boolean, confirm: string | undefined): void {
-  if (confirm !== undefined && confirm !== link)
-    throw new ConfigurationError(
-      `confirm is "${confirm}" but the site being destroyed is ${link}: confirm must be exactly the preview_link. Nothing was changed`,
-    );
-  if (purgeData && confirm === undefined)
-    throw new ConfigurationError(
-      `purge-data: true removes ${link}'s databases, DB user, DB secret, moodledata and logs for good; ` +
-        `set confirm: ${link} as well to say so. Nothing was changed`,
-    );
 }
 
 /** The purge's SQL task, from the platform and what the destroy knows of the site (no plan needed). */
@@ -111,19 +100,6 @@ const OUTCOME_OF_PLAN: Record<Removal['plan'], RemovalOutcome> = {
   keep: 'kept',
   'not-ours': 'not ours',
 };
-
-/** Every input check, made before any AWS call (bad input changes nothing). */
-function checkInputs(options: DestroyOptions): void {
-  const link = options.previewLink;
-  checkPreviewLink(link);
-  checkPurgeInputs(link, options.purgeData, options.confirm);
-  if (options.plan && options.plan.site !== link)
-    throw new ConfigurationError(
-      `the settings file is for site ${options.plan.site}, not ${link}: give the settings of the site being destroyed, or none`,
-    );
-  if (options.confirm === link && !options.purgeData)
-    options.log.warning(`confirm: ${link} has no effect without purge-data: true; the data is kept`);
-}
 
 /**
  * The rm task needs a revision of the site: the newest ACTIVE one, else a copy of the newest
@@ -214,8 +190,10 @@ async function removeInOrder(rows: Removal[], log: Logger): Promise<void> {
 export async function destroySite(options: DestroyOptions): Promise<DestroyResult> {
   const { clients, platform, log, previewLink: link } = options;
   const now = options.now ?? (() => new Date());
-  checkInputs(options);
-  await checkCredentials(clients);
+  checkDestroyInputs(options);
+  if (options.confirm === link && !options.purgeData)
+    log.warning(`confirm: ${link} has no effect without purge-data: true; the data is kept`);
+  if (!options.credentialsChecked) await checkCredentials(clients);
 
   const registry = new SiteRegistry(clients.ssm);
   const entries = await registry.list();

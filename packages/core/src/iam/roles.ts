@@ -40,7 +40,13 @@ const WHY = {
   listTasks: "ListTasks' only resource type is a container instance; the cluster is its condition key",
   deregister: `${NO_RESOURCE_TYPE}; kept to the platform's region`,
   bill: "GetCostAndUsage's only resource type, a billing view, is optional: without one it reads the account's own bill (read only)",
+  whoAmI:
+    'GetCallerIdentity has no resource type and needs no permission (an explicit deny cannot stop it); listed so the policy names every call the action makes',
 } as const;
+
+/** The first call of an action's first stage (aws/credentials.ts checkCredentialsFirst). */
+const checkCredentials = () =>
+  grant('CheckTheCredentials', ['sts:GetCallerIdentity'], '*', { why: WHY.whoAmI });
 
 /** ECS service desired counts only: Application Auto Scaling takes no resource-tag or resource-id key. */
 const ecsScaling = {
@@ -399,6 +405,7 @@ function adopt(s: IamScope): Grant[] {
 
 function registerCron(s: IamScope): Grant[] {
   return [
+    checkCredentials(),
     // register-cron also registers sites the suite never deployed, in the clusters named.
     grant('ReadServices', ['ecs:DescribeServices'], arns.anyService(s)),
     grant('ReadCronRuns', ['logs:DescribeLogStreams'], arns.cronLogGroup(s)),
@@ -411,6 +418,7 @@ function registerCron(s: IamScope): Grant[] {
 function runCronFanout(s: IamScope): Grant[] {
   const clusters = arns.clusters(s);
   const grants = [
+    checkCredentials(),
     readRegistry(s),
     grant('ListTasksOfTheSitesClusters', ['ecs:ListTasks'], '*', {
       condition: inCluster(s, clusters),
@@ -443,6 +451,7 @@ const runnerTagged = (prefix: 'aws:RequestTag' | 'aws:ResourceTag') => ({
 function ec2Runner(s: IamScope): Grant[] {
   const launched = [...arns.instances(s), ...arns.volumes(s)];
   return [
+    checkCredentials(),
     grant('ReadImagesAndInstances', ['ec2:DescribeImages', 'ec2:DescribeInstances'], '*', { why: WHY.reads }),
     grant('LaunchOnlyTaggedRunners', ['ec2:RunInstances'], launched, {
       condition: runnerTagged('aws:RequestTag'),
@@ -494,6 +503,7 @@ function restoreDb(s: IamScope): Grant[] {
 
 function upgradeDb(s: IamScope): Grant[] {
   return [
+    checkCredentials(),
     grant('ReadTaskDefinitions', ['ecs:DescribeTaskDefinition'], '*', { why: WHY.reads }),
     // The SQL task, the upgrade task, and the site's own family for config and cache purges.
     ...oneOffTasks(s, ['mdl_ecs_task_def-', 'mdl_sql_task-', 'mdl_upgrade_task-'], 'Upgrade'),

@@ -5,8 +5,7 @@ import { RunInstancesCommand, type EC2Client, type RunInstancesCommandInput } fr
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 
-export type MarketType = 'on-demand' | 'spot' | 'spot-then-on-demand';
-export const MARKET_TYPES: readonly MarketType[] = ['on-demand', 'spot', 'spot-then-on-demand'];
+import type { MarketType } from './lease-names.js';
 
 export interface LaunchOption {
   market: 'spot' | 'on-demand';

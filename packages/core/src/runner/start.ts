@@ -15,13 +15,7 @@ import {
 import { DeleteParametersCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import {
-  launchOptions,
-  launchWithFallback,
-  MARKET_TYPES,
-  type LaunchAttempt,
-  type MarketType,
-} from './capacity.js';
+import { launchOptions, launchWithFallback, type LaunchAttempt } from './capacity.js';
 import type { GitHubRunnersClient } from './github-runners.js';
 import {
   findLeaseInstances,
@@ -31,7 +25,9 @@ import {
   leaseLabel,
   leaseTags,
   RUNNER_TAGS,
+  MARKET_TYPES,
   type LeaseId,
+  type MarketType,
 } from './lease.js';
 import { resolveRunnerRelease, type ResolvedRunnerRelease } from './runner-versions.js';
 import { redactSecrets } from '../secrets.js';

@@ -1,8 +1,8 @@
-export const id = 243;
-export const ids = [243];
+export const id = 565;
+export const ids = [565];
 export const modules = {
 
-/***/ 9243:
+/***/ 7565:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -521,7 +521,7 @@ async function rollbackSite(options) {
     const { clients, platform, previewLink, log } = options;
     if (!naming/* DNS_LABEL */.HR.test(previewLink))
         throw new errors/* ConfigurationError */.j1(`"${previewLink}" is not a preview_link (a DNS label)`);
-    await (0,credentials/* checkCredentials */.v)(clients);
+    await (0,credentials/* checkCredentials */.vG)(clients);
     const names = (0,naming/* siteNames */.qf)(previewLink);
     const service = await describeServiceByName(clients, platform.cluster, names.serviceName);
     if (!service)
@@ -3082,7 +3082,7 @@ async function deploySite(options) {
     const { clients, plan, log } = options;
     const now = options.now ?? (() => new Date());
     if (!options.credentialsChecked)
-        await (0,credentials/* checkCredentials */.v)(clients);
+        await (0,credentials/* checkCredentials */.vG)(clients);
     const registry = new SiteRegistry(clients.ssm, undefined, options.platform.tags);
     const entries = await registry.list();
     const previousEntry = entries.find((e) => e.previewLink === plan.site);
@@ -4205,7 +4205,7 @@ async function commentOnEventPullRequest(options) {
 
 // EXTERNAL MODULE: ./src/main.ts + 9 modules
 var main = __webpack_require__(9722);
-;// CONCATENATED MODULE: ./src/apply.ts
+;// CONCATENATED MODULE: ./src/engine.ts
 // deploy-instance's second stage, loaded (a chunk of its own) while main.ts checks the credentials:
 // the engine and its AWS clients, then the outputs, the summary and the pull request's comment.
 
