@@ -17,7 +17,13 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateServiceCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  UntagResourceCommand as UntagEcsResourceCommand,
+} from '@aws-sdk/client-ecs';
 import {
   AddTagsCommand,
   CreateRuleCommand,
@@ -27,11 +33,13 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import mysql from 'mysql2/promise';
 import { main } from '@moodle-preview/cli';
-import { ConfigurationError } from '@moodle-preview/core';
+import { ConfigurationError, createAwsClients, destroyAwsClients } from '@moodle-preview/core';
 import type { CallRecord } from '@moodle-preview/aws-fake';
 import { replay } from '../iam/replay.js';
+import { registerSites, siteEntry } from '../exec/site-entries.js';
 import { adminConnection, useMariaDb } from '../servers/mariadb.js';
 import { createWorld, EXAMPLE_SETTINGS, LISTENER_ARN, type World } from '../deploy/world.js';
 
@@ -633,6 +641,133 @@ describe('mdl-preview adopt: what it takes and what it leaves', () => {
       `(mdl_ecs_task_def-4-demo reads MOODLE_DB_PASSWORD from ${secretArn}:password::)`,
     );
     expect(r.stdout).not.toContain(TODAYS_PASSWORD);
+  });
+});
+
+describe('mdl-preview adopt: what it reads and what it reports', () => {
+  it("names the revision it found, and notes only a scaling policy that is not the plan's", async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    // Beside today's step policy, one already named as the plan names its policy: that one is the plan's.
+    const scaling = new ApplicationAutoScalingClient({ region: REGION });
+    try {
+      await scaling.send(
+        new PutScalingPolicyCommand({
+          PolicyName: 'mdl-4-demo-cpu',
+          ServiceNamespace: 'ecs',
+          ResourceId: 'service/moodle_cluster/mdl-4-demo',
+          ScalableDimension: 'ecs:service:DesiredCount',
+          PolicyType: 'TargetTrackingScaling',
+          TargetTrackingScalingPolicyConfiguration: {
+            TargetValue: 70,
+            PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          },
+        }),
+      );
+    } finally {
+      scaling.destroy();
+    }
+    const dry = await adopt(siteFiles(w));
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/\ntaskDefinition +found +untagged +tag +mdl_ecs_task_def-4-demo:1\n/);
+    expect(dry.stdout).toContain("note: mdl-4-demo-scale-out (StepScaling) is not the plan's");
+    expect(dry.stdout).not.toContain('note: mdl-4-demo-cpu (');
+    // A resource with nothing to say has no note lines under it.
+    const afterLogGroup = dry.stdout.split('\n').findIndex((l) => l.startsWith('logGroup '));
+    expect(dry.stdout.split('\n')[afterLogGroup + 1]).not.toMatch(/^\s+note: /);
+  });
+
+  it("leaves the deploy's own tag line out of a revision's differences: tagging it is adopt's part", async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    const files = siteFiles(w);
+    expect((await adopt(files, '--apply')).code).toBe(0);
+    await w.deploy();
+    // The deployed revision loses its site tag (by hand): the deploy would only tag it again.
+    const ecs = new ECSClient({ region: REGION });
+    try {
+      const td = await ecs.send(
+        new DescribeTaskDefinitionCommand({ taskDefinition: 'mdl_ecs_task_def-4-demo' }),
+      );
+      await ecs.send(
+        new UntagEcsResourceCommand({
+          resourceArn: td.taskDefinition!.taskDefinitionArn!,
+          tagKeys: ['moodle-preview:site'],
+        }),
+      );
+    } finally {
+      ecs.destroy();
+    }
+    const dry = await adopt(files);
+    expect(dry.code).toBe(0);
+    const lines = dry.stdout.split('\n');
+    const row = lines.findIndex((l) =>
+      /^taskDefinition +found +partly tagged +tag +mdl_ecs_task_def-4-demo:2$/.test(l),
+    );
+    expect(row).toBeGreaterThan(0);
+    expect(lines[row + 1]).toMatch(/^targetGroup /);
+  });
+
+  it("reads a target group given by --target-group alone under that name, the service under the suite's", async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w, { service: 'mdl-4-demo', targetGroup: 'tg-4-demo' });
+    await storeTodaysPassword();
+    const dry = await adopt(siteFiles(w), '--target-group', 'tg-4-demo');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/\ntargetGroup +found +untagged +tag +tg-4-demo\n/);
+    expect(dry.stdout).toMatch(/\nservice +found +untagged +tag +mdl-4-demo\n/);
+    expect(dry.stdout).toMatch(/target group tg-4-demo is not named mdl-4-demo/);
+    expect(dry.stdout).not.toMatch(/service mdl-4-demo is not named/);
+  });
+
+  it('writes the registry entry of a site whose resources are tagged already, and reports it written', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    const files = siteFiles(w);
+    expect((await adopt(files, '--apply')).code).toBe(0);
+    // The entry lost (deleted by hand, or a run stopped after tagging): everything is tagged, the entry is not there.
+    const ssm = new SSMClient({ region: REGION });
+    await ssm.send(new DeleteParameterCommand({ Name: '/moodle-preview/sites/4-demo' }));
+    ssm.destroy();
+    w.fake.server.resetCalls();
+    const r = await adopt(files, '--apply');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'adopted 4-demo: tagged 0 resource(s) and wrote the registry entry; nothing else changed',
+    );
+    expect(r.stdout).toMatch(/\nsiteRegistration +missing +- +written +\/moodle-preview\/sites\/4-demo/);
+    expect(mutatingCalls(w)).toEqual(['ssm:PutParameter']);
+  });
+
+  it("refuses --apply while another live site uses the site's database, and does not take that site's entry for its own", async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    const clients = createAwsClients({ region: REGION });
+    try {
+      await registerSites(clients, [
+        siteEntry('other-site', { databases: { moodle: 'moodle_42_demo' }, dbHost: mariadb().host }),
+      ]);
+    } finally {
+      destroyAwsClients(clients);
+    }
+    const files = siteFiles(w);
+    const dry = await adopt(files);
+    expect(dry.stdout).toMatch(/\nsiteRegistration +missing +- +write +\/moodle-preview\/sites\/4-demo/);
+    expect(dry.stdout).toContain('4-demo would use data of another live site');
+    expect(dry.stdout).toContain('(used by site other-site)');
+    w.fake.server.resetCalls();
+    const refused = await adopt(files, '--apply');
+    expect(refused.code).toBe(1);
+    expect(mutatingCalls(w)).toEqual([]);
   });
 });
 
