@@ -68,6 +68,30 @@ describe('encode and decode', () => {
     );
   });
 
+  it('refuses an id that is not a canonical UUID, whatever the defect', () => {
+    const at = (i: number, c: string) => ID.slice(0, i) + c + ID.slice(i + 1);
+    const refused = [
+      `a${ID}`, // a character too many, before…
+      `${ID}a`, // …or after
+      ...[8, 13, 18, 23].map((i) => at(i, '0')), // a digit where a hyphen belongs
+      at(0, 'g'), // not a hex digit, first or second of a byte
+      at(35, 'g'),
+      at(9, 'é'), // nor is a letter outside ASCII
+      at(1, 'é'),
+    ];
+    for (const id of refused)
+      expect(() => encodeClientMessage(base({ messageId: id }))).toThrow(
+        new ClientMessageError(`message id ${id} is not a UUID`),
+      );
+  });
+
+  it('reads an unknown type as the plugin does: runs of NULs and spaces trimmed at both ends, inner ones kept', () => {
+    const frame = encodeClientMessage(base({ messageType: '\0\0  custom type' }));
+    frame.fill(0, 34, 36); // NULs after the space padding, at the end of the 32-byte field
+    expect(frame.subarray(4, 36).toString('latin1')).toBe(`\0\0  custom type${' '.repeat(15)}\0\0`);
+    expect(decodeClientMessage(frame).messageType).toBe('custom type');
+  });
+
   it('refuses a frame shorter than a header, saying how long it was', () => {
     const frame = encodeClientMessage(base({ payload: Buffer.alloc(0) }));
     expect(() => decodeClientMessage(frame.subarray(0, 119))).toThrow(

@@ -21,7 +21,13 @@ export interface ExecWorld {
 }
 
 export async function createExecWorld(
-  options: { link?: string; exec?: boolean; agent?: Omit<SsmAgentOptions, 'sessionFor'> } = {},
+  options: {
+    link?: string;
+    exec?: boolean;
+    /** The task definition's containers (default: one, named like the link). */
+    containers?: string[];
+    agent?: Omit<SsmAgentOptions, 'sessionFor'>;
+  } = {},
 ): Promise<ExecWorld> {
   const link = options.link ?? 'demo';
   const cluster = 'moodle_cluster';
@@ -50,7 +56,11 @@ export async function createExecWorld(
       networkMode: 'awsvpc',
       cpu: '512',
       memory: '1024',
-      containerDefinitions: [{ name: link, image: 'moodle:latest', essential: true }],
+      containerDefinitions: (options.containers ?? [link]).map((name) => ({
+        name,
+        image: 'moodle:latest',
+        essential: true,
+      })),
     }),
   );
   await ecs.send(

@@ -82,6 +82,13 @@ describe('the output stream', () => {
     expect(feed(`a\n${other}0\nb\n`, [5])).toEqual({ shown: `a\n${other}0\nb`, end: '\n' });
   });
 
+  it('gives back what it held only once', () => {
+    const stream = new ExecOutputStream(MARKER);
+    expect(stream.push(Buffer.from('partial\n__MDL'))).toBe('partial');
+    expect(stream.end()).toBe('\n__MDL');
+    expect(stream.end()).toBe('');
+  });
+
   it('keeps a lone \\r that is not followed by \\n', () => {
     expect(feed(`50%\r100%\n\n${MARKER}0\n`, [4])).toEqual({ shown: '50%\r100%\n', exitCode: 0, end: '' });
   });

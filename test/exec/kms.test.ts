@@ -1,7 +1,7 @@
 // KMS-encrypted ECS Exec: the handshake's KMSEncryption action through the AWS fake's KMS, sealed
 // output and input both ways (also under chaos), a wrong data key failing clearly, runCommand making
 // its own KMS client from the environment, and the KMS fake itself.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { createAwsFake, type AwsFake } from '@moodle-preview/aws-fake';
@@ -152,6 +152,39 @@ describe('KMS-encrypted exec sessions', () => {
     const s = world.agent.sessions[0]!;
     expect(s.encrypted).toBe(true);
     expect(s.targetId).toMatch(new RegExp(`^ecs:moodle_cluster_${world.tasks[0]!.split('/').pop()}_.+`));
+  });
+
+  it("runCommand's own KMS client is in the ECS client's region and is destroyed with the session; one given is left open", async () => {
+    world = await createExecWorld({
+      agent: { kmsKeyId: KEY, kmsDecrypt: (blob, context) => world!.fake.kms.decrypt(blob, context) },
+    });
+    const run = (given?: KMSClient) =>
+      runCommand({
+        clients: world!.clients,
+        cluster: world!.cluster,
+        task: world!.tasks[0]!,
+        command: 'echo sealed',
+        ...(given ? { kms: { client: given } } : {}),
+      });
+    // The CLI takes the region from the platform file: the environment need not name one.
+    const region = process.env.AWS_REGION;
+    delete process.env.AWS_REGION;
+    const destroy = jest.spyOn(KMSClient.prototype, 'destroy');
+    try {
+      await expect(run()).resolves.toMatchObject({ exitCode: 0, output: 'sealed\n' });
+      expect(world.agent.sessions[0]!.encrypted).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(destroy).toHaveBeenCalledTimes(1);
+
+      const given = new KMSClient({ region: world.fake.server.region });
+      await expect(run(given)).resolves.toMatchObject({ exitCode: 0, output: 'sealed\n' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(destroy).toHaveBeenCalledTimes(1);
+      given.destroy();
+    } finally {
+      process.env.AWS_REGION = region;
+      destroy.mockRestore();
+    }
   });
 });
 
