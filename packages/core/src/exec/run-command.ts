@@ -305,6 +305,9 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
         // The marker is the real end: a socket dropped after it has lost nothing.
         if (stream.exitCode !== undefined && err instanceof DataChannelError)
           return { by: 'client' as const };
+        // Before it, what the stream held back (a last newline that could have begun the marker) is
+        // output after all: the caller shows everything that arrived.
+        emit(stream.end());
         throw err;
       }),
       timedOut,
