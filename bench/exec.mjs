@@ -169,14 +169,29 @@ const vmHwm = () =>
 
 /** SESSIONS runCommand calls at once; wall time and the client process's RSS (sampled every 5 ms). */
 async function concurrent(url) {
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const before = process.memoryUsage();
+  let peak = before.rss;
+  // What the process holds at its RSS peak, by kind: live JS objects (heapUsed), the heap V8 has
+  // reserved (heapTotal), and the rest of RSS (sockets, buffers and code outside the JS heap).
+  let atPeak = before;
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.rss > peak) [peak, atPeak] = [m.rss, m];
+  };
+  const sampler = setInterval(sample, 5);
   const t0 = performance.now();
   const results = await Promise.all(Array.from({ length: SESSIONS }, () => run(url)));
   const wall = performance.now() - t0;
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  return { wall, peak, perSession: median(results.map((r) => r.durationMs)) };
+  sample();
+  const grew = (k) =>
+    k === 'native' ? atPeak.rss - atPeak.heapTotal - (before.rss - before.heapTotal) : atPeak[k] - before[k];
+  return {
+    wall,
+    peak,
+    perSession: median(results.map((r) => r.durationMs)),
+    grew: { heapUsed: grew('heapUsed'), heapTotal: grew('heapTotal'), native: grew('native') },
+  };
 }
 
 async function main() {
@@ -222,6 +237,11 @@ async function main() {
     console.log(
       `\nClient RSS before the sessions ${(rssBefore / MB).toFixed(1)} MB; VmHWM before ${(hwmBefore / MB).toFixed(1)} MB, ` +
         `after ${(hwm / MB).toFixed(1)} MB (peak over the process's life so far, so ≥ the sampled peak).`,
+    );
+    const grown = (k) => `${(median(rounds.map((r) => r.grew[k])) / MB).toFixed(1)} MB`;
+    console.log(
+      `At the RSS peak, against just before the sessions (median of the rounds): live JS objects +${grown('heapUsed')}, ` +
+        `JS heap reserved by V8 +${grown('heapTotal')}, RSS outside the JS heap (sockets, buffers) +${grown('native')}.`,
     );
 
     // Warm-up of both paths, then interleaved repeats.
