@@ -3192,7 +3192,6 @@ const cronRegistration = {
 
 
 
-
 /** The purge's SQL task, from the platform and what the destroy knows of the site (no plan needed). */
 function purgeSqlSite(target, platform, plan) {
     return {

@@ -26438,7 +26438,7 @@ function run() {
             throw new errors/* SettingsError */.GN(loaded.problems);
         const platform = loaded.value;
         await checkCredentialsFirst({ region: platform.region });
-        const engine = await Promise.all(/* import() */[__nccwpck_require__.e(468), __nccwpck_require__.e(910)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7910));
+        const engine = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(487)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6487));
         await engine.cron(inputs, platform);
     });
 }

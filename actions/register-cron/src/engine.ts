@@ -4,9 +4,9 @@
 import { runner as core } from '@moodle-preview/core';
 import {
   actionLogger,
-  createAwsClients,
+  createCronClients,
   deregisterCron,
-  destroyAwsClients,
+  destroyCronClients,
   listCron,
   registerCron,
   SiteRegistry,
@@ -16,7 +16,7 @@ import { OUTPUTS, type Inputs } from './main.js';
 
 export async function cron(inputs: Inputs, platform: Platform): Promise<void> {
   const log = actionLogger();
-  const clients = createAwsClients({ region: platform.region });
+  const clients = createCronClients({ region: platform.region });
   const registry = new SiteRegistry(clients.ssm, undefined, platform.tags);
   const actor = process.env.GITHUB_ACTOR ?? 'github-actions';
   try {
@@ -79,6 +79,6 @@ export async function cron(inputs: Inputs, platform: Platform): Promise<void> {
       .addCodeBlock(JSON.stringify(change.cron ?? {}, null, 2), 'json')
       .write();
   } finally {
-    destroyAwsClients(clients);
+    destroyCronClients(clients);
   }
 }

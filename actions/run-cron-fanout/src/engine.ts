@@ -5,8 +5,8 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { runner as core } from '@moodle-preview/core';
 import {
   actionLogger,
-  createAwsClients,
-  destroyAwsClients,
+  createCronClients,
+  destroyCronClients,
   joblogText,
   optionalInput,
   runCronLoop,
@@ -19,7 +19,7 @@ const cell = (data: string) => ({ data });
 
 export async function fanout(inputs: Inputs, platform: Platform): Promise<void> {
   const log = actionLogger();
-  const clients = createAwsClients({ region: platform.region });
+  const clients = createCronClients({ region: platform.region });
   try {
     // Lines are appended as sites finish (a cancelled loop keeps what ran), then the file is
     // rewritten in tick and site order.
@@ -93,6 +93,6 @@ export async function fanout(inputs: Inputs, platform: Platform): Promise<void> 
         `cron failed on ${result.failed} site(s) (fail-on: ${optionalInput(INPUTS.failOn) ?? 'any'}); see the joblog ${inputs.joblog}`,
       );
   } finally {
-    destroyAwsClients(clients);
+    destroyCronClients(clients);
   }
 }

@@ -124,6 +124,7 @@ export {
   type RunCommandResult,
 } from './exec/run-command.js';
 export { listSiteTasks, pickExecTask, type SiteTask } from './exec/site-tasks.js';
+export * from './cron/clients.js';
 export * from './cron/fanout.js';
 export * from './cron/inputs.js';
 export * from './cron/pacer.js';

@@ -1,8 +1,8 @@
-export const id = 278;
-export const ids = [278];
+export const id = 829;
+export const ids = [829];
 export const modules = {
 
-/***/ 278:
+/***/ 9829:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -19,65 +19,34 @@ var promises_ = __webpack_require__(1455);
 var runner = __webpack_require__(152);
 // EXTERNAL MODULE: ../../packages/core/dist/github/action-io.js
 var action_io = __webpack_require__(9865);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-application-auto-scaling/dist-cjs/index.js
-var dist_cjs = __webpack_require__(9839);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var client_cloudwatch_logs_dist_cjs = __webpack_require__(1107);
+var dist_cjs = __webpack_require__(1107);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __webpack_require__(4224);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
-var client_elastic_load_balancing_v2_dist_cjs = __webpack_require__(5710);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
-var client_secrets_manager_dist_cjs = __webpack_require__(5494);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-scheduler/dist-cjs/index.js
-var client_scheduler_dist_cjs = __webpack_require__(2988);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
 var client_ssm_dist_cjs = __webpack_require__(4028);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(2811);
 // EXTERNAL MODULE: ../../packages/core/dist/aws/client-config.js
 var client_config = __webpack_require__(9464);
-;// CONCATENATED MODULE: ../../packages/core/dist/aws/clients.js
-// The AWS SDK v3 clients the suite uses, built one way everywhere: the SDK's default credential and
-// endpoint chains (so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working), and the SDK's own
-// retry — adaptive by default, because cron fan-outs and parallel deploys arrive in bursts.
+;// CONCATENATED MODULE: ../../packages/core/dist/cron/clients.js
+// The three AWS clients cron needs (ECS, SSM for the site registry, CloudWatch Logs for the runs' log
+// group), built as every client of the suite is (aws/client-config.ts). In a module of their own: the
+// cron actions load these three, not the other SDK clients aws/clients.ts builds for deploy and destroy.
 
 
 
 
-
-
-
-
-
-
-function createAwsClients(options) {
+function createCronClients(options) {
     const config = (0,client_config/* awsClientConfig */.r)(options);
     return {
         region: options.region,
         ecs: new client_ecs_dist_cjs/* ECSClient */.Zgc(config),
-        elbv2: new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config),
-        autoscaling: new dist_cjs/* ApplicationAutoScalingClient */.gd(config),
-        logs: new client_cloudwatch_logs_dist_cjs/* CloudWatchLogsClient */.TFr(config),
         ssm: new client_ssm_dist_cjs/* SSMClient */.jBj(config),
-        secrets: new client_secrets_manager_dist_cjs/* SecretsManagerClient */._H(config),
-        sts: new client_sts_dist_cjs/* STSClient */.iM(config),
-        scheduler: new client_scheduler_dist_cjs/* SchedulerClient */.dC(config),
+        logs: new dist_cjs/* CloudWatchLogsClient */.TFr(config),
     };
 }
-function destroyAwsClients(clients) {
-    for (const c of [
-        clients.ecs,
-        clients.elbv2,
-        clients.autoscaling,
-        clients.logs,
-        clients.ssm,
-        clients.secrets,
-        clients.sts,
-        clients.scheduler,
-    ]) {
+function destroyCronClients(clients) {
+    for (const c of [clients.ecs, clients.ssm, clients.logs])
         c.destroy();
-    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -1091,6 +1060,9 @@ async function runCommand(options) {
                 // The marker is the real end: a socket dropped after it has lost nothing.
                 if (stream.exitCode !== undefined && err instanceof DataChannelError)
                     return { by: 'client' };
+                // Before it, what the stream held back (a last newline that could have begun the marker) is
+                // output after all: the caller shows everything that arrived.
+                emit(stream.end());
                 throw err;
             }),
             timedOut,
@@ -1450,7 +1422,7 @@ class CronRunLog {
             ...(text ? [{ timestamp: at, message: text }] : []),
             { timestamp: at + line.durationMs, message: JSON.stringify(line) },
         ];
-        const put = () => this.logs.send(new client_cloudwatch_logs_dist_cjs/* PutLogEventsCommand */.Aw4({ logGroupName: this.logGroup, logStreamName: line.site, logEvents: events }));
+        const put = () => this.logs.send(new dist_cjs/* PutLogEventsCommand */.Aw4({ logGroupName: this.logGroup, logStreamName: line.site, logEvents: events }));
         try {
             await put();
         }
@@ -1459,18 +1431,18 @@ class CronRunLog {
             if (err.name !== 'ResourceNotFoundException')
                 throw err;
             await this.ensureGroup();
-            await this.ignoreExisting(this.logs.send(new client_cloudwatch_logs_dist_cjs/* CreateLogStreamCommand */.EQC({ logGroupName: this.logGroup, logStreamName: line.site })));
+            await this.ignoreExisting(this.logs.send(new dist_cjs/* CreateLogStreamCommand */.EQC({ logGroupName: this.logGroup, logStreamName: line.site })));
             await put();
         }
     }
     ensureGroup() {
         // Created as the suite's (its IAM policy allows no other create; the suite's tag wins over a
         // platform tag of the same key) with the platform's tags, and kept for the platform's retention.
-        this.groupReady ??= this.ignoreExisting(this.logs.send(new client_cloudwatch_logs_dist_cjs/* CreateLogGroupCommand */.BOU({
+        this.groupReady ??= this.ignoreExisting(this.logs.send(new dist_cjs/* CreateLogGroupCommand */.BOU({
             logGroupName: this.logGroup,
             tags: { ...this.group.tags, [naming/* TAG_MANAGED_BY */.RJ]: naming/* SUITE_NAME */.tb },
         })))
-            .then(() => this.logs.send(new client_cloudwatch_logs_dist_cjs/* PutRetentionPolicyCommand */.h5R({
+            .then(() => this.logs.send(new dist_cjs/* PutRetentionPolicyCommand */.h5R({
             logGroupName: this.logGroup,
             retentionInDays: this.group.retentionInDays ?? CRON_LOG_RETENTION_DAYS,
         })))
@@ -1760,7 +1732,7 @@ var main = __webpack_require__(2584);
 const cell = (data) => ({ data });
 async function fanout(inputs, platform) {
     const log = (0,action_io/* actionLogger */.v0)();
-    const clients = createAwsClients({ region: platform.region });
+    const clients = createCronClients({ region: platform.region });
     try {
         // Lines are appended as sites finish (a cancelled loop keeps what ran), then the file is
         // rewritten in tick and site order.
@@ -1827,7 +1799,7 @@ async function fanout(inputs, platform) {
             runner/* setFailed */.C1(`cron failed on ${result.failed} site(s) (fail-on: ${(0,action_io/* optionalInput */.$m)(main/* INPUTS */.mc.failOn) ?? 'any'}); see the joblog ${inputs.joblog}`);
     }
     finally {
-        destroyAwsClients(clients);
+        destroyCronClients(clients);
     }
 }
 

@@ -1,8 +1,8 @@
-export const id = 910;
-export const ids = [910];
+export const id = 487;
+export const ids = [487];
 export const modules = {
 
-/***/ 7910:
+/***/ 6487:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -17,65 +17,34 @@ __webpack_require__.d(__webpack_exports__, {
 var runner = __webpack_require__(152);
 // EXTERNAL MODULE: ../../packages/core/dist/github/action-io.js
 var action_io = __webpack_require__(9865);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-application-auto-scaling/dist-cjs/index.js
-var dist_cjs = __webpack_require__(9839);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var client_cloudwatch_logs_dist_cjs = __webpack_require__(1107);
+var dist_cjs = __webpack_require__(1107);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var client_ecs_dist_cjs = __webpack_require__(4224);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
-var client_elastic_load_balancing_v2_dist_cjs = __webpack_require__(5710);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
-var client_secrets_manager_dist_cjs = __webpack_require__(5494);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-scheduler/dist-cjs/index.js
-var client_scheduler_dist_cjs = __webpack_require__(2988);
 // EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
 var client_ssm_dist_cjs = __webpack_require__(4028);
-// EXTERNAL MODULE: ../../node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(2811);
 // EXTERNAL MODULE: ../../packages/core/dist/aws/client-config.js
 var client_config = __webpack_require__(9464);
-;// CONCATENATED MODULE: ../../packages/core/dist/aws/clients.js
-// The AWS SDK v3 clients the suite uses, built one way everywhere: the SDK's default credential and
-// endpoint chains (so AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> keep working), and the SDK's own
-// retry — adaptive by default, because cron fan-outs and parallel deploys arrive in bursts.
+;// CONCATENATED MODULE: ../../packages/core/dist/cron/clients.js
+// The three AWS clients cron needs (ECS, SSM for the site registry, CloudWatch Logs for the runs' log
+// group), built as every client of the suite is (aws/client-config.ts). In a module of their own: the
+// cron actions load these three, not the other SDK clients aws/clients.ts builds for deploy and destroy.
 
 
 
 
-
-
-
-
-
-
-function createAwsClients(options) {
+function createCronClients(options) {
     const config = (0,client_config/* awsClientConfig */.r)(options);
     return {
         region: options.region,
         ecs: new client_ecs_dist_cjs/* ECSClient */.Zgc(config),
-        elbv2: new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config),
-        autoscaling: new dist_cjs/* ApplicationAutoScalingClient */.gd(config),
-        logs: new client_cloudwatch_logs_dist_cjs/* CloudWatchLogsClient */.TFr(config),
         ssm: new client_ssm_dist_cjs/* SSMClient */.jBj(config),
-        secrets: new client_secrets_manager_dist_cjs/* SecretsManagerClient */._H(config),
-        sts: new client_sts_dist_cjs/* STSClient */.iM(config),
-        scheduler: new client_scheduler_dist_cjs/* SchedulerClient */.dC(config),
+        logs: new dist_cjs/* CloudWatchLogsClient */.TFr(config),
     };
 }
-function destroyAwsClients(clients) {
-    for (const c of [
-        clients.ecs,
-        clients.elbv2,
-        clients.autoscaling,
-        clients.logs,
-        clients.ssm,
-        clients.secrets,
-        clients.sts,
-        clients.scheduler,
-    ]) {
+function destroyCronClients(clients) {
+    for (const c of [clients.ecs, clients.ssm, clients.logs])
         c.destroy();
-    }
 }
 
 // EXTERNAL MODULE: ../../node_modules/zod/v4/classic/schemas.js + 11 modules
@@ -441,7 +410,7 @@ async function listCron(registry, clients, logGroup) {
 }
 async function lastRun(logs, logGroup, site) {
     try {
-        const out = await logs.send(new client_cloudwatch_logs_dist_cjs/* DescribeLogStreamsCommand */.w$R({ logGroupName: logGroup, logStreamNamePrefix: site, limit: 50 }));
+        const out = await logs.send(new dist_cjs/* DescribeLogStreamsCommand */.w$R({ logGroupName: logGroup, logStreamNamePrefix: site, limit: 50 }));
         const at = out.logStreams?.find((s) => s.logStreamName === site)?.lastEventTimestamp;
         return at ? new Date(at).toISOString() : undefined;
     }
@@ -495,7 +464,7 @@ var main = __webpack_require__(6818);
 
 async function cron(inputs, platform) {
     const log = (0,action_io/* actionLogger */.v0)();
-    const clients = createAwsClients({ region: platform.region });
+    const clients = createCronClients({ region: platform.region });
     const registry = new SiteRegistry(clients.ssm, undefined, platform.tags);
     const actor = process.env.GITHUB_ACTOR ?? 'github-actions';
     try {
@@ -554,7 +523,7 @@ async function cron(inputs, platform) {
             .write();
     }
     finally {
-        destroyAwsClients(clients);
+        destroyCronClients(clients);
     }
 }
 
