@@ -521,7 +521,7 @@ async function rollbackSite(options) {
     const { clients, platform, previewLink, log } = options;
     if (!naming/* DNS_LABEL */.HR.test(previewLink))
         throw new errors/* ConfigurationError */.j1(`"${previewLink}" is not a preview_link (a DNS label)`);
-    await (0,credentials/* checkCredentials */.vG)(clients);
+    await (0,credentials/* checkCredentials */.v)(clients);
     const names = (0,naming/* siteNames */.qf)(previewLink);
     const service = await describeServiceByName(clients, platform.cluster, names.serviceName);
     if (!service)
@@ -3082,7 +3082,7 @@ async function deploySite(options) {
     const { clients, plan, log } = options;
     const now = options.now ?? (() => new Date());
     if (!options.credentialsChecked)
-        await (0,credentials/* checkCredentials */.vG)(clients);
+        await (0,credentials/* checkCredentials */.v)(clients);
     const registry = new SiteRegistry(clients.ssm, undefined, options.platform.tags);
     const entries = await registry.list();
     const previousEntry = entries.find((e) => e.previewLink === plan.site);

@@ -4,9 +4,8 @@
 // own with the other SDK clients) is loaded after that call.
 import {
   booleanInput,
-  checkCredentials,
+  checkCredentialsFirst,
   choiceInput,
-  createStsClient,
   findPlatformFile,
   integerInput,
   loadSite,
@@ -79,8 +78,7 @@ export function run(): Promise<void> {
       findPlatformFile(inputs.settings, inputs.platform),
     );
     const plan = planSite(site, platform);
-    const sts = createStsClient({ region: platform.region });
-    await checkCredentials({ sts }).finally(() => sts.destroy());
+    await checkCredentialsFirst({ region: platform.region });
     const engine = await import('./engine.js');
     await engine.apply(inputs, plan, platform);
   });

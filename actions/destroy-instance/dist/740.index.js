@@ -3301,7 +3301,7 @@ async function destroySite(options) {
     if (options.confirm === link && !options.purgeData)
         log.warning(`confirm: ${link} has no effect without purge-data: true; the data is kept`);
     if (!options.credentialsChecked)
-        await (0,credentials/* checkCredentials */.vG)(clients);
+        await (0,credentials/* checkCredentials */.v)(clients);
     const registry = new SiteRegistry(clients.ssm);
     const entries = await registry.list();
     const entry = entries.find((e) => e.previewLink === link);

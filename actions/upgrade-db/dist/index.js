@@ -26725,12 +26725,10 @@ var client_config = __nccwpck_require__(9464);
 ;// CONCATENATED MODULE: ../../packages/core/dist/aws/credentials.js
 // The first call of every engine: are there credentials, and can AWS be reached? Fail early, with the
 // fix. In a module of its own with only the STS client, so an action can make this call before it has
-// loaded the rest of the SDK (deploy-instance loads its engine meanwhile).
+// loaded the rest of the SDK (every action that calls AWS does: checkCredentialsFirst, then its engine).
 
 
 
-/** An STS client configured like the others (createAwsClients makes one too). */
-const createStsClient = (options) => new STSClient(awsClientConfig(options));
 /** Fail early, with a fix, when there are no credentials or AWS cannot be reached. */
 async function checkCredentials(clients) {
     try {

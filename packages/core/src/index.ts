@@ -46,7 +46,7 @@ export {
   type AwsClients,
   type AwsClientOptions,
 } from './aws/clients.js';
-export { checkCredentials, checkCredentialsFirst, createStsClient } from './aws/credentials.js';
+export { checkCredentials, checkCredentialsFirst } from './aws/credentials.js';
 export * from './registry/site-registry.js';
 export { deploySite, type DeployOptions, type DeployResult } from './deploy/deploy.js';
 export { planComment, renderResult, resultRows } from './deploy/summary.js';

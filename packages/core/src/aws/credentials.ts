@@ -1,13 +1,10 @@
 // The first call of every engine: are there credentials, and can AWS be reached? Fail early, with the
 // fix. In a module of its own with only the STS client, so an action can make this call before it has
-// loaded the rest of the SDK (deploy-instance loads its engine meanwhile).
+// loaded the rest of the SDK (every action that calls AWS does: checkCredentialsFirst, then its engine).
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigurationError } from '../errors.js';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { awsClientConfig, type AwsClientOptions } from './client-config.js';
-
-/** An STS client configured like the others (createAwsClients makes one too). */
-export const createStsClient = (options: AwsClientOptions) => new STSClient(awsClientConfig(options));
 
 /** Fail early, with a fix, when there are no credentials or AWS cannot be reached. */
 export async function checkCredentials(clients: { sts: STSClient }): Promise<void> {
