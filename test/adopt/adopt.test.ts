@@ -674,9 +674,12 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
     expect(dry.stdout).toMatch(/\ntaskDefinition +found +untagged +tag +mdl_ecs_task_def-4-demo:1\n/);
     expect(dry.stdout).toContain("note: mdl-4-demo-scale-out (StepScaling) is not the plan's");
     expect(dry.stdout).not.toContain('note: mdl-4-demo-cpu (');
-    // A resource with nothing to say has no note lines under it.
-    const afterLogGroup = dry.stdout.split('\n').findIndex((l) => l.startsWith('logGroup '));
-    expect(dry.stdout.split('\n')[afterLogGroup + 1]).not.toMatch(/^\s+note: /);
+    // A resource with nothing to say has no note among the lines under its row (up to the next row).
+    const lines = dry.stdout.split('\n');
+    const logGroup = lines.findIndex((l) => l.startsWith('logGroup '));
+    const dbSecret = lines.findIndex((l) => l.startsWith('dbSecret '));
+    expect(dbSecret).toBeGreaterThan(logGroup);
+    expect(lines.slice(logGroup + 1, dbSecret).filter((l) => /^\s+note: /.test(l))).toEqual([]);
   });
 
   it("leaves the deploy's own tag line out of a revision's differences: tagging it is adopt's part", async () => {
