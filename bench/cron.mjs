@@ -2,7 +2,8 @@
 // latency and ECS's token-bucket rate limits, each site's cron a real `sleep` of the run length
 // (default 2 s) run by an exec agent behind ExecuteCommand. Two ways side by side, in one run:
 //   - run-cron-fanout's engine (runCronTick): one process, batched ListTasks/DescribeTasks, paced
-//     ExecuteCommand, N sessions at once;
+//     ExecuteCommand, N sessions at once; in this process, and as the action's committed bundle started
+//     the way the Actions runner starts it (its peak memory is then the action's own process alone);
 //   - one process per site, N at a time, as the GNU parallel setup does (`aws ecs list-tasks` then
 //     `aws ecs execute-command` per site) — here each process is Node with the suite's own exec client,
 //     which starts faster than the AWS CLI (Python) plus session-manager-plugin it stands for, so this
@@ -18,9 +19,13 @@
 // Run: `npm run bench:cron`. Knobs (environment): BENCH_CRON_SITES (500), BENCH_CRON_RUN_MS (2000),
 // BENCH_CRON_CONCURRENCY (16,128 — a comma list), BENCH_CRON_LATENCY_MS (20), BENCH_CRON_EXEC_BURST
 // (100), BENCH_CRON_EXEC_RATE (40), BENCH_CRON_READ_BURST (100), BENCH_CRON_READ_RATE (20),
-// BENCH_CRON_PER_PROCESS (1; 0 skips that column). It writes nothing and prints markdown.
+// BENCH_CRON_PER_PROCESS (1; 0 skips that column), BENCH_CRON_BUNDLE (1; 0 skips the bundle's row),
+// BENCH_COMPARE_ACTIONS (another checkout's actions/ directory: its bundle measured beside ours). It
+// writes nothing and prints markdown.
 import { fork, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { WebSocketServer } from 'ws';
@@ -40,7 +45,9 @@ import {
   runCronTick,
   SiteRegistry,
 } from '@moodle-preview/core';
+import { parse } from 'yaml';
 import { playAgent } from './lib/exec-agent.mjs';
+import { runnerNode } from './lib/runner-node.mjs';
 
 const self = import.meta.filename;
 const CLUSTER = 'moodle_cluster';
@@ -56,6 +63,10 @@ const RUN_MS = num('BENCH_CRON_RUN_MS', 2000);
 const LATENCY_MS = num('BENCH_CRON_LATENCY_MS', 20);
 const CONCURRENCIES = (process.env.BENCH_CRON_CONCURRENCY ?? '16,128').split(',').map(Number);
 const PER_PROCESS = num('BENCH_CRON_PER_PROCESS', 1) > 0;
+const BUNDLE = num('BENCH_CRON_BUNDLE', 1) > 0;
+// Another commit's actions/ directory (its committed bundles), measured beside ours the same way.
+const COMPARE_ACTIONS = process.env.BENCH_COMPARE_ACTIONS;
+const repo = path.resolve(import.meta.dirname, '..');
 const [modify, read] = ECS_RATE_LIMITS;
 const BUCKETS = [
   {
@@ -246,6 +257,95 @@ async function measureFanout(concurrency, env) {
   };
 }
 
+/** VmHWM (peak resident set) of a running process, in bytes; 0 once it has gone. */
+async function peakRss(pid) {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * run-cron-fanout's committed bundle, started as the Actions runner starts it (the runner's Node 24, the
+ * action's defaults and INPUT_* variables, file commands in a temporary directory), against the world.
+ * Its peak memory is read from /proc (VmHWM, sampled every 20 ms until it exits): the action's own
+ * process, with only what the action loads — the figure a runner pays for N sessions at once.
+ */
+async function measureBundle(concurrency, env, actionsDir = path.join(repo, 'actions')) {
+  const actionDir = path.join(actionsDir, 'run-cron-fanout');
+  const meta = parse(await readFile(path.join(actionDir, 'action.yml'), 'utf8'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-cron-bundle-'));
+  const platform = path.join(dir, 'platform.yml');
+  const fixture = await readFile(path.join(repo, 'test/fixtures/platform.yml'), 'utf8');
+  await writeFile(
+    platform,
+    fixture
+      .replace(/^region: .*$/m, `region: ${env.AWS_REGION}`)
+      .replace(/^cluster: .*$/m, `cluster: ${CLUSTER}`),
+  );
+  const files = Object.fromEntries(
+    ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'].map((k) => [
+      k,
+      path.join(dir, k.toLowerCase()),
+    ]),
+  );
+  await Promise.all(Object.values(files).map((f) => writeFile(f, '')));
+  const inputs = Object.fromEntries(
+    Object.entries(meta.inputs ?? {})
+      .filter(([, spec]) => spec.default !== undefined)
+      .map(([name, spec]) => [name, String(spec.default)]),
+  );
+  Object.assign(inputs, {
+    platform,
+    concurrency: String(concurrency),
+    joblog: path.join(dir, 'joblog.jsonl'),
+  });
+  const childEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? dir,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: repo,
+    GITHUB_REPOSITORY: 'example-org/moodle-build',
+    GITHUB_RUN_ID: '1',
+    RUNNER_TEMP: dir,
+    RUNNER_OS: 'Linux',
+    ...files,
+    ...env,
+  };
+  for (const [name, value] of Object.entries(inputs))
+    childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+
+  const t0 = performance.now();
+  const child = spawn(runnerNode(), [path.join(actionDir, meta.runs.main)], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stdout.resume();
+  child.stderr.on('data', (d) => (stderr += d));
+  let peak = 0;
+  const sampler = setInterval(async () => (peak = Math.max(peak, await peakRss(child.pid))), 20);
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const outputs = Object.fromEntries(
+    [...(await readFile(files.GITHUB_OUTPUT, 'utf8')).matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map(
+      (m) => [m[1], m[3]],
+    ),
+  );
+  await rm(dir, { recursive: true, force: true });
+  if (code !== 0) console.error(`run-cron-fanout bundle exited ${code}: ${stderr.slice(-500)}`);
+  return {
+    seconds,
+    succeeded: Number(outputs.succeeded ?? 0),
+    failed: Number(outputs.failed ?? 0),
+    memory: `${(peak / 1e6).toFixed(0)} MB (VmHWM)`,
+  };
+}
+
 function runOneSite(link, env) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [self, '--one-site', link], {
@@ -293,6 +393,12 @@ async function main() {
   for (const concurrency of CONCURRENCIES) {
     const floor = floorOf(concurrency);
     const approaches = [['run-cron-fanout (one process)', measureFanout]];
+    if (BUNDLE) approaches.push(['run-cron-fanout bundle (as the runner starts it)', measureBundle]);
+    if (BUNDLE && COMPARE_ACTIONS)
+      approaches.push([
+        `run-cron-fanout bundle of ${COMPARE_ACTIONS}`,
+        (c, e) => measureBundle(c, e, path.resolve(COMPARE_ACTIONS)),
+      ]);
     if (PER_PROCESS) approaches.push(['one process per site', measurePerProcess]);
     for (const [name, measure] of approaches) {
       await ask(world, 'reset');

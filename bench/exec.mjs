@@ -11,10 +11,15 @@ import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CHUNK, playAgent } from './lib/exec-agent.mjs';
-import { DataChannel, runCommand } from '@moodle-preview/core';
 import { runnerNode } from './lib/runner-node.mjs';
 
 const self = import.meta.filename;
+// The client's code, loaded in main() or in the exec-path-only client process (--sessions-client):
+// importing the core's root loads every module and SDK client of the core; the sessions' own process
+// loads only `exec/run-command.js` and what it imports, as an action's engine chunk carries it.
+let DataChannel;
+let runCommand;
+const EXEC_PATH = new URL('../packages/core/dist/exec/run-command.js', import.meta.url).href;
 
 const MB = 1e6;
 const BYTES = Math.round(Number(process.env.BENCH_EXEC_MB ?? 32) * MB);
@@ -194,7 +199,30 @@ async function concurrent(url) {
   };
 }
 
+/**
+ * The sessions alone in a fresh process (this file with --sessions-client URL) that loads only the exec
+ * path: its RSS before them, its peak and VmHWM, sent to the parent.
+ */
+async function sessionsClientMain(url) {
+  ({ runCommand } = await import(EXEC_PATH));
+  await run(url); // one session first: what any exec loads on first use is part of the baseline
+  const rssBefore = process.memoryUsage().rss;
+  const rounds = [];
+  for (let i = 0; i < REPEATS; i++) rounds.push(await concurrent(url));
+  process.send({ rssBefore, hwm: vmHwm(), rounds });
+  process.disconnect();
+}
+
+function sessionsInOwnProcess(url) {
+  const child = fork(self, ['--sessions-client', url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`the sessions' client exited (${code})`)));
+  });
+}
+
 async function main() {
+  ({ DataChannel, runCommand } = await import('@moodle-preview/core'));
   const node = runnerNode();
   if (node !== process.execPath && process.versions.node.split('.')[0] !== '24') {
     const r = spawnSync(node, process.argv.slice(1), { stdio: 'inherit' });
@@ -227,22 +255,33 @@ async function main() {
     console.log(
       `### ${SESSIONS} concurrent sessions running \`echo hi\` (runCommand, median of ${REPEATS})\n`,
     );
-    console.log('| run | wall time | per-session duration (median) | client RSS peak (sampled) |');
-    console.log('| --- | --- | --- | --- |');
-    console.log(`| 1 session alone (median of 5) | ${median(one).toFixed(0)} ms | — | — |`);
     console.log(
-      `| ${SESSIONS} at once | ${median(rounds.map((r) => r.wall)).toFixed(0)} ms | ` +
-        `${median(rounds.map((r) => r.perSession)).toFixed(0)} ms | ${(Math.max(...rounds.map((r) => r.peak)) / MB).toFixed(1)} MB |`,
+      '| run | wall time | per-session duration (median) | client RSS before | client RSS peak (sampled) | VmHWM |',
     );
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    console.log(`| 1 session alone (median of 5) | ${median(one).toFixed(0)} ms | — | — | — | — |`);
+    const own = await sessionsInOwnProcess(url);
+    const row = (label, rs, before, vmhwm) =>
+      console.log(
+        `| ${SESSIONS} at once, ${label} | ${median(rs.map((r) => r.wall)).toFixed(0)} ms | ` +
+          `${median(rs.map((r) => r.perSession)).toFixed(0)} ms | ${(before / MB).toFixed(1)} MB | ` +
+          `${(Math.max(...rs.map((r) => r.peak)) / MB).toFixed(1)} MB | ${(vmhwm / MB).toFixed(1)} MB |`,
+      );
+    row('in this process (the whole core loaded)', rounds, rssBefore, hwm);
+    row('in a process with only the exec path loaded', own.rounds, own.rssBefore, own.hwm);
     console.log(
-      `\nClient RSS before the sessions ${(rssBefore / MB).toFixed(1)} MB; VmHWM before ${(hwmBefore / MB).toFixed(1)} MB, ` +
-        `after ${(hwm / MB).toFixed(1)} MB (peak over the process's life so far, so ≥ the sampled peak).`,
+      `\nVmHWM is the peak over each process's life (so ≥ the sampled peak); this process's VmHWM before the ` +
+        `sessions was ${(hwmBefore / MB).toFixed(1)} MB.`,
     );
-    const grown = (k) => `${(median(rounds.map((r) => r.grew[k])) / MB).toFixed(1)} MB`;
-    console.log(
-      `At the RSS peak, against just before the sessions (median of the rounds): live JS objects +${grown('heapUsed')}, ` +
-        `JS heap reserved by V8 +${grown('heapTotal')}, RSS outside the JS heap (sockets, buffers) +${grown('native')}.`,
-    );
+    const grown = (rs, k) => `${(median(rs.map((r) => r.grew[k])) / MB).toFixed(1)} MB`;
+    for (const [label, rs] of [
+      ['this process', rounds],
+      ['exec path only', own.rounds],
+    ])
+      console.log(
+        `At the RSS peak, against just before the sessions (median of the rounds), ${label}: live JS objects +${grown(rs, 'heapUsed')}, ` +
+          `JS heap reserved by V8 +${grown(rs, 'heapTotal')}, RSS outside the JS heap (sockets, buffers) +${grown(rs, 'native')}.`,
+      );
 
     // Warm-up of both paths, then interleaved repeats.
     await throughputExec(url, Math.min(BYTES, 4 * MB), info.sha256);
@@ -294,4 +333,6 @@ async function main() {
 }
 
 if (process.argv.includes('--agent')) await agentMain();
+else if (process.argv.includes('--sessions-client'))
+  await sessionsClientMain(process.argv[process.argv.indexOf('--sessions-client') + 1]);
 else await main();

@@ -15,7 +15,7 @@ import {
   MessageType,
   parseJsonPayload,
   PayloadType,
-} from '@moodle-preview/core';
+} from '../../packages/core/dist/exec/client-message.js'; // the codec alone, not the whole core
 
 /** The agent's output payload size (amazon-ssm-agent agent/session/config/config.go: StreamDataPayloadSize). */
 export const CHUNK = 1024;
