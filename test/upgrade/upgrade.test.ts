@@ -9,6 +9,7 @@ import {
   TaskWaitTimeoutError,
   memoryLogger,
   parseRelease,
+  phpOfImage,
   readVersionDirect,
   releaseText,
   upgradeSite,
@@ -290,5 +291,169 @@ describe('a log CloudWatch delivers late', () => {
     expect((error as UpgradeFailedError).result.exitCode).toBe(1);
     expect(o.log.lines).toContain('Default exception handler: Error writing to database');
     expect(world.maintenance).toBe(false);
+  });
+});
+
+describe('the steps around the upgrade', () => {
+  const ONE_HOP = { release: parseRelease('4.2.3'), image: IMAGE('moodle-full-4.2.3-8.1') };
+  const warnings = (o: { log: ReturnType<typeof memoryLogger> }) =>
+    o.log.lines.filter((l) => l.startsWith('warning:'));
+
+  it('refuses to upgrade when maintenance mode cannot be turned on, and runs no upgrade', async () => {
+    world = await createUpgradeWorld(mariadb());
+    world.scriptExit = { 'maintenance.php --enable': 3 };
+    const o = options(world, { dbAccess: 'direct', checkPending: false, target: ONE_HOP });
+    const error = await upgradeSite(o).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpgradeFailedError);
+    expect((error as Error).message).toMatch(/^turning maintenance mode on failed: exit code 3/);
+    expect((error as UpgradeFailedError).result.exitCode).toBe(3);
+    expect(world.php.map((p) => p.argv.join(' '))).toEqual(['admin/cli/maintenance.php --enable']);
+  });
+
+  it('warns how to turn maintenance mode off when that fails, and still reports the upgrade done', async () => {
+    world = await createUpgradeWorld(mariadb());
+    world.scriptExit = { 'maintenance.php --disable': 1 };
+    const o = options(world, { dbAccess: 'direct', checkPending: false, target: ONE_HOP });
+    const r = await upgradeSite(o);
+    expect(r.exitCode).toBe(0);
+    expect(r.to?.release).toBe('4.2.3 (Build: 20231009)');
+    expect(warnings(o)).toEqual([
+      expect.stringMatching(
+        /^warning: turning maintenance mode off failed: exit code 1.*; run admin\/cli\/maintenance\.php --disable$/,
+      ),
+    ]);
+    // The purge and the second read still ran after it.
+    expect(world.php.map((p) => p.argv.join(' ')).slice(-2)).toEqual([
+      'admin/cli/maintenance.php --disable',
+      'admin/cli/purge_caches.php',
+    ]);
+  });
+
+  it('leaves maintenance mode and the caches alone when asked, and warns (without failing) when the purge fails', async () => {
+    world = await createUpgradeWorld(mariadb());
+    const quiet = options(world, {
+      dbAccess: 'direct',
+      checkPending: false,
+      maintenance: false,
+      purgeCaches: false,
+      allowUnstable: true,
+      target: ONE_HOP,
+    });
+    const r = await upgradeSite(quiet);
+    expect(r.exitCode).toBe(0);
+    expect(world.php.map((p) => p.argv.join(' '))).toEqual([
+      'admin/cli/upgrade.php --non-interactive --allow-unstable',
+    ]);
+    expect(warnings(quiet)).toEqual([]);
+
+    await world.setVersion('3.11.18 (Build: 20231211)', '2021051718.00');
+    world.php.length = 0;
+    world.scriptExit = { 'purge_caches.php': 1 };
+    const o = options(world, {
+      dbAccess: 'direct',
+      checkPending: false,
+      maintenance: false,
+      target: ONE_HOP,
+    });
+    const purged = await upgradeSite(o);
+    expect(purged.exitCode).toBe(0);
+    expect(world.php.map((p) => p.argv.join(' '))).toEqual([
+      'admin/cli/upgrade.php --non-interactive',
+      'admin/cli/purge_caches.php',
+    ]);
+    expect(warnings(o)).toEqual([expect.stringMatching(/^warning: purging caches failed: exit code 1/)]);
+  });
+
+  it('fails when upgrade.php --is-pending answers neither 0 nor 2, before any change', async () => {
+    world = await createUpgradeWorld(mariadb());
+    world.scriptExit = { 'upgrade.php --is-pending': 1 };
+    const error = await upgradeSite(options(world, { dbAccess: 'direct', target: ONE_HOP })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UpgradeFailedError);
+    expect((error as Error).message).toMatch(/^upgrade\.php --is-pending failed: exit code 1/);
+    expect((error as UpgradeFailedError).result.exitCode).toBe(1);
+    expect(world.php.map((p) => p.argv.join(' '))).toEqual(['admin/cli/upgrade.php --is-pending']);
+    expect(world.maintenance).toBe(false);
+  });
+
+  it('times the run and each step on its clock', async () => {
+    world = await createUpgradeWorld(mariadb());
+    // A clock that moves 7 s each time it is read: every duration is a whole number of its steps (the
+    // waits for the tasks are long enough not to run out on it).
+    let t = Date.parse('2026-12-06T00:00:00Z');
+    const now = () => (t += 7000);
+    const maxWaitMs = 1e9;
+    const dry = await upgradeSite(options(world, { dbAccess: 'direct', dryRun: true, now, maxWaitMs }));
+    expect(dry.durationMs).toBe(7000);
+    const r = await upgradeSite(
+      options(world, {
+        dbAccess: 'direct',
+        checkPending: false,
+        purgeCaches: false,
+        target: ONE_HOP,
+        now,
+        maxWaitMs,
+      }),
+    );
+    expect(r.durationMs).toBeGreaterThan(0);
+    expect(r.durationMs % 7000).toBe(0);
+    expect(r.durationMs).toBeLessThan(7000 * 1000);
+    expect(r.steps.map((s) => s.purpose)).toEqual([
+      'maintenance mode on',
+      'upgrade 1/1: Moodle 3.11.18 → 4.2.3',
+      'maintenance mode off',
+    ]);
+    for (const s of r.steps) {
+      expect(s.seconds % 7).toBe(0);
+      expect(s.seconds).toBeGreaterThan(0);
+      expect(s.seconds).toBeLessThan(7000);
+    }
+    await world.setVersion('4.2.3 (Build: 20231009)', '2023042403.00');
+    const none = await upgradeSite(options(world, { dbAccess: 'direct', target: ONE_HOP, now, maxWaitMs }));
+    expect(none.pending).toBe(false);
+    expect(none.durationMs).toBeGreaterThan(0);
+    expect(none.durationMs).toBeLessThan(7000 * 1000);
+    world.scriptExit = { 'maintenance.php --enable': 1 };
+    await world.setVersion('3.11.18 (Build: 20231211)', '2021051718.00');
+    const failed = await upgradeSite(
+      options(world, { dbAccess: 'direct', checkPending: false, target: ONE_HOP, now, maxWaitMs }),
+    ).catch((e: unknown) => e as UpgradeFailedError);
+    expect(failed).toBeInstanceOf(UpgradeFailedError);
+    expect(failed.result.durationMs).toBeGreaterThan(0);
+    expect(failed.result.durationMs).toBeLessThan(7000 * 1000);
+  });
+
+  it('reports a task that never ran as exit code -1', async () => {
+    world = await createUpgradeWorld(mariadb());
+    world.behaviour = { kind: 'never-start', reason: 'CannotPullContainerError: not found' };
+    const error = await upgradeSite(
+      options(world, { dbAccess: 'direct', checkPending: false, target: ONE_HOP }),
+    ).catch((e: unknown) => e as UpgradeFailedError);
+    expect(error.result.exitCode).toBe(-1);
+  });
+
+  it('reads the version with the table prefix it is given, through the SQL task too', async () => {
+    world = await createUpgradeWorld(mariadb());
+    await expect(upgradeSite(options(world, { dryRun: true, tablePrefix: 'other_' }))).rejects.toThrow(
+      /other_config/,
+    );
+  });
+
+  it('asks for the PHP version when the image tag does not tell it, before any call that changes anything', async () => {
+    world = await createUpgradeWorld(mariadb());
+    world.fake.server.resetCalls();
+    await expect(
+      upgradeSite(
+        options(world, {
+          dbAccess: 'direct',
+          target: { release: parseRelease('4.2.3'), image: IMAGE('moodle-full-latest') },
+        }),
+      ),
+    ).rejects.toThrow(/cannot tell the PHP version of \S+moodle-full-latest from its tag: give php-version/);
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+    expect(phpOfImage('repo:moodle-ecs-docker-8.1')).toBe('8.1');
+    expect(phpOfImage('repo:moodle-full-4.5.3-8.10')).toBe('8.10');
+    expect(phpOfImage('repo:php-10.0')).toBe('10.0');
   });
 });

@@ -1,5 +1,8 @@
 // The upgrade path planner, table-driven over many from/to pairs: direct upgrades, hops through the
 // images table, refusals (no path, downgrade, PHP that does not fit), and reading mdl_config values.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import {
   ConfigurationError,
@@ -125,5 +128,65 @@ describe('Moodle versions', () => {
     ).toThrow(
       /images has problems:\n- 4\.1\.12: Moodle 4\.1\.12 runs on PHP 7\.4 to 8\.1, not 8\.3\n- 4\.9: Moodle 4\.9 is not a release this planner knows.*\n- 4\.2\.3: .*imag/,
     );
+  });
+
+  it('reads the images table from a file named by the input, and refuses one that is missing', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'images-'));
+    try {
+      for (const name of ['images.yml', 'images.yaml', 'images.json']) {
+        const file = path.join(dir, name);
+        writeFileSync(file, '{"4.1.12": {"image": "r:from-file", "php": "8.0"}}\n');
+        expect(parseImagesTable(`  ${file}\n`).map((t) => t.image)).toEqual(['r:from-file']);
+      }
+      expect(() => parseImagesTable(path.join(dir, 'missing.yml'), 'hop-images')).toThrow(
+        new ConfigurationError(`hop-images: file ${path.join(dir, 'missing.yml')} does not exist`),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Text is text, whatever it mentions: a name ending in .json inside it, or a last line ending in .yml.
+    expect(parseImagesTable('{"4.1.12": {"image": "r:tables.json-8.0", "php": "8.0"}}')[0]!.image).toBe(
+      'r:tables.json-8.0',
+    );
+    expect(parseImagesTable("4.1.12:\n  image: r:x\n  php: '8.0'\n# as in images.yml")[0]!.image).toBe('r:x');
+    expect(parseImagesTable('  \n')).toEqual([]);
+    expect(parseImagesTable(undefined)).toEqual([]);
+  });
+
+  it('keeps a release key as written (5.0 is not the number 5) and tells each bad entry apart', () => {
+    expect(parseImagesTable("5.0: {image: r:z, php: '8.2'}").map((t) => releaseText(t.release))).toEqual([
+      '5.0.0',
+    ]);
+    for (const notAMap of ['- 4.1.12\n- 4.2.3', 'just text', '[]'])
+      expect(() => parseImagesTable(notAMap)).toThrow(/^images must map releases to \{image, php\}/);
+    expect(() => parseImagesTable('4.1.12: an-image\n4.2.3: {}')).toThrow(
+      /images has problems:\n- 4\.1\.12: value [^\n]*\n- 4\.2\.3: image [^\n]*; php [^\n]*$/,
+    );
+    expect(() =>
+      parseImagesTable("4.1.12: {image: r:a, php: '8.0'}\n4.1.12+: {image: r:b, php: '8.0'}"),
+    ).toThrow(/images has problems:\n- 4\.1\.12\+: listed twice$/);
+  });
+
+  it('knows the first and last branches it lists, and reads versions strictly', () => {
+    expect(moodleVersion(' 2020061504.00 ', '3.9.4 (Build: 20201109)')).toEqual({
+      branch: '3.9',
+      point: 4,
+      version: '2020061504.00',
+      release: '3.9.4 (Build: 20201109)',
+    });
+    expect(() => moodleVersion('2021051704.00', '3.9.4')).toThrow(/versions start with 20200615/);
+    expect(moodleVersion('2025100600', '5.1 (Build: 20251006)').branch).toBe('5.1');
+    expect(() => moodleVersion('2025041400.00', '5.1.0')).toThrow(/versions start with 20251006/);
+    expect(() => moodleVersion('x2021051718.00', '3.11.18')).toThrow(/is not a Moodle version number/);
+    expect(() => moodleVersion('2021051718.00x', '3.11.18')).toThrow(/is not a Moodle version number/);
+    expect(() => parseRelease('x4.1.2')).toThrow(/"x4\.1\.2" is not a Moodle release/);
+    expect(() => parseRelease('10.0')).toThrow(/Moodle 10\.0 is not a release this planner knows/);
+    expect(phpProblem(parseRelease('3.9.5'), '7.2')).toBeUndefined();
+    expect(phpProblem(parseRelease('3.9.5'), '8.0')).toBe('Moodle 3.9.5 runs on PHP 7.2 to 7.4, not 8.0');
+    expect(phpProblem(parseRelease('3.10.1'), '8.0')).toBe('Moodle 3.10.1 runs on PHP 7.2 to 7.4, not 8.0');
+    expect(phpProblem(parseRelease('5.1.0'), '8.4')).toBeUndefined();
+    expect(phpProblem(parseRelease('5.1.0'), '8.5')).toBe('Moodle 5.1.0 runs on PHP 8.2 to 8.4, not 8.5');
+    expect(phpProblem(parseRelease('4.5.3'), '10.0')).toBe('Moodle 4.5.3 runs on PHP 8.1 to 8.3, not 10.0');
+    expect(phpProblem(parseRelease('4.5.3'), '8.10')).toBe('Moodle 4.5.3 runs on PHP 8.1 to 8.3, not 8.10');
   });
 });

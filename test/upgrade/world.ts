@@ -65,6 +65,11 @@ export interface UpgradeWorld {
   /** The site's cron pause in the registry now. */
   cronPause(): { reason: string; by: string } | undefined;
   maintenance: boolean;
+  /**
+   * Exit codes to give a Moodle CLI script instead of its simulated behaviour, by its name and
+   * arguments as they ran (e.g. `maintenance.php --disable`, `purge_caches.php`).
+   */
+  scriptExit?: Record<string, number>;
   /** argv of every call of the fake `php` program from a shell script (cfg.php), in order. */
   shellPhpCalls(): string[][];
   setVersion(release: string, version: string): Promise<void>;
@@ -263,7 +268,15 @@ async function runShell(argv: string[], env: Record<string, string>): Promise<On
 /** What the simulated Moodle behind RunTask reads and records: an upgrade world, or a deployed site's. */
 export type MoodleSimulation = Pick<
   UpgradeWorld,
-  'fake' | 'db' | 'database' | 'behaviour' | 'php' | 'maintenance' | 'cronPauseAtUpgrade' | 'cronPause'
+  | 'fake'
+  | 'db'
+  | 'database'
+  | 'behaviour'
+  | 'php'
+  | 'maintenance'
+  | 'cronPauseAtUpgrade'
+  | 'cronPause'
+  | 'scriptExit'
 >;
 
 /**
@@ -306,6 +319,9 @@ export async function simulateMoodleTask(
   world.php.push({ image, argv: [script!.replace(`${CODE_PATH}/`, ''), ...args] });
   const stream = `moodle/${container.name}/${task.taskArn.split('/').pop()}`;
   const group = container.logConfiguration!.options!['awslogs-group']!;
+  const asRun = [path.basename(script!), ...args].join(' ');
+  const forced = world.scriptExit?.[asRun];
+  if (forced !== undefined) return { exitCode: forced, logLines: [`${asRun} failed (simulated)`] };
   if (script!.endsWith('maintenance.php')) {
     world.maintenance = args.includes('--enable');
     return {
