@@ -16,6 +16,7 @@ export const PARTS = {
       'packages/core/src/resources/ownership.ts',
     ],
     tests: [
+      'test/deploy/conflict-guard.test.ts',
       'test/deploy/deploy.test.ts',
       'test/deploy/rollback.test.ts',
       'test/deploy/iam.test.ts',

@@ -376,6 +376,43 @@ describe('refusals change nothing', () => {
     expect(world.fake.server.count({ mutating: true })).toBe(0);
   });
 
+  it("refuses a same-named resource the suite tagged for another site, or another tool's, naming its owner", async () => {
+    world = await createWorld(mariadb());
+    const { ElasticLoadBalancingV2Client, CreateTargetGroupCommand } =
+      await import('@aws-sdk/client-elastic-load-balancing-v2');
+    const elb = new ElasticLoadBalancingV2Client({ region: 'eu-west-2' });
+    const make = (name: string, tags: Record<string, string>) =>
+      elb.send(
+        new CreateTargetGroupCommand({
+          Name: name,
+          Protocol: 'HTTP',
+          Port: 80,
+          VpcId: 'vpc-00738557910dc1bee',
+          TargetType: 'ip',
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+    // The suite's own tags, but for another site (a rename, or a hand-copied tag): not this site's.
+    await make('mdl-4-demo', {
+      'moodle-preview:managed-by': 'moodle-preview-actions',
+      'moodle-preview:site': 'another-site',
+    });
+    // Another tool's, with no site tag at all.
+    await make('mdl-other-tool', { 'moodle-preview:managed-by': 'terraform' });
+    elb.destroy();
+    world.fake.server.resetCalls();
+    const error = await world.deploy().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(
+      /^target group mdl-4-demo already exists and is managed by moodle-preview-actions for site another-site; the suite only changes what it owns/,
+    );
+    const other = await world.deploy(minimalSettings('other-tool')).catch((e: unknown) => e);
+    expect((other as Error).message).toMatch(
+      /^target group mdl-other-tool already exists and is managed by terraform for site \?;/,
+    );
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+  });
+
   it('with direct DB access, leaves an existing database alone and a redeploy still changes nothing', async () => {
     world = await createWorld(mariadb());
     const conn = await adminConnection(mariadb());
