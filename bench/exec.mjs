@@ -222,12 +222,12 @@ function sessionsInOwnProcess(url) {
 }
 
 async function main() {
-  ({ DataChannel, runCommand } = await import('@moodle-preview/core'));
   const node = runnerNode();
   if (node !== process.execPath && process.versions.node.split('.')[0] !== '24') {
     const r = spawnSync(node, process.argv.slice(1), { stdio: 'inherit' });
     process.exit(r.status ?? 1);
   }
+  ({ DataChannel, runCommand } = await import('@moodle-preview/core'));
   const started = performance.now();
   const agent = fork(self, ['--agent'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const info = await new Promise((resolve, reject) => {
