@@ -22,16 +22,15 @@ const HOST = /writer_host: (\S+)/.exec(PLATFORM)![1]!;
 const TODAY = '2026-12-07';
 
 /** site-b's plan: database mdl_shared and moodledata folder shared. */
-function planOf(link = 'site-b'): SitePlan {
+const plan: SitePlan = (() => {
   const site = checkSiteText(
     'settings.yml',
-    `preview_link: ${link}\nphp_version: '8.0'\npreview_db_name: mdl_shared\nmoodledata_folder: shared\n`,
+    "preview_link: site-b\nphp_version: '8.0'\npreview_db_name: mdl_shared\nmoodledata_folder: shared\n",
   );
   const platform = checkPlatformText('platform.yml', PLATFORM);
   const resolved = resolveSite(site.value!, platform.value!, site.source);
   return planSite(resolved.site!, platform.value!);
-}
-const plan = planOf();
+})();
 
 type Retired = SiteRegistryEntry['retired'][number];
 function entry(

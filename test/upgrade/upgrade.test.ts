@@ -31,6 +31,9 @@ const HOPS: HopImage[] = [
   { release: parseRelease('4.2.3'), image: IMAGE('moodle-full-4.2.3-8.1'), php: '8.1' },
 ];
 
+/** The Moodle CLI scripts the tasks ran, in order, with their arguments. */
+const scriptsRun = (w: UpgradeWorld) => w.php.map((p) => p.argv.join(' '));
+
 function options(
   w: UpgradeWorld,
   extra: Partial<UpgradeOptions> = {},
@@ -154,7 +157,7 @@ describe('upgrading', () => {
     await world.setVersion('4.5.3 (Build: 20250317)', '2024100703.00');
     const r = await upgradeSite(options(world, { dbAccess: 'direct' }));
     expect(r.pending).toBe(false);
-    expect(world.php.map((p) => p.argv.join(' '))).toEqual(['admin/cli/upgrade.php --is-pending']);
+    expect(scriptsRun(world)).toEqual(['admin/cli/upgrade.php --is-pending']);
     expect(world.maintenance).toBe(false);
   });
 
@@ -172,7 +175,7 @@ describe('upgrading', () => {
       /upgrade.php \(3\.11\.18 → 4\.2\.3, task arn:aws:ecs:\S+\) failed: exit code 1 \(Essential container in task exited\)/,
     );
     expect((error as UpgradeFailedError).result.exitCode).toBe(1);
-    expect(world.php.map((p) => p.argv.join(' '))).toEqual([
+    expect(scriptsRun(world)).toEqual([
       'admin/cli/upgrade.php --is-pending',
       'admin/cli/maintenance.php --enable',
       'admin/cli/upgrade.php --non-interactive',
@@ -298,22 +301,25 @@ describe('the steps around the upgrade', () => {
   const ONE_HOP = { release: parseRelease('4.2.3'), image: IMAGE('moodle-full-4.2.3-8.1') };
   const warnings = (o: { log: ReturnType<typeof memoryLogger> }) =>
     o.log.lines.filter((l) => l.startsWith('warning:'));
+  /** 3.11.18 → 4.2.3 in one hop, the version read directly, no --is-pending first unless asked. */
+  const oneHop = (w: UpgradeWorld, extra: Partial<UpgradeOptions> = {}) =>
+    options(w, { dbAccess: 'direct', checkPending: false, target: ONE_HOP, ...extra });
 
   it('refuses to upgrade when maintenance mode cannot be turned on, and runs no upgrade', async () => {
     world = await createUpgradeWorld(mariadb());
     world.scriptExit = { 'maintenance.php --enable': 3 };
-    const o = options(world, { dbAccess: 'direct', checkPending: false, target: ONE_HOP });
+    const o = oneHop(world);
     const error = await upgradeSite(o).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpgradeFailedError);
     expect((error as Error).message).toMatch(/^turning maintenance mode on failed: exit code 3/);
     expect((error as UpgradeFailedError).result.exitCode).toBe(3);
-    expect(world.php.map((p) => p.argv.join(' '))).toEqual(['admin/cli/maintenance.php --enable']);
+    expect(scriptsRun(world)).toEqual(['admin/cli/maintenance.php --enable']);
   });
 
   it('warns how to turn maintenance mode off when that fails, and still reports the upgrade done', async () => {
     world = await createUpgradeWorld(mariadb());
     world.scriptExit = { 'maintenance.php --disable': 1 };
-    const o = options(world, { dbAccess: 'direct', checkPending: false, target: ONE_HOP });
+    const o = oneHop(world);
     const r = await upgradeSite(o);
     expect(r.exitCode).toBe(0);
     expect(r.to?.release).toBe('4.2.3 (Build: 20231009)');
@@ -322,8 +328,8 @@ describe('the steps around the upgrade', () => {
         /^warning: turning maintenance mode off failed: exit code 1.*; run admin\/cli\/maintenance\.php --disable$/,
       ),
     ]);
-    // The purge and the second read still ran after it.
-    expect(world.php.map((p) => p.argv.join(' ')).slice(-2)).toEqual([
+    // The purge still ran after it (and the version was read again: `to` above).
+    expect(scriptsRun(world).slice(-2)).toEqual([
       'admin/cli/maintenance.php --disable',
       'admin/cli/purge_caches.php',
     ]);
@@ -331,33 +337,19 @@ describe('the steps around the upgrade', () => {
 
   it('leaves maintenance mode and the caches alone when asked, and warns (without failing) when the purge fails', async () => {
     world = await createUpgradeWorld(mariadb());
-    const quiet = options(world, {
-      dbAccess: 'direct',
-      checkPending: false,
-      maintenance: false,
-      purgeCaches: false,
-      allowUnstable: true,
-      target: ONE_HOP,
-    });
+    const quiet = oneHop(world, { maintenance: false, purgeCaches: false, allowUnstable: true });
     const r = await upgradeSite(quiet);
     expect(r.exitCode).toBe(0);
-    expect(world.php.map((p) => p.argv.join(' '))).toEqual([
-      'admin/cli/upgrade.php --non-interactive --allow-unstable',
-    ]);
+    expect(scriptsRun(world)).toEqual(['admin/cli/upgrade.php --non-interactive --allow-unstable']);
     expect(warnings(quiet)).toEqual([]);
 
     await world.setVersion('3.11.18 (Build: 20231211)', '2021051718.00');
     world.php.length = 0;
     world.scriptExit = { 'purge_caches.php': 1 };
-    const o = options(world, {
-      dbAccess: 'direct',
-      checkPending: false,
-      maintenance: false,
-      target: ONE_HOP,
-    });
+    const o = oneHop(world, { maintenance: false });
     const purged = await upgradeSite(o);
     expect(purged.exitCode).toBe(0);
-    expect(world.php.map((p) => p.argv.join(' '))).toEqual([
+    expect(scriptsRun(world)).toEqual([
       'admin/cli/upgrade.php --non-interactive',
       'admin/cli/purge_caches.php',
     ]);
@@ -367,13 +359,11 @@ describe('the steps around the upgrade', () => {
   it('fails when upgrade.php --is-pending answers neither 0 nor 2, before any change', async () => {
     world = await createUpgradeWorld(mariadb());
     world.scriptExit = { 'upgrade.php --is-pending': 1 };
-    const error = await upgradeSite(options(world, { dbAccess: 'direct', target: ONE_HOP })).catch(
-      (e: unknown) => e,
-    );
+    const error = await upgradeSite(oneHop(world, { checkPending: true })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpgradeFailedError);
     expect((error as Error).message).toMatch(/^upgrade\.php --is-pending failed: exit code 1/);
     expect((error as UpgradeFailedError).result.exitCode).toBe(1);
-    expect(world.php.map((p) => p.argv.join(' '))).toEqual(['admin/cli/upgrade.php --is-pending']);
+    expect(scriptsRun(world)).toEqual(['admin/cli/upgrade.php --is-pending']);
     expect(world.maintenance).toBe(false);
   });
 
@@ -386,16 +376,7 @@ describe('the steps around the upgrade', () => {
     const maxWaitMs = 1e9;
     const dry = await upgradeSite(options(world, { dbAccess: 'direct', dryRun: true, now, maxWaitMs }));
     expect(dry.durationMs).toBe(7000);
-    const r = await upgradeSite(
-      options(world, {
-        dbAccess: 'direct',
-        checkPending: false,
-        purgeCaches: false,
-        target: ONE_HOP,
-        now,
-        maxWaitMs,
-      }),
-    );
+    const r = await upgradeSite(oneHop(world, { purgeCaches: false, now, maxWaitMs }));
     expect(r.durationMs).toBeGreaterThan(0);
     expect(r.durationMs % 7000).toBe(0);
     expect(r.durationMs).toBeLessThan(7000 * 1000);
@@ -410,15 +391,15 @@ describe('the steps around the upgrade', () => {
       expect(s.seconds).toBeLessThan(7000);
     }
     await world.setVersion('4.2.3 (Build: 20231009)', '2023042403.00');
-    const none = await upgradeSite(options(world, { dbAccess: 'direct', target: ONE_HOP, now, maxWaitMs }));
+    const none = await upgradeSite(oneHop(world, { checkPending: true, now, maxWaitMs }));
     expect(none.pending).toBe(false);
     expect(none.durationMs).toBeGreaterThan(0);
     expect(none.durationMs).toBeLessThan(7000 * 1000);
     world.scriptExit = { 'maintenance.php --enable': 1 };
     await world.setVersion('3.11.18 (Build: 20231211)', '2021051718.00');
-    const failed = await upgradeSite(
-      options(world, { dbAccess: 'direct', checkPending: false, target: ONE_HOP, now, maxWaitMs }),
-    ).catch((e: unknown) => e as UpgradeFailedError);
+    const failed = await upgradeSite(oneHop(world, { now, maxWaitMs })).catch(
+      (e: unknown) => e as UpgradeFailedError,
+    );
     expect(failed).toBeInstanceOf(UpgradeFailedError);
     const failedMs = (failed as UpgradeFailedError).result.durationMs;
     expect(failedMs).toBeGreaterThan(0);
@@ -428,14 +409,12 @@ describe('the steps around the upgrade', () => {
   it('reports a task that never ran as exit code -1', async () => {
     world = await createUpgradeWorld(mariadb());
     world.behaviour = { kind: 'never-start', reason: 'CannotPullContainerError: not found' };
-    const error = await upgradeSite(
-      options(world, { dbAccess: 'direct', checkPending: false, target: ONE_HOP }),
-    ).catch((e: unknown) => e);
+    const error = await upgradeSite(oneHop(world)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpgradeFailedError);
     expect((error as UpgradeFailedError).result.exitCode).toBe(-1);
   });
 
-  it('reads the version with the table prefix it is given, through the SQL task too', async () => {
+  it('reads the version through the SQL task with the table prefix it is given', async () => {
     world = await createUpgradeWorld(mariadb());
     await expect(upgradeSite(options(world, { dryRun: true, tablePrefix: 'other_' }))).rejects.toThrow(
       /other_config/,
