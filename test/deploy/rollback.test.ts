@@ -3,6 +3,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  DeregisterTaskDefinitionCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { main } from '@moodle-preview/cli';
 import { useMariaDb } from '../servers/mariadb.js';
@@ -86,5 +93,99 @@ describe('mdl-preview rollback', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('"Bad_Link" is not a preview_link');
     expect(world.fake.server.count({ mutating: true })).toBe(0);
+  });
+});
+
+/** A revision in `family` registered straight in the fake (no deploy), as another tool or site would. */
+async function register(ecs: ECSClient, family: string, image: string): Promise<void> {
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '512',
+      memory: '1024',
+      containerDefinitions: [{ name: 'moodle', image, essential: true }],
+    }),
+  );
+}
+
+const withImage = (tag: string) =>
+  EXAMPLE_SETTINGS.replace(
+    'site_folder: moodle',
+    `site_folder: moodle\npreview_docker_img: registry.example/moodle:{{php_version}}-${tag}`,
+  );
+
+describe('which revision a rollback picks, and what it leaves alone', () => {
+  let ecs: ECSClient;
+  beforeAll(async () => {
+    ecs = new ECSClient({ region: 'eu-west-2' });
+    // The site at :4 with :3 retired (deregistered), and a family that begins with the site's own
+    // (site 4-demox's) holding revisions 1 to 3.
+    await world.deploy(withImage('three'));
+    await world.deploy(withImage('four'));
+    await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'mdl_ecs_task_def-4-demo:3' }));
+    for (const image of ['x:1', 'x:2', 'x:3']) await register(ecs, 'mdl_ecs_task_def-4-demox', image);
+  });
+  afterAll(() => ecs.destroy());
+
+  it("goes to the newest ACTIVE revision below the running one, of the site's own family only", async () => {
+    expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:4');
+    const r = await cli('4-demo');
+    expect(r.stderr).toBe('');
+    // Not :3 (INACTIVE), not 4-demox:3 (another family with a higher revision), not :1 (older).
+    expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:2');
+  });
+
+  it("refuses an INACTIVE revision and a family that only begins like the site's, changing nothing", async () => {
+    world.fake.server.resetCalls();
+    const inactive = await cli('4-demo', '--to', '3');
+    expect(inactive.code).toBe(1);
+    expect(inactive.stderr).toContain('mdl_ecs_task_def-4-demo:3 is INACTIVE; only ACTIVE revisions can run');
+    const sibling = await cli('4-demo', '--to', 'mdl_ecs_task_def-4-demox:1');
+    expect(sibling.code).toBe(1);
+    expect(sibling.stderr).toContain(
+      '--to mdl_ecs_task_def-4-demox:1 is not a revision of mdl_ecs_task_def-4-demo',
+    );
+    expect(world.fake.server.count({ mutating: true })).toBe(0);
+    expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:2');
+  });
+
+  it('takes a revision by its ARN, and with --no-wait returns after the update without polling', async () => {
+    const arn = world.fake.ecs.service('moodle_cluster', 'mdl-4-demo')!.taskDefinition.replace(/:2$/, ':1');
+    expect(arn).toMatch(/^arn:aws:ecs:.*:task-definition\/mdl_ecs_task_def-4-demo:1$/);
+    world.fake.server.resetCalls();
+    const r = await cli('4-demo', '--to', arn, '--no-wait');
+    expect(r.code).toBe(0);
+    expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:1');
+    const actions = world.fake.server.calls.map((c) => c.action);
+    expect(actions.slice(actions.indexOf('UpdateService') + 1)).toEqual([]);
+    // The same rollback waiting polls the service after its update.
+    world.fake.server.resetCalls();
+    expect((await cli('4-demo', '--to', '4')).code).toBe(0);
+    const waited = world.fake.server.calls.map((c) => c.action);
+    expect(waited.slice(waited.indexOf('UpdateService') + 1)).toContain('DescribeServices');
+  });
+
+  it('refuses a service the suite tagged for another site, naming its owner, changing nothing', async () => {
+    const { services } = await ecs.send(
+      new DescribeServicesCommand({ cluster: 'moodle_cluster', services: ['mdl-4-demo'] }),
+    );
+    const resourceArn = services![0]!.serviceArn!;
+    const retag = (site: string) =>
+      ecs.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'moodle-preview:site', value: site }] }));
+    await retag('4-other');
+    try {
+      world.fake.server.resetCalls();
+      const r = await cli('4-demo', '--to', '2');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        'service mdl-4-demo already exists and is managed by moodle-preview-actions for site 4-other',
+      );
+      expect(world.fake.server.count({ mutating: true })).toBe(0);
+      expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:4');
+    } finally {
+      await retag('4-demo');
+    }
   });
 });
