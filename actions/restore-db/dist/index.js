@@ -1658,7 +1658,9 @@ function classifyStatement(sql) {
 }
 /** A name as read from the dump's bytes (one latin1 character per byte) → its UTF-8 text. */
 const wireToText = (s) => Buffer.from(s, 'latin1').toString('utf8');
-const DEFINER = /DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[\w.$-]+)(?:\s*@\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[\w.%$:-]+))?)/gi;
+// A quoted part of an account name: `…` with `` inside, '…' or "…" with a doubled quote or a
+// backslash escape inside (the SQL forms of a name, MariaDB "Identifier Names" and "String Literals").
+const DEFINER = /DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|[\w.$-]+)(?:\s*@\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|[\w.%$:-]+))?)/gi;
 /**
  * DEFINER=`someone`@`host` needs SUPER (SET USER on MariaDB) unless it is the restoring user: point
  * it at CURRENT_USER, or drop it (the object's definer is then the restoring user too).

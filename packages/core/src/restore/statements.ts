@@ -82,8 +82,10 @@ export const wireToText = (s: string) => Buffer.from(s, 'latin1').toString('utf8
 
 export type DefinerMode = 'rewrite' | 'drop';
 
+// A quoted part of an account name: `…` with `` inside, '…' or "…" with a doubled quote or a
+// backslash escape inside (the SQL forms of a name, MariaDB "Identifier Names" and "String Literals").
 const DEFINER =
-  /DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[\w.$-]+)(?:\s*@\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[\w.%$:-]+))?)/gi;
+  /DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|[\w.$-]+)(?:\s*@\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|[\w.%$:-]+))?)/gi;
 
 /**
  * DEFINER=`someone`@`host` needs SUPER (SET USER on MariaDB) unless it is the restoring user: point
