@@ -59,6 +59,7 @@ export const PARTS = {
       'test/restore/restore.test.ts',
       'test/restore/pool.test.ts',
       'test/restore/splitter.test.ts',
+      'test/restore/statements.test.ts',
     ],
   },
   exec: {
