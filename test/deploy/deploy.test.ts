@@ -1,6 +1,8 @@
 // deploy-instance's engine against the stateful AWS fake (SDK retry and waiters running) and a real
 // MariaDB: first deploy, no-op redeploy, updates, dry-run, and refusals that change nothing.
+import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { AwsServiceError } from '@moodle-preview/aws-fake';
 import {
   ConfigurationError,
   createAwsClients,
@@ -331,6 +333,31 @@ describe('refusals change nothing', () => {
     );
     await conn.end();
     expect((dbs as { n: number }[])[0]!.n).toBe(2);
+  });
+
+  it('starts no change after one has failed, and never tries what waited on it', async () => {
+    world = await createWorld(mariadb());
+    // The target group is refused at its first call (not retryable), while the log group and the DB
+    // secret, which depend on nothing, are under way: those finish, nothing else starts. What waits
+    // on the target group (the rule, the service) cannot run anyway; the task definition and the
+    // databases wait only on the log group and the secret, which end after the refusal came back.
+    world.fake.server.beforeHandle = (_service, action) => {
+      if (action === 'CreateTargetGroup')
+        throw new AwsServiceError('ValidationError', 'seeded: target group refused', 400);
+    };
+    const error = await world.deploy().catch((e: unknown) => e);
+    expect((error as Error).message).toContain('seeded: target group refused');
+    const tried = world.fake.server.calls.filter((c) => c.mutating).map((c) => c.action);
+    expect(tried).toContain('CreateLogGroup');
+    expect(tried).toContain('CreateSecret');
+    for (const later of ['RegisterTaskDefinition', 'RunTask', 'CreateRule', 'CreateService'])
+      expect([later, tried.includes(later)]).toEqual([later, false]);
+    expect(readdirSync(world.efsRoot)).toEqual([]);
+    // The next run, without the fault, finishes the site.
+    world.fake.server.beforeHandle = undefined;
+    await world.deploy();
+    expectOneSite(world);
+    expect(readdirSync(world.efsRoot).length).toBeGreaterThan(0);
   });
 
   it('refuses a full platform before any change', async () => {
