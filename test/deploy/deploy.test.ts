@@ -403,7 +403,7 @@ describe('refusals change nothing', () => {
     expect(world.fake.server.count({ mutating: true })).toBe(0);
   });
 
-  it("refuses a same-named resource the suite tagged for another site, or another tool's, naming its owner", async () => {
+  it("refuses a same-named resource the suite tagged for another site, another tool's, or one with only this site's tag", async () => {
     world = await createWorld(mariadb());
     const { ElasticLoadBalancingV2Client, CreateTargetGroupCommand } =
       await import('@aws-sdk/client-elastic-load-balancing-v2');
@@ -426,6 +426,8 @@ describe('refusals change nothing', () => {
     });
     // Another tool's, with no site tag at all.
     await make('mdl-other-tool', { 'moodle-preview:managed-by': 'terraform' });
+    // This site's tag without the suite's (copied by hand onto another tool's resource): not ours either.
+    await make('mdl-copied', { 'moodle-preview:site': 'copied' });
     elb.destroy();
     world.fake.server.resetCalls();
     const error = await world.deploy().catch((e: unknown) => e);
@@ -436,6 +438,10 @@ describe('refusals change nothing', () => {
     const other = await world.deploy(minimalSettings('other-tool')).catch((e: unknown) => e);
     expect((other as Error).message).toMatch(
       /^target group mdl-other-tool already exists and is managed by terraform for site \?;/,
+    );
+    const copied = await world.deploy(minimalSettings('copied')).catch((e: unknown) => e);
+    expect((copied as Error).message).toMatch(
+      /^target group mdl-copied already exists and is not tagged by moodle-preview-actions;/,
     );
     expect(world.fake.server.count({ mutating: true })).toBe(0);
   });
