@@ -97,7 +97,7 @@ describe('mdl-preview rollback', () => {
 });
 
 /** A revision in `family` registered straight in the fake (no deploy), as another tool or site would. */
-async function register(ecs: ECSClient, family: string, image: string): Promise<void> {
+async function register(ecs: ECSClient, family: string, image: string, container = 'moodle'): Promise<void> {
   await ecs.send(
     new RegisterTaskDefinitionCommand({
       family,
@@ -105,7 +105,9 @@ async function register(ecs: ECSClient, family: string, image: string): Promise<
       requiresCompatibilities: ['FARGATE'],
       cpu: '512',
       memory: '1024',
-      containerDefinitions: [{ name: 'moodle', image, essential: true }],
+      containerDefinitions: [
+        { name: container, image, essential: true, portMappings: [{ containerPort: 80 }] },
+      ],
     }),
   );
 }
@@ -165,6 +167,20 @@ describe('which revision a rollback picks, and what it leaves alone', () => {
     expect((await cli('4-demo', '--to', '4')).code).toBe(0);
     const waited = world.fake.server.calls.map((c) => c.action);
     expect(waited.slice(waited.indexOf('UpdateService') + 1)).toContain('DescribeServices');
+  });
+
+  it('reads revisions past 9 as numbers: from :12 back to :11, not to a one-digit revision', async () => {
+    // Revisions 5 to 12 of the site's family (sites pass 9 within weeks).
+    for (let r = 5; r <= 12; r++)
+      await register(ecs, 'mdl_ecs_task_def-4-demo', `registry.example/moodle:r${r}`, '4-demo');
+    const to12 = await cli('4-demo', '--to', '12', '--no-wait');
+    expect(to12.stderr).toBe('');
+    expect(to12.code).toBe(0);
+    expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:12');
+    const r = await cli('4-demo', '--no-wait');
+    expect(r.stderr).toBe('');
+    expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:11');
+    expect((await cli('4-demo', '--to', '4', '--no-wait')).code).toBe(0);
   });
 
   it('refuses a service the suite tagged for another site, naming its owner, changing nothing', async () => {
