@@ -58,7 +58,6 @@ export const PARTS = {
       'test/restore/restore.test.ts',
       'test/restore/pool.test.ts',
       'test/restore/splitter.test.ts',
-      'test/restore/statements.test.ts',
     ],
   },
   // The statement rules (which dump statements are sent, skipped, held or changed) against their own

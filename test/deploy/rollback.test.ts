@@ -161,11 +161,13 @@ describe('which revision a rollback picks, and what it leaves alone', () => {
     expect(r.code).toBe(0);
     expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:1');
     const actions = world.fake.server.calls.map((c) => c.action);
+    expect(actions).toContain('UpdateService');
     expect(actions.slice(actions.indexOf('UpdateService') + 1)).toEqual([]);
     // The same rollback waiting polls the service after its update.
     world.fake.server.resetCalls();
     expect((await cli('4-demo', '--to', '4')).code).toBe(0);
     const waited = world.fake.server.calls.map((c) => c.action);
+    expect(waited).toContain('UpdateService');
     expect(waited.slice(waited.indexOf('UpdateService') + 1)).toContain('DescribeServices');
   });
 
