@@ -1616,6 +1616,16 @@ function statementHead(sql, max = 600) {
         .replace(/\s+/g, ' ')
         .trim();
 }
+// A quoted part of an account name: `…` with `` inside, '…' or "…" with a doubled quote or a
+// backslash escape inside (the SQL forms of a name, MariaDB "Identifier Names" and "String Literals").
+const QUOTED_NAME = /`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"/.source;
+/** `DEFINER = user[@host]` or `DEFINER = CURRENT_USER[()]`, spaces allowed around `=`, `@` and `()`. */
+const DEFINER_CLAUSE = String.raw `DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|(?:${QUOTED_NAME}|[\w.$-]+)(?:\s*@\s*(?:${QUOTED_NAME}|[\w.%$:-]+))?)`;
+const DEFINER = new RegExp(DEFINER_CLAUSE, 'gi');
+const CREATE_TABLE = new RegExp(String.raw `^CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i');
+const DROP_TABLE = new RegExp(String.raw `^DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?${QUALIFIED}\s*$`, 'i');
+const CREATE_TRIGGER = new RegExp(String.raw `^CREATE\s+(?:${DEFINER_CLAUSE}\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i');
+const POST_DATA = new RegExp(String.raw `^(?:CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:${DEFINER_CLAUSE}\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?(?:AGGREGATE\s+)?(?:VIEW|PROCEDURE|FUNCTION|EVENT|TRIGGER)\b`, 'i');
 const statements_name = (m, at) => unquoteIdentifier(m[at + 1] ?? m[at]);
 function classifyStatement(sql) {
     const head = statementHead(sql);
@@ -1643,24 +1653,21 @@ function classifyStatement(sql) {
             kind: 'skip',
             reason: 'ALTER DATABASE names the source database; the target is created utf8mb4',
         };
-    let m = new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${QUALIFIED}`, 'i').exec(head);
+    let m = CREATE_TABLE.exec(head);
     if (m)
         return { kind: 'table-ddl', table: statements_name(m, 1), create: true };
-    m = new RegExp(`^DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?${QUALIFIED}\\s*$`, 'i').exec(head);
+    m = DROP_TABLE.exec(head);
     if (m)
         return { kind: 'table-ddl', table: statements_name(m, 1), create: false };
-    m = new RegExp(`^CREATE\\s+(?:DEFINER\\s*=\\s*\\S+\\s+)?TRIGGER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${QUALIFIED}`, 'i').exec(head);
+    m = CREATE_TRIGGER.exec(head);
     if (m)
         return { kind: 'post-data', trigger: statements_name(m, 1) };
-    if (/^(?:CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?(?:AGGREGATE\s+)?(?:VIEW|PROCEDURE|FUNCTION|EVENT|TRIGGER)\b/i.test(head))
+    if (POST_DATA.test(head))
         return { kind: 'post-data' };
     return { kind: 'other' };
 }
 /** A name as read from the dump's bytes (one latin1 character per byte) → its UTF-8 text. */
 const wireToText = (s) => Buffer.from(s, 'latin1').toString('utf8');
-// A quoted part of an account name: `…` with `` inside, '…' or "…" with a doubled quote or a
-// backslash escape inside (the SQL forms of a name, MariaDB "Identifier Names" and "String Literals").
-const DEFINER = /DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|[\w.$-]+)(?:\s*@\s*(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|[\w.%$:-]+))?)/gi;
 /**
  * DEFINER=`someone`@`host` needs SUPER (SET USER on MariaDB) unless it is the restoring user: point
  * it at CURRENT_USER, or drop it (the object's definer is then the restoring user too).
