@@ -164,6 +164,49 @@ describe('deploy-instance engine', () => {
     expect(entry().deployedFrom).toEqual({ ...source, branch: 'feature-y' });
   });
 
+  it("reports the estimate the last deploy recorded, not this run's; a new or destroyed site has none", async () => {
+    world = await createWorld(mariadb());
+    const first = await world.deploy();
+    expect(first.previousEstimate).toBeUndefined();
+    const recorded = { monthly: 41.48, currency: 'USD' };
+    const dry = await world.deploy(EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 3072'), {
+      dryRun: true,
+    });
+    expect(dry.previousEstimate).toEqual(recorded);
+    const same = await world.deploy();
+    expect(same.changed).toBe(false);
+    expect(same.previousEstimate).toEqual(recorded);
+    const moved = await world.deploy(EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 3072'));
+    expect(moved.previousEstimate).toEqual(recorded);
+    expect((await world.deploy()).previousEstimate).toEqual({ monthly: 45.21, currency: 'USD' });
+    // A destroyed site's entry keeps its last estimate, but nothing runs any more to compare with.
+    const parameter = world.fake.ssm.parameters.get('/moodle-preview/sites/4-demo')!;
+    parameter.Value = JSON.stringify({ ...JSON.parse(parameter.Value), destroyedAt: '2026-12-01T00:00:00Z' });
+    expect((await world.deploy(EXAMPLE_SETTINGS, { dryRun: true })).previousEstimate).toBeUndefined();
+  });
+
+  it('waits for the deployment it started only when told to, and names none when it started none', async () => {
+    world = await createWorld(mariadb());
+    await world.deploy();
+    world.fake.server.resetCalls();
+    const unwaited = await world.deploy(EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 3072'), {
+      wait: false,
+    });
+    expect(unwaited.deploymentId).toMatch(/^ecs-svc\//);
+    expect(unwaited.log.join('\n')).not.toContain('Waiting for deployment');
+    const calls = world.fake.server.calls.filter((c) => !c.throttled).map((c) => c.action);
+    expect(calls.slice(calls.indexOf('UpdateService'))).not.toContain('DescribeServices');
+    const bigger = EXAMPLE_SETTINGS.replace('memory: 2048', 'memory: 4096');
+    const waited = await world.deploy(bigger);
+    expect(waited.log.join('\n')).toContain(`Waiting for deployment ${waited.deploymentId}`);
+    // A change that leaves the service alone (cron off: the registry entry only) starts no
+    // deployment: there is none to name or wait for.
+    const cronOff = await world.deploy(bigger.replace('cron: true', 'cron: false'));
+    expect(changedIds(cronOff)).toEqual(['cronRegistration', 'siteRegistration']);
+    expect(cronOff.deploymentId).toBeUndefined();
+    expect(cronOff.log.join('\n')).not.toContain('Waiting for deployment');
+  });
+
   it('keeps a cron pause through a redeploy: only resume clears it', async () => {
     world = await createWorld(mariadb());
     await world.deploy();
