@@ -12,6 +12,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { main } from '@moodle-preview/cli';
+import {
+  checkPlatformText,
+  createAwsClients,
+  destroyAwsClients,
+  memoryLogger,
+  rollbackSite,
+} from '@moodle-preview/core';
 import { useMariaDb } from '../servers/mariadb.js';
 import { createWorld, EXAMPLE_SETTINGS, type World } from './world.js';
 
@@ -59,6 +66,10 @@ describe('mdl-preview rollback', () => {
     );
     expect(r.stdout).toMatch(/deployment completed/);
     expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:1');
+    // The deployment waited for is the one the update started (PRIMARY), not the one it replaced.
+    const deployments = world.fake.ecs.service('moodle_cluster', 'mdl-4-demo')!.deployments;
+    const started = deployments.find((d) => d.status === 'PRIMARY')!.id;
+    expect(r.stdout).toContain(`Waiting for deployment ${started}`);
     const mutating = world.fake.server.calls.filter((c) => c.mutating).map((c) => `${c.service}:${c.action}`);
     expect(mutating).toEqual(['ecs:UpdateService']);
   });
@@ -183,6 +194,42 @@ describe('which revision a rollback picks, and what it leaves alone', () => {
     expect(r.stderr).toBe('');
     expect(runningRevision()).toBe('mdl_ecs_task_def-4-demo:11');
     expect((await cli('4-demo', '--to', '4', '--no-wait')).code).toBe(0);
+  });
+
+  it("returns the deployment it started, as deploy-instance's rollback outputs it", async () => {
+    const platform = checkPlatformText('platform.yml', world.platformText).value!;
+    const clients = createAwsClients({ region: platform.region });
+    try {
+      const r = await rollbackSite({
+        clients,
+        platform,
+        previewLink: '4-demo',
+        to: '12',
+        log: memoryLogger(),
+        wait: false,
+        waitMinutes: 1,
+      });
+      const started = world.fake.ecs
+        .service('moodle_cluster', 'mdl-4-demo')!
+        .deployments.find((d) => d.status === 'PRIMARY')!.id;
+      expect(r).toMatchObject({ changed: true, deploymentId: started, service: 'mdl-4-demo' });
+      expect(r.to).toMatch(/:task-definition\/mdl_ecs_task_def-4-demo:12$/);
+      // Already there: nothing started, no deployment named.
+      const again = await rollbackSite({
+        clients,
+        platform,
+        previewLink: '4-demo',
+        to: '12',
+        log: memoryLogger(),
+        wait: false,
+        waitMinutes: 1,
+      });
+      expect(again.changed).toBe(false);
+      expect(again).not.toHaveProperty('deploymentId');
+      expect((await cli('4-demo', '--to', '4', '--no-wait')).code).toBe(0);
+    } finally {
+      destroyAwsClients(clients);
+    }
   });
 
   it('refuses a service the suite tagged for another site, naming its owner, changing nothing', async () => {
