@@ -24,6 +24,10 @@ describe('statementHead', () => {
     );
     expect(statementHead(Buffer.from('/*M!100100 SET a=1 */  '))).toBe('SET a=1');
     expect(statementHead(Buffer.from('/*! SET b=2*/'))).toBe('SET b=2');
+    // A marker or a comment's end written with no space beside it still separates two words.
+    expect(statementHead(Buffer.from('CREATE/*!50017DEFINER=`u`@`h`*/TRIGGER `tr`'))).toBe(
+      'CREATE DEFINER=`u`@`h` TRIGGER `tr`',
+    );
   });
 
   it('reads only the first bytes of a statement (600 unless told)', () => {
@@ -254,7 +258,9 @@ describe('splitSecondaryKeys', () => {
     '  KEY `k_a` (`a`),',
     "  INDEX `k``b` (`a`,`id`) COMMENT 'two',",
     '  FULLTEXT KEY `f` (`a`),',
-    '  KEY `h` (`a`) USING HASH,',
+    // Kept (a hash index is not built by sorting), and the last line kept: a comma inside it stays,
+    // the one at its end (trailing blanks too) goes.
+    '  KEY `h` (`a`,`id`) USING  HASH, ',
     '  KEY `k_last` (`id`)',
     ') ENGINE=InnoDB',
   ].join('\n');
@@ -271,10 +277,19 @@ describe('splitSecondaryKeys', () => {
         '  UNIQUE KEY `u` (`a`),',
         '  FULLTEXT KEY `f` (`a`),',
         // The last line kept before `)` loses its comma.
-        '  KEY `h` (`a`) USING HASH',
+        '  KEY `h` (`a`,`id`) USING  HASH',
         ') ENGINE=InnoDB',
       ].join('\n'),
     );
+  });
+
+  it('holds back a key line spaced as a person might write it', () => {
+    const spaced = 'CREATE TABLE `t` (\n  `a` int,\n  KEY  `k1`(`a`),\n  KEY `k2`  (`a`)\n)';
+    expect(splitSecondaryKeys(spaced)).toEqual({
+      sql: 'CREATE TABLE `t` (\n  `a` int\n)',
+      keys: ['KEY  `k1`(`a`)', 'KEY `k2`  (`a`)'],
+    });
+    expect(keyName('KEY  `k1`(`a`)')).toBe('k1');
   });
 
   it('leaves a table without secondary keys exactly as it is', () => {
