@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
   ApplicationAutoScalingClient,
+  DeregisterScalableTargetCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
@@ -690,7 +691,7 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
     const files = siteFiles(w);
     expect((await adopt(files, '--apply')).code).toBe(0);
     await w.deploy();
-    // The deployed revision loses its site tag (by hand): the deploy would only tag it again.
+    // The deployed revision loses both suite tags (by hand): the deploy would only tag it again.
     const ecs = new ECSClient({ region: REGION });
     try {
       const td = await ecs.send(
@@ -699,7 +700,7 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
       await ecs.send(
         new UntagEcsResourceCommand({
           resourceArn: td.taskDefinition!.taskDefinitionArn!,
-          tagKeys: ['moodle-preview:site'],
+          tagKeys: ['moodle-preview:site', 'moodle-preview:managed-by'],
         }),
       );
     } finally {
@@ -709,7 +710,7 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
     expect(dry.code).toBe(0);
     const lines = dry.stdout.split('\n');
     const row = lines.findIndex((l) =>
-      /^taskDefinition +found +partly tagged +tag +mdl_ecs_task_def-4-demo:2$/.test(l),
+      /^taskDefinition +found +untagged +tag +mdl_ecs_task_def-4-demo:2$/.test(l),
     );
     expect(row).toBeGreaterThan(0);
     expect(lines[row + 1]).toMatch(/^targetGroup /);
@@ -726,6 +727,124 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
     expect(dry.stdout).toMatch(/\nservice +found +untagged +tag +mdl-4-demo\n/);
     expect(dry.stdout).toMatch(/target group tg-4-demo is not named mdl-4-demo/);
     expect(dry.stdout).not.toMatch(/service mdl-4-demo is not named/);
+  });
+
+  it("reads a service given by --service alone under that name, the target group under the suite's", async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w, { service: 'moodle-4-demo', targetGroup: 'mdl-4-demo' });
+    await storeTodaysPassword();
+    const dry = await adopt(siteFiles(w), '--service', 'moodle-4-demo');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/\nservice +found +untagged +tag +moodle-4-demo\n/);
+    expect(dry.stdout).toMatch(
+      /\nscalingTarget +found +untagged +tag +service\/moodle_cluster\/moodle-4-demo\n/,
+    );
+    expect(dry.stdout).toMatch(/\ntargetGroup +found +untagged +tag +mdl-4-demo\n/);
+    expect(dry.stdout).toMatch(/service moodle-4-demo is not named mdl-4-demo/);
+    expect(dry.stdout).not.toMatch(/target group mdl-4-demo is not named/);
+  });
+
+  it('lays the report out as a table: every name under its heading, notes under the state column, a blank line before the verdict', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    const dry = await adopt(siteFiles(w));
+    expect(dry.code).toBe(0);
+    const lines = dry.stdout.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('resource '));
+    expect(lines[header]).toMatch(/^resource +state +owner +adopt +name$/);
+    const blank = lines.indexOf('', header);
+    const table = lines.slice(header + 1, blank);
+    const rows = table.filter((l) => !l.startsWith(' '));
+    const details = table.filter((l) => l.startsWith(' '));
+    expect(rows.length).toBe(9);
+    expect(details.length).toBeGreaterThan(0);
+    // Each column starts where its heading does; a row's name is its last field, from the name column on.
+    const at = (heading: string) => lines[header]!.indexOf(heading);
+    for (const row of rows) {
+      const fields = row.trim().split(/ {2,}/);
+      expect([row, row.slice(at('name'))]).toEqual([row, fields.at(-1)]);
+      expect([row, row.slice(at('adopt'), at('adopt') + fields.at(-2)!.length)]).toEqual([
+        row,
+        fields.at(-2),
+      ]);
+      expect([row, row.slice(at('state')).startsWith(fields[1]!)]).toEqual([row, true]);
+    }
+    for (const d of details) expect([d, /^ +\S/.exec(d)![0].length - 1]).toEqual([d, at('state')]);
+    expect(lines[blank + 1]).toMatch(/^dry run: adopt --apply would tag/);
+    // The entry to write carries its note; an entry that exists has none (below).
+    const registry = lines.findIndex((l) => l.startsWith('siteRegistration '));
+    expect(lines[registry + 1]).toMatch(/^ +note: databases and moodledata are recorded from the settings/);
+  });
+
+  it('tags again what lost a tag after adoption, and says that is all it does', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    const files = siteFiles(w);
+    expect((await adopt(files, '--apply')).code).toBe(0);
+    // Someone removes the log group's managed-by tag by hand; the registry entry is there.
+    const logs = new CloudWatchLogsClient({ region: REGION });
+    try {
+      const groupArn = (
+        await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/moodle-preview/sites/4-demo' }))
+      ).logGroups![0]!.arn!.replace(/:\*$/, '');
+      await logs.send(
+        new UntagResourceCommand({ resourceArn: groupArn, tagKeys: ['moodle-preview:managed-by'] }),
+      );
+    } finally {
+      logs.destroy();
+    }
+    const dry = await adopt(files);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/\nlogGroup +found +partly tagged +tag +\/moodle-preview\/sites\/4-demo\n/);
+    expect(dry.stdout).toMatch(/\nsiteRegistration +found +ours +- +\/moodle-preview\/sites\/4-demo(\n|$)/);
+    expect(dry.stdout).not.toContain('note: databases and moodledata are recorded');
+    expect(dry.stdout).toContain('dry run: adopt --apply would tag 1 resource(s); nothing else would change');
+    w.fake.server.resetCalls();
+    const applied = await adopt(files, '--apply');
+    expect(applied.code).toBe(0);
+    expect(mutatingCalls(w)).toEqual(['logs:TagResource']);
+    expect(applied.stdout).toMatch(
+      /\nlogGroup +found +partly tagged +tagged +\/moodle-preview\/sites\/4-demo\n/,
+    );
+    expect(applied.stdout).toContain('adopted 4-demo: tagged 1 resource(s); nothing else changed');
+  });
+
+  it('reports a site without a scalable target as missing one, with nothing to note about it', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await buildTerraformSite(w);
+    await storeTodaysPassword();
+    const scaling = new ApplicationAutoScalingClient({ region: REGION });
+    try {
+      await scaling.send(
+        new DeregisterScalableTargetCommand({
+          ServiceNamespace: 'ecs',
+          ResourceId: 'service/moodle_cluster/mdl-4-demo',
+          ScalableDimension: 'ecs:service:DesiredCount',
+        }),
+      );
+    } finally {
+      scaling.destroy();
+    }
+    const dry = await adopt(siteFiles(w));
+    expect(dry.code).toBe(0);
+    const lines = dry.stdout.split('\n');
+    const target = lines.findIndex((l) =>
+      /^scalingTarget +missing +- +- +service\/moodle_cluster\/mdl-4-demo$/.test(l),
+    );
+    expect(target).toBeGreaterThan(0);
+    const next = lines.findIndex((l, i) => i > target && !l.startsWith(' '));
+    expect(lines.slice(target + 1, next).filter((l) => /^ +note: /.test(l))).toEqual([]);
+    // What the next deploy does about it is said; that AWS reports no ARN for it is not.
+    expect(lines.slice(target + 1, next).map((l) => l.trim())).toContain('next deploy: 1 to 4 tasks');
+    expect(dry.stdout).toContain(
+      'dry run: adopt --apply would tag 6 resource(s) and write the registry entry',
+    );
   });
 
   it('writes the registry entry of a site whose resources are tagged already, and reports it written', async () => {
