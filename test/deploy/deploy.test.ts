@@ -348,6 +348,31 @@ describe('refusals change nothing', () => {
     expect(again.changed).toBe(false);
   });
 
+  it('finishes a takeover whose recording failed, though nothing else is left to change', async () => {
+    world = await createWorld(mariadb());
+    const w = world;
+    await w.deploy(minimalSettings('site-a'));
+    const stealing = minimalSettings('site-b', 'preview_db_name: mdl_site_a\n');
+    // Every resource of site-b is made; writing site-a's entry (the takeover's record, last) fails.
+    w.fake.server.beforeHandle = (_service, action, params) => {
+      if (action === 'PutParameter' && params.Name === '/moodle-preview/sites/site-a')
+        throw new AwsServiceError('ValidationException', 'injected: the run stops here', 400);
+    };
+    const failed = await w.deploy(stealing, { takeover: 'site-a' }).catch((e: unknown) => e);
+    w.fake.server.beforeHandle = undefined;
+    expect((failed as Error).message).toMatch(/injected/);
+    expect(JSON.parse(w.fake.ssm.value('/moodle-preview/sites/site-a')!).retired ?? []).toEqual([]);
+    // The next run finds nothing of site-b to change, and still records the takeover.
+    w.fake.server.resetCalls();
+    const resumed = await w.deploy(stealing, { takeover: 'site-a' });
+    expect(changedIds(resumed)).toEqual([]);
+    expect(resumed.changed).toBe(true);
+    expect(mutatingCounts(w)).toEqual({ 'ssm:PutParameter': 1 });
+    expect(JSON.parse(w.fake.ssm.value('/moodle-preview/sites/site-a')!).retired).toEqual([
+      expect.objectContaining({ kind: 'database', name: 'mdl_site_a', reason: 'taken over by site-b' }),
+    ]);
+  });
+
   it('records the data a site stops using as retired, and never drops it', async () => {
     world = await createWorld(mariadb());
     await world.deploy();
