@@ -204,6 +204,15 @@ async function sharedServer(json: string): Promise<MariaDbServer> {
   const s = JSON.parse(json) as Omit<MariaDbServer, 'stop' | 'startMs'>;
   const conn = await mysql.createConnection({ socketPath: s.socket, user: 'root' });
   try {
+    // Stryker ends a test runner that hangs (a mutant that waits forever on a lock). A statement the
+    // runner left waiting keeps its session on the server: a client that went away is noticed only
+    // once its statement ends, and a metadata lock waits for a year by default. Left there, it makes
+    // every DROP below wait too, and every later mutant time out whatever it is (2026-12-07: 64 of
+    // target.ts's 68 mutants, one of them a survivor). A fresh server has no such session.
+    const [stuck] = (await conn.query(
+      "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND COMMAND NOT IN ('Sleep', 'Daemon') AND USER <> 'system user'",
+    )) as unknown as [{ id: number }[]];
+    for (const { id } of stuck) await conn.query(`KILL CONNECTION ${Number(id)}`).catch(() => undefined);
     const [schemas] = (await conn.query(
       'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA',
     )) as unknown as [{ s: string }[]];
