@@ -304,8 +304,11 @@ describe('the site a deleted branch deployed', () => {
       previewLink: 'feature-y',
       note: `named like branch feature-y of ${REPO} (its registry entry predates branch records)`,
     });
-    // Named like the branch but recorded as another branch's, or destroyed: not it.
+    // Named like the branch but recorded as another branch's, or destroyed: not it. And never a live
+    // entry of another name, recorded or not: a deleted branch with no site destroys nothing.
     for (const other of [
+      registryEntry('other-site'),
+      registryEntry('other-site', from('main')),
       registryEntry('feature-y', from('main')),
       registryEntry('feature-y', { destroyedAt: '2026-11-30' }),
     ])
