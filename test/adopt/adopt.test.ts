@@ -37,7 +37,12 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import mysql from 'mysql2/promise';
 import { main } from '@moodle-preview/cli';
-import { ConfigurationError, createAwsClients, destroyAwsClients } from '@moodle-preview/core';
+import {
+  ConfigurationError,
+  createAwsClients,
+  destroyAwsClients,
+  type AwsClients,
+} from '@moodle-preview/core';
 import type { CallRecord } from '@moodle-preview/aws-fake';
 import { replay } from '../iam/replay.js';
 import { registerSites, siteEntry } from '../exec/site-entries.js';
@@ -199,6 +204,24 @@ function siteFiles(w: World, settings = EXAMPLE_SETTINGS): { settings: string; p
   writeFileSync(path.join(dir, 'settings.yml'), settings);
   writeFileSync(path.join(dir, 'platform.yml'), w.platformText);
   return { settings: path.join(dir, 'settings.yml'), platform: path.join(dir, 'platform.yml') };
+}
+
+/** A world holding the Terraform-built site, its password kept where adopt asks for it. */
+async function adoptableSite(names?: { service: string; targetGroup: string }): Promise<World> {
+  world = await createWorld(mariadb());
+  await buildTerraformSite(world, names);
+  await storeTodaysPassword();
+  return world;
+}
+
+/** What an operator does by hand between two runs, with the suite's own clients. */
+async function byHand(fn: (clients: AwsClients) => Promise<unknown>): Promise<void> {
+  const clients = createAwsClients({ region: REGION });
+  try {
+    await fn(clients);
+  } finally {
+    destroyAwsClients(clients);
+  }
 }
 
 async function adopt(files: { settings: string; platform: string }, ...args: string[]) {
@@ -405,10 +428,7 @@ describe('mdl-preview adopt', () => {
   });
 
   it('finishes an interrupted adoption on the next run, tagging only what is left', async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
+    const w = await adoptableSite();
     const files = siteFiles(w);
     w.fake.server.resetCalls();
     w.fake.server.interruptAfterMutations(3);
@@ -436,10 +456,7 @@ describe('mdl-preview adopt', () => {
   });
 
   it('refuses --apply for a service and target group of other names, and says how to move on', async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w, { service: 'moodle-4-demo', targetGroup: 'tg-4-demo' });
-    await storeTodaysPassword();
+    const w = await adoptableSite({ service: 'moodle-4-demo', targetGroup: 'tg-4-demo' });
     const files = siteFiles(w);
 
     w.fake.server.resetCalls();
@@ -498,10 +515,7 @@ describe('mdl-preview adopt', () => {
 
 describe('mdl-preview adopt: what it takes and what it leaves', () => {
   it('takes untagged and partly tagged resources, refuses one tagged for another site, and tags only what is missing', async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
+    const w = await adoptableSite();
     const logs = new CloudWatchLogsClient({ region: REGION });
     const elb = new ElasticLoadBalancingV2Client({ region: REGION });
     const groupArn = (
@@ -557,10 +571,7 @@ describe('mdl-preview adopt: what it takes and what it leaves', () => {
   });
 
   it('says the dry run would tag and write, and that an adopted site has nothing left to change', async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
+    const w = await adoptableSite();
     const files = siteFiles(w);
     const dry = await adopt(files);
     expect(dry.stdout).toContain(
@@ -647,10 +658,7 @@ describe('mdl-preview adopt: what it takes and what it leaves', () => {
 
 describe('mdl-preview adopt: what it reads and what it reports', () => {
   it("names the revision it found, and notes only a scaling policy that is not the plan's", async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
+    const w = await adoptableSite();
     // Beside today's step policy, one already named as the plan names its policy: that one is the plan's.
     const scaling = new ApplicationAutoScalingClient({ region: REGION });
     try {
@@ -684,10 +692,7 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
   });
 
   it("leaves the deploy's own tag line out of a revision's differences: tagging it is adopt's part", async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
+    const w = await adoptableSite();
     const files = siteFiles(w);
     expect((await adopt(files, '--apply')).code).toBe(0);
     await w.deploy();
@@ -717,10 +722,7 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
   });
 
   it("reads a target group given by --target-group alone under that name, the service under the suite's", async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w, { service: 'mdl-4-demo', targetGroup: 'tg-4-demo' });
-    await storeTodaysPassword();
+    const w = await adoptableSite({ service: 'mdl-4-demo', targetGroup: 'tg-4-demo' });
     const dry = await adopt(siteFiles(w), '--target-group', 'tg-4-demo');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/\ntargetGroup +found +untagged +tag +tg-4-demo\n/);
@@ -730,10 +732,7 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
   });
 
   it("reads a service given by --service alone under that name, the target group under the suite's", async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w, { service: 'moodle-4-demo', targetGroup: 'mdl-4-demo' });
-    await storeTodaysPassword();
+    const w = await adoptableSite({ service: 'moodle-4-demo', targetGroup: 'mdl-4-demo' });
     const dry = await adopt(siteFiles(w), '--service', 'moodle-4-demo');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/\nservice +found +untagged +tag +moodle-4-demo\n/);
@@ -746,10 +745,7 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
   });
 
   it('lays the report out as a table: every name under its heading, notes under the state column, a blank line before the verdict', async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
+    const w = await adoptableSite();
     const dry = await adopt(siteFiles(w));
     expect(dry.code).toBe(0);
     const lines = dry.stdout.split('\n');
@@ -780,24 +776,18 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
   });
 
   it('tags again what lost a tag after adoption, and says that is all it does', async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
+    const w = await adoptableSite();
     const files = siteFiles(w);
     expect((await adopt(files, '--apply')).code).toBe(0);
     // Someone removes the log group's managed-by tag by hand; the registry entry is there.
-    const logs = new CloudWatchLogsClient({ region: REGION });
-    try {
+    await byHand(async ({ logs }) => {
       const groupArn = (
         await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/moodle-preview/sites/4-demo' }))
       ).logGroups![0]!.arn!.replace(/:\*$/, '');
       await logs.send(
         new UntagResourceCommand({ resourceArn: groupArn, tagKeys: ['moodle-preview:managed-by'] }),
       );
-    } finally {
-      logs.destroy();
-    }
+    });
     const dry = await adopt(files);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/\nlogGroup +found +partly tagged +tag +\/moodle-preview\/sites\/4-demo\n/);
@@ -816,22 +806,16 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
   });
 
   it('reports a site without a scalable target as missing one, with nothing to note about it', async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
-    const scaling = new ApplicationAutoScalingClient({ region: REGION });
-    try {
-      await scaling.send(
+    const w = await adoptableSite();
+    await byHand(({ autoscaling }) =>
+      autoscaling.send(
         new DeregisterScalableTargetCommand({
           ServiceNamespace: 'ecs',
           ResourceId: 'service/moodle_cluster/mdl-4-demo',
           ScalableDimension: 'ecs:service:DesiredCount',
         }),
-      );
-    } finally {
-      scaling.destroy();
-    }
+      ),
+    );
     const dry = await adopt(siteFiles(w));
     expect(dry.code).toBe(0);
     const lines = dry.stdout.split('\n');
@@ -849,10 +833,7 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
   });
 
   it('writes the registry entry of a site whose resources are tagged already, and reports it written', async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
+    const w = await adoptableSite();
     const files = siteFiles(w);
     expect((await adopt(files, '--apply')).code).toBe(0);
     // The entry lost (deleted by hand, or a run stopped after tagging): everything is tagged, the entry is not there.
@@ -870,18 +851,12 @@ describe('mdl-preview adopt: what it reads and what it reports', () => {
   });
 
   it("refuses --apply while another live site uses the site's database, and does not take that site's entry for its own", async () => {
-    world = await createWorld(mariadb());
-    const w = world;
-    await buildTerraformSite(w);
-    await storeTodaysPassword();
-    const clients = createAwsClients({ region: REGION });
-    try {
-      await registerSites(clients, [
+    const w = await adoptableSite();
+    await byHand((clients) =>
+      registerSites(clients, [
         siteEntry('other-site', { databases: { moodle: 'moodle_42_demo' }, dbHost: mariadb().host }),
-      ]);
-    } finally {
-      destroyAwsClients(clients);
-    }
+      ]),
+    );
     const files = siteFiles(w);
     const dry = await adopt(files);
     expect(dry.stdout).toMatch(/\nsiteRegistration +missing +- +write +\/moodle-preview\/sites\/4-demo/);

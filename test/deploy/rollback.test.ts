@@ -199,8 +199,8 @@ describe('which revision a rollback picks, and what it leaves alone', () => {
   it("returns the deployment it started, as deploy-instance's rollback outputs it", async () => {
     const platform = checkPlatformText('platform.yml', world.platformText).value!;
     const clients = createAwsClients({ region: platform.region });
-    try {
-      const r = await rollbackSite({
+    const toTwelve = () =>
+      rollbackSite({
         clients,
         platform,
         previewLink: '4-demo',
@@ -209,21 +209,15 @@ describe('which revision a rollback picks, and what it leaves alone', () => {
         wait: false,
         waitMinutes: 1,
       });
+    try {
+      const r = await toTwelve();
       const started = world.fake.ecs
         .service('moodle_cluster', 'mdl-4-demo')!
         .deployments.find((d) => d.status === 'PRIMARY')!.id;
       expect(r).toMatchObject({ changed: true, deploymentId: started, service: 'mdl-4-demo' });
       expect(r.to).toMatch(/:task-definition\/mdl_ecs_task_def-4-demo:12$/);
       // Already there: nothing started, no deployment named.
-      const again = await rollbackSite({
-        clients,
-        platform,
-        previewLink: '4-demo',
-        to: '12',
-        log: memoryLogger(),
-        wait: false,
-        waitMinutes: 1,
-      });
+      const again = await toTwelve();
       expect(again.changed).toBe(false);
       expect(again).not.toHaveProperty('deploymentId');
       expect((await cli('4-demo', '--to', '4', '--no-wait')).code).toBe(0);
